@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace PcfgLab.Cli;
+
+/// <summary>The top-level commands. Each command group lives in its own file under Commands/.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        yield return Commands.VersionCommand.Create(context);
+    }
+}

@@ -1,0 +1,3 @@
+using PcfgLab.Cli;
+
+return await PcfgLabApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
