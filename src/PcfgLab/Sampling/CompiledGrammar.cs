@@ -97,6 +97,7 @@ public sealed class CompiledGrammar
         {
             TerminalRunLength[k] = Stream[k] >= 0 && k < Stream.Length - StreamPadding ? 1 + TerminalRunLength[k + 1] : 0;
         }
+
         BuildStartItems(out var startWeights);
         AliasEntries = new AliasEntry[ruleCount + startWeights.Length];
         AliasItems = new int[ruleCount + startWeights.Length];
