@@ -73,11 +73,11 @@ internal static class GenerateCommand
                 Parameters = Parameters(parse, command.Options),
             };
 
+            var layout = DatasetGenerator.Validate(grammar, options);
             var logger = context.CreateLogger("generate");
             logger.LogInformation("generating {Tokens} tokens of {Grammar} seed {Seed} ({Profile}) into {Folder}",
                 CountFormat.Format(tokenCount), grammar.Spec?.ToString() ?? grammar.Source, seedValue, DatasetGenerator.ProfileName(profile), options.OutputFolder);
-            var total = (double)((tokenCount + options.DocumentLength - 1) / options.DocumentLength) * options.DocumentLength;
-            var manifest = await context.WithProgressAsync("generate", total, progress =>
+            var manifest = await context.WithProgressAsync("generate", layout.Tokens, progress =>
                 DatasetGenerator.GenerateAsync(grammar, options, progress, cancellationToken)).ConfigureAwait(false);
             logger.LogInformation("wrote {Documents} documents, {Tokens} tokens in {Shards} file(s) in {Seconds:0.00} s ({Speed} tokens/s); gzip median {Median:0.0000}, stdev {Stdev:0.0000}",
                 manifest.Documents, manifest.Tokens, manifest.Shards.Count, manifest.GenerationSeconds, CountFormat.Format(manifest.TokensPerSecond),

@@ -86,17 +86,7 @@ public static class DatasetGenerator
         IProgress<double>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(grammar);
-        ArgumentNullException.ThrowIfNull(options);
-        Validate(grammar, options);
-        var layout = DatasetLayout.For(options.Tokens, options.DocumentLength, options.ShardCount, options.RowGroupDocuments);
-        if (options.ShardIndex is int index && (index < 0 || index >= layout.ShardCount))
-        {
-            throw new UserInputException($"--shard {index}/{layout.ShardCount} is out of range: the index runs from 0 to {layout.ShardCount - 1}.");
-        }
-
-        // q_S = 0 (no finite sentence) is refused here, before any file exists.
-        var compiled = CompiledGrammar.Renormalised(grammar.Grammar);
+        var (layout, compiled) = Plan(grammar, options);
         var analysis = GrammarAnalysis.Analyze(grammar.Grammar);
         var grammarText = GrammarText(grammar.Grammar);
         var grammarHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grammarText)));
@@ -195,6 +185,27 @@ public static class DatasetGenerator
         return manifest;
     }
 
+    /// <summary>
+    /// Checks everything that can be wrong with the request before any file exists (sizes, shards, codec, profile,
+    /// q_S = 0) and returns the layout; throws <see cref="UserInputException"/> with a one-line message.
+    /// </summary>
+    public static DatasetLayout Validate(DatasetGrammar grammar, GenerationOptions options) => Plan(grammar, options).Layout;
+
+    private static (DatasetLayout Layout, CompiledGrammar Compiled) Plan(DatasetGrammar grammar, GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(grammar, options);
+        var layout = DatasetLayout.For(options.Tokens, options.DocumentLength, options.ShardCount, options.RowGroupDocuments);
+        if (options.ShardIndex is int index && (index < 0 || index >= layout.ShardCount))
+        {
+            throw new UserInputException($"--shard {index}/{layout.ShardCount} is out of range: the index runs from 0 to {layout.ShardCount - 1}.");
+        }
+
+        // q_S = 0 (no finite sentence) is refused here, before any file exists.
+        return (layout, CompiledGrammar.Renormalised(grammar.Grammar));
+    }
+
     /// <summary>The manifest's profile name.</summary>
     public static string ProfileName(GenerationProfile profile) => profile == GenerationProfile.Reference ? "reference" : "fast";
 
@@ -206,7 +217,7 @@ public static class DatasetGenerator
         return writer.ToString();
     }
 
-    private static void Validate(DatasetGrammar grammar, GenerationOptions options)
+    private static void ValidateOptions(DatasetGrammar grammar, GenerationOptions options)
     {
         if (options.Threads < 1)
         {
