@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return Commands.GenerateCommand.Create(context);
         yield return Commands.GzipCommand.Create(context);
         yield return Commands.DatasetCommands.Create(context);
+        yield return Commands.GrammarCommands.Create(context);
     }
 }
