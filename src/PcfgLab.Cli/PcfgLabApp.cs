@@ -17,11 +17,23 @@ internal static class PcfgLabApp
         using var context = new CliContext(output, error, isInteractive);
         var root = BuildRoot(context);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line per problem and where to look, instead of the whole help text on stdout.
+            var command = parse.CommandResult.Command;
+            var path = command is RootCommand ? "pcfglab" : "pcfglab " + CommandPath(command, parse);
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"error: {OneLine(problem.Message)} (see '{path} --help')").ConfigureAwait(false);
+            }
+
+            return UsageError;
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
-            var code = await parse.InvokeAsync(config).ConfigureAwait(false);
-            return code == 1 && parse.Errors.Count > 0 ? UsageError : code;
+            return await parse.InvokeAsync(config).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUserError(ex))
         {
@@ -44,6 +56,18 @@ internal static class PcfgLabApp
         }
 
         return root;
+    }
+
+    private static string CommandPath(Command command, ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command.Name);
+        }
+
+        names.Reverse();
+        return names.Count == 0 ? command.Name : string.Join(' ', names);
     }
 
     private static bool IsUserError(Exception ex) =>
