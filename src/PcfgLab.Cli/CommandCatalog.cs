@@ -8,5 +8,6 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliContext context)
     {
         yield return Commands.VersionCommand.Create(context);
+        yield return Commands.SweepCommand.Create(context);
     }
 }
