@@ -74,6 +74,11 @@ public sealed record DatasetInfo(
             {
                 vocabulary = (int)terminals;
             }
+            else if (FindString(root, "spec") is { } specText && TerminalsOfSpec(specText) is { } specTerminals)
+            {
+                // Terminals of a random PCFG are the token ids 0..T-1, so the grammar needs a vocabulary of T.
+                vocabulary = specTerminals;
+            }
             else if (FindNumber(root, "vocabulary", "vocabularySize") is { } v)
             {
                 vocabulary = (int)v;
@@ -84,6 +89,15 @@ public sealed record DatasetInfo(
                 : [];
             return new DatasetInfo(name, path, median, stdev, tokens is { } t ? (long)t : null, documents is { } d ? (long)d : null, vocabulary, shards);
         }
+    }
+
+    /// <summary>T of a spec written as <c>(NT,T,OPTS,LEN)</c>, or null when the text is not one.</summary>
+    internal static int? TerminalsOfSpec(string spec)
+    {
+        var parts = spec.Trim().TrimStart('(').TrimEnd(')').Split(',', StringSplitOptions.TrimEntries);
+        return parts.Length == 4 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var terminals) && terminals > 0
+            ? terminals
+            : null;
     }
 
     private static JsonElement? FindObject(JsonElement parent, string name) =>
