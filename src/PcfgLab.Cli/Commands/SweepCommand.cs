@@ -200,7 +200,7 @@ internal static class SweepCommand
                 BootstrapSamples = parse.GetValue(bootstrap),
                 Seed = parse.GetValue(seed),
             };
-            var report = new ReportWriter(context.CreateLogger("report")).Write(options, ct);
+            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis()).Write(options, ct);
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));
