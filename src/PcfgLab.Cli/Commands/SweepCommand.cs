@@ -200,7 +200,8 @@ internal static class SweepCommand
                 BootstrapSamples = parse.GetValue(bootstrap),
                 Seed = parse.GetValue(seed),
             };
-            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis()).Write(options, ct);
+            var sampleSeed = (ulong)(uint)options.Seed;
+            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));
