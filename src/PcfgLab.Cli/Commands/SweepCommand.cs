@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using PcfgLab.Reporting;
+using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
 
 namespace PcfgLab.Cli.Commands;
@@ -184,10 +185,12 @@ internal static class SweepCommand
         var plan = new Option<string?>("--plan") { Description = "The plan, to list the cells that have no record." };
         var output = new Option<string>("--out", "-o") { Description = "Report folder (report.md, figures/*.png and *.svg).", DefaultValueFactory = _ => "report" };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for parameter uncertainty (0: none).", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap and of any document sampling.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms.", DefaultValueFactory = _ => 0 };
+        var fitGrid = new Option<string>("--fit-grid") { Description = "Fitter starts: full (the fitter's 4500-point grid) or coarse (108 points, for quick checks).", DefaultValueFactory = _ => "full" };
+        fitGrid.AcceptOnlyFromAmong("full", "coarse");
         var command = new Command("report", "Fit each dataset's scaling law, regress on gzip compressibility, and write report/report.md with figures.")
         {
-            results, plan, output, bootstrap, seed,
+            results, plan, output, bootstrap, seed, fitGrid,
         };
         command.SetAction((parse, ct) =>
         {
@@ -201,7 +204,7 @@ internal static class SweepCommand
                 Seed = parse.GetValue(seed),
             };
             var sampleSeed = (ulong)(uint)options.Seed;
-            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
+            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions()), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));

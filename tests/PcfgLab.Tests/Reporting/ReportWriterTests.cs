@@ -10,14 +10,7 @@ public sealed class ReportWriterTests : IDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-report-");
 
     // A 108-start grid instead of the fitter's 4500 keeps the tests fast; the last test checks it still recovers the law.
-    private static readonly ScalingAnalysis Analysis = new(new PcfgLab.Scaling.FitOptions
-    {
-        AlphaGrid = [0, 0.5],
-        BetaGrid = [0, 0.5],
-        LogEGrid = [-1, 0, 1],
-        LogAGrid = [0, 5, 10],
-        LogBGrid = [0, 5, 10],
-    });
+    private static readonly ScalingAnalysis Analysis = new(ScalingAnalysis.CoarseGrid);
 
     public void Dispose() => _root.Delete(recursive: true);
 

@@ -24,10 +24,10 @@ public sealed class SweepCommandTests : IDisposable
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private async Task<string> SmallPlan(string tokens = "100k,1M")
+    private async Task<string> SmallPlan(string tokens = "100k,1M", string shapes = "2")
     {
         SweepTestData.WriteStudyManifests(P("data"), 2_000_000);
-        var (code, _, stderr) = await Run("sweep", "plan", "--data-root", P("data"), "--shapes", "2", "--tokens", tokens, "--out", P("plan.jsonl"));
+        var (code, _, stderr) = await Run("sweep", "plan", "--data-root", P("data"), "--shapes", shapes, "--tokens", tokens, "--out", P("plan.jsonl"));
         Assert.True(code == 0, stderr);
         return P("plan.jsonl");
     }
@@ -87,7 +87,7 @@ public sealed class SweepCommandTests : IDisposable
     [Fact]
     public async Task Train_runs_pending_cells_through_the_trainer_command()
     {
-        var plan = await SmallPlan("100k");
+        var plan = await SmallPlan("100k", shapes: "1");
         var cli = Path.Combine(AppContext.BaseDirectory, "PcfgLab.Cli.dll");
         var trainer = $"dotnet '{cli}' sweep synthetic-train --plan {{plan}} --cell {{cell}} --results {{results}}";
         await Run("sweep", "synthetic-train", "--plan", plan, "--cell", "0", "--results", P("results.jsonl"));
@@ -95,24 +95,24 @@ public sealed class SweepCommandTests : IDisposable
         var (code, stdout, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", trainer, "--jobs", "2");
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("12 planned, 1 already done, 11 trained, 0 failed", stdout, StringComparison.Ordinal);
-        Assert.Equal(12, RunRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
+        Assert.Contains("6 planned, 1 already done, 5 trained, 0 failed", stdout, StringComparison.Ordinal);
+        Assert.Equal(6, RunRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
         Assert.False(File.Exists(P("failures.jsonl")));
     }
 
     [Fact]
     public async Task Failed_cells_are_recorded_and_the_sweep_goes_on()
     {
-        var plan = await SmallPlan("100k");
+        var plan = await SmallPlan("100k", shapes: "1");
         var trainer = "dotnet " + P("no-such-trainer.dll") + " --cell {cell}";
 
         var (code, stdout, _) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", trainer);
 
         Assert.Equal(1, code);
-        Assert.Contains("12 planned, 0 already done, 0 trained, 12 failed", stdout, StringComparison.Ordinal);
+        Assert.Contains("6 planned, 0 already done, 0 trained, 6 failed", stdout, StringComparison.Ordinal);
         var failures = File.ReadAllLines(P("failures.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal(12, failures.Length);
-        Assert.Equal(Enumerable.Range(0, 12), failures.Select(f => f.GetProperty("cell_index").GetInt32()).Order());
+        Assert.Equal(6, failures.Length);
+        Assert.Equal(Enumerable.Range(0, 6), failures.Select(f => f.GetProperty("cell_index").GetInt32()).Order());
         Assert.All(failures, f => Assert.NotEqual(0, f.GetProperty("exit_code").GetInt32()));
         Assert.All(failures, f => Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("stderr_tail").GetString())));
     }
@@ -123,7 +123,7 @@ public sealed class SweepCommandTests : IDisposable
         var plan = await SmallPlan("100k,300k,1M");
         await Run("sweep", "synthetic-train", "--plan", plan, "--results", P("results", "synthetic.jsonl"));
 
-        var (code, stdout, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results"), "--out", P("report"));
+        var (code, stdout, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results"), "--out", P("report"), "--fit-grid", "coarse");
 
         Assert.True(code == 0, stderr);
         Assert.Contains("records: 36 (36 synthetic)", stdout, StringComparison.Ordinal);
