@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return Commands.GzipCommand.Create(context);
         yield return Commands.DatasetCommands.Create(context);
         yield return Commands.SweepCommand.Create(context);
+        yield return Commands.GrammarCommands.Create(context);
     }
 }
