@@ -46,15 +46,8 @@ public static class JsonLinesFile
     public static IReadOnlyList<T> ReadAll<T>(string path, JsonTypeInfo<T> info)
     {
         var result = new List<T>();
-        if (!File.Exists(path))
-        {
-            return result;
-        }
-
         var lineNumber = 0;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream, Utf8NoBom);
-        while (reader.ReadLine() is { } line)
+        foreach (var line in ReadLines(path))
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
@@ -64,5 +57,33 @@ public static class JsonLinesFile
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The lines of <paramref name="path"/> (none when it does not exist). The whole file is read at once so that a
+    /// writer's lock is not held up; while a writer holds its lock (.NET's shared read lock then fails at once on
+    /// Unix) the read is retried for up to a minute.
+    /// </summary>
+    public static string[] ReadLines(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            if (!File.Exists(path))
+            {
+                return [];
+            }
+
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream, Utf8NoBom);
+                return reader.ReadToEnd().Split('\n');
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
+            {
+                Thread.Sleep(Random.Shared.Next(5, 50));
+            }
+        }
     }
 }

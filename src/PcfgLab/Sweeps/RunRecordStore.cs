@@ -22,13 +22,8 @@ public static class RunRecordStore
         var order = new List<string>();
         foreach (var path in paths)
         {
-            if (!File.Exists(path))
-            {
-                continue;
-            }
-
             var lineNumber = 0;
-            foreach (var line in File.ReadLines(path))
+            foreach (var line in JsonLinesFile.ReadLines(path))
             {
                 lineNumber++;
                 if (string.IsNullOrWhiteSpace(line))

@@ -1,4 +1,5 @@
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -68,6 +69,19 @@ public sealed class SweepSpecTests : IDisposable
 
         var ex = Assert.Throws<UserInputException>(() => SweepSpec.Load(path));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("study.json", 6, 6, 6)]
+    [InlineData("small-cpu.json", 2, 2, 4)]
+    public void The_example_sweep_files_load(string file, int datasets, int shapes, int budgets)
+    {
+        var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", file));
+
+        Assert.Equal(datasets, spec.Datasets.Count);
+        Assert.Equal(shapes, spec.Shapes.Count);
+        Assert.Equal(budgets, spec.Tokens.Count);
+        Assert.All(spec.Datasets, d => Assert.Equal(Path.Combine(SharedFiles.RepositoryRoot, "out"), Path.GetDirectoryName(d)));
     }
 
     [Fact]
