@@ -8,5 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliContext context)
     {
         yield return Commands.VersionCommand.Create(context);
+        yield return Commands.FitCommand.Create(context);
+        yield return Commands.RegressCommand.Create(context);
+        yield return Commands.PredictCommand.Create(context);
     }
 }
