@@ -45,7 +45,9 @@ public sealed record RosenfeldFit(RosenfeldParameters Parameters, double Objecti
 /// Fits the Rosenfeld form with the Chinchilla machinery (Huber on log residuals, L-BFGS, multi-start) in
 /// (log a, log b, log c_inf, alpha, beta, eta_re, eta_im). Grid: log a, log b in {0, 5, 10, 15}; log c_inf in {-1, 0, 1};
 /// alpha, beta in {0.25, 0.5, 1}; eta_re in {eps0/2, eps0, 2 eps0}; eta_im = 0 (1296 starts). eta_re's sign is not
-/// identifiable (only its square enters); it is reported as |eta_re|.
+/// identifiable (only its square enters); it is reported as |eta_re|. Multiplying a, b, c_inf and eta by one factor
+/// leaves eps_hat unchanged, so only the exponents and the ratios a/c_inf, b/c_inf, eta/c_inf are identified: the
+/// fitted scale is the one the best start reached.
 /// </summary>
 public static class RosenfeldFitter
 {

@@ -13,10 +13,10 @@ internal static class SyntheticRuns
         var runs = new List<RunRecord>();
         for (var i = 0; i < sizes; i++)
         {
-            var n = 1e7 * Math.Pow(1000, i / (double)(sizes - 1));
+            var n = 1e7 * Math.Pow(1000, sizes == 1 ? 0 : i / (double)(sizes - 1));
             for (var j = 0; j < tokenCounts; j++)
             {
-                var d = 1e8 * Math.Pow(1000, j / (double)(tokenCounts - 1));
+                var d = 1e8 * Math.Pow(1000, tokenCounts == 1 ? 0 : j / (double)(tokenCounts - 1));
                 var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
                 runs.Add(new RunRecord(dataset, n, d, law(n, d) * Math.Exp(sigma * z), null, 6 * n * d, runs.Count + 1));
             }
