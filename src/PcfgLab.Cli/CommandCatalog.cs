@@ -13,5 +13,8 @@ internal static class CommandCatalog
         yield return Commands.DatasetCommands.Create(context);
         yield return Commands.SweepCommand.Create(context);
         yield return Commands.GrammarCommands.Create(context);
+        yield return Commands.FitCommand.Create(context);
+        yield return Commands.RegressCommand.Create(context);
+        yield return Commands.PredictCommand.Create(context);
     }
 }

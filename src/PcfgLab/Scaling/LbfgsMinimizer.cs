@@ -86,6 +86,12 @@ internal sealed class LbfgsMinimizer
     /// <summary>Floor on the objective's scale in the gradient rule, so f near 0 does not demand an impossible gradient.</summary>
     public double ObjectiveScaleFloor { get; init; } = 1e-12;
 
+    /// <summary>A gradient this small (infinity norm) is converged whatever the objective: the floor for exact fits, f near 0.</summary>
+    public double AbsoluteGradientTolerance { get; init; } = 1e-11;
+
+    /// <summary>Absolute floor of the precision-limit rule, for exact fits.</summary>
+    public double AbsolutePrecisionTolerance { get; init; } = 1e-9;
+
     /// <summary>A gradient this small (relative, as above) counts as converged when no further decrease is possible.</summary>
     public double PrecisionGradientTolerance { get; init; } = 1e-4;
 
@@ -111,7 +117,7 @@ internal sealed class LbfgsMinimizer
         while (true)
         {
             var scale = Math.Max(Math.Abs(fx), ObjectiveScaleFloor);
-            if (gnorm <= RelativeGradientTolerance * scale)
+            if (gnorm <= Math.Max(RelativeGradientTolerance * scale, AbsoluteGradientTolerance))
             {
                 return new LbfgsResult(fx, gnorm, iteration, evaluations, LbfgsStop.GradientTolerance);
             }
@@ -148,7 +154,7 @@ internal sealed class LbfgsMinimizer
                     continue;
                 }
 
-                var stop = gnorm <= PrecisionGradientTolerance * scale ? LbfgsStop.PrecisionLimit : LbfgsStop.LineSearchFailed;
+                var stop = gnorm <= Math.Max(PrecisionGradientTolerance * scale, AbsolutePrecisionTolerance) ? LbfgsStop.PrecisionLimit : LbfgsStop.LineSearchFailed;
                 return new LbfgsResult(fx, gnorm, iteration, evaluations, stop);
             }
 
@@ -178,7 +184,7 @@ internal sealed class LbfgsMinimizer
             fx = fNew;
             gnorm = InfNorm(g);
             iteration++;
-            if (decrease <= 0 && gnorm <= PrecisionGradientTolerance * Math.Max(Math.Abs(fx), ObjectiveScaleFloor))
+            if (decrease <= 0 && gnorm <= Math.Max(PrecisionGradientTolerance * Math.Max(Math.Abs(fx), ObjectiveScaleFloor), AbsolutePrecisionTolerance))
             {
                 return new LbfgsResult(fx, gnorm, iteration, evaluations, LbfgsStop.PrecisionLimit);
             }

@@ -44,3 +44,67 @@ public sealed class ChinchillaFitterTests
         Assert.Equal(4.12e-3, Math.Round(objective, 5));
     }
 }
+
+public sealed class ChinchillaFitterRecoveryTests
+{
+    [Fact]
+    public void Noise_free_runs_give_back_the_law()
+    {
+        var law = SyntheticRuns.TrueLaw;
+        var fit = ChinchillaFitter.Fit(SyntheticRuns.Grid(law.Loss, 0, 1), SyntheticRuns.SmallGrid);
+        Assert.True(fit.Converged, fit.ToString());
+
+        // Without noise every residual can be zero; the optimiser's relative gradient rule leaves errors far below 1e-4.
+        Assert.Equal(law.E, fit.Parameters.E, 1e-4);
+        Assert.Equal(1, fit.Parameters.A / law.A, 1e-3);
+        Assert.Equal(1, fit.Parameters.B / law.B, 1e-3);
+        Assert.Equal(law.Alpha, fit.Parameters.Alpha, 1e-4);
+        Assert.Equal(law.Beta, fit.Parameters.Beta, 1e-4);
+        Assert.True(fit.Objective < 1e-12, $"objective {fit.Objective}");
+        Assert.True(fit.Rmse < 1e-6);
+    }
+
+    [Fact]
+    public void Noisy_runs_are_fitted_back_from_the_full_grid()
+    {
+        var law = SyntheticRuns.TrueLaw;
+        var runs = SyntheticRuns.Grid(law.Loss, 0.01, 7);
+        var fit = ChinchillaFitter.Fit(runs, new FitOptions());
+        Assert.Equal(4500, fit.Starts);
+        Assert.True(fit.Converged);
+
+        // 1% noise on 100 runs spanning three decades in N and D: over 40 noise draws the fitted E had SD 0.019 and
+        // alpha 0.0097, so these tolerances are about 4 standard deviations.
+        Assert.Equal(law.E, fit.Parameters.E, 0.08);
+        Assert.Equal(law.Alpha, fit.Parameters.Alpha, 0.04);
+        Assert.Equal(law.Beta, fit.Parameters.Beta, 0.04);
+        Assert.Equal(law.ParameterAllocationExponent, fit.Parameters.ParameterAllocationExponent, 0.04);
+        Assert.True(fit.MeanRelativeError < 0.012, $"mean relative error {fit.MeanRelativeError}");
+    }
+
+    [Fact]
+    public void Thread_count_does_not_change_the_result()
+    {
+        var runs = SyntheticRuns.Grid(SyntheticRuns.TrueLaw.Loss, 0.02, 3);
+        var options = new FitOptions { AlphaGrid = [0, 1, 2], BetaGrid = [0, 1, 2], LogAGrid = [0, 10, 20], LogBGrid = [0, 10, 20], LogEGrid = [-1, 1] };
+        var one = ChinchillaFitter.Fit(runs, options with { MaxDegreeOfParallelism = 1 });
+        var many = ChinchillaFitter.Fit(runs, options with { MaxDegreeOfParallelism = 4 });
+        Assert.Equal(one, many);
+    }
+
+    [Fact]
+    public void Too_few_runs_is_a_one_line_error()
+    {
+        var runs = SyntheticRuns.Grid(SyntheticRuns.TrueLaw.Loss, 0, 1, sizes: 2, tokenCounts: 2);
+        var ex = Assert.Throws<UserInputException>(() => ChinchillaFitter.Fit(runs, new FitOptions()));
+        Assert.Equal("the input has 4 usable runs; a Chinchilla fit needs more than 5 (one per parameter plus one)", ex.Message);
+    }
+
+    [Fact]
+    public void Runs_at_one_model_size_are_a_one_line_error()
+    {
+        var runs = SyntheticRuns.Grid(SyntheticRuns.TrueLaw.Loss, 0, 1, sizes: 2, tokenCounts: 8).Where(r => r.Parameters == 1e7).ToList();
+        var ex = Assert.Throws<UserInputException>(() => ChinchillaFitter.Fit(runs, new FitOptions()));
+        Assert.StartsWith("the input: every run has the same parameter count N = 1E+07", ex.Message, StringComparison.Ordinal);
+    }
+}
