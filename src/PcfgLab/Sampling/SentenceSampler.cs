@@ -125,9 +125,10 @@ public sealed class SentenceSampler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Choose(ref AliasEntry entries, int first, ulong count, ulong random)
     {
-        var column = (int)Math.BigMul(random, count, out var low);
-        ref var entry = ref Unsafe.Add(ref entries, first + column);
-        return low < entry.Threshold ? entry.KeepPosition : entry.AliasPosition;
+        // High 64 bits of random * count pick the column, the low 64 bits decide keep or alias (see AliasTable).
+        var product = (UInt128)random * count;
+        ref var entry = ref Unsafe.Add(ref entries, first + (int)(ulong)(product >> 64));
+        return (ulong)product < entry.Threshold ? entry.KeepPosition : entry.AliasPosition;
     }
 
     /// <summary>
