@@ -204,7 +204,9 @@ internal static class SweepCommand
                 Seed = parse.GetValue(seed),
             };
             var sampleSeed = (ulong)(uint)options.Seed;
-            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions()), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
+            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(
+                    parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
+                    options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = sampleSeed } : null), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));

@@ -219,6 +219,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
             md.Append(inv, $"- Training software: {string.Join("; ", versions)}\n");
         }
 
+        md.Append(inv, $"- Bootstrap: {(options.BootstrapSamples > 0 ? $"{options.BootstrapSamples} resamples per dataset, seed {options.Seed}" : "none")}\n");
         md.Append(inv, $"- Training seeds: {(records.Count == 0 ? "none" : string.Join(", ", records.Select(r => r.Seed).Distinct().Order()))}; report seed {options.Seed}\n");
         md.Append("- Fits: L(N, D) = E + A/N^alpha + B/D^beta on the final validation loss of each dataset's runs (Huber loss on log L, L-BFGS from a grid of starts); ")
           .Append("each parameter regressed on H by least squares, p-value of the slope from a t test with n - 2 degrees of freedom.\n\n");
@@ -243,6 +244,21 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         }
 
         md.Append(table).Append('\n');
+        if (datasets.Any(d => d.Fit?.Intervals is not null))
+        {
+            md.Append(inv, $"Bootstrap intervals ({options.BootstrapSamples} resamples of each dataset's runs, seed {options.Seed}; lower to upper):\n\n");
+            var intervals = new MarkdownTable("dataset", "E", "A", "B", "alpha", "beta", "a", "b");
+            foreach (var d in datasets.Where(d => d.Fit?.Intervals is not null))
+            {
+                string Span(string name) => d.Fit!.Interval(name) is { } i
+                    ? string.Create(inv, $"{i.Lower:G4} to {i.Upper:G4}")
+                    : "-";
+                intervals.Add(d.Name, Span("E"), Span("A"), Span("B"), Span("alpha"), Span("beta"), Span("a"), Span("b"));
+            }
+
+            md.Append(intervals).Append('\n');
+        }
+
         md.Append(inv, $"Chinchilla (Hoffmann et al. 2022) for reference: E = 1.69, A = 406.4, B = 410.7, alpha = 0.34, beta = 0.28.\n\n");
 
         md.Append("## Parameters against gzip compressibility\n\n");

@@ -141,6 +141,20 @@ public static class SweepFigures
         var points = plot.Add.ScatterPoints(xs, ys, Palette.GetColor(0));
         points.MarkerSize = 10;
         points.LegendText = "fitted per dataset";
+        var barred = false;
+        for (var i = 0; i < fitted.Length; i++)
+        {
+            if (fitted[i].Fit!.Interval(parameter) is { } interval)
+            {
+                var bar = plot.Add.ScatterLine(new[] { xs[i], xs[i] }, new[] { interval.Lower, interval.Upper }, Palette.GetColor(0));
+                bar.LineWidth = 1.5f;
+                if (!barred)
+                {
+                    bar.LegendText = "bootstrap interval";
+                    barred = true;
+                }
+            }
+        }
         if (trend is not null && xs.Length > 0)
         {
             var lineXs = new[] { xs.Min(), xs.Max() };

@@ -103,6 +103,32 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_bootstrap_adds_intervals_that_contain_the_estimates()
+    {
+        var (plan, results, _) = SyntheticSweep(skipEvery: 0);
+        var analysis = new ScalingAnalysis(ScalingAnalysis.CoarseGrid, new PcfgLab.Scaling.BootstrapOptions { Resamples = 10, Seed = 7 });
+        var summary = new ReportWriter(NullLogger.Instance, analysis).Write(
+            new ReportOptions { ResultsFiles = [results], PlanPath = plan, OutputFolder = Path.Combine(_root.FullName, "report"), BootstrapSamples = 10, Seed = 7 },
+            CancellationToken.None);
+
+        foreach (var dataset in summary.Datasets)
+        {
+            var fit = dataset.Fit!;
+            Assert.Equal(7, fit.Intervals!.Count);
+            foreach (var (name, value) in fit.Named())
+            {
+                var interval = fit.Interval(name)!;
+                Assert.True(interval.Lower <= interval.Upper, $"{dataset.Name} {name}: {interval.Lower} > {interval.Upper}");
+                Assert.Equal(value, interval.Estimate, 9);
+            }
+        }
+
+        var markdown = File.ReadAllText(summary.MarkdownPath);
+        Assert.Contains("Bootstrap intervals (10 resamples of each dataset's runs, seed 7", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Bootstrap: 10 resamples per dataset, seed 7", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_plan_the_report_says_missing_cells_are_unknown()
     {
         var (_, results, _) = SyntheticSweep(skipEvery: 0);
