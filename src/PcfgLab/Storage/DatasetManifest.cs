@@ -100,7 +100,7 @@ public sealed record DatasetManifest
         "dataset." + Path.GetFileNameWithoutExtension(ParquetDatasetWriter.ShardFileName(index, count)) + ".json";
 
     /// <summary>Serialises to indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Default.DatasetManifest);
+    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Relaxed.DatasetManifest);
 
     /// <summary>Reads a manifest file; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
     public static DatasetManifest Load(string path)
@@ -118,7 +118,7 @@ public sealed record DatasetManifest
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Default.DatasetManifest)
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Relaxed.DatasetManifest)
                 ?? throw new UserInputException($"'{path}' is empty.");
         }
         catch (JsonException ex)
@@ -258,4 +258,14 @@ internal static class AtomicFile
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(DatasetManifest))]
-internal sealed partial class ManifestJsonContext : JsonSerializerContext;
+internal sealed partial class ManifestJsonContext : JsonSerializerContext
+{
+    /// <summary>The same options with plain '+' and quotes in strings (versions read 0.1.0+abc, not 0.1.0\u002Babc).</summary>
+    public static ManifestJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
