@@ -17,7 +17,7 @@ What it does, per cell:
     any number of processes may share the file.
 
 Choosing cells: ``--cell K`` (the line K of the plan, from 0), or ``--cell-from-env``, which strides over the plan:
-with Slurm's ``SLURM_ARRAY_TASK_ID`` (stride ``SLURM_ARRAY_TASK_COUNT``, else 1) or torchrun's ``RANK`` and
+with Slurm's ``SLURM_ARRAY_TASK_ID`` (stride ``SLURM_ARRAY_TASK_COUNT``; without it, the one cell) or torchrun's ``RANK`` and
 ``WORLD_SIZE`` (each rank trains cells RANK, RANK + WORLD_SIZE, ... on GPU ``LOCAL_RANK``; ranks do not talk to each
 other). Cells that already have a record in the results file are skipped unless ``--force``.
 
@@ -109,7 +109,8 @@ def select_cells(args, cells):
     env = os.environ
     if "SLURM_ARRAY_TASK_ID" in env:
         start = int(env["SLURM_ARRAY_TASK_ID"]) - int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
-        stride = int(env.get("SLURM_ARRAY_TASK_COUNT", "1")) if "SLURM_ARRAY_TASK_COUNT" in env else 1
+        # Without SLURM_ARRAY_TASK_COUNT (very old Slurm) each task trains just its own cell.
+        stride = int(env["SLURM_ARRAY_TASK_COUNT"]) if "SLURM_ARRAY_TASK_COUNT" in env else max(1, len(cells))
         local_rank = None
     elif "RANK" in env and "WORLD_SIZE" in env:
         start, stride = int(env["RANK"]), int(env["WORLD_SIZE"])

@@ -166,7 +166,20 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("cell 9 is not in the plan", error, StringComparison.Ordinal);
     }
 
-    private static (int Code, string Stdout, string Stderr) RunPython(params string[] args)
+    [PythonFact]
+    public void Python_adapter_unit_tests_pass()
+    {
+        // Cell striding (Slurm, torchrun), the validation split, plan checks and record appends, without torch.
+        var (exit, stdout, error) = RunPythonArgs("-B", "-m", "unittest", "discover", "-s", Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch"), "-p", "test_*.py");
+
+        Assert.True(exit == 0, stdout + error);
+        Assert.Contains("OK", error, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunPython(params string[] args) =>
+        RunPythonArgs([Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch", "train_cell.py"), .. args]);
+
+    private static (int Code, string Stdout, string Stderr) RunPythonArgs(params string[] args)
     {
         var info = new ProcessStartInfo(ReferencePython.Executable!)
         {
@@ -174,7 +187,6 @@ public sealed class SweepCommandTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch", "train_cell.py"));
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
