@@ -198,6 +198,11 @@ internal static class SweepCommand
             var options = new ReportOptions
             {
                 ResultsFiles = resultFiles,
+                FailuresFiles = resultFiles
+                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, "failures.jsonl"))
+                    .Distinct(StringComparer.Ordinal)
+                    .Where(File.Exists)
+                    .ToArray(),
                 PlanPath = parse.GetValue(plan),
                 OutputFolder = parse.GetValue(output)!,
                 BootstrapSamples = parse.GetValue(bootstrap),

@@ -6,6 +6,9 @@ public sealed record ReportOptions
     /// <summary>Results files (JSON Lines of run records); when a cell appears twice, the later record wins.</summary>
     public required IReadOnlyList<string> ResultsFiles { get; init; }
 
+    /// <summary>Failures files written by <c>pcfglab sweep train</c>; the missing-cells table shows each cell's last failure.</summary>
+    public IReadOnlyList<string> FailuresFiles { get; init; } = [];
+
     /// <summary>The plan, to list the cells without a record and to find the datasets; optional.</summary>
     public string? PlanPath { get; init; }
 

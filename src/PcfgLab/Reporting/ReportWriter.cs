@@ -310,11 +310,30 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         }
         else
         {
-            md.Append(inv, $"{missing.Count} of {plan!.Count} planned cells have no record:\n\n");
-            var missingTable = new MarkdownTable("index", "cell", "N", "D");
+            var failures = new Dictionary<string, TrainingFailure>(StringComparer.Ordinal);
+            foreach (var file in options.FailuresFiles)
+            {
+                try
+                {
+                    foreach (var failure in JsonLinesFile.ReadAll(file, SweepJson.Default.TrainingFailure))
+                    {
+                        failures[failure.CellId] = failure;
+                    }
+                }
+                catch (InvalidDataException ex)
+                {
+                    md.Append(inv, $"(failures file `{file}` unreadable: {ex.Message.ReplaceLineEndings(" ")})\n\n");
+                }
+            }
+
+            md.Append(inv, $"{missing.Count} of {plan!.Count} planned cells have no record ({missing.Count(c => failures.ContainsKey(c.CellId))} of them failed; see the failures files for the trainer's stderr):\n\n");
+            var missingTable = new MarkdownTable("index", "cell", "N", "D", "last failure");
             foreach (var cell in missing.Take(200))
             {
-                missingTable.Add(cell.Index.ToString(inv), cell.CellId, CountFormat.Format(cell.Parameters), CountFormat.Format(cell.Tokens));
+                var failure = failures.TryGetValue(cell.CellId, out var f)
+                    ? f.Reason + (f.StderrTail.Length > 0 ? ": " + LastLine(f.StderrTail) : string.Empty)
+                    : string.Empty;
+                missingTable.Add(cell.Index.ToString(inv), cell.CellId, CountFormat.Format(cell.Parameters), CountFormat.Format(cell.Tokens), failure);
             }
 
             md.Append(missingTable).Append('\n');
@@ -349,6 +368,13 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
             CountFormat.Format(fit.OptimalParameters(flops)),
             CountFormat.Format(fit.OptimalTokens(flops)),
             fit.TokensPerParameter(flops).ToString("0.##", inv));
+    }
+
+    private static string LastLine(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var last = lines.Length == 0 ? string.Empty : lines[^1];
+        return last.Length > 160 ? last[..160] + "..." : last;
     }
 
     private static string Format(double? value, string format) =>

@@ -115,6 +115,13 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 6), failures.Select(f => f.GetProperty("cell_index").GetInt32()).Order());
         Assert.All(failures, f => Assert.NotEqual(0, f.GetProperty("exit_code").GetInt32()));
         Assert.All(failures, f => Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("stderr_tail").GetString())));
+
+        // The report lists every cell as missing, with its failure from failures.jsonl beside the results.
+        (code, _, var stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results.jsonl"), "--out", P("report"));
+        Assert.True(code == 0, stderr);
+        var markdown = File.ReadAllText(P("report", "report.md"));
+        Assert.Contains("6 of 6 planned cells have no record (6 of them failed", markdown, StringComparison.Ordinal);
+        Assert.Contains("| trainer exited with code", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
