@@ -163,9 +163,9 @@ public sealed record DatasetManifest
             if (part.ShardCount != count || part.Seed != first.Seed || part.Profile != first.Profile || part.Spec != first.Spec
                 || part.GrammarSha256 != first.GrammarSha256 || part.DocumentLength != first.DocumentLength
                 || part.DatasetDocuments != first.DatasetDocuments || part.Compression != first.Compression
-                || part.RowGroupDocuments != first.RowGroupDocuments)
+                || part.RowGroupDocuments != first.RowGroupDocuments || part.ToolVersion != first.ToolVersion)
             {
-                throw new UserInputException($"Shard {index} was made with other settings than shard {first.ShardIndex}: they are not parts of one dataset.");
+                throw new UserInputException($"Shard {index} was made with other settings or another pcfglab build than shard {first.ShardIndex}: they are not parts of one dataset.");
             }
 
             if (seen[index] is not null)

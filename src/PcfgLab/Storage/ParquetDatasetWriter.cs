@@ -218,9 +218,10 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
             {
                 // Same: a row group left unfinished by a failure makes the footer unwritable, and it is discarded.
             }
-
-            await _stream.DisposeAsync().ConfigureAwait(false);
         }
+
+        // Idempotent, and needed when CloseAsync itself failed half-way.
+        await _stream.DisposeAsync().ConfigureAwait(false);
 
         if (!_committed && File.Exists(TemporaryPath))
         {
