@@ -11,8 +11,9 @@ What it does, per cell:
   * holds out the last ``validation_fraction`` of the dataset's documents (at most ``--max-valid-docs``) for
     validation, and trains on the first D tokens of the rest, one document per sequence (padded to the context,
     padding not counted and not learned), in an order shuffled by the cell's seed;
-  * AdamW at the plan's learning rate with cosine decay (or constant) after ``warmup_steps``, batch size and epochs
-    from the plan;
+  * AdamW at the plan's learning rate (betas 0.9/0.999, no weight decay, gradients clipped to norm 1: the Hugging
+    Face Trainer's defaults) with cosine decay (or constant) after ``warmup_steps``, batch size and epochs from the
+    plan;
   * appends one run record (JSON Lines) to the results file: one ``os.write`` of one line under ``fcntl.flock``, so
     any number of processes may share the file.
 
@@ -334,6 +335,8 @@ def train(cell, args, local_rank):
             with autocast():
                 loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
             loss.backward()
+            # Hugging Face Trainer's default (max_grad_norm = 1.0), which the study's training used.
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
