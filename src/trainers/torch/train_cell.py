@@ -335,7 +335,7 @@ def train(cell, args, local_rank):
             with autocast():
                 loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
             loss.backward()
-            # Hugging Face Trainer's default (max_grad_norm = 1.0), which the study's training used.
+            # The Hugging Face Trainer's default (max_grad_norm = 1.0).
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
