@@ -188,9 +188,10 @@ internal static class SweepCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms.", DefaultValueFactory = _ => 0 };
         var fitGrid = new Option<string>("--fit-grid") { Description = "Fitter starts: full (the fitter's 4500-point grid) or coarse (108 points, for quick checks).", DefaultValueFactory = _ => "full" };
         fitGrid.AcceptOnlyFromAmong("full", "coarse");
+        var json = new Option<bool>("--json") { Description = "Print the fits, trends and figure paths as one JSON document on stdout." };
         var command = new Command("report", "Fit each dataset's scaling law, regress on gzip compressibility, and write report/report.md with figures.")
         {
-            results, plan, output, bootstrap, seed, fitGrid,
+            results, plan, output, bootstrap, seed, fitGrid, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -212,6 +213,21 @@ internal static class SweepCommand
             var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(
                     parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
                     options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = sampleSeed } : null), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
+            if (parse.GetValue(json))
+            {
+                var document = new ReportJson(
+                    report.MarkdownPath,
+                    report.Records,
+                    report.SyntheticRecords,
+                    report.MissingCells,
+                    report.Datasets.Select(d => new ReportDatasetJson(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem)).ToArray(),
+                    report.Trends.Select(t => new ReportTrendJson(t.Parameter, t.Intercept, t.Slope, t.PValue, t.RSquared, t.Datasets)).ToArray(),
+                    report.Figures,
+                    ToolInfo.Version);
+                context.Output.WriteLine(JsonSerializer.Serialize(document, SweepCliJson.Default.ReportJson));
+                return Task.FromResult(0);
+            }
+
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));

@@ -144,6 +144,14 @@ public sealed class SweepCommandTests : IDisposable
         }
 
         Assert.Contains("SYNTHETIC RESULTS", File.ReadAllText(P("report", "report.md")), StringComparison.Ordinal);
+
+        (code, stdout, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results"), "--out", P("report2"), "--fit-grid", "coarse", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(36, json.RootElement.GetProperty("syntheticRecords").GetInt32());
+        Assert.Equal(6, json.RootElement.GetProperty("datasets").GetArrayLength());
+        Assert.Equal(5, json.RootElement.GetProperty("trends").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("datasets")[0].GetProperty("e").GetDouble() > 0);
     }
 
     [PythonFact]
