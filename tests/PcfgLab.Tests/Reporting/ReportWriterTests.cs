@@ -9,7 +9,7 @@ public sealed class ReportWriterTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-report-");
 
-    // A 108-start grid instead of the fitter's 4500 keeps the tests fast; the last test checks it still recovers the law.
+    // A 108-start grid instead of the fitter's 4500 keeps the tests fast; the fit test checks it still reproduces the law.
     private static readonly ScalingAnalysis Analysis = new(ScalingAnalysis.CoarseGrid);
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -79,7 +79,7 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
-    public void Fitted_laws_reproduce_the_synthetic_losses_and_the_trends_recover_the_law()
+    public void Fitted_laws_reproduce_the_synthetic_losses_and_E_rises_with_H()
     {
         var (plan, results, _) = SyntheticSweep(skipEvery: 0);
         var summary = new ReportWriter(NullLogger.Instance, Analysis).Write(
@@ -97,7 +97,8 @@ public sealed class ReportWriterTests : IDisposable
             }
         }
 
-        // E rises with H by 3 nats per unit H in the law; the fitted E's trend must at least have that sign and be significant.
+        // E rises with H by 3 nats per unit H in the law; the fitted E's trend must at least have that sign (the other
+        // parameters trade off against each other in a Chinchilla fit on 20 runs, so their slopes are not checked).
         var e = summary.Trends.Single(t => t.Parameter == "E");
         Assert.True(e.Slope > 0, $"slope of E in H: {e.Slope}");
     }
