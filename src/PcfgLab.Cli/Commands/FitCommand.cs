@@ -107,7 +107,7 @@ internal static class FitCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(document.ToOutputJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(document.ToOutputJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
             }
             else
             {

@@ -79,7 +79,7 @@ internal static class PredictCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
                 return 0;
             }
 

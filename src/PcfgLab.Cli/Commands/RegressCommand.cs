@@ -78,7 +78,7 @@ internal static class RegressCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
             }
             else
             {

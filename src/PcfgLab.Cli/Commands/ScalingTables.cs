@@ -5,6 +5,9 @@ namespace PcfgLab.Cli.Commands;
 /// <summary>Plain aligned text tables and number formats shared by fit, regress and predict.</summary>
 internal static class ScalingTables
 {
+    /// <summary>Indented JSON for stdout, without escaping apostrophes and quotes in dataset names.</summary>
+    public static System.Text.Json.JsonSerializerOptions Json { get; } = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string G(double value, int digits = 4) =>
         double.IsNaN(value) ? "n/a" : value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 

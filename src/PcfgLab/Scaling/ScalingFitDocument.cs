@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -324,7 +324,8 @@ public sealed record ScalingFitDocument(
 /// <summary>JSON file helpers: atomic writes, one-line errors on bad files, NaN as null.</summary>
 internal static class JsonFiles
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented, without escaping quotes and apostrophes in names (the output is a file or a terminal, not HTML).</summary>
+    public static JsonSerializerOptions Indented { get; } = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonNode? Number(double? value) =>
         value is { } v && double.IsFinite(v) ? JsonValue.Create(v) : null;
@@ -367,6 +368,4 @@ internal static class JsonFiles
             throw new UserInputException($"'{path}' is not valid JSON ({ex.Message.ReplaceLineEndings(" ")})", ex);
         }
     }
-
-    public static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace PcfgLab.Scaling;
@@ -119,7 +118,4 @@ public static class ScalingFitPipeline
         var mid = values.Length / 2;
         return values.Length % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
     }
-
-    /// <summary>Formats a number compactly for tables: 4 significant digits.</summary>
-    internal static string Short(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }

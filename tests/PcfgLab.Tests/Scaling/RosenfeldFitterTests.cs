@@ -9,7 +9,7 @@ public sealed class RosenfeldFitterTests
     {
         // eps0 = ln 50 (a 50-symbol vocabulary); small runs sit in the envelope near eps0, large ones on the power law.
         var law = new RosenfeldParameters(A: 60, Alpha: 0.3, B: 40, Beta: 0.35, CInfinity: 0.8, EtaReal: 3.0, EtaImaginary: 0.4, Eps0: Math.Log(50));
-        var runs = SyntheticRuns.Grid(law.Loss, 0, 1, sizes: 8, tokenCounts: 8);
+        var runs = SyntheticRuns.Grid(law.Loss, 0, 1, sizes: 6, tokenCounts: 6);
         var fit = RosenfeldFitter.Fit(runs, law.Eps0, new FitOptions());
 
         Assert.True(fit.Objective < 1e-10, fit.ToString());
