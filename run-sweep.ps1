@@ -8,7 +8,8 @@
 #
 #   -Quick    minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
 #             the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
-#             and report say "synthetic"). Writes out/results-synthetic.jsonl and out/report-quick/.
+#             and report say "synthetic"); 100 bootstrap resamples. Writes out/results-synthetic.jsonl and
+#             out/report-quick/.
 #   -Trainer  a trainer command run once per pending cell, e.g.
 #             "python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}"
 #
@@ -105,7 +106,7 @@ function Write-Report {
     Write-Host "== report"
     $plan = Join-Path $Out "plan.jsonl"
     if ($Quick) {
-        Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", $plan, "--results", (Join-Path $Out "results-synthetic.jsonl"), "--out", (Join-Path $Out "report-quick"), "--seed", "$Seed")
+        Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", $plan, "--results", (Join-Path $Out "results-synthetic.jsonl"), "--out", (Join-Path $Out "report-quick"), "--seed", "$Seed", "--bootstrap", "100")
     }
     else {
         $results = @((Join-Path $Out "results.jsonl"))

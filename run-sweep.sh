@@ -9,7 +9,8 @@
 #
 #   --quick      minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
 #                the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
-#                and report say "synthetic"). Writes out/results-synthetic.jsonl and out/report-quick/.
+#                and report say "synthetic"); 100 bootstrap resamples. Writes out/results-synthetic.jsonl and
+#                out/report-quick/.
 #   --trainer    a trainer command run once per pending cell, e.g.
 #                "python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}"
 #
@@ -31,7 +32,7 @@ PRESETS=(gzipscale-0.11 gzipscale-0.22 gzipscale-0.35 gzipscale-0.42 gzipscale-0
 PCFGLAB=""
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 parse_args() {
@@ -119,7 +120,7 @@ train_cells() {
 write_report() {
   echo "== report" >&2
   if [ "$QUICK" -eq 1 ]; then
-    "$PCFGLAB" sweep report --plan "$OUT/plan.jsonl" --results "$OUT/results-synthetic.jsonl" --out "$OUT/report-quick" --seed "$SEED"
+    "$PCFGLAB" sweep report --plan "$OUT/plan.jsonl" --results "$OUT/results-synthetic.jsonl" --out "$OUT/report-quick" --seed "$SEED" --bootstrap 100
   else
     local results=("$OUT/results.jsonl")
     [ -d results ] && results+=(results)
