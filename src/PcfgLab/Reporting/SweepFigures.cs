@@ -161,7 +161,7 @@ public static class SweepFigures
             var line = plot.Add.ScatterLine(lineXs, lineXs.Select(trend.At).ToArray(), Palette.GetColor(1));
             line.LineWidth = 2;
             line.LegendText = string.Create(CultureInfo.InvariantCulture,
-                $"{parameter} = {trend.Intercept:G4} + {trend.Slope:G4} H (p = {FormatP(trend.PValue)}, R² = {trend.RSquared:0.000})");
+                $"{parameter} = {trend.Intercept:G4} {(trend.Slope < 0 ? '-' : '+')} {Math.Abs(trend.Slope):G4} H (p = {FormatP(trend.PValue)}, R² = {trend.RSquared:0.000})");
         }
 
         plot.ShowLegend(Alignment.UpperLeft);
