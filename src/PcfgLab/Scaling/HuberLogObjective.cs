@@ -65,6 +65,62 @@ internal sealed class ChinchillaObjective : HuberLogObjective
         var logL = LogLoss;
         var count = logL.Length;
 
+        var i = 0;
+        double total8 = 0, ga8 = 0, gb8 = 0, ge8 = 0, galpha8 = 0, gbeta8 = 0;
+        if (Vector512.IsHardwareAccelerated && count >= 8)
+        {
+            // Eight runs at a time where AVX-512 is available; the rest go four at a time below.
+            var vA8 = Vector512.Create(a);
+            var vB8 = Vector512.Create(b);
+            var vE8 = Vector512.Create(e);
+            var vAlpha8 = Vector512.Create(alpha);
+            var vBeta8 = Vector512.Create(beta);
+            var vDelta8 = Vector512.Create(delta);
+            var vMinusDelta8 = Vector512.Create(-delta);
+            var vHalf8 = Vector512.Create(0.5);
+            var vHalfDelta8 = Vector512.Create(0.5 * delta);
+            var sumV8 = Vector512<double>.Zero;
+            var gaV8 = Vector512<double>.Zero;
+            var gbV8 = Vector512<double>.Zero;
+            var geV8 = Vector512<double>.Zero;
+            var galphaV8 = Vector512<double>.Zero;
+            var gbetaV8 = Vector512<double>.Zero;
+            for (; i <= count - 8; i += 8)
+            {
+                var ln = Vector512.Create(logN.AsSpan(i, 8));
+                var ld = Vector512.Create(logD.AsSpan(i, 8));
+                var ll = Vector512.Create(logL.AsSpan(i, 8));
+                var t1 = vA8 - (vAlpha8 * ln);
+                var t2 = vB8 - (vBeta8 * ld);
+                var m = Vector512.Max(Vector512.Max(t1, t2), vE8);
+                var x1 = Vector512.Exp(t1 - m);
+                var x2 = Vector512.Exp(t2 - m);
+                var x3 = Vector512.Exp(vE8 - m);
+                var sum = x1 + x2 + x3;
+                var r = m + Vector512.Log(sum) - ll;
+                var abs = Vector512.Abs(r);
+                var inside = Vector512.LessThanOrEqual(abs, vDelta8);
+                var h = Vector512.ConditionalSelect(inside, vHalf8 * r * r, vDelta8 * (abs - vHalfDelta8));
+                var dh = Vector512.Min(Vector512.Max(r, vMinusDelta8), vDelta8);
+                sumV8 += h;
+                var scale = dh / sum;
+                var w1 = x1 * scale;
+                var w2 = x2 * scale;
+                gaV8 += w1;
+                gbV8 += w2;
+                geV8 += x3 * scale;
+                galphaV8 -= w1 * ln;
+                gbetaV8 -= w2 * ld;
+            }
+
+            total8 = Vector512.Sum(sumV8);
+            ga8 = Vector512.Sum(gaV8);
+            gb8 = Vector512.Sum(gbV8);
+            ge8 = Vector512.Sum(geV8);
+            galpha8 = Vector512.Sum(galphaV8);
+            gbeta8 = Vector512.Sum(gbetaV8);
+        }
+
         // Four runs at a time: the three exponentials and the logarithm dominate, and Vector256.Exp/Log do four at once.
         var vA = Vector256.Create(a);
         var vB = Vector256.Create(b);
@@ -81,7 +137,6 @@ internal sealed class ChinchillaObjective : HuberLogObjective
         var geV = Vector256<double>.Zero;
         var galphaV = Vector256<double>.Zero;
         var gbetaV = Vector256<double>.Zero;
-        var i = 0;
         for (; i <= count - 4; i += 4)
         {
             var ln = Vector256.Create(logN[i], logN[i + 1], logN[i + 2], logN[i + 3]);
@@ -110,8 +165,8 @@ internal sealed class ChinchillaObjective : HuberLogObjective
             gbetaV -= w2 * ld;
         }
 
-        double total = Vector256.Sum(sumV), ga = Vector256.Sum(gaV), gb = Vector256.Sum(gbV), ge = Vector256.Sum(geV);
-        double galpha = Vector256.Sum(galphaV), gbeta = Vector256.Sum(gbetaV);
+        double total = total8 + Vector256.Sum(sumV), ga = ga8 + Vector256.Sum(gaV), gb = gb8 + Vector256.Sum(gbV), ge = ge8 + Vector256.Sum(geV);
+        double galpha = galpha8 + Vector256.Sum(galphaV), gbeta = gbeta8 + Vector256.Sum(gbetaV);
         for (; i < count; i++)
         {
             var t1 = a - (alpha * logN[i]);

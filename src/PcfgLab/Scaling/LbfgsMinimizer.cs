@@ -93,7 +93,7 @@ internal sealed class LbfgsMinimizer
     public double AbsolutePrecisionTolerance { get; init; } = 1e-9;
 
     /// <summary>A gradient this small (relative, as above) counts as converged when no further decrease is possible.</summary>
-    public double PrecisionGradientTolerance { get; init; } = 1e-4;
+    public double PrecisionGradientTolerance { get; init; } = 1e-3;
 
     /// <summary>Maximum number of iterations.</summary>
     public int MaxIterations { get; init; } = 2000;

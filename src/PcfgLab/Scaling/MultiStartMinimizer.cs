@@ -25,7 +25,7 @@ internal static class MultiStartMinimizer
     public const double ScreeningTolerance = 1e-4;
 
     /// <summary>Precision-limit tolerance of the screening runs.</summary>
-    public const double ScreeningPrecisionTolerance = 1e-3;
+    public const double ScreeningPrecisionTolerance = 1e-2;
 
     public static MultiStartResult Minimize(HuberLogObjective objective, double[] starts, int maxDegreeOfParallelism, CancellationToken cancellationToken = default, Func<int, LbfgsMinimizer>? createMinimizer = null)
     {

@@ -28,7 +28,7 @@ public sealed class LearningCurveFitterTests
         var law = new LearningCurveParameters(1.5, 300, 0.25, ScalingVariable.Parameters);
         var runs = SyntheticRuns.Grid((n, _) => law.Loss(n), 0.005, 4, sizes: 20, tokenCounts: 1);
         var fit = LearningCurveFitter.Fit(runs, ScalingVariable.Parameters, new FitOptions());
-        Assert.True(fit.Converged);
+        Assert.True(fit.Converged, fit.ToString());
 
         // 0.5% noise on 20 points over three decades: E and beta are determined to a few hundredths.
         Assert.Equal(law.E, fit.Parameters.E, 0.1);
