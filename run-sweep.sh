@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
-# PcfgLab sweep, "Generate" stage: build Release once, generate the study's six preset datasets, print a table of
-# preset, spectral radius, q_S, gzip median and stdev, tokens/s (read from each dataset.json by pcfglab itself).
+# PcfgLab sweep, end to end: build Release once, generate the study's six preset datasets (gzip measured on the way),
+# print their summary, write the training plan, train the pending cells when a trainer is given, and always write
+# the report from whatever results exist (out/results.jsonl and any *.jsonl committed under results/), listing the
+# cells that have no record.
 #
-#   ./run-sweep.sh [--tokens 10M] [--seed 1] [--out ./out] [--threads N]
+#   ./run-sweep.sh [--tokens 110M] [--seed 1] [--out ./out] [--threads N] [--shapes K] [--budgets 100k,1M,...]
+#                  [--vocabulary 32001|grammar] [--trainer "CMD {cell} {plan} {results}"] [--jobs J] [--quick]
 #
-# Works on a fresh clone: the build restores packages from NuGet. Later stages add steps after generate_datasets.
+#   --quick      minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
+#                the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
+#                and report say "synthetic"); 100 bootstrap resamples. Writes out/results-synthetic.jsonl and
+#                out/report-quick/.
+#   --trainer    a trainer command run once per pending cell, e.g.
+#                "python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}"
+#
+# Works on a fresh clone: the build restores packages from NuGet. See docs/sweep.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-TOKENS="10M"
+TOKENS="110M"
 SEED="1"
 OUT="./out"
 THREADS=""
+SHAPES=""
+BUDGETS=""
+VOCABULARY=""
+TRAINER=""
+JOBS="1"
+QUICK=0
 PRESETS=(gzipscale-0.11 gzipscale-0.22 gzipscale-0.35 gzipscale-0.42 gzipscale-0.51 gzipscale-0.61)
 PCFGLAB=""
 
 usage() {
-  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 parse_args() {
@@ -26,10 +42,26 @@ parse_args() {
       --seed) SEED="$2"; shift 2 ;;
       --out) OUT="$2"; shift 2 ;;
       --threads) THREADS="$2"; shift 2 ;;
+      --shapes) SHAPES="$2"; shift 2 ;;
+      --budgets) BUDGETS="$2"; shift 2 ;;
+      --vocabulary) VOCABULARY="$2"; shift 2 ;;
+      --trainer) TRAINER="$2"; shift 2 ;;
+      --jobs) JOBS="$2"; shift 2 ;;
+      --quick) QUICK=1; shift ;;
       -h|--help) usage; exit 0 ;;
       *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
   done
+  if [ "$QUICK" -eq 1 ]; then
+    TOKENS="1.1M"
+    SHAPES="${SHAPES:-4}"
+    BUDGETS="${BUDGETS:-100k,200k,500k,1M}"
+    VOCABULARY="${VOCABULARY:-grammar}"
+    if [ -n "$TRAINER" ]; then
+      echo "error: --quick uses the synthetic trainer; drop --trainer or --quick" >&2
+      exit 2
+    fi
+  fi
 }
 
 build() {
@@ -62,11 +94,48 @@ print_summary() {
   "$PCFGLAB" dataset summary "${folders[@]}"
 }
 
+write_plan() {
+  echo "== plan" >&2
+  local args=(sweep plan --data-root "$OUT" --out "$OUT/plan.jsonl")
+  [ -n "$SHAPES" ] && args+=(--shapes "$SHAPES")
+  [ -n "$BUDGETS" ] && args+=(--tokens "$BUDGETS")
+  [ -n "$VOCABULARY" ] && args+=(--vocabulary "$VOCABULARY")
+  "$PCFGLAB" "${args[@]}" | tail -n 1
+}
+
+train_cells() {
+  if [ "$QUICK" -eq 1 ]; then
+    echo "== train: SYNTHETIC trainer for every cell (no model is trained)" >&2
+    "$PCFGLAB" sweep train --plan "$OUT/plan.jsonl" --results "$OUT/results-synthetic.jsonl" --jobs 2 \
+      --trainer "'$PCFGLAB' sweep synthetic-train --plan {plan} --cell {cell} --results {results}"
+  elif [ -n "$TRAINER" ]; then
+    echo "== train: $TRAINER" >&2
+    # A failed cell is recorded in out/failures.jsonl; the report still follows.
+    "$PCFGLAB" sweep train --plan "$OUT/plan.jsonl" --results "$OUT/results.jsonl" --jobs "$JOBS" --trainer "$TRAINER" || true
+  else
+    echo "== train: skipped (no --trainer); the report uses the results that exist" >&2
+  fi
+}
+
+write_report() {
+  echo "== report" >&2
+  if [ "$QUICK" -eq 1 ]; then
+    "$PCFGLAB" sweep report --plan "$OUT/plan.jsonl" --results "$OUT/results-synthetic.jsonl" --out "$OUT/report-quick" --seed "$SEED" --bootstrap 100
+  else
+    local results=("$OUT/results.jsonl")
+    [ -d results ] && results+=(results)
+    "$PCFGLAB" sweep report --plan "$OUT/plan.jsonl" --results "${results[@]}" --out "$OUT/report" --seed "$SEED"
+  fi
+}
+
 main() {
   parse_args "$@"
   build
   generate_datasets
   print_summary
+  write_plan
+  train_cells
+  write_report
 }
 
 main "$@"

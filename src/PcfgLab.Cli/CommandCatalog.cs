@@ -11,6 +11,10 @@ internal static class CommandCatalog
         yield return Commands.GenerateCommand.Create(context);
         yield return Commands.GzipCommand.Create(context);
         yield return Commands.DatasetCommands.Create(context);
+        yield return Commands.SweepCommand.Create(context);
         yield return Commands.GrammarCommands.Create(context);
+        yield return Commands.FitCommand.Create(context);
+        yield return Commands.RegressCommand.Create(context);
+        yield return Commands.PredictCommand.Create(context);
     }
 }

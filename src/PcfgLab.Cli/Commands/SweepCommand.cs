@@ -1,0 +1,285 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PcfgLab.Reporting;
+using PcfgLab.Scaling;
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary><c>pcfglab sweep plan|train|synthetic-train|report</c>: the training sweep and its report.</summary>
+internal static class SweepCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("sweep", "Plan a training sweep, run its cells through a trainer, and report the fitted scaling laws.");
+        command.Subcommands.Add(CreatePlan(context));
+        command.Subcommands.Add(CreateTrain(context));
+        command.Subcommands.Add(CreateSyntheticTrain(context));
+        command.Subcommands.Add(CreateReport(context));
+        return command;
+    }
+
+    private static Command CreatePlan(CliContext context)
+    {
+        var spec = new Option<string?>("--spec") { Description = "Sweep file (JSON: presets or datasets, shapes, tokens, seeds, vocabulary, training; see docs/sweep.md). Without it: the study's grid." };
+        var dataRoot = new Option<string>("--data-root") { Description = "Folder holding the six study datasets (gzipscale-0.11 ... gzipscale-0.61) when no --spec or --dataset is given.", DefaultValueFactory = _ => "data" };
+        var datasets = new Option<string[]>("--dataset") { Description = "Dataset folder (repeatable); replaces the spec's datasets.", AllowMultipleArgumentsPerToken = true };
+        var shapes = new Option<int?>("--shapes") { Description = "Use only the first K model shapes (smallest first)." };
+        var tokens = new Option<string?>("--tokens") { Description = "Token budgets, comma-separated (for example 100k,1M,5M); replaces the spec's." };
+        var vocabulary = new Option<string?>("--vocabulary") { Description = "Model vocabulary: a number (study: 32001) or 'grammar' (each dataset's max token id + 1)." };
+        var seeds = new Option<string?>("--seeds") { Description = "Training seeds, comma-separated (default 0)." };
+        var results = new Option<string?>("--results") { Description = "Results file: cells that already have a record there are counted as done." };
+        var pendingOnly = new Option<bool>("--pending-only") { Description = "Write only the cells without a record in --results (renumbered from 0), for dispatching the remaining work." };
+        var output = new Option<string>("--out", "-o") { Description = "Plan file to write (JSON Lines, one cell per line).", DefaultValueFactory = _ => "plan.jsonl" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
+        var command = new Command("plan", "Write plan.jsonl: one training cell per line (dataset, shape, N, D, C = 6ND, seed, settings).")
+        {
+            spec, dataRoot, datasets, shapes, tokens, vocabulary, seeds, results, pendingOnly, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var sweep = parse.GetValue(spec) is { } specPath ? SweepSpec.Load(specPath) : SweepSpec.Study(parse.GetValue(dataRoot)!);
+            if (parse.GetValue(datasets) is { Length: > 0 } given)
+            {
+                sweep = sweep with { Datasets = given.Select(Path.GetFullPath).ToArray() };
+            }
+
+            if (parse.GetValue(shapes) is { } k)
+            {
+                if (k < 1)
+                {
+                    throw new UserInputException("--shapes must be at least 1.");
+                }
+
+                sweep = sweep with { Shapes = sweep.Shapes.Take(k).ToArray() };
+            }
+
+            if (parse.GetValue(tokens) is { } tokenList)
+            {
+                sweep = sweep with { Tokens = SplitList(tokenList).Select(t => CountFormat.Parse(t, "token budget")).ToArray() };
+            }
+
+            if (parse.GetValue(vocabulary) is { } v)
+            {
+                sweep = sweep with
+                {
+                    Vocabulary = v == "grammar" ? null
+                        : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                        : throw new UserInputException($"--vocabulary '{v}' is neither a whole number nor 'grammar'."),
+                };
+            }
+
+            if (parse.GetValue(seeds) is { } seedList)
+            {
+                sweep = sweep with
+                {
+                    Seeds = SplitList(seedList).Select(s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                        ? n
+                        : throw new UserInputException($"--seeds: '{s}' is not a whole number.")).ToArray(),
+                };
+            }
+
+            var planPath = parse.GetValue(output)!;
+            var cells = SweepPlanner.Plan(sweep, Path.GetDirectoryName(Path.GetFullPath(planPath))!);
+            var done = parse.GetValue(results) is { } resultsPath ? RunRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
+            var pending = SweepPlanner.Pending(cells, done);
+            var written = parse.GetValue(pendingOnly) ? SweepPlanner.Renumber(pending) : cells;
+            SweepPlanner.Write(planPath, written);
+            context.CreateLogger("sweep").LogPlanWritten(planPath, written.Count, cells.Count, cells.Count - pending.Count);
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(
+                    new PlanSummary(planPath, cells.Count, cells.Count - pending.Count, pending.Count, written.Count, cells.Sum(c => c.Compute), ToolInfo.Version),
+                    SweepCliJson.Default.PlanSummary));
+            }
+            else
+            {
+                WritePlanTable(context.Output, cells, done);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateTrain(CliContext context)
+    {
+        var plan = new Option<string>("--plan") { Description = "Plan file written by `pcfglab sweep plan`.", Required = true };
+        var results = new Option<string>("--results") { Description = "Results file (JSON Lines) the trainer appends to.", Required = true };
+        var failures = new Option<string?>("--failures") { Description = "Where failed cells are recorded (default: beside the results, failures.jsonl)." };
+        var trainer = new Option<string>("--trainer") { Description = "Trainer command; {cell} {plan} {results} {cell_id} {dataset} are replaced per cell.", Required = true };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Cells trained at once on this machine.", DefaultValueFactory = _ => 1 };
+        var command = new Command("train", "Run the plan's pending cells through a trainer command, recording failures without stopping.")
+        {
+            plan, results, failures, trainer, jobs,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var planPath = parse.GetValue(plan)!;
+            var resultsPath = parse.GetValue(results)!;
+            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, "failures.jsonl");
+            var command = new TrainerCommand(parse.GetValue(trainer)!);
+            var jobCount = parse.GetValue(jobs);
+            if (jobCount < 1)
+            {
+                throw new UserInputException("--jobs must be at least 1.");
+            }
+
+            var cells = SweepPlanner.Read(planPath);
+            var pending = SweepPlanner.Pending(cells, RunRecordStore.CompletedCells([resultsPath])).Count;
+            var runner = new SweepRunner(context.CreateLogger("sweep"));
+            var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, p, ct)).ConfigureAwait(false);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}"));
+            return summary.Failed > 0 ? PcfgLabApp.Failure : 0;
+        });
+        return command;
+    }
+
+    private static Command CreateSyntheticTrain(CliContext context)
+    {
+        var plan = new Option<string>("--plan") { Description = "Plan file written by `pcfglab sweep plan`.", Required = true };
+        var cell = new Option<int?>("--cell") { Description = "Index of the cell to 'train'; without it, every pending cell." };
+        var results = new Option<string>("--results") { Description = "Results file (JSON Lines) to append the record to.", Required = true };
+        var force = new Option<bool>("--force") { Description = "Write a record even when the cell already has one." };
+        var command = new Command("synthetic-train", "Write SYNTHETIC run records (no model is trained) from a known data-dependent law, for checks without a GPU.")
+        {
+            plan, cell, results, force,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var planPath = parse.GetValue(plan)!;
+            var resultsPath = parse.GetValue(results)!;
+            var cells = SweepPlanner.Read(planPath);
+            IReadOnlyList<PlanCell> selected = parse.GetValue(cell) is { } k ? [SweepPlanner.Cell(cells, k, planPath)] : cells;
+            if (!parse.GetValue(force))
+            {
+                selected = SweepPlanner.Pending(selected, RunRecordStore.CompletedCells([resultsPath]));
+            }
+
+            var trainer = new SyntheticTrainer();
+            var datasets = new Dictionary<string, DatasetInfo>(StringComparer.Ordinal);
+            foreach (var c in selected)
+            {
+                ct.ThrowIfCancellationRequested();
+                var path = c.ResolveDatasetPath(planPath);
+                if (!datasets.TryGetValue(path, out var info))
+                {
+                    info = DatasetInfo.Read(path);
+                    datasets[path] = info;
+                }
+
+                RunRecordStore.Append(resultsPath, trainer.Train(c, info), ct);
+            }
+
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synthetic records written: {selected.Count} (device \"synthetic\": no model was trained)"));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command CreateReport(CliContext context)
+    {
+        var results = new Option<string[]>("--results") { Description = "Results files or folders of *.jsonl (repeatable); records of the same cell: the last wins.", AllowMultipleArgumentsPerToken = true, Required = true };
+        var plan = new Option<string?>("--plan") { Description = "The plan, to list the cells that have no record." };
+        var output = new Option<string>("--out", "-o") { Description = "Report folder (report.md, figures/*.png and *.svg).", DefaultValueFactory = _ => "report" };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for parameter uncertainty (0: none).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms.", DefaultValueFactory = _ => 0 };
+        var fitGrid = new Option<string>("--fit-grid") { Description = "Fitter starts: full (the fitter's 4500-point grid) or coarse (108 points, for quick checks).", DefaultValueFactory = _ => "full" };
+        fitGrid.AcceptOnlyFromAmong("full", "coarse");
+        var json = new Option<bool>("--json") { Description = "Print the fits, trends and figure paths as one JSON document on stdout." };
+        var command = new Command("report", "Fit each dataset's scaling law, regress on gzip compressibility, and write report/report.md with figures.")
+        {
+            results, plan, output, bootstrap, seed, fitGrid, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var resultFiles = ExpandResults(parse.GetValue(results)!);
+            var options = new ReportOptions
+            {
+                ResultsFiles = resultFiles,
+                FailuresFiles = resultFiles
+                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, "failures.jsonl"))
+                    .Distinct(StringComparer.Ordinal)
+                    .Where(File.Exists)
+                    .ToArray(),
+                PlanPath = parse.GetValue(plan),
+                OutputFolder = parse.GetValue(output)!,
+                BootstrapSamples = parse.GetValue(bootstrap),
+                Seed = parse.GetValue(seed),
+            };
+            var sampleSeed = (ulong)(uint)options.Seed;
+            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(
+                    parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
+                    options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = sampleSeed } : null), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
+            if (parse.GetValue(json))
+            {
+                var document = new ReportJson(
+                    report.MarkdownPath,
+                    report.Records,
+                    report.SyntheticRecords,
+                    report.MissingCells,
+                    report.Datasets.Select(d => new ReportDatasetJson(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem)).ToArray(),
+                    report.Trends.Select(t => new ReportTrendJson(t.Parameter, t.Intercept, t.Slope, t.PValue, t.RSquared, t.Datasets)).ToArray(),
+                    report.Figures,
+                    ToolInfo.Version);
+                context.Output.WriteLine(JsonSerializer.Serialize(document, SweepCliJson.Default.ReportJson));
+                return Task.FromResult(0);
+            }
+
+            context.Output.WriteLine($"report: {report.MarkdownPath}");
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static string[] ExpandResults(IEnumerable<string> given)
+    {
+        var files = new List<string>();
+        foreach (var path in given)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.GetFiles(path, "*.jsonl", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("failures", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        return files.ToArray();
+    }
+
+    private static string[] SplitList(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static void WritePlanTable(TextWriter output, IReadOnlyList<PlanCell> cells, IReadOnlySet<string> done)
+    {
+        output.WriteLine("dataset            H       shape               N              D        C (FLOPs)   cells  done");
+        foreach (var group in cells.GroupBy(c => (c.Dataset, c.Shape)))
+        {
+            var first = group.First();
+            foreach (var byTokens in group.GroupBy(c => c.Tokens))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{first.Dataset,-18} {(first.GzipMedian is { } h ? h.ToString("0.0000", CultureInfo.InvariantCulture) : "?"),-7} {first.Shape,-19} {first.Parameters,14:N0} {CountFormat.Format(byTokens.Key),8} {byTokens.First().Compute,14:0.00e+00} {byTokens.Count(),5} {byTokens.Count(c => done.Contains(c.CellId)),5}"));
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cells.Count} cells, {cells.Count(c => done.Contains(c.CellId))} with a record, total compute {cells.Sum(c => c.Compute):0.00e+00} FLOPs"));
+    }
+}
+
+/// <summary>The <c>--json</c> summary of <c>sweep plan</c>.</summary>
+internal sealed record PlanSummary(string Plan, int Cells, int Done, int Pending, int Written, double TotalCompute, string ToolVersion);
+
+/// <summary>Log messages of the sweep commands.</summary>
+internal static partial class SweepLog
+{
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "wrote {Path}: {Written} cells ({Planned} planned, {Done} with a record)")]
+    public static partial void LogPlanWritten(this Microsoft.Extensions.Logging.ILogger logger, string path, int written, int planned, int done);
+}

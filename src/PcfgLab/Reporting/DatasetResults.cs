@@ -1,0 +1,20 @@
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Reporting;
+
+/// <summary>Everything the report knows about one dataset: compressibility, run records and the fitted law.</summary>
+/// <param name="Name">Dataset name.</param>
+/// <param name="GzipMedian">Median gzip compressibility H, when known.</param>
+/// <param name="GzipStandardDeviation">Standard deviation of per-document gzip ratios, when known.</param>
+/// <param name="GzipSample">Per-document gzip ratios of a sample of documents, when the dataset could be read.</param>
+/// <param name="Records">The dataset's run records.</param>
+/// <param name="Fit">The fitted law, or null when it could not be fitted.</param>
+/// <param name="FitProblem">Why there is no fit, when there is none.</param>
+public sealed record DatasetResults(
+    string Name,
+    double? GzipMedian,
+    double? GzipStandardDeviation,
+    IReadOnlyList<double>? GzipSample,
+    IReadOnlyList<RunRecord> Records,
+    LawFit? Fit,
+    string? FitProblem);

@@ -1,0 +1,236 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace PcfgLab.Reporting;
+
+/// <summary>
+/// The report's figures, each a ScottPlot <see cref="Plot"/> with a title, axis labels with units and a legend.
+/// Log axes (see <see cref="LogAxis"/>) where the study uses them: tokens, parameters and compute.
+/// </summary>
+public static class SweepFigures
+{
+    private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+
+    /// <summary>
+    /// The distribution of per-document gzip compressibility of each dataset: histograms of the sampled ratios when
+    /// samples exist, else each dataset's median with a one-standard-deviation bar from its manifest.
+    /// </summary>
+    public static Plot GzipDistribution(IReadOnlyList<DatasetResults> datasets, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var plot = new Plot();
+        plot.Title("Gzip compressibility of each dataset" + (note is null ? string.Empty : " (" + note + ")"));
+        plot.XLabel("gzip compressibility H (compressed bytes / raw bytes)");
+        var withSamples = datasets.Where(d => d.GzipSample is { Count: > 1 }).ToArray();
+        if (withSamples.Length > 0)
+        {
+            plot.YLabel("share of sampled documents per bin");
+            var all = withSamples.SelectMany(d => d.GzipSample!).ToArray();
+            var low = all.Min();
+            var high = all.Max();
+            var bins = 60;
+            var width = Math.Max((high - low) / bins, 1e-6);
+            for (var i = 0; i < withSamples.Length; i++)
+            {
+                var sample = withSamples[i].GzipSample!;
+                var counts = new double[bins + 1];
+                foreach (var value in sample)
+                {
+                    counts[Math.Min(bins, (int)((value - low) / width))] += 1.0 / sample.Count;
+                }
+
+                var xs = Enumerable.Range(0, bins + 1).Select(b => low + ((b + 0.5) * width)).ToArray();
+                var line = plot.Add.ScatterLine(xs, counts, Palette.GetColor(i));
+                line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (median {Median(sample):0.000}, n = {sample.Count})");
+                line.LineWidth = 2;
+            }
+        }
+        else
+        {
+            plot.YLabel("dataset (median, bar: one standard deviation)");
+            for (var i = 0; i < datasets.Count; i++)
+            {
+                if (datasets[i].GzipMedian is not { } median)
+                {
+                    continue;
+                }
+
+                var y = datasets.Count - i;
+                var color = Palette.GetColor(i);
+                var sd = datasets[i].GzipStandardDeviation ?? 0;
+                var bar = plot.Add.ScatterLine(new[] { median - sd, median + sd }, new double[] { y, y }, color);
+                bar.LineWidth = 3;
+                var point = plot.Add.ScatterPoints(new[] { median }, new double[] { y }, color);
+                point.MarkerSize = 10;
+                point.LegendText = string.Create(CultureInfo.InvariantCulture, $"{datasets[i].Name}: {median:0.000} ± {sd:0.000}");
+            }
+
+            plot.Axes.Left.SetTicks(
+                Enumerable.Range(0, datasets.Count).Select(i => (double)(datasets.Count - i)).ToArray(),
+                datasets.Select(d => d.Name).ToArray());
+        }
+
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <summary>Final validation loss against training tokens D for each model size N, with the fitted law's curves (one dataset).</summary>
+    public static Plot LossCurves(DatasetResults dataset, bool synthetic)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var plot = new Plot();
+        var h = dataset.GzipMedian is { } median ? string.Create(CultureInfo.InvariantCulture, $", H = {median:0.000}") : string.Empty;
+        plot.Title($"Loss against training tokens: {dataset.Name}{h}{(synthetic ? " (SYNTHETIC records)" : string.Empty)}");
+        plot.XLabel("training tokens D (log scale)");
+        plot.YLabel("final validation loss (nats per token)");
+        var groups = dataset.Records.GroupBy(r => r.Parameters).OrderBy(g => g.Key).ToArray();
+        var minD = dataset.Records.Min(r => (double)r.Tokens);
+        var maxD = dataset.Records.Max(r => (double)r.Tokens);
+        for (var i = 0; i < groups.Length; i++)
+        {
+            var color = Palette.GetColor(i);
+            var runs = groups[i].OrderBy(r => r.Tokens).ToArray();
+            var points = plot.Add.ScatterPoints(LogAxis.Log10(runs.Select(r => (double)r.Tokens)), runs.Select(r => r.FinalValidLoss).ToArray(), color);
+            points.MarkerSize = 8;
+            points.LegendText = "N = " + CountFormat.Format(groups[i].Key);
+            if (dataset.Fit is { } fit)
+            {
+                var xs = Sweep(Math.Log10(minD), Math.Log10(maxD), 60);
+                var curve = plot.Add.ScatterLine(xs, xs.Select(x => fit.Loss(groups[i].Key, Math.Pow(10, x))).ToArray(), color);
+                curve.LineWidth = 1.5f;
+            }
+        }
+
+        LogAxis.Apply(plot.Axes.Bottom, LogAxis.Count);
+        if (dataset.Fit is not null)
+        {
+            var legend = plot.Add.ScatterLine(Array.Empty<double>(), Array.Empty<double>(), Colors.Gray);
+            legend.LegendText = "fitted law (lines)";
+        }
+
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <summary>Compute-optimal model size N_opt against compute C for every fitted dataset and for Chinchilla.</summary>
+    public static Plot ParameterFrontier(IReadOnlyList<DatasetResults> datasets, double minFlops, double maxFlops, bool synthetic) =>
+        Frontier(datasets, minFlops, maxFlops, synthetic, "Compute-optimal model size", "compute-optimal parameters N_opt (log scale)", (f, c) => f.OptimalParameters(c));
+
+    /// <summary>Compute-optimal training tokens D_opt against compute C for every fitted dataset and for Chinchilla.</summary>
+    public static Plot TokenFrontier(IReadOnlyList<DatasetResults> datasets, double minFlops, double maxFlops, bool synthetic) =>
+        Frontier(datasets, minFlops, maxFlops, synthetic, "Compute-optimal training tokens", "compute-optimal tokens D_opt (log scale)", (f, c) => f.OptimalTokens(c));
+
+    /// <summary>One law parameter against H across datasets, with its regression line and the slope's p-value (the study's Figure 4).</summary>
+    public static Plot ParameterAgainstCompressibility(IReadOnlyList<DatasetResults> datasets, string parameter, ParameterTrend? trend, bool synthetic)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var plot = new Plot();
+        plot.Title($"Fitted {parameter} against gzip compressibility{(synthetic ? " (SYNTHETIC records)" : string.Empty)}");
+        plot.XLabel("gzip compressibility H (compressed bytes / raw bytes)");
+        plot.YLabel(parameter switch
+        {
+            "E" => "E: irreducible loss (nats per token)",
+            "A" => "A: parameter-term coefficient (nats)",
+            "B" => "B: data-term coefficient (nats)",
+            "alpha" => "alpha: parameter exponent (dimensionless)",
+            _ => "beta: data exponent (dimensionless)",
+        });
+        var fitted = datasets.Where(d => d.Fit is not null && d.GzipMedian is not null).ToArray();
+        var xs = fitted.Select(d => d.GzipMedian!.Value).ToArray();
+        var ys = fitted.Select(d => d.Fit!.Named().First(p => p.Name == parameter).Value).ToArray();
+        var points = plot.Add.ScatterPoints(xs, ys, Palette.GetColor(0));
+        points.MarkerSize = 10;
+        points.LegendText = "fitted per dataset";
+        var barred = false;
+        for (var i = 0; i < fitted.Length; i++)
+        {
+            if (fitted[i].Fit!.Interval(parameter) is { } interval)
+            {
+                var bar = plot.Add.ScatterLine(new[] { xs[i], xs[i] }, new[] { interval.Lower, interval.Upper }, Palette.GetColor(0));
+                bar.LineWidth = 1.5f;
+                if (!barred)
+                {
+                    bar.LegendText = "bootstrap interval";
+                    barred = true;
+                }
+            }
+        }
+        if (trend is not null && xs.Length > 0)
+        {
+            var lineXs = new[] { xs.Min(), xs.Max() };
+            var line = plot.Add.ScatterLine(lineXs, lineXs.Select(trend.At).ToArray(), Palette.GetColor(1));
+            line.LineWidth = 2;
+            line.LegendText = string.Create(CultureInfo.InvariantCulture,
+                $"{parameter} = {trend.Intercept:G4} {(trend.Slope < 0 ? '-' : '+')} {Math.Abs(trend.Slope):G4} H (p = {FormatP(trend.PValue)}, R² = {trend.RSquared:0.000})");
+        }
+
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    /// <summary>Compute-optimal tokens per parameter at compute <paramref name="flops"/> against H, with Chinchilla's ratio for reference.</summary>
+    public static Plot TokensPerParameter(IReadOnlyList<DatasetResults> datasets, double flops, bool synthetic)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var plot = new Plot();
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Compute-optimal tokens per parameter at C = {flops:0.0e+00} FLOPs{(synthetic ? " (SYNTHETIC records)" : string.Empty)}"));
+        plot.XLabel("gzip compressibility H (compressed bytes / raw bytes)");
+        plot.YLabel("D_opt / N_opt (tokens per parameter, log scale)");
+        var fitted = datasets.Where(d => d.Fit is not null && d.GzipMedian is not null).OrderBy(d => d.GzipMedian).ToArray();
+        var xs = fitted.Select(d => d.GzipMedian!.Value).ToArray();
+        var ratios = fitted.Select(d => d.Fit!.TokensPerParameter(flops)).ToArray();
+        var chinchilla = LawFit.Chinchilla.TokensPerParameter(flops);
+        var points = plot.Add.Scatter(xs, LogAxis.Log10(ratios), Palette.GetColor(0));
+        points.MarkerSize = 10;
+        points.LegendText = "fitted datasets";
+        if (xs.Length > 0)
+        {
+            var reference = plot.Add.ScatterLine(new[] { xs.Min(), xs.Max() }, new[] { Math.Log10(chinchilla), Math.Log10(chinchilla) }, Colors.Black);
+            reference.LinePattern = LinePattern.Dashed;
+            reference.LegendText = string.Create(CultureInfo.InvariantCulture, $"Chinchilla ({chinchilla:0.#} tokens per parameter)");
+        }
+
+        LogAxis.Apply(plot.Axes.Left, LogAxis.Plain);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static Plot Frontier(IReadOnlyList<DatasetResults> datasets, double minFlops, double maxFlops, bool synthetic, string title, string yLabel, Func<LawFit, double, double> optimum)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var plot = new Plot();
+        plot.Title(title + " against compute" + (synthetic ? " (SYNTHETIC records)" : string.Empty));
+        plot.XLabel("training compute C = 6ND (FLOPs, log scale)");
+        plot.YLabel(yLabel);
+        var xs = Sweep(Math.Log10(minFlops), Math.Log10(maxFlops), 40);
+        var fitted = datasets.Where(d => d.Fit is not null).ToArray();
+        for (var i = 0; i < fitted.Length; i++)
+        {
+            var fit = fitted[i].Fit!;
+            var line = plot.Add.ScatterLine(xs, xs.Select(x => Math.Log10(optimum(fit, Math.Pow(10, x)))).ToArray(), Palette.GetColor(i));
+            line.LineWidth = 2;
+            line.LegendText = fitted[i].GzipMedian is { } h ? string.Create(CultureInfo.InvariantCulture, $"{fitted[i].Name} (H = {h:0.000})") : fitted[i].Name;
+        }
+
+        var chinchilla = plot.Add.ScatterLine(xs, xs.Select(x => Math.Log10(optimum(LawFit.Chinchilla, Math.Pow(10, x)))).ToArray(), Colors.Black);
+        chinchilla.LinePattern = LinePattern.Dashed;
+        chinchilla.LineWidth = 2;
+        chinchilla.LegendText = "Chinchilla (Hoffmann et al. 2022)";
+        LogAxis.Apply(plot.Axes.Bottom, LogAxis.Scientific);
+        LogAxis.Apply(plot.Axes.Left, LogAxis.Count);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static double[] Sweep(double from, double to, int points) =>
+        Enumerable.Range(0, points).Select(i => from + ((to - from) * i / (points - 1))).ToArray();
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    internal static string FormatP(double p) =>
+        double.IsNaN(p) ? "n/a" : p < 1e-4 ? p.ToString("0.0e+00", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,184 @@
+namespace PcfgLab.Scaling;
+
+/// <summary>Options for <see cref="Bootstrap"/>.</summary>
+public sealed record BootstrapOptions
+{
+    /// <summary>Number of resamples (default 1000).</summary>
+    public int Resamples { get; init; } = 1000;
+
+    /// <summary>Seed; resample i draws from a generator seeded by (Seed, i), so results do not depend on threads.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Threads; 0 or less uses every core.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+}
+
+/// <summary>Bootstrap summary of one quantity.</summary>
+/// <param name="Name">E, A, B, alpha, beta, a (= beta/(alpha+beta)) or b (= alpha/(alpha+beta)).</param>
+/// <param name="Estimate">The full-data estimate.</param>
+/// <param name="StandardError">Standard deviation over resamples (n - 1 denominator).</param>
+/// <param name="Lower">2.5th percentile over resamples (linear interpolation, numpy's default).</param>
+/// <param name="Upper">97.5th percentile over resamples.</param>
+public sealed record ParameterInterval(string Name, double Estimate, double StandardError, double Lower, double Upper);
+
+/// <summary>Result of a bootstrap over runs.</summary>
+/// <param name="Resamples">Resamples fitted.</param>
+/// <param name="ConvergedResamples">Resamples whose best start ended at a stationary point.</param>
+/// <param name="StartsPerResample">Initialisations per resample fit.</param>
+/// <param name="Seed">The seed.</param>
+/// <param name="Intervals">E, A, B, alpha, beta, a, b in that order.</param>
+public sealed record BootstrapResult(int Resamples, int ConvergedResamples, int StartsPerResample, ulong Seed, IReadOnlyList<ParameterInterval> Intervals)
+{
+    /// <summary>The interval of the named quantity.</summary>
+    public ParameterInterval this[string name] => Intervals.First(i => i.Name == name);
+}
+
+/// <summary>
+/// Bootstrap over runs for a Chinchilla fit: resample the runs with replacement, refit, and summarise. For speed each
+/// resample starts from the full-data optimum and 8 neighbours (alpha and beta scaled by 0.7 and 1.4, with a and b
+/// shifted so that each term is unchanged at the mean log N and log D), not from the full 4500-point grid.
+/// </summary>
+public static class Bootstrap
+{
+    /// <summary>Names of the summarised quantities, in order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["E", "A", "B", "alpha", "beta", "a", "b"];
+
+    /// <summary>Runs the bootstrap around <paramref name="fit"/>, the full-data fit of <paramref name="runs"/>.</summary>
+    public static BootstrapResult Run(IReadOnlyList<RunRecord> runs, ChinchillaFit fit, BootstrapOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Resamples < 2)
+        {
+            throw new UserInputException($"--bootstrap {options.Resamples}: need at least 2 resamples (or 0 for none)");
+        }
+
+        var n = runs.Count;
+        var logN = new double[n];
+        var logD = new double[n];
+        var logL = new double[n];
+        double meanLogN = 0, meanLogD = 0;
+        for (var i = 0; i < n; i++)
+        {
+            logN[i] = Math.Log(runs[i].Parameters);
+            logD[i] = Math.Log(runs[i].Tokens);
+            logL[i] = Math.Log(runs[i].Loss);
+            meanLogN += logN[i] / n;
+            meanLogD += logD[i] / n;
+        }
+
+        var starts = LocalGrid(ChinchillaFitter.ToTheta(fit.Parameters), meanLogN, meanLogD);
+        var startCount = starts.Length / ChinchillaFitter.ParameterCount;
+        var values = new double[options.Resamples][];
+        var converged = new bool[options.Resamples];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism,
+            CancellationToken = cancellationToken,
+        };
+        Parallel.For(0, options.Resamples, parallel, resample =>
+        {
+            var rng = new SplitMix64(options.Seed, (ulong)resample);
+            var rn = new double[n];
+            var rd = new double[n];
+            var rl = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                var k = rng.NextIndex(n);
+                rn[i] = logN[k];
+                rd[i] = logD[k];
+                rl[i] = logL[k];
+            }
+
+            var objective = new ChinchillaObjective(rn, rd, rl, huberDelta);
+            var best = MultiStartMinimizer.Minimize(objective, starts, 1, cancellationToken);
+            var p = ChinchillaFitter.FromTheta(best.Theta);
+            values[resample] = [p.E, p.A, p.B, p.Alpha, p.Beta, p.ParameterAllocationExponent, p.TokenAllocationExponent];
+            converged[resample] = best.Converged;
+        });
+
+        var full = fit.Parameters;
+        double[] estimates = [full.E, full.A, full.B, full.Alpha, full.Beta, full.ParameterAllocationExponent, full.TokenAllocationExponent];
+        var intervals = new List<ParameterInterval>(Names.Count);
+        var column = new double[options.Resamples];
+        for (var q = 0; q < Names.Count; q++)
+        {
+            for (var r = 0; r < options.Resamples; r++)
+            {
+                column[r] = values[r][q];
+            }
+
+            Array.Sort(column);
+            intervals.Add(new ParameterInterval(Names[q], estimates[q], StandardDeviation(column), Percentile(column, 0.025), Percentile(column, 0.975)));
+        }
+
+        return new BootstrapResult(options.Resamples, converged.Count(c => c), startCount, options.Seed, intervals);
+    }
+
+    /// <summary>Percentile of sorted values by linear interpolation between closest ranks (numpy's default, type 7).</summary>
+    internal static double Percentile(double[] sorted, double p)
+    {
+        var h = (sorted.Length - 1) * p;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
+    }
+
+    private static double StandardDeviation(double[] values)
+    {
+        double mean = 0;
+        foreach (var v in values)
+        {
+            mean += v;
+        }
+
+        mean /= values.Length;
+        double squares = 0;
+        foreach (var v in values)
+        {
+            squares += (v - mean) * (v - mean);
+        }
+
+        return Math.Sqrt(squares / (values.Length - 1));
+    }
+
+    private static double[] LocalGrid(double[] theta, double meanLogN, double meanLogD)
+    {
+        double[] scales = [1, 0.7, 1.4];
+        var starts = new List<double>(9 * 5);
+        foreach (var alphaScale in scales)
+        {
+            foreach (var betaScale in scales)
+            {
+                var alpha = theta[3] * alphaScale;
+                var beta = theta[4] * betaScale;
+
+                // Keep A/N^alpha and B/D^beta unchanged at the mean log N and log D.
+                starts.Add(theta[0] + ((alpha - theta[3]) * meanLogN));
+                starts.Add(theta[1] + ((beta - theta[4]) * meanLogD));
+                starts.Add(theta[2]);
+                starts.Add(alpha);
+                starts.Add(beta);
+            }
+        }
+
+        return [.. starts];
+    }
+
+    /// <summary>SplitMix64 (Steele, Lea and Flood 2014) seeded by a (seed, stream) pair: small, fast and stable across runtimes.</summary>
+    private struct SplitMix64(ulong seed, ulong stream)
+    {
+        private ulong _state = seed ^ ((stream + 1) * 0xD1342543DE82EF95UL);
+
+        public ulong Next()
+        {
+            var z = _state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        public int NextIndex(int count) => (int)(((UInt128)Next() * (ulong)count) >> 64);
+    }
+}

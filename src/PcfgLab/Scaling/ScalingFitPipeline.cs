@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging;
+
+namespace PcfgLab.Scaling;
+
+/// <summary>What <see cref="ScalingFitPipeline"/> should do with a set of runs.</summary>
+public sealed record FitRequest
+{
+    /// <summary>The form to fit.</summary>
+    public ScalingForm Form { get; init; } = ScalingForm.Chinchilla;
+
+    /// <summary>Fit each dataset separately (by <see cref="RunRecord.Dataset"/>); otherwise all runs together.</summary>
+    public bool ByDataset { get; init; }
+
+    /// <summary>Name of the grouping column, recorded in the document.</summary>
+    public string? GroupColumn { get; init; }
+
+    /// <summary>Drop this many runs with the highest loss (per dataset when grouped) before fitting.</summary>
+    public int DropWorst { get; init; }
+
+    /// <summary>The variable of the <see cref="ScalingForm.Data"/> learning curve.</summary>
+    public ScalingVariable Variable { get; init; } = ScalingVariable.Tokens;
+
+    /// <summary>Random-guess error for <see cref="ScalingForm.Rosenfeld"/>.</summary>
+    public double? Eps0 { get; init; }
+
+    /// <summary>Fit options.</summary>
+    public FitOptions Fit { get; init; } = new();
+
+    /// <summary>Bootstrap resamples (Chinchilla only); 0 for none.</summary>
+    public int BootstrapResamples { get; init; } = 1000;
+
+    /// <summary>Bootstrap seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Held-out check: cut kind and threshold, or null.</summary>
+    public (HoldoutCut Cut, double Threshold)? Holdout { get; init; }
+
+    /// <summary>Input files, recorded in the document.</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
+    /// <summary>Options as given on the command line, recorded in the document.</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>Groups runs, drops the worst, fits the chosen form per group, bootstraps and checks held-out error.</summary>
+public static class ScalingFitPipeline
+{
+    /// <summary>Runs <paramref name="request"/> on <paramref name="runs"/>.</summary>
+    public static ScalingFitDocument Run(IReadOnlyList<RunRecord> runs, FitRequest request, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.DropWorst < 0)
+        {
+            throw new UserInputException($"--drop-worst {request.DropWorst}: must be 0 or more");
+        }
+
+        var groups = request.ByDataset
+            ? runs.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (Name: g.Key, Runs: g.ToList())).ToList()
+            : [(Name: "all", Runs: runs.ToList())];
+        var results = new List<DatasetFitResult>(groups.Count);
+        foreach (var (name, all) in groups)
+        {
+            var what = request.ByDataset ? $"dataset '{name}'" : "the input";
+            var kept = all;
+            if (request.DropWorst > 0)
+            {
+                if (request.DropWorst >= all.Count)
+                {
+                    throw new UserInputException($"--drop-worst {request.DropWorst} drops every run of {what} ({all.Count} runs)");
+                }
+
+                kept = [.. all.OrderBy(r => r.Loss).ThenBy(r => r.Row).Take(all.Count - request.DropWorst).OrderBy(r => r.Row)];
+            }
+
+            logger?.LogInformation("fitting {What}: {Runs} runs ({Dropped} dropped)", what, kept.Count, all.Count - kept.Count);
+            var h = MedianCompressibility(kept);
+            try
+            {
+                results.Add(FitGroup(name, kept, h, request, cancellationToken));
+            }
+            catch (UserInputException ex) when (request.ByDataset)
+            {
+                throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+            }
+        }
+
+        return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results);
+    }
+
+    private static DatasetFitResult FitGroup(string name, List<RunRecord> runs, double? h, FitRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.Form)
+        {
+            case ScalingForm.Data:
+                return new DatasetFitResult(name, h, LearningCurve: LearningCurveFitter.Fit(runs, request.Variable, request.Fit, cancellationToken));
+            case ScalingForm.Rosenfeld:
+                var eps0 = request.Eps0 ?? throw new UserInputException("--form rosenfeld needs --eps0, the random-guess loss (for language models ln of the vocabulary size)");
+                return new DatasetFitResult(name, h, Rosenfeld: RosenfeldFitter.Fit(runs, eps0, request.Fit, cancellationToken));
+            default:
+                var fit = ChinchillaFitter.Fit(runs, request.Fit, cancellationToken);
+                var bootstrap = request.BootstrapResamples > 0
+                    ? Bootstrap.Run(runs, fit, new BootstrapOptions { Resamples = request.BootstrapResamples, Seed = request.Seed, MaxDegreeOfParallelism = request.Fit.MaxDegreeOfParallelism }, request.Fit.HuberDelta, cancellationToken)
+                    : null;
+                var holdout = request.Holdout is { } cut ? Holdout.Run(runs, cut.Cut, cut.Threshold, request.Fit, cancellationToken) : null;
+                return new DatasetFitResult(name, h, Chinchilla: fit, Bootstrap: bootstrap, Holdout: holdout);
+        }
+    }
+
+    private static double? MedianCompressibility(List<RunRecord> runs)
+    {
+        var values = runs.Where(r => r.Compressibility.HasValue).Select(r => r.Compressibility!.Value).Order().ToArray();
+        if (values.Length == 0)
+        {
+            return null;
+        }
+
+        var mid = values.Length / 2;
+        return values.Length % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PcfgLab.Sweeps;
+
+/// <summary>
+/// What the sweep needs to know about a dataset folder written by <c>pcfglab generate</c>, read from its
+/// <c>dataset.json</c> manifest: name, gzip compressibility H (median and standard deviation), token and document
+/// counts, the vocabulary the grammar's tokens need (max token id + 1) and the shard files.
+/// </summary>
+/// <param name="Name">Dataset name (the manifest's, else the folder's name).</param>
+/// <param name="Path">The dataset folder.</param>
+/// <param name="GzipMedian">Median gzip compressibility H, or null when the manifest has none.</param>
+/// <param name="GzipStandardDeviation">Standard deviation of the per-document gzip ratio, or null.</param>
+/// <param name="Tokens">Tokens in the dataset, or null when unknown.</param>
+/// <param name="Documents">Documents in the dataset, or null when unknown.</param>
+/// <param name="Vocabulary">Max token id + 1 (the grammar's terminals), or null when unknown.</param>
+/// <param name="Shards">Parquet shard files (<c>train-*.parquet</c>), sorted by name.</param>
+public sealed record DatasetInfo(
+    string Name,
+    string Path,
+    double? GzipMedian,
+    double? GzipStandardDeviation,
+    long? Tokens,
+    long? Documents,
+    int? Vocabulary,
+    IReadOnlyList<string> Shards)
+{
+    /// <summary>The manifest's file name inside a dataset folder.</summary>
+    public const string ManifestFileName = "dataset.json";
+
+    /// <summary>Reads the manifest of the dataset folder <paramref name="path"/>; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
+    public static DatasetInfo Read(string path)
+    {
+        var manifest = System.IO.Path.Combine(path, ManifestFileName);
+        if (!File.Exists(manifest))
+        {
+            throw new UserInputException($"dataset '{path}' has no {ManifestFileName}: generate it first with `pcfglab generate` (or fix the path).");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(manifest));
+        }
+        catch (JsonException ex)
+        {
+            throw new UserInputException($"{manifest} is not valid JSON ({ex.Message}): regenerate the dataset.", ex);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new UserInputException($"{manifest} does not hold a JSON object: regenerate the dataset.");
+            }
+
+            var name = FindString(root, "name") ?? new DirectoryInfo(path).Name;
+            var gzip = FindObject(root, "gzip") ?? FindObject(root, "compressibility") ?? FindObject(root, "gzipStats");
+            double? median = FindNumber(root, "gzipMedian", "gzip_median", "H")
+                ?? (gzip is { } g ? FindNumber(g, "median", "Median") : null);
+            double? stdev = FindNumber(root, "gzipStdev", "gzip_stdev", "gzipStandardDeviation")
+                ?? (gzip is { } g2 ? FindNumber(g2, "standardDeviation", "stdev", "std", "StandardDeviation") : null);
+            var counts = FindObject(root, "counts") ?? root;
+            var tokens = FindNumber(counts, "tokens", "tokenCount", "totalTokens") ?? FindNumber(root, "tokens", "tokenCount", "totalTokens");
+            var documents = FindNumber(counts, "documents", "documentCount", "rows") ?? FindNumber(root, "documents", "documentCount");
+            int? vocabulary = null;
+            if ((FindNumber(counts, "maxTokenId", "max_token_id") ?? FindNumber(root, "maxTokenId", "max_token_id")) is { } maxId)
+            {
+                vocabulary = (int)maxId + 1;
+            }
+            else if (FindObject(root, "spec") is { } spec && FindNumber(spec, "terminals", "Terminals") is { } terminals)
+            {
+                vocabulary = (int)terminals;
+            }
+            else if (FindString(root, "spec") is { } specText && TerminalsOfSpec(specText) is { } specTerminals)
+            {
+                // Terminals of a random PCFG are the token ids 0..T-1, so the grammar needs a vocabulary of T.
+                vocabulary = specTerminals;
+            }
+            else if (FindNumber(root, "vocabulary", "vocabularySize") is { } v)
+            {
+                vocabulary = (int)v;
+            }
+
+            var shards = Directory.Exists(path)
+                ? Directory.GetFiles(path, "train-*.parquet").OrderBy(f => f, StringComparer.Ordinal).ToArray()
+                : [];
+            return new DatasetInfo(name, path, median, stdev, tokens is { } t ? (long)t : null, documents is { } d ? (long)d : null, vocabulary, shards);
+        }
+    }
+
+    /// <summary>T of a spec written as <c>(NT,T,OPTS,LEN)</c>, or null when the text is not one.</summary>
+    internal static int? TerminalsOfSpec(string spec)
+    {
+        var parts = spec.Trim().TrimStart('(').TrimEnd(')').Split(',', StringSplitOptions.TrimEntries);
+        return parts.Length == 4 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var terminals) && terminals > 0
+            ? terminals
+            : null;
+    }
+
+    private static JsonElement? FindObject(JsonElement parent, string name) =>
+        TryGet(parent, name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
+
+    private static string? FindString(JsonElement parent, string name) =>
+        TryGet(parent, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static double? FindNumber(JsonElement parent, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (TryGet(parent, name, out var value))
+            {
+                if (value.ValueKind == JsonValueKind.Number)
+                {
+                    return value.GetDouble();
+                }
+
+                if (value.ValueKind == JsonValueKind.String
+                    && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return parsed;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryGet(JsonElement parent, string name, out JsonElement value)
+    {
+        foreach (var property in parent.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}

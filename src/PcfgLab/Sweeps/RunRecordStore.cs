@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace PcfgLab.Sweeps;
+
+/// <summary>Reads results files (JSON Lines of <see cref="RunRecord"/>) and appends to them.</summary>
+public static class RunRecordStore
+{
+    /// <summary>Appends one record as one locked write of one line.</summary>
+    public static void Append(string path, RunRecord record, CancellationToken cancellationToken = default) =>
+        JsonLinesFile.Append(path, record, SweepJson.Default.RunRecord, cancellationToken);
+
+    /// <summary>
+    /// Reads the records of every file in <paramref name="paths"/> (missing files are skipped). A malformed line (a
+    /// record cut off by a killed trainer, say) is skipped and described in <paramref name="problems"/>. When a cell
+    /// has several records, the last one read wins.
+    /// </summary>
+    public static IReadOnlyList<RunRecord> Read(IEnumerable<string> paths, ICollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(problems);
+        var byCell = new Dictionary<string, RunRecord>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var path in paths)
+        {
+            var lineNumber = 0;
+            foreach (var line in JsonLinesFile.ReadLines(path))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                RunRecord? record;
+                try
+                {
+                    record = JsonSerializer.Deserialize(line, SweepJson.Default.RunRecord);
+                }
+                catch (JsonException ex)
+                {
+                    problems.Add($"{path}:{lineNumber}: skipped, not a run record ({ex.Message})");
+                    continue;
+                }
+
+                if (record is null || !double.IsFinite(record.FinalValidLoss) || record.Parameters <= 0 || record.Tokens <= 0)
+                {
+                    problems.Add($"{path}:{lineNumber}: skipped, the record lacks N, D or a finite final_valid_loss");
+                    continue;
+                }
+
+                if (!byCell.ContainsKey(record.CellId))
+                {
+                    order.Add(record.CellId);
+                }
+
+                byCell[record.CellId] = record;
+            }
+        }
+
+        return order.Select(id => byCell[id]).ToArray();
+    }
+
+    /// <summary>The cell identifiers that have a record in any of <paramref name="paths"/>.</summary>
+    public static IReadOnlySet<string> CompletedCells(IEnumerable<string> paths) =>
+        Read(paths, new List<string>()).Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
+}

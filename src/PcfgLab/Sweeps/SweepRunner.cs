@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace PcfgLab.Sweeps;
+
+/// <summary>What <see cref="SweepRunner.RunAsync"/> did.</summary>
+/// <param name="Planned">Cells in the plan.</param>
+/// <param name="AlreadyDone">Cells that had a record before the run (skipped).</param>
+/// <param name="Succeeded">Cells trained in this run.</param>
+/// <param name="Failed">Cells whose trainer failed (recorded in the failures file).</param>
+public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed);
+
+/// <summary>
+/// Runs the pending cells of a plan through any trainer command (<see cref="TrainerCommand"/>), a few at a time.
+/// A cell succeeds when its trainer exits with 0 and a record for it is in the results file; otherwise the exit
+/// code and the tail of stderr go to the failures file and the sweep goes on.
+/// </summary>
+public sealed class SweepRunner(ILogger logger)
+{
+    private const int StderrTailLines = 20;
+
+    /// <summary>
+    /// Trains every cell of the plan at <paramref name="planPath"/> that has no record in <paramref name="resultsPath"/>.
+    /// <paramref name="progress"/> gets 1 per finished cell.
+    /// </summary>
+    public async Task<SweepRunSummary> RunAsync(
+        string planPath,
+        string resultsPath,
+        string failuresPath,
+        TrainerCommand trainer,
+        int parallelism,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        var plan = SweepPlanner.Read(planPath);
+        var done = RunRecordStore.CompletedCells([resultsPath]);
+        var pending = SweepPlanner.Pending(plan, done);
+        logger.LogInformation("{Pending} of {Planned} cells to train ({Done} already have a record in {Results})", pending.Count, plan.Count, plan.Count - pending.Count, resultsPath);
+        var succeeded = 0;
+        var failed = 0;
+        await Parallel.ForEachAsync(
+            pending,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (cell, ct) =>
+            {
+                var argv = trainer.Expand(cell, planPath, resultsPath);
+                var failure = await RunCellAsync(cell, argv, resultsPath, ct).ConfigureAwait(false);
+                if (failure is null)
+                {
+                    Interlocked.Increment(ref succeeded);
+                    logger.LogInformation("cell {Index} {CellId}: done", cell.Index, cell.CellId);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                    logger.LogWarning("cell {Index} {CellId}: {Reason} (see {Failures})", cell.Index, cell.CellId, failure.Reason, failuresPath);
+                    JsonLinesFile.Append(failuresPath, failure, SweepJson.Default.TrainingFailure, ct);
+                }
+
+                progress?.Report(1);
+            }).ConfigureAwait(false);
+        return new SweepRunSummary(plan.Count, plan.Count - pending.Count, succeeded, failed);
+    }
+
+    private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CancellationToken cancellationToken)
+    {
+        var commandText = string.Join(' ', argv.Select(Quote));
+        var start = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var tail = new Queue<string>();
+        var gate = new Lock();
+        int exitCode;
+        try
+        {
+            using var process = new Process { StartInfo = start };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null)
+                {
+                    return;
+                }
+
+                lock (gate)
+                {
+                    tail.Enqueue(e.Data);
+                    if (tail.Count > StderrTailLines)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+            };
+            process.OutputDataReceived += (_, _) => { };
+            process.Start();
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            exitCode = process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return Failure(cell, -1, $"could not start '{argv[0]}': {ex.Message}", string.Empty, commandText);
+        }
+
+        string stderrTail;
+        lock (gate)
+        {
+            stderrTail = string.Join('\n', tail);
+        }
+
+        if (exitCode != 0)
+        {
+            return Failure(cell, exitCode, string.Create(CultureInfo.InvariantCulture, $"trainer exited with code {exitCode}"), stderrTail, commandText);
+        }
+
+        return RunRecordStore.CompletedCells([resultsPath]).Contains(cell.CellId)
+            ? null
+            : Failure(cell, 0, "trainer exited with code 0 but wrote no record for the cell", stderrTail, commandText);
+    }
+
+    private static TrainingFailure Failure(PlanCell cell, int exitCode, string reason, string stderrTail, string command) => new()
+    {
+        CellId = cell.CellId,
+        CellIndex = cell.Index,
+        ExitCode = exitCode,
+        Reason = reason,
+        StderrTail = stderrTail,
+        Command = command,
+        FailedAt = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+    };
+
+    private static string Quote(string word) =>
+        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or '=' or ':' or ',' or '{' or '}')
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+
+namespace PcfgLab.Sweeps;
+
+/// <summary>
+/// How every cell of a sweep is trained. The defaults are the study's: context 256, batch 32, one epoch, AdamW at
+/// 5e-5 with cosine decay and no warmup, a validation split of 1% of the documents.
+/// </summary>
+public sealed record TrainingSettings
+{
+    /// <summary>The study's settings.</summary>
+    public static TrainingSettings Study { get; } = new();
+
+    /// <summary>Context length in tokens (each training sequence).</summary>
+    [JsonPropertyName("context")]
+    public int Context { get; init; } = LlamaShape.StudyContext;
+
+    /// <summary>Sequences per optimiser step.</summary>
+    [JsonPropertyName("batch_size")]
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Peak learning rate of AdamW.</summary>
+    [JsonPropertyName("learning_rate")]
+    public double LearningRate { get; init; } = 5e-5;
+
+    /// <summary>Learning-rate schedule: <c>cosine</c> (decay to zero over the run) or <c>constant</c>.</summary>
+    [JsonPropertyName("schedule")]
+    public string Schedule { get; init; } = "cosine";
+
+    /// <summary>Warmup steps before the schedule (the study used none).</summary>
+    [JsonPropertyName("warmup_steps")]
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Passes over the D training tokens.</summary>
+    [JsonPropertyName("epochs")]
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Share of the dataset's documents held out for validation (taken from the end).</summary>
+    [JsonPropertyName("validation_fraction")]
+    public double ValidationFraction { get; init; } = 0.01;
+
+    /// <summary>Throws <see cref="UserInputException"/> when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (Context < 2 || BatchSize < 1 || Epochs < 1 || WarmupSteps < 0)
+        {
+            throw new UserInputException("training settings: context must be at least 2, batch size and epochs at least 1, warmup steps not negative.");
+        }
+
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new UserInputException($"training settings: learning rate must be a positive number, got {LearningRate}.");
+        }
+
+        if (Schedule is not ("cosine" or "constant"))
+        {
+            throw new UserInputException($"training settings: schedule '{Schedule}' is not known: use cosine or constant.");
+        }
+
+        if (!(ValidationFraction > 0 && ValidationFraction < 0.5))
+        {
+            throw new UserInputException($"training settings: validation fraction must lie in (0, 0.5), got {ValidationFraction}.");
+        }
+    }
+}

@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""Train one cell of a PcfgLab sweep plan with PyTorch and Hugging Face transformers.
+
+A cell is one line of ``plan.jsonl`` written by ``pcfglab sweep plan``: a dataset folder written by
+``pcfglab generate`` (Parquet shards ``train-*.parquet`` with an ``input_ids`` list<int32> column, plus
+``dataset.json``), a token budget D, a Llama shape, a vocabulary, a seed and the optimiser settings.
+
+What it does, per cell:
+  * builds ``LlamaForCausalLM`` from a ``LlamaConfig`` with the cell's shape (untied embeddings, as many key/value
+    heads as heads) and checks that its parameter count equals the plan's N;
+  * holds out the last ``validation_fraction`` of the dataset's documents (at most ``--max-valid-docs``) for
+    validation, and trains on the first D tokens of the rest, one document per sequence (padded to the context,
+    padding not counted and not learned), in an order shuffled by the cell's seed;
+  * AdamW at the plan's learning rate (betas 0.9/0.999, no weight decay, gradients clipped to norm 1: the Hugging
+    Face Trainer's defaults) with cosine decay (or constant) after ``warmup_steps``, batch size and epochs from the
+    plan;
+  * appends one run record (JSON Lines) to the results file: one ``os.write`` of one line under ``fcntl.flock``, so
+    any number of processes may share the file.
+
+Choosing cells: ``--cell K`` (the line K of the plan, from 0), or ``--cell-from-env``, which strides over the plan:
+with Slurm's ``SLURM_ARRAY_TASK_ID`` (stride ``SLURM_ARRAY_TASK_COUNT``; without it, the one cell) or torchrun's ``RANK`` and
+``WORLD_SIZE`` (each rank trains cells RANK, RANK + WORLD_SIZE, ... on GPU ``LOCAL_RANK``; ranks do not talk to each
+other). Cells that already have a record in the results file are skipped unless ``--force``.
+
+``--dry-run`` checks the plan line and the dataset (with pyarrow when it is installed, else from ``dataset.json`` and
+the shard files) and prints what it would train, without importing torch.
+
+Exit codes: 0 done (or nothing to do), 1 training failed, 2 bad input, 3 a missing dependency or device.
+Docs: docs/sweep.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import sys
+import time
+from datetime import datetime, timezone
+
+EXIT_TRAINING_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_MISSING_DEPENDENCY = 3
+REQUIRED_FIELDS = ("index", "cell_id", "dataset", "dataset_path", "D", "shape", "vocabulary", "N", "seed", "training")
+
+
+class UserError(Exception):
+    """Bad input: the message says what is wrong and what to do."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.code = code
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Train one cell (or a stride of cells) of a PcfgLab sweep plan.")
+    p.add_argument("--plan", required=True, help="plan.jsonl written by `pcfglab sweep plan`")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--cell", type=int, help="index of the cell (line number from 0)")
+    which.add_argument("--cell-from-env", action="store_true",
+                       help="stride over cells using SLURM_ARRAY_TASK_ID[/SLURM_ARRAY_TASK_COUNT] or torchrun's RANK/WORLD_SIZE")
+    p.add_argument("--results", help="results file (JSON Lines) to append the run record to (required unless --dry-run)")
+    p.add_argument("--device", default="cuda", help="cuda (default), cuda:N, mps or cpu; CPU training must be asked for")
+    p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
+                   help="autocast dtype: auto = bfloat16 on GPUs that support it, else float32")
+    p.add_argument("--max-valid-docs", type=int, default=2000, help="cap on validation documents (default 2000)")
+    p.add_argument("--force", action="store_true", help="train even when the results file has a record for the cell")
+    p.add_argument("--dry-run", action="store_true", help="check the plan line and the dataset without importing torch")
+    return p.parse_args(argv)
+
+
+def load_plan(path):
+    if not os.path.isfile(path):
+        raise UserError(f"plan '{path}' does not exist: write it with `pcfglab sweep plan`")
+    cells = []
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                cell = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise UserError(f"{path}:{number}: not JSON ({e}): rewrite the plan with `pcfglab sweep plan`")
+            missing = [k for k in REQUIRED_FIELDS if k not in cell]
+            if missing:
+                raise UserError(f"{path}:{number}: the cell lacks {', '.join(missing)}: rewrite the plan with `pcfglab sweep plan`")
+            shape = cell["shape"]
+            for key in ("hidden", "intermediate", "layers", "heads"):
+                if not isinstance(shape.get(key), int) or shape[key] < 1:
+                    raise UserError(f"{path}:{number}: shape.{key} must be a positive integer")
+            if shape["hidden"] % shape["heads"]:
+                raise UserError(f"{path}:{number}: heads {shape['heads']} do not divide hidden {shape['hidden']}")
+            if not isinstance(cell["D"], int) or cell["D"] < 1:
+                raise UserError(f"{path}:{number}: D must be a positive integer")
+            cells.append(cell)
+    for i, cell in enumerate(cells):
+        if cell["index"] != i:
+            raise UserError(f"{path}: line {i + 1} has index {cell['index']}, expected {i}: rewrite the plan")
+    return cells
+
+
+def select_cells(args, cells):
+    if args.cell is not None:
+        if not 0 <= args.cell < len(cells):
+            raise UserError(f"cell {args.cell} is not in the plan, which has cells 0..{len(cells) - 1}")
+        return [cells[args.cell]], None
+    env = os.environ
+    if "SLURM_ARRAY_TASK_ID" in env:
+        start = int(env["SLURM_ARRAY_TASK_ID"]) - int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+        # Without SLURM_ARRAY_TASK_COUNT (very old Slurm) each task trains just its own cell.
+        stride = int(env["SLURM_ARRAY_TASK_COUNT"]) if "SLURM_ARRAY_TASK_COUNT" in env else max(1, len(cells))
+        local_rank = None
+    elif "RANK" in env and "WORLD_SIZE" in env:
+        start, stride = int(env["RANK"]), int(env["WORLD_SIZE"])
+        local_rank = int(env.get("LOCAL_RANK", "0"))
+    else:
+        raise UserError("--cell-from-env: neither SLURM_ARRAY_TASK_ID nor RANK/WORLD_SIZE is set; run under an sbatch --array or torchrun, or pass --cell K")
+    if stride < 1 or start < 0:
+        raise UserError(f"--cell-from-env: bad start {start} or stride {stride}")
+    return cells[start::stride], local_rank
+
+
+def plan_folder(plan_path):
+    return os.path.dirname(os.path.abspath(plan_path))
+
+
+def dataset_folder(cell, plan_path):
+    path = cell["dataset_path"]
+    return path if os.path.isabs(path) else os.path.normpath(os.path.join(plan_folder(plan_path), path))
+
+
+def shard_files(folder, cell):
+    if not os.path.isdir(folder):
+        raise UserError(f"dataset '{cell['dataset']}' is not at {folder}: generate it with `pcfglab generate` or fix dataset_path in the plan")
+    manifest = os.path.join(folder, "dataset.json")
+    if not os.path.isfile(manifest):
+        raise UserError(f"dataset folder {folder} has no dataset.json: it was not written by `pcfglab generate`")
+    shards = sorted(glob.glob(os.path.join(folder, "train-*.parquet")))
+    if not shards:
+        raise UserError(f"dataset folder {folder} has no train-*.parquet shard")
+    with open(manifest, encoding="utf-8") as f:
+        return shards, json.load(f)
+
+
+def read_documents(shards):
+    """The shards' documents as one flat token array and document offsets (pyarrow and numpy needed).
+
+    Document i is values[offsets[i]:offsets[i + 1]]; nothing is copied into Python lists, so 100M tokens take
+    400 MB, not gigabytes.
+    """
+    try:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as e:
+        raise UserError(f"{e.name} is not installed: pip install pyarrow numpy", EXIT_MISSING_DEPENDENCY)
+    values, offsets, base = [], [np.zeros(1, dtype=np.int64)], 0
+    for shard in shards:
+        column = pq.read_table(shard, columns=["input_ids"]).column("input_ids").combine_chunks()
+        if isinstance(column, pa.ChunkedArray):
+            column = column.chunk(0) if column.num_chunks else pa.array([], type=pa.list_(pa.int32()))
+        column_offsets = column.offsets.to_numpy().astype(np.int64)
+        flat = column.values.to_numpy(zero_copy_only=False)[column_offsets[0]:column_offsets[-1]]
+        values.append(flat.astype(np.int32, copy=False))
+        offsets.append(column_offsets[1:] - column_offsets[0] + base)
+        base += len(flat)
+    return np.concatenate(values) if values else np.zeros(0, dtype=np.int32), np.concatenate(offsets)
+
+
+def split(offsets, cell, max_valid_docs):
+    """Validation = the last documents; training = the first D tokens of the rest (the last document cut).
+
+    Returns two lists of (start, end) token ranges.
+    """
+    documents = len(offsets) - 1
+    fraction = cell["training"].get("validation_fraction", 0.01)
+    n_valid = min(max(1, int(documents * fraction)), max_valid_docs, documents - 1)
+    if n_valid < 1:
+        raise UserError(f"dataset '{cell['dataset']}' has {documents} document(s): too few to hold out validation")
+    valid = [(int(offsets[i]), int(offsets[i + 1])) for i in range(documents - n_valid, documents)]
+    train, tokens = [], 0
+    for i in range(documents - n_valid):
+        if tokens >= cell["D"]:
+            break
+        start, end = int(offsets[i]), int(offsets[i + 1])
+        end = min(end, start + cell["D"] - tokens)
+        train.append((start, end))
+        tokens += end - start
+    if tokens < cell["D"]:
+        raise UserError(f"dataset '{cell['dataset']}' has {tokens} training tokens, fewer than D = {cell['D']}: generate more tokens")
+    return train, valid
+
+
+def dry_run(cell, plan_path):
+    folder = dataset_folder(cell, plan_path)
+    shards, manifest = shard_files(folder, cell)
+    report = {"cell": cell["index"], "cell_id": cell["cell_id"], "dataset": folder, "shards": len(shards),
+              "N": cell["N"], "D": cell["D"], "shape": cell["shape"], "checked_with": "dataset.json"}
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        pq = None
+    if pq is not None:
+        rows, tokens, max_id = 0, 0, -1
+        import pyarrow.compute as pc
+        for shard in shards:
+            column = pq.read_table(shard, columns=["input_ids"]).column("input_ids")
+            flat = pc.list_flatten(column)
+            rows += len(column)
+            tokens += len(flat)
+            if len(flat):
+                max_id = max(max_id, pc.max(flat).as_py())
+        if max_id >= cell["vocabulary"]:
+            raise UserError(f"dataset '{cell['dataset']}' has token id {max_id}, outside the model's vocabulary {cell['vocabulary']}")
+        available = tokens * (1 - cell["training"].get("validation_fraction", 0.01))
+        if cell["D"] > available:
+            raise UserError(f"dataset '{cell['dataset']}' has about {int(available)} training tokens, fewer than D = {cell['D']}")
+        report.update(checked_with="pyarrow", documents=rows, tokens=tokens, max_token_id=max_id)
+    print(json.dumps(report))
+
+
+def already_done(results, cell_id):
+    if not results or not os.path.isfile(results):
+        return False
+    with open(results, encoding="utf-8") as f:
+        for line in f:
+            try:
+                if json.loads(line).get("cell_id") == cell_id:
+                    return True
+            except json.JSONDecodeError:
+                continue
+    return False
+
+
+def append_record(results, record):
+    """One os.write of one line while holding an exclusive flock: concurrent writers never interleave."""
+    import fcntl
+    folder = os.path.dirname(os.path.abspath(results))
+    os.makedirs(folder, exist_ok=True)
+    data = (json.dumps(record) + "\n").encode("utf-8")
+    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def import_torch():
+    try:
+        import torch
+        import transformers
+    except ImportError as e:
+        raise UserError(f"{e.name} is not installed: pip install torch transformers pyarrow (or check inputs with --dry-run, which needs neither)",
+                        EXIT_MISSING_DEPENDENCY)
+    return torch, transformers
+
+
+def pick_device(torch, requested, local_rank):
+    if requested == "cpu":
+        return torch.device("cpu"), "cpu"
+    if requested == "mps":
+        if not torch.backends.mps.is_available():
+            raise UserError("MPS is not available on this machine: pass --device cpu to train on the CPU", EXIT_MISSING_DEPENDENCY)
+        return torch.device("mps"), "mps"
+    if not torch.cuda.is_available():
+        raise UserError("no CUDA GPU is visible (torch.cuda.is_available() is False): pass --device cpu to train on the CPU (slow)",
+                        EXIT_MISSING_DEPENDENCY)
+    device = torch.device(requested if ":" in requested else f"cuda:{local_rank or 0}")
+    return device, torch.cuda.get_device_name(device)
+
+
+def batches(values, ranges, batch_size, context, torch, device):
+    """Batches of documents (token ranges of values), padded to the longest (at most the context) and masked."""
+    for first in range(0, len(ranges), batch_size):
+        chunk = ranges[first:first + batch_size]
+        width = min(context, max(end - start for start, end in chunk))
+        ids = torch.zeros((len(chunk), width), dtype=torch.long)
+        mask = torch.zeros((len(chunk), width), dtype=torch.long)
+        for row, (start, end) in enumerate(chunk):
+            length = min(end - start, width)
+            ids[row, :length] = torch.from_numpy(values[start:start + length].astype("int64"))
+            mask[row, :length] = 1
+        labels = ids.masked_fill(mask == 0, -100)
+        yield ids.to(device), mask.to(device), labels.to(device)
+
+
+def train(cell, args, local_rank):
+    torch, transformers = import_torch()
+    device, device_name = pick_device(torch, args.device, local_rank)
+    folder = dataset_folder(cell, args.plan)
+    shards, _ = shard_files(folder, cell)
+    values, offsets = read_documents(shards)
+    train_docs, valid_docs = split(offsets, cell, args.max_valid_docs)
+    settings, shape = cell["training"], cell["shape"]
+    context, batch_size = settings.get("context", 256), settings.get("batch_size", 32)
+    max_id = int(values.max()) if len(values) else -1
+    if max_id >= cell["vocabulary"]:
+        raise UserError(f"token id {max_id} is outside the vocabulary {cell['vocabulary']}: plan with a larger --vocabulary")
+
+    random.seed(cell["seed"])
+    torch.manual_seed(cell["seed"])
+    config = transformers.LlamaConfig(
+        vocab_size=cell["vocabulary"], hidden_size=shape["hidden"], intermediate_size=shape["intermediate"],
+        num_hidden_layers=shape["layers"], num_attention_heads=shape["heads"], num_key_value_heads=shape["heads"],
+        max_position_embeddings=context, tie_word_embeddings=False)
+    model = transformers.LlamaForCausalLM(config).to(device)
+    n_params = sum(p.numel() for p in model.parameters())
+    if n_params != cell["N"]:
+        raise UserError(f"the model has {n_params} parameters but the plan says N = {cell['N']}: the plan and transformers disagree")
+
+    epochs = settings.get("epochs", 1)
+    steps = epochs * math.ceil(len(train_docs) / batch_size)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.get("learning_rate", 5e-5))
+    if settings.get("schedule", "cosine") == "cosine":
+        scheduler = transformers.get_cosine_schedule_with_warmup(optimizer, settings.get("warmup_steps", 0), steps)
+    else:
+        scheduler = transformers.get_constant_schedule_with_warmup(optimizer, settings.get("warmup_steps", 0))
+    use_bf16 = device.type == "cuda" and args.dtype != "float32" and torch.cuda.is_bf16_supported()
+    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_bf16 else (lambda: torch.autocast(device.type, enabled=False))
+
+    order = random.Random(cell["seed"])
+    losses = []
+    began = time.time()
+    model.train()
+    for _ in range(epochs):
+        docs = list(train_docs)
+        order.shuffle(docs)
+        for ids, mask, labels in batches(values, docs, batch_size, context, torch, device):
+            with autocast():
+                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            loss.backward()
+            # The Hugging Face Trainer's default (max_grad_norm = 1.0).
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            value = loss.item()
+            if not math.isfinite(value):
+                raise RuntimeError(f"training loss became {value} at step {len(losses)}")
+            losses.append(round(value, 6))
+
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for ids, mask, labels in batches(values, valid_docs, batch_size, context, torch, device):
+            with autocast():
+                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            # HF averages over predicted tokens (labels != -100 after the shift): weight by that count.
+            predicted = int((labels[:, 1:] != -100).sum())
+            total += loss.item() * predicted
+            count += predicted
+    wall = time.time() - began
+    tail = losses[-10:]
+    return {
+        "cell_id": cell["cell_id"], "cell_index": cell["index"], "dataset": cell["dataset"], "H": cell.get("H"),
+        "N": n_params, "D": cell["D"], "final_train_loss": round(sum(tail) / len(tail), 6),
+        "final_valid_loss": round(total / max(count, 1), 6), "train_losses": losses, "wall_seconds": round(wall, 3),
+        "device": device_name, "torch_version": torch.__version__, "transformers_version": transformers.__version__,
+        "seed": cell["seed"], "shape": shape, "trainer": "train_cell.py (bf16 autocast)" if use_bf16 else "train_cell.py (float32)",
+        "finished_at": datetime.now(timezone.utc).isoformat(),
+    }
+
+
+def main(argv=None):
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    try:
+        cells = load_plan(args.plan)
+        selected, local_rank = select_cells(args, cells)
+        if args.dry_run:
+            for cell in selected:
+                dry_run(cell, args.plan)
+            return 0
+        if not args.results:
+            raise UserError("--results is required to train (where the run record goes)")
+        for cell in selected:
+            if not args.force and already_done(args.results, cell["cell_id"]):
+                print(f"cell {cell['index']} {cell['cell_id']}: already has a record, skipped", file=sys.stderr)
+                continue
+            print(f"cell {cell['index']} {cell['cell_id']}: training N={cell['N']} D={cell['D']}", file=sys.stderr)
+            record = train(cell, args, local_rank)
+            append_record(args.results, record)
+            print(f"cell {cell['index']}: final_valid_loss {record['final_valid_loss']} in {record['wall_seconds']} s", file=sys.stderr)
+        return 0
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

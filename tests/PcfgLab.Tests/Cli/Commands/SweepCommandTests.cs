@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PcfgLab.Cli;
+using PcfgLab.Sweeps;
+using PcfgLab.Tests.Reporting;
+using PcfgLab.Tests.Sweeps;
+using PcfgLab.Tests.TestSupport;
+
+namespace PcfgLab.Tests.Cli.Commands;
+
+public sealed class SweepCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-sweep-cli-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private string P(params string[] parts) => Path.Combine([_root.FullName, .. parts]);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await PcfgLabApp.RunAsync(args, stdout, stderr, interactive: false);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private async Task<string> SmallPlan(string tokens = "100k,1M", string shapes = "2")
+    {
+        SweepTestData.WriteStudyManifests(P("data"), 2_000_000);
+        var (code, _, stderr) = await Run("sweep", "plan", "--data-root", P("data"), "--shapes", shapes, "--tokens", tokens, "--out", P("plan.jsonl"));
+        Assert.True(code == 0, stderr);
+        return P("plan.jsonl");
+    }
+
+    [Fact]
+    public async Task Plan_writes_the_study_grid_and_a_json_summary()
+    {
+        SweepTestData.WriteStudyManifests(P("data"), 110_000_000);
+
+        var (code, stdout, stderr) = await Run("sweep", "plan", "--data-root", P("data"), "--out", P("plan.jsonl"), "--json");
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(216, json.RootElement.GetProperty("cells").GetInt32());
+        Assert.Equal(216, json.RootElement.GetProperty("pending").GetInt32());
+        Assert.Equal(216, File.ReadAllLines(P("plan.jsonl")).Length);
+        Assert.Equal(1_389_492_224, SweepPlanner.Read(P("plan.jsonl"))[^1].Parameters);
+    }
+
+    [Fact]
+    public async Task Plan_of_a_missing_dataset_is_a_one_line_usage_error()
+    {
+        var (code, stdout, stderr) = await Run("sweep", "plan", "--dataset", P("absent"), "--out", P("plan.jsonl"));
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: dataset '", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(P("plan.jsonl")));
+    }
+
+    [Fact]
+    public async Task Synthetic_train_is_resumable_and_plan_pending_only_counts_what_is_left()
+    {
+        var plan = await SmallPlan();
+        var (code, _, stderr) = await Run("sweep", "synthetic-train", "--plan", plan, "--cell", "3", "--results", P("results.jsonl"));
+        Assert.True(code == 0, stderr);
+        (code, _, _) = await Run("sweep", "synthetic-train", "--plan", plan, "--cell", "3", "--results", P("results.jsonl"));
+        Assert.Equal(0, code);
+        Assert.Single(File.ReadAllLines(P("results.jsonl")));
+
+        (code, var stdout, stderr) = await Run("sweep", "plan", "--data-root", P("data"), "--shapes", "2", "--tokens", "100k,1M",
+            "--results", P("results.jsonl"), "--pending-only", "--out", P("pending.jsonl"), "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(24, json.RootElement.GetProperty("cells").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("done").GetInt32());
+        Assert.Equal(23, File.ReadAllLines(P("pending.jsonl")).Length);
+
+        (code, _, _) = await Run("sweep", "synthetic-train", "--plan", plan, "--results", P("results.jsonl"));
+        Assert.Equal(0, code);
+        var records = RunRecordStore.Read([P("results.jsonl")], new List<string>());
+        Assert.Equal(24, records.Count);
+        Assert.All(records, r => Assert.Equal("synthetic", r.Device));
+    }
+
+    [Fact]
+    public async Task Train_runs_pending_cells_through_the_trainer_command()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+        var cli = Path.Combine(AppContext.BaseDirectory, "PcfgLab.Cli.dll");
+        var trainer = $"dotnet '{cli}' sweep synthetic-train --plan {{plan}} --cell {{cell}} --results {{results}}";
+        await Run("sweep", "synthetic-train", "--plan", plan, "--cell", "0", "--results", P("results.jsonl"));
+
+        var (code, stdout, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", trainer, "--jobs", "2");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("6 planned, 1 already done, 5 trained, 0 failed", stdout, StringComparison.Ordinal);
+        Assert.Equal(6, RunRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
+        Assert.False(File.Exists(P("failures.jsonl")));
+    }
+
+    [Fact]
+    public async Task Failed_cells_are_recorded_and_the_sweep_goes_on()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+        var trainer = "dotnet " + P("no-such-trainer.dll") + " --cell {cell}";
+
+        var (code, stdout, _) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", trainer);
+
+        Assert.Equal(1, code);
+        Assert.Contains("6 planned, 0 already done, 0 trained, 6 failed", stdout, StringComparison.Ordinal);
+        var failures = File.ReadAllLines(P("failures.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(6, failures.Length);
+        Assert.Equal(Enumerable.Range(0, 6), failures.Select(f => f.GetProperty("cell_index").GetInt32()).Order());
+        Assert.All(failures, f => Assert.NotEqual(0, f.GetProperty("exit_code").GetInt32()));
+        Assert.All(failures, f => Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("stderr_tail").GetString())));
+
+        // The report lists every cell as missing, with its failure from failures.jsonl beside the results.
+        (code, _, var stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results.jsonl"), "--out", P("report"));
+        Assert.True(code == 0, stderr);
+        var markdown = File.ReadAllText(P("report", "report.md"));
+        Assert.Contains("6 of 6 planned cells have no record (6 of them failed", markdown, StringComparison.Ordinal);
+        Assert.Contains("| trainer exited with code", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_from_the_command_line_renders_every_figure()
+    {
+        var plan = await SmallPlan("100k,300k,1M");
+        await Run("sweep", "synthetic-train", "--plan", plan, "--results", P("results", "synthetic.jsonl"));
+
+        var (code, stdout, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results"), "--out", P("report"), "--fit-grid", "coarse");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("records: 36 (36 synthetic)", stdout, StringComparison.Ordinal);
+        Assert.Contains("missing cells: 0", stdout, StringComparison.Ordinal);
+        var pngs = Directory.GetFiles(P("report", "figures"), "*.png");
+        Assert.NotEmpty(pngs);
+        foreach (var png in pngs)
+        {
+            FigureChecks.AssertPng(png);
+            FigureChecks.AssertSvg(Path.ChangeExtension(png, ".svg"));
+        }
+
+        Assert.Contains("SYNTHETIC RESULTS", File.ReadAllText(P("report", "report.md")), StringComparison.Ordinal);
+
+        (code, stdout, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results"), "--out", P("report2"), "--fit-grid", "coarse", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(36, json.RootElement.GetProperty("syntheticRecords").GetInt32());
+        Assert.Equal(6, json.RootElement.GetProperty("datasets").GetArrayLength());
+        Assert.Equal(5, json.RootElement.GetProperty("trends").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("datasets")[0].GetProperty("e").GetDouble() > 0);
+    }
+
+    [PythonFact]
+    public async Task Python_adapter_dry_run_checks_a_generated_dataset_without_torch()
+    {
+        var dataset = P("data", "gzipscale-0.11");
+        var (code, _, stderr) = await Run("generate", "--preset", "gzipscale-0.11", "--tokens", "150k", "--threads", "1", "--out", dataset);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await Run("sweep", "plan", "--dataset", dataset, "--vocabulary", "grammar", "--shapes", "2", "--tokens", "100k", "--out", P("plan.jsonl"));
+        Assert.True(code == 0, stderr);
+
+        var (exit, stdout, error) = RunPython("--plan", P("plan.jsonl"), "--cell", "1", "--dry-run");
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(stdout.Trim());
+        Assert.Equal(1, json.RootElement.GetProperty("cell").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("shards").GetInt32());
+        Assert.Equal(SweepPlanner.Read(P("plan.jsonl"))[1].Parameters, json.RootElement.GetProperty("N").GetInt64());
+
+        Directory.Delete(dataset, recursive: true);
+        (exit, _, error) = RunPython("--plan", P("plan.jsonl"), "--cell", "0", "--dry-run");
+        Assert.Equal(2, exit);
+        Assert.Contains("is not at", error, StringComparison.Ordinal);
+
+        (exit, _, error) = RunPython("--plan", P("plan.jsonl"), "--cell", "9", "--dry-run");
+        Assert.Equal(2, exit);
+        Assert.Contains("cell 9 is not in the plan", error, StringComparison.Ordinal);
+    }
+
+    [PythonFact]
+    public void Python_adapter_unit_tests_pass()
+    {
+        // Cell striding (Slurm, torchrun), the validation split, plan checks and record appends, without torch.
+        var (exit, stdout, error) = RunPythonArgs("-B", "-m", "unittest", "discover", "-s", Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch"), "-p", "test_*.py");
+
+        Assert.True(exit == 0, stdout + error);
+        Assert.Contains("OK", error, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunPython(params string[] args) =>
+        RunPythonArgs([Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch", "train_cell.py"), .. args]);
+
+    private static (int Code, string Stdout, string Stderr) RunPythonArgs(params string[] args)
+    {
+        var info = new ProcessStartInfo(ReferencePython.Executable!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
+    }
+}

@@ -1,0 +1,53 @@
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Tests.Sweeps;
+
+public sealed class JsonLinesFileTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-jsonl-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void Concurrent_appends_never_interleave()
+    {
+        var path = Path.Combine(_root.FullName, "results.jsonl");
+        var losses = Enumerable.Range(0, 2000).Select(i => i / 1000.0).ToArray();
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            RunRecordStore.Append(path, new RunRecord { CellId = "cell-" + i, Dataset = "d", Device = "synthetic", Parameters = 10, Tokens = 10, FinalValidLoss = 1, TrainLosses = losses }));
+
+        var problems = new List<string>();
+        var records = RunRecordStore.Read([path], problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(200, records.Count);
+        Assert.Equal(200, File.ReadAllLines(path).Length);
+        Assert.All(records, r => Assert.Equal(2000, r.TrainLosses.Count));
+    }
+
+    [Fact]
+    public void A_cut_off_line_is_skipped_and_reported()
+    {
+        var path = Path.Combine(_root.FullName, "results.jsonl");
+        RunRecordStore.Append(path, new RunRecord { CellId = "a", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 2 });
+        File.AppendAllText(path, "{\"cell_id\": \"b\", \"datas");
+
+        var problems = new List<string>();
+        var records = RunRecordStore.Read([path], problems);
+
+        Assert.Equal("a", Assert.Single(records).CellId);
+        Assert.Contains(":2: skipped", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_last_record_of_a_cell_wins()
+    {
+        var first = Path.Combine(_root.FullName, "a.jsonl");
+        var second = Path.Combine(_root.FullName, "b.jsonl");
+        RunRecordStore.Append(first, new RunRecord { CellId = "x", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 2 });
+        RunRecordStore.Append(second, new RunRecord { CellId = "x", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 3 });
+
+        var record = Assert.Single(RunRecordStore.Read([first, second], new List<string>()));
+        Assert.Equal(3, record.FinalValidLoss);
+    }
+}

@@ -1,0 +1,121 @@
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Tests.Sweeps;
+
+public sealed class SweepPlannerTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-planner-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void Study_grid_has_six_datasets_six_shapes_and_six_budgets()
+    {
+        SweepTestData.WriteStudyManifests(Path.Combine(_root.FullName, "data"), 110_000_000);
+        var cells = SweepPlanner.Plan(SweepSpec.Study(Path.Combine(_root.FullName, "data")), _root.FullName);
+
+        Assert.Equal(6 * 6 * 6, cells.Count);
+        Assert.Equal(Enumerable.Range(0, cells.Count), cells.Select(c => c.Index));
+        Assert.Equal(cells.Count, cells.Select(c => c.CellId).Distinct().Count());
+        var first = cells[0];
+        Assert.Equal("gzipscale-0.11", first.Dataset);
+        Assert.Equal("data/gzipscale-0.11", first.DatasetPath);
+        Assert.Equal(0.1133, first.GzipMedian);
+        Assert.Equal(100_000, first.Tokens);
+        Assert.Equal(4_178_368, first.Parameters);
+        Assert.Equal(6.0 * 4_178_368 * 100_000, first.Compute);
+        Assert.Equal(32001, first.Vocabulary);
+        Assert.Equal("gzipscale-0.11__h64-i128-l2-a1__D100000__s0", first.CellId);
+        Assert.Equal(new long[] { 100_000, 1_000_000, 5_000_000, 20_000_000, 50_000_000, 100_000_000 }, cells.Take(6).Select(c => c.Tokens));
+        var last = cells[^1];
+        Assert.Equal(1_389_492_224, last.Parameters);
+        Assert.Equal(100_000_000, last.Tokens);
+        Assert.Equal(32, last.Training.BatchSize);
+        Assert.Equal(5e-5, last.Training.LearningRate);
+        Assert.Equal("cosine", last.Training.Schedule);
+        Assert.Equal(0, last.Training.WarmupSteps);
+        Assert.Equal(1, last.Training.Epochs);
+        Assert.Equal(256, last.Training.Context);
+    }
+
+    [Fact]
+    public void Plan_files_are_deterministic_and_read_back_equal()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var spec = SweepSpec.Study(data) with { Tokens = [100_000, 1_000_000], Shapes = LlamaShape.Study.Take(2).ToArray() };
+        var a = Path.Combine(_root.FullName, "a.jsonl");
+        var b = Path.Combine(_root.FullName, "b.jsonl");
+        SweepPlanner.Write(a, SweepPlanner.Plan(spec, _root.FullName));
+        SweepPlanner.Write(b, SweepPlanner.Plan(spec, _root.FullName));
+
+        var bytesA = File.ReadAllBytes(a);
+        var bytesB = File.ReadAllBytes(b);
+        Assert.Equal(bytesA.Length, bytesB.Length);
+        Assert.Equal(bytesA, bytesB);
+        var cells = SweepPlanner.Read(a);
+        Assert.Equal(24, cells.Count);
+        Assert.Equal(SweepPlanner.Plan(spec, _root.FullName).Select(c => c.CellId), cells.Select(c => c.CellId));
+        Assert.Equal(new LlamaShape(128, 256, 4, 2), cells[^1].Shape);
+    }
+
+    [Fact]
+    public void Pending_skips_cells_that_have_a_record()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var spec = SweepSpec.Study(data) with { Tokens = [100_000, 1_000_000], Shapes = LlamaShape.Study.Take(1).ToArray() };
+        var plan = SweepPlanner.Plan(spec, _root.FullName);
+        var results = Path.Combine(_root.FullName, "results.jsonl");
+        var trainer = new SyntheticTrainer();
+        foreach (var cell in plan.Where(c => c.Index % 3 == 0))
+        {
+            RunRecordStore.Append(results, trainer.Train(cell, DatasetInfo.Read(Path.Combine(data, cell.Dataset))));
+        }
+
+        var pending = SweepPlanner.Pending(plan, RunRecordStore.CompletedCells([results]));
+
+        Assert.Equal(plan.Where(c => c.Index % 3 != 0).Select(c => c.CellId), pending.Select(c => c.CellId));
+        Assert.Equal(Enumerable.Range(0, pending.Count), SweepPlanner.Renumber(pending).Select(c => c.Index));
+    }
+
+    [Fact]
+    public void Grammar_vocabulary_uses_each_datasets_terminal_count()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var spec = SweepSpec.Study(data) with { Vocabulary = null, Tokens = [100_000], Shapes = LlamaShape.Study.Take(1).ToArray() };
+        var cells = SweepPlanner.Plan(spec, _root.FullName);
+
+        Assert.Equal(new[] { 20, 150, 300, 400, 500, 2000 }, cells.Select(c => c.Vocabulary));
+        Assert.Equal(new LlamaShape(64, 128, 2, 1).ParameterCount(20), cells[0].Parameters);
+    }
+
+    [Fact]
+    public void A_budget_larger_than_the_dataset_is_refused()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 1_000_000);
+        var spec = SweepSpec.Study(data) with { Tokens = [1_000_000] };
+
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Plan(spec, _root.FullName));
+        Assert.Contains("fewer than the budget 1000000", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_dataset_is_named()
+    {
+        var spec = SweepSpec.Study(Path.Combine(_root.FullName, "nowhere"));
+
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Plan(spec, _root.FullName));
+        Assert.Contains("gzipscale-0.11", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("pcfglab generate", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cell_out_of_range_says_which_cells_exist()
+    {
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Cell([], 3, "plan.jsonl"));
+        Assert.Contains("cell 3", ex.Message, StringComparison.Ordinal);
+    }
+}

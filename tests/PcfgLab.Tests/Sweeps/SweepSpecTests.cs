@@ -1,0 +1,93 @@
+using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
+
+namespace PcfgLab.Tests.Sweeps;
+
+public sealed class SweepSpecTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-spec-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void Load_reads_presets_shapes_budgets_seeds_vocabulary_and_training()
+    {
+        var path = Path.Combine(_root.FullName, "sweep.json");
+        File.WriteAllText(path, """
+            {
+              "name": "small",
+              "dataRoot": "data",
+              "presets": ["gzipscale-0.11", "gzipscale-0.61"],
+              "datasets": [{ "name": "mine", "path": "elsewhere/mine" }],
+              "shapes": [[64, 128, 2, 1], { "hidden": 128, "intermediate": 256, "layers": 4, "heads": 2 }],
+              "tokens": ["100k", 2000000, "5M"],
+              "seeds": [0, 1],
+              "vocabulary": "grammar",
+              "training": { "batchSize": 16, "learningRate": 1e-4, "schedule": "constant", "warmupSteps": 10 },
+            }
+            """);
+
+        var spec = SweepSpec.Load(path);
+
+        Assert.Equal(
+            new[] { Path.Combine(_root.FullName, "data", "gzipscale-0.11"), Path.Combine(_root.FullName, "data", "gzipscale-0.61"), Path.Combine(_root.FullName, "elsewhere", "mine") },
+            spec.Datasets);
+        Assert.Equal(new[] { new LlamaShape(64, 128, 2, 1), new LlamaShape(128, 256, 4, 2) }, spec.Shapes);
+        Assert.Equal(new long[] { 100_000, 2_000_000, 5_000_000 }, spec.Tokens);
+        Assert.Equal(new[] { 0, 1 }, spec.Seeds);
+        Assert.Null(spec.Vocabulary);
+        Assert.Equal(16, spec.Training.BatchSize);
+        Assert.Equal(1e-4, spec.Training.LearningRate);
+        Assert.Equal("constant", spec.Training.Schedule);
+        Assert.Equal(10, spec.Training.WarmupSteps);
+        Assert.Equal(256, spec.Training.Context);
+    }
+
+    [Fact]
+    public void MaxShapes_keeps_the_smallest_study_shapes()
+    {
+        var path = Path.Combine(_root.FullName, "sweep.json");
+        File.WriteAllText(path, """{ "presets": ["gzipscale-0.11"], "maxShapes": 3 }""");
+
+        var spec = SweepSpec.Load(path);
+
+        Assert.Equal(LlamaShape.Study.Take(3), spec.Shapes);
+        Assert.Equal(SweepSpec.StudyTokens, spec.Tokens);
+        Assert.Equal(32001, spec.Vocabulary);
+    }
+
+    [Theory]
+    [InlineData("""{ "presets": ["x"], "budgets": [1] }""", "unknown field \"budgets\"")]
+    [InlineData("""{ "presets": ["x"], "tokens": ["lots"] }""", "'lots' is not a count")]
+    [InlineData("""{ "presets": ["x"], "shapes": [{ "hidden": 64 }] }""", "lacks \"intermediate\"")]
+    [InlineData("""{ "presets": "x" }""", "\"presets\" must be an array")]
+    [InlineData("""{ "presets": ["x"], "training": { "lr": 1 } }""", "unknown field \"training.lr\"")]
+    public void Load_names_the_bad_field(string json, string expected)
+    {
+        var path = Path.Combine(_root.FullName, "bad.json");
+        File.WriteAllText(path, json);
+
+        var ex = Assert.Throws<UserInputException>(() => SweepSpec.Load(path));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("study.json", 6, 6, 6)]
+    [InlineData("small-cpu.json", 2, 2, 4)]
+    public void The_example_sweep_files_load(string file, int datasets, int shapes, int budgets)
+    {
+        var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", file));
+
+        Assert.Equal(datasets, spec.Datasets.Count);
+        Assert.Equal(shapes, spec.Shapes.Count);
+        Assert.Equal(budgets, spec.Tokens.Count);
+        Assert.All(spec.Datasets, d => Assert.Equal(Path.Combine(SharedFiles.RepositoryRoot, "out"), Path.GetDirectoryName(d)));
+    }
+
+    [Fact]
+    public void Validate_requires_a_dataset()
+    {
+        var ex = Assert.Throws<UserInputException>(() => new SweepSpec().Validate());
+        Assert.Contains("no dataset", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,43 @@
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Tests.Sweeps;
+
+public sealed class TrainerCommandTests
+{
+    [Fact]
+    public void Split_follows_shell_quoting()
+    {
+        Assert.Equal(
+            new[] { "python3", "train cell.py", "--x", "a\"b", "it's", "c d", "e" },
+            TrainerCommand.Split("python3 'train cell.py'  --x \"a\\\"b\" \"it's\" c\\ d e"));
+    }
+
+    [Fact]
+    public void Expand_replaces_placeholders_inside_words()
+    {
+        var command = new TrainerCommand("python3 t.py --plan {plan} --cell={cell} --results '{results}' --tag {dataset}/{cell_id}");
+        var cell = new PlanCell
+        {
+            Index = 4,
+            CellId = "d__h64-i128-l2-a1__D100__s0",
+            Dataset = "d",
+            DatasetPath = "data/d",
+            Shape = new LlamaShape(64, 128, 2, 1),
+            Training = TrainingSettings.Study,
+        };
+
+        Assert.Equal(
+            new[] { "python3", "t.py", "--plan", "my plan.jsonl", "--cell=4", "--results", "out/r.jsonl", "--tag", "d/d__h64-i128-l2-a1__D100__s0" },
+            command.Expand(cell, "my plan.jsonl", "out/r.jsonl"));
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("python3 t.py --plan {plan}", "{cell}")]
+    [InlineData("python3 't.py --cell {cell}", "unclosed")]
+    public void Bad_templates_are_refused(string template, string expected)
+    {
+        var ex = Assert.Throws<UserInputException>(() => new TrainerCommand(template));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+}
