@@ -39,12 +39,12 @@ public static class TokenizerFactory
 
     private static Tokenizer LoadSentencePiece(string path)
     {
+        using var stream = File.OpenRead(path);
         try
         {
-            using var stream = File.OpenRead(path);
             return SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
         }
-        catch (Exception ex) when (ex is not UserInputException and not IOException and not UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new UserInputException($"{path} is not a SentencePiece model this tool can read ({FirstLine(ex.Message)}).", ex);
         }

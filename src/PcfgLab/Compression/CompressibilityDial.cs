@@ -1,0 +1,398 @@
+using System.Diagnostics;
+using System.Globalization;
+using PcfgLab.Grammars;
+using PcfgLab.Sampling;
+
+namespace PcfgLab.Compression;
+
+/// <summary>
+/// Bounds on the grammar specs the dial may try. Each field range clamps the spec the ladder proposes;
+/// <see cref="Terminals"/> fixes the vocabulary size.
+/// </summary>
+public sealed record DialBounds
+{
+    /// <summary>Fixed number of terminals (vocabulary), or null to follow the ladder (20 to 2000).</summary>
+    public int? Terminals { get; init; }
+
+    /// <summary>Smallest and largest number of nonterminals.</summary>
+    public (int Min, int Max) Nonterminals { get; init; } = (1, 100);
+
+    /// <summary>Smallest and largest maximum options per nonterminal.</summary>
+    public (int Min, int Max) MaxOptions { get; init; } = (1, 100);
+
+    /// <summary>Smallest and largest maximum right-hand-side length.</summary>
+    public (int Min, int Max) MaxLength { get; init; } = (1, 30);
+
+    /// <summary>Throws <see cref="UserInputException"/> when a range is empty or not positive.</summary>
+    public void Validate()
+    {
+        Check(Nonterminals, "nonterminals-range");
+        Check(MaxOptions, "max-options-range");
+        Check(MaxLength, "max-length-range");
+        if (Terminals is < 1)
+        {
+            throw new UserInputException($"--terminals must be positive, got {Terminals}.");
+        }
+
+        static void Check((int Min, int Max) range, string name)
+        {
+            if (range.Min < 1 || range.Max < range.Min)
+            {
+                throw new UserInputException($"--{name} must be MIN..MAX with 1 <= MIN <= MAX, got {range.Min}..{range.Max}.");
+            }
+        }
+    }
+
+    /// <summary>Clamps <paramref name="spec"/> into the bounds.</summary>
+    public GrammarSpec Clamp(GrammarSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new GrammarSpec(
+            Math.Clamp(spec.Nonterminals, Nonterminals.Min, Nonterminals.Max),
+            Terminals ?? spec.Terminals,
+            Math.Clamp(spec.MaxOptions, MaxOptions.Min, MaxOptions.Max),
+            Math.Clamp(spec.MaxLength, MaxLength.Min, MaxLength.Max));
+    }
+
+    /// <summary>Parses <c>MIN..MAX</c> (or a single number) into a range.</summary>
+    public static (int Min, int Max) ParseRange(string text, string optionName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split("..", StringSplitOptions.TrimEntries);
+        if (parts.Length is 1 or 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var min)
+            && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var max))
+        {
+            return (min, max);
+        }
+
+        throw new UserInputException($"--{optionName} must be MIN..MAX (for example 10..50), got '{text}'.");
+    }
+}
+
+/// <summary>What the dial searches for and how hard.</summary>
+public sealed record DialOptions
+{
+    /// <summary>Target median gzip ratio.</summary>
+    public required double Target { get; init; }
+
+    /// <summary>Accepted distance between the measured median and the target.</summary>
+    public double Tolerance { get; init; } = 0.01;
+
+    /// <summary>Spec bounds.</summary>
+    public DialBounds Bounds { get; init; } = new();
+
+    /// <summary>Documents sampled (never written) to measure each candidate.</summary>
+    public int DocumentsPerCandidate { get; init; } = 500;
+
+    /// <summary>Tokens per document.</summary>
+    public int DocumentLength { get; init; } = DocumentSampler.DefaultDocumentLength;
+
+    /// <summary>Search seed: grammar seeds tried for a spec are Seed, Seed + 1, ...; documents use it too.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Grammar seeds measured per spec before the search moves on.</summary>
+    public int SeedsPerSpec { get; init; } = 3;
+
+    /// <summary>Candidates measured at most.</summary>
+    public int MaxCandidates { get; init; } = 40;
+}
+
+/// <summary>One grammar the dial tried.</summary>
+/// <param name="Spec">Its spec.</param>
+/// <param name="GrammarSeed">Its seed.</param>
+/// <param name="Position">Position on the preset ladder (0 = (3,20,2,2) .. 5 = (100,2000,100,30)).</param>
+/// <param name="Median">Median gzip ratio of the sampled documents, or null when rejected.</param>
+/// <param name="Status"><c>measured</c>, or why it was rejected (<c>inconsistent</c>: q_S &lt; 1; <c>critical</c>: spectral radius &gt;= 1).</param>
+/// <param name="Seconds">Time spent on it.</param>
+public sealed record DialCandidate(GrammarSpec Spec, long GrammarSeed, double Position, double? Median, string Status, double Seconds)
+{
+    /// <summary>One line for logs: spec, seed, median.</summary>
+    public override string ToString() => Median is { } m
+        ? string.Create(CultureInfo.InvariantCulture, $"{Spec} seed {GrammarSeed}: median {m:F4} ({Seconds:F2} s)")
+        : string.Create(CultureInfo.InvariantCulture, $"{Spec} seed {GrammarSeed}: rejected, {Status}");
+}
+
+/// <summary>The grammar the dial found and how it got there.</summary>
+/// <param name="Grammar">The chosen grammar (consistent and subcritical).</param>
+/// <param name="GrammarSeed">Its seed.</param>
+/// <param name="Median">Its measured median gzip ratio.</param>
+/// <param name="Target">The target.</param>
+/// <param name="Tolerance">The tolerance.</param>
+/// <param name="Path">Every candidate, in order.</param>
+/// <param name="Seconds">Search time.</param>
+public sealed record DialResult(Grammar Grammar, long GrammarSeed, double Median, double Target, double Tolerance, IReadOnlyList<DialCandidate> Path, double Seconds)
+{
+    /// <summary>The chosen spec.</summary>
+    public GrammarSpec Spec => Grammar.Origin!.Spec;
+}
+
+/// <summary>
+/// Finds a random grammar whose median gzip compressibility hits a target. The study observed that the median
+/// rises with the spec's size along its six presets, so specs are placed on a continuous ladder through them
+/// (each field interpolated geometrically between neighbouring presets, clamped to the bounds); the search
+/// measures both ends (which gives the reachable range), then narrows a bracket by interpolation (regula falsi,
+/// with bisection every third step), measuring a few grammar seeds per spec because seeds of one spec differ by
+/// 0.01 to 0.04. Only consistent (q_S = 1), subcritical grammars are measured, on documents sampled in memory.
+/// Deterministic for a seed.
+/// </summary>
+public static class CompressibilityDial
+{
+    /// <summary>The study's six presets, the ladder's rungs, by increasing median gzip (0.11 to 0.61).</summary>
+    public static IReadOnlyList<GrammarSpec> Ladder { get; } =
+    [
+        new(3, 20, 2, 2),
+        new(10, 150, 5, 3),
+        new(20, 300, 10, 5),
+        new(30, 400, 10, 8),
+        new(50, 500, 20, 15),
+        new(100, 2000, 100, 30),
+    ];
+
+    /// <summary>Spec at ladder position <paramref name="position"/> (0..5), before clamping to bounds.</summary>
+    public static GrammarSpec SpecAt(double position)
+    {
+        var x = Math.Clamp(position, 0, Ladder.Count - 1);
+        var lower = Math.Min((int)Math.Floor(x), Ladder.Count - 2);
+        var t = x - lower;
+        var a = Ladder[lower];
+        var b = Ladder[lower + 1];
+        return new GrammarSpec(
+            Interpolate(a.Nonterminals, b.Nonterminals, t),
+            Interpolate(a.Terminals, b.Terminals, t),
+            Interpolate(a.MaxOptions, b.MaxOptions, t),
+            Interpolate(a.MaxLength, b.MaxLength, t));
+
+        static int Interpolate(int from, int to, double t) =>
+            (int)Math.Round(from * Math.Pow((double)to / from, t), MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>Searches for the grammar; reports each candidate to <paramref name="onCandidate"/> as it is measured.</summary>
+    /// <exception cref="UserInputException">The target is outside what the bounds reach, or no candidate came within the tolerance.</exception>
+    public static DialResult Search(DialOptions options, Action<DialCandidate>? onCandidate = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Bounds.Validate();
+        if (!(options.Target > 0 && options.Target < 1.5))
+        {
+            throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--target-gzip must be a ratio between 0 and 1.5, got {options.Target}."));
+        }
+
+        if (!(options.Tolerance > 0))
+        {
+            throw new UserInputException("--tolerance must be positive.");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var search = new SearchState(options, onCandidate, cancellationToken);
+        var low = search.Evaluate(0);
+        if (search.Hit)
+        {
+            return search.Result(stopwatch);
+        }
+
+        var high = search.Evaluate(Ladder.Count - 1);
+        if (search.Hit)
+        {
+            return search.Result(stopwatch);
+        }
+
+        if (options.Target < low - options.Tolerance || options.Target > high + options.Tolerance)
+        {
+            throw new UserInputException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"target {options.Target:F3} is outside what these bounds reach (medians {low:F3} at {options.Bounds.Clamp(SpecAt(0))} to {high:F3} at {options.Bounds.Clamp(SpecAt(Ladder.Count - 1))}); choose a target in that range or widen the bounds."));
+        }
+
+        double xl = 0, ml = low, xh = Ladder.Count - 1, mh = high;
+        var step = 0;
+        while (!search.Hit && search.Count < options.MaxCandidates)
+        {
+            step++;
+            double x;
+            if (step % 3 == 0 || !(mh > ml))
+            {
+                x = (xl + xh) / 2;
+            }
+            else
+            {
+                x = xl + ((options.Target - ml) / (mh - ml) * (xh - xl));
+                var margin = (xh - xl) * 0.05;
+                x = Math.Clamp(x, xl + margin, xh - margin);
+            }
+
+            var m = search.Evaluate(x);
+            if (m < options.Target)
+            {
+                (xl, ml) = (x, m);
+            }
+            else
+            {
+                (xh, mh) = (x, m);
+            }
+        }
+
+        if (!search.Hit)
+        {
+            var best = search.Best!;
+            throw new UserInputException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"no grammar came within {options.Tolerance:F3} of {options.Target:F3} in {search.Count} candidates (closest: {best}); raise --tolerance or --max-candidates, or try another --seed."));
+        }
+
+        return search.Result(stopwatch);
+    }
+
+    /// <summary>
+    /// Median gzip ratio of <paramref name="documents"/> documents of <paramref name="grammar"/> sampled with
+    /// <paramref name="seed"/> (documents 0..n-1 of the dataset that seed would generate), without writing files.
+    /// </summary>
+    public static double MeasureMedian(Grammar grammar, int documents, int documentLength, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        ArgumentOutOfRangeException.ThrowIfLessThan(documents, 1);
+        var sampler = new DocumentSampler(CompiledGrammar.Renormalised(grammar), seed, documentLength);
+        var gzip = new GzipCompressibility();
+        var document = new int[documentLength];
+        var ratios = new double[documents];
+        for (var d = 0; d < documents; d++)
+        {
+            sampler.SampleDocument(d, document);
+            ratios[d] = gzip.Ratio(document);
+        }
+
+        Array.Sort(ratios);
+        return SummaryStatistics.Percentile(ratios, 50);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="grammar"/> is consistent (q_S = 1 to 1e-9) and subcritical: the expected number of
+    /// expansions from the start symbol, x = 1 + M x with M the mean matrix, converges (it diverges exactly when
+    /// the spectral radius of the reachable part is at least 1). Grammars within 1% of criticality are treated as
+    /// critical: their sentence lengths are too heavy-tailed to sample well.
+    /// </summary>
+    public static string Classify(Grammar grammar)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        var q = TerminationProbabilities.Compute(grammar);
+        if (!(q[grammar.Start] >= 1 - 1e-9))
+        {
+            return "inconsistent";
+        }
+
+        var n = grammar.NonterminalCount;
+        var mean = new Dictionary<(int, int), double>();
+        for (var a = 0; a < n; a++)
+        {
+            foreach (var rule in grammar.RulesOf(a))
+            {
+                foreach (var code in rule.Rhs)
+                {
+                    if (SymbolCode.IsNonterminal(code))
+                    {
+                        var key = (a, SymbolCode.NonterminalIndex(code));
+                        mean[key] = mean.GetValueOrDefault(key) + rule.Probability;
+                    }
+                }
+            }
+        }
+
+        var from = new int[mean.Count];
+        var to = new int[mean.Count];
+        var weight = new double[mean.Count];
+        var i = 0;
+        foreach (var ((a, b), w) in mean)
+        {
+            (from[i], to[i], weight[i]) = (a, b, w);
+            i++;
+        }
+
+        // A spectral radius above about 0.995 does not converge within these iterations and counts as critical.
+        var x = new double[n];
+        var next = new double[n];
+        const int Iterations = 3000;
+        for (var step = 0; step < Iterations; step++)
+        {
+            Array.Fill(next, 1.0);
+            for (var e = 0; e < from.Length; e++)
+            {
+                next[from[e]] += weight[e] * x[to[e]];
+            }
+
+            var change = Math.Abs(next[grammar.Start] - x[grammar.Start]);
+            (x, next) = (next, x);
+            if (x[grammar.Start] > 1e7 || double.IsNaN(x[grammar.Start]))
+            {
+                return "critical";
+            }
+
+            if (change <= 1e-9 * x[grammar.Start])
+            {
+                return "measured";
+            }
+        }
+
+        return "critical";
+    }
+
+    private sealed class SearchState(DialOptions options, Action<DialCandidate>? onCandidate, CancellationToken cancellationToken)
+    {
+        private const int MaxRejectedSeeds = 30;
+        private readonly List<DialCandidate> _path = [];
+        private readonly Dictionary<GrammarSpec, long> _nextSeed = [];
+        private readonly Dictionary<GrammarSpec, List<double>> _medians = [];
+        private Grammar? _bestGrammar;
+
+        public DialCandidate? Best { get; private set; }
+
+        public bool Hit => Best?.Median is { } m && Math.Abs(m - options.Target) <= options.Tolerance;
+
+        public int Count => _path.Count;
+
+        /// <summary>Measures up to SeedsPerSpec new seeds of the spec at <paramref name="position"/>; returns the spec's mean median.</summary>
+        public double Evaluate(double position)
+        {
+            var spec = options.Bounds.Clamp(SpecAt(position));
+            var medians = _medians.TryGetValue(spec, out var list) ? list : _medians[spec] = [];
+            var measuredHere = 0;
+            var rejected = 0;
+            while (measuredHere < options.SeedsPerSpec && !Hit && _path.Count < options.MaxCandidates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var seed = _nextSeed.GetValueOrDefault(spec, options.Seed);
+                _nextSeed[spec] = seed + 1;
+                var watch = Stopwatch.StartNew();
+                var grammar = RandomGrammarBuilder.Build(spec, seed);
+                var status = Classify(grammar);
+                double? median = status == "measured"
+                    ? MeasureMedian(grammar, options.DocumentsPerCandidate, options.DocumentLength, unchecked((ulong)options.Seed))
+                    : null;
+                var candidate = new DialCandidate(spec, seed, position, median, status, watch.Elapsed.TotalSeconds);
+                _path.Add(candidate);
+                onCandidate?.Invoke(candidate);
+                if (median is not { } m)
+                {
+                    if (++rejected >= MaxRejectedSeeds && medians.Count == 0)
+                    {
+                        throw new UserInputException($"{MaxRejectedSeeds} seeds of {spec} in a row gave no consistent, subcritical grammar; narrow the bounds.");
+                    }
+
+                    continue;
+                }
+
+                measuredHere++;
+                medians.Add(m);
+                if (Best?.Median is not { } best || Math.Abs(m - options.Target) < Math.Abs(best - options.Target))
+                {
+                    Best = candidate;
+                    _bestGrammar = grammar;
+                }
+            }
+
+            return medians.Count == 0 ? double.NaN : medians.Average();
+        }
+
+        public DialResult Result(Stopwatch stopwatch) =>
+            new(_bestGrammar!, Best!.GrammarSeed, Best.Median!.Value, options.Target, options.Tolerance, _path, stopwatch.Elapsed.TotalSeconds);
+    }
+}
