@@ -222,7 +222,8 @@ public sealed class ParquetCorpusSource : CorpusSource
             return array;
         }
 
-        if (field is DataField data && data.ClrType == typeof(string) && !data.IsArray)
+        // Parquet.Net 6 reports UTF-8 string columns as ReadOnlyMemory<char>.
+        if (field is DataField data && (data.ClrType == typeof(string) || data.ClrType == typeof(ReadOnlyMemory<char>)) && !data.IsArray)
         {
             hasTokens = false;
             return data;
