@@ -94,7 +94,7 @@ public sealed record DialOptions
     /// <summary>Grammar seeds measured per spec before the search moves on.</summary>
     public int SeedsPerSpec { get; init; } = 3;
 
-    /// <summary>Candidates measured at most.</summary>
+    /// <summary>Candidates measured at most (rejected grammars, cheap to detect, are not counted).</summary>
     public int MaxCandidates { get; init; } = 40;
 }
 
@@ -103,7 +103,7 @@ public sealed record DialOptions
 /// <param name="GrammarSeed">Its seed.</param>
 /// <param name="Position">Position on the preset ladder (0 = (3,20,2,2) .. 5 = (100,2000,100,30)).</param>
 /// <param name="Median">Median gzip ratio of the sampled documents, or null when rejected.</param>
-/// <param name="Status"><c>measured</c>, or why it was rejected (<c>inconsistent</c>: q_S &lt; 1; <c>critical</c>: spectral radius &gt;= 1).</param>
+/// <param name="Status"><c>measured</c>, or why it was rejected (<c>inconsistent</c>: q_S &lt; 1; <c>critical</c>: q_S = 1 but spectral radius &gt;= 1).</param>
 /// <param name="Seconds">Time spent on it.</param>
 public sealed record DialCandidate(GrammarSpec Spec, long GrammarSeed, double Position, double? Median, string Status, double Seconds)
 {
@@ -138,6 +138,9 @@ public sealed record DialResult(Grammar Grammar, long GrammarSeed, double Median
 /// </summary>
 public static class CompressibilityDial
 {
+    // Seeds tried at a spec before it counts as giving no usable grammar, when probing the top of the ladder.
+    private const int ProbeRejections = 4;
+
     /// <summary>The study's six presets, the ladder's rungs, by increasing median gzip (0.11 to 0.61).</summary>
     public static IReadOnlyList<GrammarSpec> Ladder { get; } =
     [
@@ -191,20 +194,48 @@ public static class CompressibilityDial
             return search.Result(stopwatch);
         }
 
-        var high = search.Evaluate(Ladder.Count - 1);
+        // The top of the ladder may give no usable grammar under the bounds (with 300 terminals, (100,300,100,30)
+        // is always supercritical): bisect for the highest position that gives one.
+        double top = Ladder.Count - 1;
+        var high = search.Evaluate(top, ProbeRejections);
+        if (double.IsNaN(high) && !search.Hit && !double.IsNaN(low))
+        {
+            double usable = 0, unusable = top;
+            high = low;
+            top = 0;
+            for (var i = 0; i < 6 && !search.Hit; i++)
+            {
+                var middle = (usable + unusable) / 2;
+                var m = search.Evaluate(middle, ProbeRejections);
+                if (double.IsNaN(m))
+                {
+                    unusable = middle;
+                }
+                else
+                {
+                    (usable, top, high) = (middle, middle, m);
+                }
+            }
+        }
+
         if (search.Hit)
         {
             return search.Result(stopwatch);
+        }
+
+        if (double.IsNaN(low) || double.IsNaN(high))
+        {
+            throw new UserInputException("no spec within the bounds gave a consistent, subcritical grammar; widen the bounds.");
         }
 
         if (options.Target < low - options.Tolerance || options.Target > high + options.Tolerance)
         {
             throw new UserInputException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"target {options.Target:F3} is outside what these bounds reach (medians {low:F3} at {options.Bounds.Clamp(SpecAt(0))} to {high:F3} at {options.Bounds.Clamp(SpecAt(Ladder.Count - 1))}); choose a target in that range or widen the bounds."));
+                $"target {options.Target:F3} is outside what these bounds reach (medians {low:F3} at {options.Bounds.Clamp(SpecAt(0))} to {high:F3} at {options.Bounds.Clamp(SpecAt(top))}); choose a target in that range or widen the bounds."));
         }
 
-        double xl = 0, ml = low, xh = Ladder.Count - 1, mh = high;
+        double xl = 0, ml = low, xh = top, mh = high;
         var step = 0;
         while (!search.Hit && search.Count < options.MaxCandidates)
         {
@@ -222,7 +253,12 @@ public static class CompressibilityDial
             }
 
             var m = search.Evaluate(x);
-            if (m < options.Target)
+            if (double.IsNaN(m))
+            {
+                // No usable grammar there: such specs sit at the supercritical, high end.
+                xh = x;
+            }
+            else if (m < options.Target)
             {
                 (xl, ml) = (x, m);
             }
@@ -266,7 +302,7 @@ public static class CompressibilityDial
     }
 
     /// <summary>
-    /// Whether <paramref name="grammar"/> is consistent (q_S = 1 to 1e-9) and subcritical: the expected number of
+    /// Whether <paramref name="grammar"/> is consistent (q_S = 1) and subcritical: the expected number of
     /// expansions from the start symbol, x = 1 + M x with M the mean matrix, converges (it diverges exactly when
     /// the spectral radius of the reachable part is at least 1). Grammars within 1% of criticality are treated as
     /// critical: their sentence lengths are too heavy-tailed to sample well.
@@ -274,8 +310,9 @@ public static class CompressibilityDial
     public static string Classify(Grammar grammar)
     {
         ArgumentNullException.ThrowIfNull(grammar);
+        // Critical grammars have q_S = 1 but iterate towards it slowly; the expansion test below catches them.
         var q = TerminationProbabilities.Compute(grammar);
-        if (!(q[grammar.Start] >= 1 - 1e-9))
+        if (!(q[grammar.Start] >= 1 - 1e-4))
         {
             return "inconsistent";
         }
@@ -337,7 +374,7 @@ public static class CompressibilityDial
 
     private sealed class SearchState(DialOptions options, Action<DialCandidate>? onCandidate, CancellationToken cancellationToken)
     {
-        private const int MaxRejectedSeeds = 30;
+        private const int MaxRejectedSeeds = 12;
         private readonly List<DialCandidate> _path = [];
         private readonly Dictionary<GrammarSpec, long> _nextSeed = [];
         private readonly Dictionary<GrammarSpec, List<double>> _medians = [];
@@ -347,16 +384,20 @@ public static class CompressibilityDial
 
         public bool Hit => Best?.Median is { } m && Math.Abs(m - options.Target) <= options.Tolerance;
 
-        public int Count => _path.Count;
+        /// <summary>Candidates measured (rejected ones are cheap and not counted).</summary>
+        public int Count { get; private set; }
 
-        /// <summary>Measures up to SeedsPerSpec new seeds of the spec at <paramref name="position"/>; returns the spec's mean median.</summary>
-        public double Evaluate(double position)
+        /// <summary>
+        /// Measures up to SeedsPerSpec new seeds of the spec at <paramref name="position"/>; returns the mean median of
+        /// the spec's seeds so far, or NaN when <paramref name="maxRejections"/> seeds in a row gave no usable grammar.
+        /// </summary>
+        public double Evaluate(double position, int maxRejections = MaxRejectedSeeds)
         {
             var spec = options.Bounds.Clamp(SpecAt(position));
             var medians = _medians.TryGetValue(spec, out var list) ? list : _medians[spec] = [];
             var measuredHere = 0;
             var rejected = 0;
-            while (measuredHere < options.SeedsPerSpec && !Hit && _path.Count < options.MaxCandidates)
+            while (measuredHere < options.SeedsPerSpec && !Hit && Count < options.MaxCandidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var seed = _nextSeed.GetValueOrDefault(spec, options.Seed);
@@ -372,15 +413,16 @@ public static class CompressibilityDial
                 onCandidate?.Invoke(candidate);
                 if (median is not { } m)
                 {
-                    if (++rejected >= MaxRejectedSeeds && medians.Count == 0)
+                    if (++rejected >= maxRejections && medians.Count == 0)
                     {
-                        throw new UserInputException($"{MaxRejectedSeeds} seeds of {spec} in a row gave no consistent, subcritical grammar; narrow the bounds.");
+                        break;
                     }
 
                     continue;
                 }
 
                 measuredHere++;
+                Count++;
                 medians.Add(m);
                 if (Best?.Median is not { } best || Math.Abs(m - options.Target) < Math.Abs(best - options.Target))
                 {
