@@ -8,5 +8,9 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliContext context)
     {
         yield return Commands.VersionCommand.Create(context);
+        yield return Commands.GenerateCommand.Create(context);
+        yield return Commands.GzipCommand.Create(context);
+        yield return Commands.DatasetCommands.Create(context);
+        yield return Commands.GrammarCommands.Create(context);
     }
 }

@@ -44,7 +44,6 @@ public sealed class CompiledGrammar
         AliasTargets = new int[ruleCount];
         RuleSymbolOffset = new int[ruleCount];
         RuleLength = new int[ruleCount];
-        RuleLeadingTerminals = new int[ruleCount];
         RuleLog2Probability = new double[ruleCount];
         RuleSourceIndex = new int[ruleCount];
         Symbols = new int[symbolCount];
@@ -68,13 +67,6 @@ public sealed class CompiledGrammar
                 var rhs = rules[r].Rhs;
                 RuleSymbolOffset[rule] = symbol;
                 RuleLength[rule] = rhs.Count;
-                var leading = 0;
-                while (leading < rhs.Count && !SymbolCode.IsNonterminal(rhs[leading]))
-                {
-                    leading++;
-                }
-
-                RuleLeadingTerminals[rule] = leading;
                 for (var s = 0; s < rhs.Count; s++)
                 {
                     Symbols[symbol++] = rhs[s];
@@ -97,6 +89,34 @@ public sealed class CompiledGrammar
                     AliasTargets.AsSpan(range),
                     NonterminalRuleBase[a]);
             }
+        }
+
+        (Stream, RuleStreamPosition) = BuildStream(Symbols, RuleSymbolOffset, RuleLength);
+        BuildStartItems(out var startWeights);
+        AliasEntries = new AliasEntry[ruleCount + startWeights.Length];
+        AliasItems = new int[ruleCount + startWeights.Length];
+        Tables = new NonterminalTable[n];
+        for (var a = 0; a < n; a++)
+        {
+            Tables[a] = new NonterminalTable(NonterminalRuleBase[a], NonterminalRuleCount[a]);
+        }
+
+        for (var r = 0; r < ruleCount; r++)
+        {
+            var target = AliasTargets[r];
+            AliasEntries[r] = new AliasEntry(AliasThresholds[r], RuleStreamPosition[r], RuleStreamPosition[target]);
+            AliasItems[r] = target;
+        }
+
+        // The flattened start table sits after the rule tables; its items are indices into the StartItem arrays.
+        var startThresholds = new ulong[startWeights.Length];
+        var startTargets = new int[startWeights.Length];
+        AliasTable.Build(startWeights, startThresholds, startTargets, 0);
+        StartTable = new NonterminalTable(ruleCount, startWeights.Length);
+        for (var i = 0; i < startWeights.Length; i++)
+        {
+            AliasEntries[ruleCount + i] = new AliasEntry(startThresholds[i], StartItemPosition[i], StartItemPosition[startTargets[i]]);
+            AliasItems[ruleCount + i] = startTargets[i];
         }
     }
 
@@ -133,9 +153,6 @@ public sealed class CompiledGrammar
     /// <summary>Right-hand-side length of each compiled rule.</summary>
     internal int[] RuleLength { get; }
 
-    /// <summary>Number of terminals before the first nonterminal of each compiled rule's right-hand side.</summary>
-    internal int[] RuleLeadingTerminals { get; }
-
     /// <summary>log2 p' of each compiled rule.</summary>
     internal double[] RuleLog2Probability { get; }
 
@@ -144,6 +161,105 @@ public sealed class CompiledGrammar
 
     /// <summary>All right-hand sides in <see cref="SymbolCode"/> form, back to back, left to right.</summary>
     internal int[] Symbols { get; }
+
+    /// <summary>End of a rule body in <see cref="Stream"/>.</summary>
+    internal const int EndOfRule = -1;
+
+    /// <summary>
+    /// Rule bodies for the sampler, each followed by <see cref="EndOfRule"/>: a terminal is its token id (&gt;= 0); a
+    /// nonterminal with index a is -2 - (2a + tail), where tail = 1 when it is the body's last symbol (nothing to
+    /// come back to, so the sampler pushes no continuation).
+    /// </summary>
+    internal int[] Stream { get; }
+
+    /// <summary>Position of each compiled rule's body in <see cref="Stream"/>.</summary>
+    internal int[] RuleStreamPosition { get; }
+
+    /// <summary>Each nonterminal's alias table in <see cref="AliasEntries"/>; its entries line up with its compiled rules.</summary>
+    internal NonterminalTable[] Tables { get; }
+
+    /// <summary>
+    /// The start symbol's table with unit rules S -&gt; B flattened one level: an item is either a rule of S or a pair
+    /// (S -&gt; B, B -&gt; b) with probability p'(S -&gt; B) p'(B -&gt; b), which saves one draw per sentence.
+    /// </summary>
+    internal NonterminalTable StartTable { get; }
+
+    /// <summary>All alias tables, rules' first, then the start table, with the stream positions of both outcomes.</summary>
+    internal AliasEntry[] AliasEntries { get; }
+
+    /// <summary>The alias outcome of each entry as an item: a compiled rule, or a start item in the start table.</summary>
+    internal int[] AliasItems { get; }
+
+    /// <summary>Body position of each start item.</summary>
+    internal int[] StartItemPosition { get; private set; } = [];
+
+    /// <summary>Expansions each start item stands for (1 or 2).</summary>
+    internal int[] StartItemExpansions { get; private set; } = [];
+
+    /// <summary>log2 probability of each start item.</summary>
+    internal double[] StartItemLog2Probability { get; private set; } = [];
+
+    private static (int[] Stream, int[] Positions) BuildStream(int[] symbols, int[] offsets, int[] lengths)
+    {
+        var stream = new int[symbols.Length + offsets.Length];
+        var positions = new int[offsets.Length];
+        var at = 0;
+        for (var r = 0; r < offsets.Length; r++)
+        {
+            positions[r] = at;
+            for (var k = 0; k < lengths[r]; k++)
+            {
+                var code = symbols[offsets[r] + k];
+                if (SymbolCode.IsNonterminal(code))
+                {
+                    var tail = k == lengths[r] - 1 ? 1 : 0;
+                    code = -2 - ((2 * SymbolCode.NonterminalIndex(code)) + tail);
+                }
+
+                stream[at++] = code;
+            }
+
+            stream[at++] = EndOfRule;
+        }
+
+        return (stream, positions);
+    }
+
+    private void BuildStartItems(out double[] weights)
+    {
+        var start = Source.Start;
+        var position = new List<int>();
+        var expansions = new List<int>();
+        var log2 = new List<double>();
+        var weight = new List<double>();
+        for (var r = NonterminalRuleBase[start]; r < NonterminalRuleBase[start] + NonterminalRuleCount[start]; r++)
+        {
+            var p = _renormalised[start][RuleSourceIndex[r]];
+            if (RuleLength[r] == 1 && Symbols[RuleSymbolOffset[r]] is var code && SymbolCode.IsNonterminal(code))
+            {
+                var b = SymbolCode.NonterminalIndex(code);
+                for (var r2 = NonterminalRuleBase[b]; r2 < NonterminalRuleBase[b] + NonterminalRuleCount[b]; r2++)
+                {
+                    position.Add(RuleStreamPosition[r2]);
+                    expansions.Add(2);
+                    log2.Add(RuleLog2Probability[r] + RuleLog2Probability[r2]);
+                    weight.Add(p * _renormalised[b][RuleSourceIndex[r2]]);
+                }
+            }
+            else
+            {
+                position.Add(RuleStreamPosition[r]);
+                expansions.Add(1);
+                log2.Add(RuleLog2Probability[r]);
+                weight.Add(p);
+            }
+        }
+
+        StartItemPosition = [.. position];
+        StartItemExpansions = [.. expansions];
+        StartItemLog2Probability = [.. log2];
+        weights = [.. weight];
+    }
 
     /// <summary>
     /// Compiles <paramref name="grammar"/> renormalised on finite derivations.
@@ -197,3 +313,9 @@ public sealed class CompiledGrammar
     /// </summary>
     public IReadOnlyList<double> RenormalisedProbabilities(int nonterminal) => _renormalised[nonterminal];
 }
+
+/// <summary>Where a nonterminal's alias table starts in <see cref="CompiledGrammar.AliasEntries"/> and how many columns it has.</summary>
+internal readonly record struct NonterminalTable(int First, int Count);
+
+/// <summary>One alias-table column: keep threshold (probability times 2^64) and the body positions of both outcomes.</summary>
+internal readonly record struct AliasEntry(ulong Threshold, int KeepPosition, int AliasPosition);

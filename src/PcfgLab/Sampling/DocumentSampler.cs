@@ -76,20 +76,6 @@ public sealed class DocumentSampler
     private void Fill(long documentIndex, Span<int> destination)
     {
         var rng = Xoshiro256StarStar.ForStream(Seed, (ulong)documentIndex);
-        var position = 0;
-        while (true)
-        {
-            position += _sentences.SampleSentence(ref rng, destination[position..]);
-            if (position == destination.Length)
-            {
-                return;
-            }
-
-            destination[position++] = Separator;
-            if (position == destination.Length)
-            {
-                return;
-            }
-        }
+        _sentences.FillDocument(ref rng, destination);
     }
 }

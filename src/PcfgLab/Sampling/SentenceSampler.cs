@@ -6,20 +6,20 @@ namespace PcfgLab.Sampling;
 /// <summary>
 /// Samples sentences of a <see cref="CompiledGrammar"/> by iterative pre-order, left-to-right derivation on an
 /// explicit stack: no recursion, one reusable stack that grows when needed, no allocation per token or expansion.
-/// Each expansion of a nonterminal with several rules takes one 64-bit number from the generator (none when it has
-/// a single rule). Not thread-safe: use one per thread.
+/// The stack holds continuations (where to resume reading a rule body), not symbols, and a nonterminal that ends its
+/// body pushes nothing. Every expansion takes one 64-bit number from the generator, the sentence's first one included
+/// (the start symbol's unit rules are flattened with the rules they lead to). Not thread-safe: use one per thread.
 /// </summary>
 public sealed class SentenceSampler
 {
     private readonly CompiledGrammar _grammar;
-    private int[] _stack;
+    private int[] _stack = new int[256];
 
     /// <summary>Creates a sampler for <paramref name="grammar"/>.</summary>
     public SentenceSampler(CompiledGrammar grammar)
     {
         ArgumentNullException.ThrowIfNull(grammar);
         _grammar = grammar;
-        _stack = new int[Math.Max(64, grammar.MaxRuleLength * 8)];
     }
 
     /// <summary>The grammar sampled.</summary>
@@ -30,7 +30,17 @@ public sealed class SentenceSampler
     /// the destination is full: a sentence longer than the destination is cut there, and since pre-order derivation
     /// emits tokens left to right, the kept prefix has exactly the distribution of the first tokens of a full sentence.
     /// </summary>
-    public int SampleSentence(ref Xoshiro256StarStar rng, Span<int> destination)
+    public int SampleSentence(ref Xoshiro256StarStar rng, Span<int> destination) =>
+        Run(ref rng, destination, separator: false);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with whole sentences separated by <see cref="DocumentSampler.Separator"/>,
+    /// the last one cut where the destination ends (the hot path of <see cref="DocumentSampler"/>).
+    /// </summary>
+    internal void FillDocument(ref Xoshiro256StarStar rng, Span<int> destination) =>
+        Run(ref rng, destination, separator: true);
+
+    private int Run(ref Xoshiro256StarStar rngState, Span<int> destination, bool separator)
     {
         var capacity = destination.Length;
         if (capacity == 0)
@@ -39,86 +49,85 @@ public sealed class SentenceSampler
         }
 
         var g = _grammar;
-        ref var ruleBase = ref MemoryMarshal.GetArrayDataReference(g.NonterminalRuleBase);
-        ref var ruleCount = ref MemoryMarshal.GetArrayDataReference(g.NonterminalRuleCount);
-        ref var thresholds = ref MemoryMarshal.GetArrayDataReference(g.AliasThresholds);
-        ref var targets = ref MemoryMarshal.GetArrayDataReference(g.AliasTargets);
-        ref var ruleOffset = ref MemoryMarshal.GetArrayDataReference(g.RuleSymbolOffset);
-        ref var ruleLength = ref MemoryMarshal.GetArrayDataReference(g.RuleLength);
-        ref var ruleLeading = ref MemoryMarshal.GetArrayDataReference(g.RuleLeadingTerminals);
-        ref var symbols = ref MemoryMarshal.GetArrayDataReference(g.Symbols);
+        ref var tables = ref MemoryMarshal.GetArrayDataReference(g.Tables);
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(g.AliasEntries);
+        ref var stream = ref MemoryMarshal.GetArrayDataReference(g.Stream);
         ref var output = ref MemoryMarshal.GetReference(destination);
+        var startFirst = g.StartTable.First;
+        var startCount = (ulong)(uint)g.StartTable.Count;
         var stackArray = _stack;
         ref var stack = ref MemoryMarshal.GetArrayDataReference(stackArray);
+        var stackLength = stackArray.Length;
+
+        // A local copy lets the JIT keep the generator's state in registers.
+        var rng = rngState;
         var written = 0;
         var top = 0;
-        var nonterminal = g.Start;
+        var position = Choose(ref entries, startFirst, startCount, rng.NextUInt64());
         while (true)
         {
-            var rule = Unsafe.Add(ref ruleBase, nonterminal);
-            var count = Unsafe.Add(ref ruleCount, nonterminal);
-            if (count != 1)
+            var code = Unsafe.Add(ref stream, position++);
+            if (code >= 0)
             {
-                var column = rule + (int)Math.BigMul(rng.NextUInt64(), (ulong)(uint)count, out var low);
-                rule = low < Unsafe.Add(ref thresholds, column) ? column : Unsafe.Add(ref targets, column);
-            }
-
-            ref var rhs = ref Unsafe.Add(ref symbols, Unsafe.Add(ref ruleOffset, rule));
-            var length = Unsafe.Add(ref ruleLength, rule);
-            var leading = Unsafe.Add(ref ruleLeading, rule);
-            if (leading > 0)
-            {
-                var room = capacity - written;
-                if (leading >= room)
+                Unsafe.Add(ref output, written++) = code;
+                if (written == capacity)
                 {
-                    Copy(ref rhs, ref Unsafe.Add(ref output, written), room);
-                    return capacity;
+                    break;
                 }
 
-                Copy(ref rhs, ref Unsafe.Add(ref output, written), leading);
-                written += leading;
+                continue;
             }
 
-            if (leading < length)
+            var nonterminal = -2 - code;
+            if (nonterminal >= 0)
             {
-                // Continue with the first nonterminal at once; push what follows it, rightmost first.
-                if (top + length > stackArray.Length)
+                if (top == stackLength)
                 {
-                    Array.Resize(ref stackArray, Math.Max(stackArray.Length * 2, top + length));
+                    stackLength *= 2;
+                    Array.Resize(ref stackArray, stackLength);
                     _stack = stackArray;
                     stack = ref MemoryMarshal.GetArrayDataReference(stackArray);
                 }
 
-                for (var k = length - 1; k > leading; k--)
-                {
-                    Unsafe.Add(ref stack, top++) = Unsafe.Add(ref rhs, k);
-                }
-
-                nonterminal = ~Unsafe.Add(ref rhs, leading);
+                // Push the continuation unless the nonterminal ends its body (then the slot is just overwritten).
+                Unsafe.Add(ref stack, top) = position;
+                top += 1 - (nonterminal & 1);
+                var table = Unsafe.Add(ref tables, nonterminal >> 1);
+                position = Choose(ref entries, table.First, (ulong)(uint)table.Count, rng.NextUInt64());
                 continue;
             }
 
-            while (true)
+            if (top != 0)
             {
-                if (top == 0)
-                {
-                    return written;
-                }
-
-                var code = Unsafe.Add(ref stack, --top);
-                if (code < 0)
-                {
-                    nonterminal = ~code;
-                    break;
-                }
-
-                Unsafe.Add(ref output, written++) = code;
-                if (written == capacity)
-                {
-                    return capacity;
-                }
+                position = Unsafe.Add(ref stack, --top);
+                continue;
             }
+
+            // The sentence is complete.
+            if (!separator)
+            {
+                break;
+            }
+
+            Unsafe.Add(ref output, written++) = DocumentSampler.Separator;
+            if (written == capacity)
+            {
+                break;
+            }
+
+            position = Choose(ref entries, startFirst, startCount, rng.NextUInt64());
         }
+
+        rngState = rng;
+        return written;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Choose(ref AliasEntry entries, int first, ulong count, ulong random)
+    {
+        var column = (int)Math.BigMul(random, count, out var low);
+        ref var entry = ref Unsafe.Add(ref entries, first + column);
+        return low < entry.Threshold ? entry.KeepPosition : entry.AliasPosition;
     }
 
     /// <summary>
@@ -130,45 +139,49 @@ public sealed class SentenceSampler
         var g = _grammar;
         var tokens = new List<int>();
         var stack = new Stack<int>();
-        stack.Push(~g.Start);
-        long expansions = 0;
-        var log2 = 0.0;
-        while (stack.Count > 0)
+
+        var item = ChooseItem(g, g.StartTable, rng.NextUInt64(), start: true);
+        long expansions = g.StartItemExpansions[item];
+        var log2 = g.StartItemLog2Probability[item];
+        var position = g.StartItemPosition[item];
+        while (true)
         {
-            var code = stack.Pop();
+            var code = g.Stream[position++];
             if (code >= 0)
             {
                 tokens.Add(code);
-                continue;
             }
-
-            var nonterminal = ~code;
-            var rule = g.NonterminalRuleBase[nonterminal];
-            var count = g.NonterminalRuleCount[nonterminal];
-            if (count != 1)
+            else if (code != CompiledGrammar.EndOfRule)
             {
-                var column = rule + (int)Math.BigMul(rng.NextUInt64(), (ulong)(uint)count, out var low);
-                rule = low < g.AliasThresholds[column] ? column : g.AliasTargets[column];
+                var nonterminal = -2 - code;
+                if ((nonterminal & 1) == 0)
+                {
+                    stack.Push(position);
+                }
+
+                var rule = ChooseItem(g, g.Tables[nonterminal >> 1], rng.NextUInt64(), start: false);
+                expansions++;
+                log2 += g.RuleLog2Probability[rule];
+                position = g.RuleStreamPosition[rule];
             }
-
-            expansions++;
-            log2 += g.RuleLog2Probability[rule];
-            var offset = g.RuleSymbolOffset[rule];
-            for (var k = g.RuleLength[rule] - 1; k >= 0; k--)
+            else if (stack.Count > 0)
             {
-                stack.Push(g.Symbols[offset + k]);
+                position = stack.Pop();
+            }
+            else
+            {
+                return new SentenceTrace([.. tokens], expansions, log2);
             }
         }
-
-        return new SentenceTrace([.. tokens], expansions, log2);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ref int source, ref int destination, int count)
+    /// <summary>The item (compiled rule, or start item) that <see cref="Choose"/> picks for the same random number.</summary>
+    private static int ChooseItem(CompiledGrammar g, NonterminalTable table, ulong random, bool start)
     {
-        for (var i = 0; i < count; i++)
-        {
-            Unsafe.Add(ref destination, i) = Unsafe.Add(ref source, i);
-        }
+        var column = (int)Math.BigMul(random, (ulong)(uint)table.Count, out var low);
+        var index = table.First + column;
+        return low < g.AliasEntries[index].Threshold
+            ? (start ? column : index)
+            : g.AliasItems[index];
     }
 }

@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using PcfgLab.Compression;
+using PcfgLab.Grammars;
+using PcfgLab.Sampling;
+using PcfgLab.Storage;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary><c>pcfglab generate</c>: sample a dataset of token documents from a PCFG into Parquet shards.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var nonterminals = new Option<int?>("--nonterminals") { Description = "Random grammar: number of nonterminals." };
+        var terminals = new Option<int?>("--terminals") { Description = "Random grammar: number of terminals." };
+        var maxOptions = new Option<int?>("--max-options") { Description = "Random grammar: most right-hand sides per nonterminal." };
+        var maxLength = new Option<int?>("--max-length") { Description = "Random grammar: longest right-hand side." };
+        var grammarFile = new Option<string?>("--grammar") { Description = "Grammar file in NLTK's PCFG format (instead of the four sizes)." };
+        var preset = new Option<string?>("--preset") { Description = "Named grammar spec, for example gzipscale-0.35 or 20_300_10_5." };
+        var seed = new Option<long>("--seed") { Description = "Seed of the grammar (for sizes or a preset) and of the documents.", DefaultValueFactory = _ => 1 };
+        var tokens = new Option<string>("--tokens") { Description = "Tokens to generate: 500k, 10M, 1B (documents = ceil(tokens / doc length)).", Required = true };
+        var documentLength = new Option<int>("--doc-len") { Description = "Tokens per document.", DefaultValueFactory = _ => DocumentSampler.DefaultDocumentLength };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (the files do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var output = new Option<string>("--out", "-o") { Description = "Dataset folder.", Required = true };
+        var compat = new Option<string>("--compat") { Description = "fast (parallel, renormalised grammar) or reference (the study's code bit for bit, single-threaded).", DefaultValueFactory = _ => "fast" };
+        compat.AcceptOnlyFromAmong("fast", "reference");
+        var codec = new Option<string>("--codec") { Description = "Parquet codec: snappy, zstd or none.", DefaultValueFactory = _ => "snappy" };
+        codec.AcceptOnlyFromAmong("snappy", "zstd", "none");
+        var zstdLevel = new Option<int>("--zstd-level") { Description = "Zstandard level with --codec zstd: 1, 3 or 19.", DefaultValueFactory = _ => ParquetCompression.DefaultZstdLevel };
+        var shards = new Option<int?>("--shards") { Description = "Number of shard files (default: one per 50M tokens)." };
+        var shard = new Option<string?>("--shard") { Description = "Write only shard i of an n-way split, as i/n (0-based): one job of a batch array." };
+        var rowGroup = new Option<int>("--row-group-docs") { Description = "Documents per Parquet row group (default: 8192 for 256-token documents)." };
+        var gzipDocs = new Option<int>("--gzip-docs") { Description = "Documents in the gzip sample.", DefaultValueFactory = _ => GzipSample.DefaultDocuments };
+        var gzipSeed = new Option<ulong>("--gzip-seed") { Description = "Seed of the gzip sample.", DefaultValueFactory = _ => GzipSample.DefaultSeed };
+        var force = new Option<bool>("--force") { Description = "Replace a dataset already in the folder." };
+        var json = new Option<bool>("--json") { Description = "Print the manifest as one JSON document on stdout." };
+
+        var command = new Command("generate", "Sample a dataset of token documents from a PCFG into Parquet shards, with a manifest and gzip statistics.");
+        foreach (var option in new Option[]
+                 {
+                     nonterminals, terminals, maxOptions, maxLength, grammarFile, preset, seed, tokens, documentLength, threads, output,
+                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, force, json,
+                 })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var profile = parse.GetValue(compat) == "reference" ? GenerationProfile.Reference : GenerationProfile.Fast;
+            var seedValue = parse.GetValue(seed);
+            var sizes = new[] { parse.GetValue(nonterminals), parse.GetValue(terminals), parse.GetValue(maxOptions), parse.GetValue(maxLength) };
+            var grammar = ResolveGrammar(sizes, parse.GetValue(grammarFile), parse.GetValue(preset), seedValue, profile);
+            var tokenCount = CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
+            var (shardIndex, shardCount) = ParseShard(parse.GetValue(shard), parse.GetValue(shards));
+            var options = new GenerationOptions
+            {
+                OutputFolder = parse.GetValue(output)!,
+                Tokens = tokenCount,
+                Seed = seedValue,
+                DocumentLength = parse.GetValue(documentLength),
+                Profile = profile,
+                Compression = ParquetCompression.Parse(parse.GetValue(codec)!, parse.GetValue(zstdLevel)),
+                ShardCount = shardCount,
+                ShardIndex = shardIndex,
+                RowGroupDocuments = parse.GetValue(rowGroup),
+                Threads = parse.GetValue(threads),
+                GzipDocuments = parse.GetValue(gzipDocs),
+                GzipSeed = parse.GetValue(gzipSeed),
+                Force = parse.GetValue(force),
+                Parameters = Parameters(parse, command.Options),
+            };
+
+            var layout = DatasetGenerator.Validate(grammar, options);
+            var logger = context.CreateLogger("generate");
+            logger.LogInformation("generating {Tokens} tokens of {Grammar} seed {Seed} ({Profile}) into {Folder}",
+                CountFormat.Format(tokenCount), grammar.Spec?.ToString() ?? grammar.Source, seedValue, DatasetGenerator.ProfileName(profile), options.OutputFolder);
+            var manifest = await context.WithProgressAsync("generate", layout.Tokens, progress =>
+                DatasetGenerator.GenerateAsync(grammar, options, progress, cancellationToken)).ConfigureAwait(false);
+            logger.LogInformation("wrote {Documents} documents, {Tokens} tokens in {Shards} file(s) in {Seconds:0.00} s ({Speed} tokens/s); gzip median {Median:0.0000}, stdev {Stdev:0.0000}",
+                manifest.Documents, manifest.Tokens, manifest.Shards.Count, manifest.GenerationSeconds, CountFormat.Format(manifest.TokensPerSecond),
+                manifest.Gzip?.Median, manifest.Gzip?.Stdev);
+            if (parse.GetValue(json))
+            {
+                await context.Output.WriteLineAsync(manifest.ToJson()).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Output.WriteLineAsync(DatasetCommands.FormatTable([(options.OutputFolder, manifest)])).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    internal static DatasetGrammar ResolveGrammar(int?[] sizes, string? file, string? presetName, long seed, GenerationProfile profile)
+    {
+        var given = 0;
+        foreach (var size in sizes)
+        {
+            given += size is null ? 0 : 1;
+        }
+
+        var sources = (given > 0 ? 1 : 0) + (file is null ? 0 : 1) + (presetName is null ? 0 : 1);
+        if (sources != 1)
+        {
+            throw new UserInputException("Give exactly one grammar: --nonterminals/--terminals/--max-options/--max-length, --preset NAME or --grammar FILE.");
+        }
+
+        if (file is not null)
+        {
+            var loaded = NltkGrammarFormat.Load(file);
+            return new DatasetGrammar(loaded, null, null, "file " + Path.GetFileName(file));
+        }
+
+        GrammarSpec spec;
+        string? presetLabel = null;
+        if (presetName is not null)
+        {
+            var preset = GrammarPresets.Get(presetName);
+            spec = preset.Spec;
+            presetLabel = preset.Name;
+        }
+        else
+        {
+            if (given != 4)
+            {
+                throw new UserInputException("A random grammar needs all four of --nonterminals, --terminals, --max-options and --max-length.");
+            }
+
+            spec = new GrammarSpec(sizes[0]!.Value, sizes[1]!.Value, sizes[2]!.Value, sizes[3]!.Value);
+            try
+            {
+                spec.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UserInputException(ex.Message, ex);
+            }
+        }
+
+        if (seed < 0)
+        {
+            throw new UserInputException($"--seed must be zero or positive, got {seed}.");
+        }
+
+        var grammar = profile == GenerationProfile.Reference
+            ? new ReferenceSampler(spec, seed).Grammar
+            : RandomGrammarBuilder.Build(spec, seed);
+        return new DatasetGrammar(grammar, spec, presetLabel, presetLabel is null ? "spec" : "preset");
+    }
+
+    internal static (int? Index, int? Count) ParseShard(string? shard, int? shards)
+    {
+        if (shard is null)
+        {
+            return (null, shards);
+        }
+
+        var parts = shard.Split('/');
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            || count < 1)
+        {
+            throw new UserInputException($"--shard '{shard}' is not i/n: write the 0-based shard index and the shard count, for example 3/16.");
+        }
+
+        if (shards is not null && shards != count)
+        {
+            throw new UserInputException($"--shard {shard} and --shards {shards} disagree: give the same count, or only --shard.");
+        }
+
+        if (index >= count)
+        {
+            throw new UserInputException($"--shard {shard} is out of range: the index runs from 0 to {count - 1}.");
+        }
+
+        return (index, count);
+    }
+
+    private static Dictionary<string, string> Parameters(ParseResult parse, IEnumerable<Option> options)
+    {
+        // Every option that was given or has a default, by name without the dashes, in invariant text.
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in options)
+        {
+            var found = parse.GetResult(option);
+            if (found is null)
+            {
+                continue;
+            }
+
+            var value = found.Implicit
+                ? Convert.ToString(option.GetDefaultValue(), CultureInfo.InvariantCulture) ?? string.Empty
+                : string.Join(" ", found.Tokens.Select(t => t.Value));
+            value = value is "True" or "False" ? value.ToLowerInvariant() : value;
+            if (value.Length == 0 && !found.Implicit)
+            {
+                value = "true"; // a flag given without a value
+            }
+
+            result[option.Name.TrimStart('-')] = value;
+        }
+
+        return result;
+    }
+}

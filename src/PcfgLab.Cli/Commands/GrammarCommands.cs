@@ -1,0 +1,282 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PcfgLab.Grammars;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary><c>pcfglab grammar new|info</c>: make random grammars in NLTK's format and analyse grammars.</summary>
+internal static class GrammarCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("grammar", "Make random PCFGs in NLTK's text format and analyse grammars.");
+        command.Subcommands.Add(CreateNew(context));
+        command.Subcommands.Add(CreateInfo(context));
+        return command;
+    }
+
+    private static Command CreateNew(CliContext context)
+    {
+        var source = new GrammarSourceOptions();
+        var output = new Option<string?>("--out", "-o") { Description = "Write the grammar to this file (atomically); stdout when absent." };
+        var command = new Command("new", "Make a random PCFG (the reference's generator) and write it in NLTK's format.");
+        source.AddTo(command);
+        command.Options.Add(output);
+        command.SetAction(parse =>
+        {
+            var (grammar, description) = source.Build(parse)
+                ?? throw new UserInputException("Give --preset NAME or all of --nonterminals, --terminals, --max-options and --max-length.");
+            var path = parse.GetValue(output);
+            if (path is null)
+            {
+                NltkGrammarFormat.Write(grammar, context.Output);
+            }
+            else
+            {
+                NltkGrammarFormat.Save(grammar, path);
+                context.Error.WriteLine($"wrote {path}: {description}, {grammar.NonterminalCount} nonterminals, {grammar.RuleCount} rules");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateInfo(CliContext context)
+    {
+        var source = new GrammarSourceOptions();
+        var file = new Argument<string?>("file") { Description = "Grammar file in NLTK's PCFG format (or give --preset or the four sizes instead).", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of a table." };
+        var command = new Command("info", "Analyse a grammar: sizes, useless nonterminals, criticality, termination probability, expected length and entropy.");
+        command.Arguments.Add(file);
+        source.AddTo(command);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file);
+            var built = source.Build(parse);
+            if (path is not null && built is not null)
+            {
+                throw new UserInputException("Give either a grammar FILE or --preset/the four sizes, not both.");
+            }
+
+            var (grammar, description) = path is not null
+                ? (NltkGrammarFormat.Load(path), path)
+                : built ?? throw new UserInputException("Give a grammar FILE, --preset NAME, or all of --nonterminals, --terminals, --max-options and --max-length.");
+            var report = GrammarAnalysis.Analyze(grammar);
+            if (parse.GetValue(json))
+            {
+                var document = new GrammarInfoDocument($"{ToolInfo.Name} {ToolInfo.Version}", description, report);
+                context.Output.WriteLine(JsonSerializer.Serialize(document, JsonOptions.GetTypeInfo(typeof(GrammarInfoDocument))));
+            }
+            else
+            {
+                context.Output.Write(FormatTable(description, report));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    // Source-generated metadata; relaxed escaping keeps '+' in versions and quotes in names readable.
+    private static readonly JsonSerializerOptions JsonOptions = new(GrammarJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    internal static string FormatTable(string source, GrammarReport report)
+    {
+        var rows = new List<(string Key, string Value)>
+        {
+            ("grammar", source),
+        };
+        if (report.Origin is { } origin)
+        {
+            rows.Add(("spec", $"{origin.Spec} seed {Number(origin.Seed)}, first terminal id {Number(origin.FirstTerminalId)}"));
+        }
+
+        rows.Add(("start symbol", report.StartSymbol));
+        rows.Add(("nonterminals", Number(report.NonterminalCount)));
+        rows.Add(("terminals used", Number(report.TerminalCount)));
+        rows.Add(("rules", Number(report.RuleCount)));
+        rows.Add(("max rhs length", Number(report.MaxRhsLength)));
+        rows.Add(("unreachable", Names(report.UnreachableNonterminals)));
+        rows.Add(("unproductive", Names(report.UnproductiveNonterminals)));
+        rows.Add(("spectral radius", $"{Number(report.SpectralRadius)} ({report.Criticality.ToString().ToLowerInvariant()})"));
+        rows.Add(("q_S", $"{Number(report.StartTerminationProbability)} ({(report.IsConsistent ? "consistent" : "inconsistent: the samplers condition on finite derivations")})"));
+        var partial = new StringBuilder();
+        var shown = 0;
+        var count = 0;
+        foreach (var t in report.TerminationProbabilities)
+        {
+            if (t.Q < 1 - GrammarAnalysis.ConsistencyTolerance)
+            {
+                count++;
+                if (shown < 8)
+                {
+                    partial.Append(shown++ > 0 ? ", " : string.Empty).Append(t.Name).Append(' ').Append(Number(t.Q));
+                }
+            }
+        }
+
+        rows.Add(("q < 1", count == 0 ? "none" : count > shown ? $"{partial}, ... ({Number(count)} in all; --json lists every q)" : partial.ToString()));
+        if (double.IsNaN(report.ConditionedSpectralRadius))
+        {
+            rows.Add(("conditioned", "q_S = 0: no finite sentence exists; the samplers refuse this grammar"));
+        }
+        else
+        {
+            rows.Add(("conditioned on finite derivations", string.Empty));
+            rows.Add(("  spectral radius", Number(report.ConditionedSpectralRadius) + (report.ConditionedIsCritical ? " (critical: expectations are infinite)" : string.Empty)));
+            rows.Add(("  E[sentence length]", Number(report.ExpectedSentenceLength) + " tokens"));
+            rows.Add(("  E[derivation size]", Number(report.ExpectedDerivationSize) + " expansions"));
+            rows.Add(("  derivation entropy", Number(report.DerivationEntropyBits) + " bits/sentence"));
+            rows.Add(("  entropy per token", Number(report.EntropyPerTokenBits) + " bits"));
+        }
+
+        var width = 0;
+        foreach (var (key, _) in rows)
+        {
+            width = Math.Max(width, key.Length);
+        }
+
+        var text = new StringBuilder();
+        foreach (var (key, value) in rows)
+        {
+            text.Append(value.Length == 0 ? key : key.PadRight(width + 2) + value).Append('\n');
+        }
+
+        return text.ToString();
+
+        static string Names(IReadOnlyList<string> names) =>
+            names.Count == 0 ? "none" : names.Count <= 12 ? string.Join(", ", names) : string.Join(", ", names.Take(12)) + $", ... ({Number(names.Count)} in all)";
+    }
+
+    private static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "infinite",
+        _ when double.IsNaN(value) => "undefined",
+        _ => value.ToString("G6", CultureInfo.InvariantCulture),
+    };
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The options that name a random grammar: a preset or the four sizes, the seed and the terminal ids.</summary>
+    private sealed class GrammarSourceOptions
+    {
+        private readonly Option<string?> _preset = new("--preset", "-p") { Description = "Named spec, e.g. gzipscale-0.35 or 20_300_10_5 (see docs/grammars.md)." };
+        private readonly Option<int?> _nonterminals = new("--nonterminals") { Description = "Number of nonterminals (besides S)." };
+        private readonly Option<int?> _terminals = new("--terminals") { Description = "Number of terminals." };
+        private readonly Option<int?> _maxOptions = new("--max-options") { Description = "Maximum right-hand sides per nonterminal." };
+        private readonly Option<int?> _maxLength = new("--max-length") { Description = "Maximum right-hand-side length." };
+        private readonly Option<long> _seed = new("--seed", "-s") { Description = "Seed (Python's random.seed).", DefaultValueFactory = _ => 1 };
+        private readonly Option<int?> _firstTerminalId = new("--first-terminal-id") { Description = "Token id of terminal 0: 1 (default; 0 is the separator) or 0 (the reference's ids)." };
+        private readonly Option<string?> _compat = new("--compat") { Description = "'reference': the reference's terminal ids (from 0)." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_preset);
+            command.Options.Add(_nonterminals);
+            command.Options.Add(_terminals);
+            command.Options.Add(_maxOptions);
+            command.Options.Add(_maxLength);
+            command.Options.Add(_seed);
+            command.Options.Add(_firstTerminalId);
+            command.Options.Add(_compat);
+        }
+
+        /// <summary>The grammar the options name and a description, or null when they name none.</summary>
+        public (Grammar Grammar, string Description)? Build(ParseResult parse)
+        {
+            var preset = parse.GetValue(_preset);
+            int?[] sizes = [parse.GetValue(_nonterminals), parse.GetValue(_terminals), parse.GetValue(_maxOptions), parse.GetValue(_maxLength)];
+            var anySize = sizes.Any(s => s is not null);
+            if (preset is null && !anySize)
+            {
+                return null;
+            }
+
+            GrammarSpec spec;
+            string description;
+            if (preset is not null)
+            {
+                if (anySize)
+                {
+                    throw new UserInputException("Give either --preset or the four sizes (--nonterminals, --terminals, --max-options, --max-length), not both.");
+                }
+
+                var found = GrammarPresets.Get(preset);
+                spec = found.Spec;
+                description = $"preset {found.Name} {spec}";
+            }
+            else
+            {
+                string[] names = ["--nonterminals", "--terminals", "--max-options", "--max-length"];
+                for (var k = 0; k < 4; k++)
+                {
+                    if (sizes[k] is null)
+                    {
+                        throw new UserInputException($"{names[k]} is missing: give all four sizes (--nonterminals, --terminals, --max-options, --max-length) or --preset NAME.");
+                    }
+
+                    if (sizes[k] < 1)
+                    {
+                        throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{names[k]} must be a positive integer, got {sizes[k]}."));
+                    }
+                }
+
+                spec = new GrammarSpec(sizes[0]!.Value, sizes[1]!.Value, sizes[2]!.Value, sizes[3]!.Value);
+                description = $"spec {spec}";
+            }
+
+            var seed = parse.GetValue(_seed);
+            var firstTerminalId = FirstTerminalId(parse);
+            return (RandomGrammarBuilder.Build(spec, seed, firstTerminalId), $"{description} seed {Number(seed)}");
+        }
+
+        private int FirstTerminalId(ParseResult parse)
+        {
+            var compat = parse.GetValue(_compat);
+            var explicitId = parse.GetValue(_firstTerminalId);
+            if (explicitId is not null and not (0 or 1))
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--first-terminal-id must be 1 (0 is the separator) or 0 (the reference's ids), got {explicitId}."));
+            }
+
+            if (compat is null)
+            {
+                return explicitId ?? RandomGrammarBuilder.DefaultFirstTerminalId;
+            }
+
+            if (!string.Equals(compat, "reference", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UserInputException($"--compat accepts only 'reference', got '{compat}'.");
+            }
+
+            if (explicitId is 1)
+            {
+                throw new UserInputException("--compat reference numbers terminals from 0; drop --first-terminal-id 1.");
+            }
+
+            return 0;
+        }
+    }
+}
+
+/// <summary>What <c>pcfglab grammar info --json</c> prints.</summary>
+/// <param name="Tool">Tool name and version.</param>
+/// <param name="Source">The file, or the preset/spec and seed, analysed.</param>
+/// <param name="Report">The analysis.</param>
+internal sealed record GrammarInfoDocument(string Tool, string Source, GrammarReport Report);
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(GrammarInfoDocument))]
+internal sealed partial class GrammarJsonContext : JsonSerializerContext;

@@ -1,0 +1,128 @@
+using PcfgLab.Sampling;
+using PcfgLab.Storage;
+
+namespace PcfgLab.Compression;
+
+/// <summary>
+/// The study's gzip statistics of a dataset, made reproducible: a uniform sample of documents without replacement,
+/// drawn from a seed (the reference never seeds its <c>random.sample</c>), each measured with
+/// <see cref="GzipCompressibility"/> at level 9, summarised by <see cref="SummaryStatistics"/>.
+/// </summary>
+/// <param name="Summary">Median, standard deviation, mean, percentiles of the per-document ratios.</param>
+/// <param name="SampleSeed">Seed of the document sample.</param>
+/// <param name="Population">Documents in the dataset.</param>
+/// <param name="Source">What was measured: <c>regenerated</c> (documents sampled again by index), <c>written</c>
+/// (measured while writing) or <c>parquet</c> (read back from the files).</param>
+public sealed record GzipStatistics(SummaryStatistics Summary, ulong SampleSeed, long Population, string Source);
+
+/// <summary>Chooses the documents of a gzip sample and measures them.</summary>
+public static class GzipSample
+{
+    /// <summary>The study's sample size.</summary>
+    public const int DefaultDocuments = 1000;
+
+    /// <summary>Default seed of the document sample.</summary>
+    public const ulong DefaultSeed = 0;
+
+    /// <summary>
+    /// <paramref name="count"/> distinct document indices in [0, population), uniform without replacement, ascending
+    /// (Floyd's algorithm over a xoshiro256** stream; every population gets the same draws for a seed, so a dataset
+    /// and a copy of it read back give the same sample). All indices when count &gt;= population.
+    /// </summary>
+    public static long[] ChooseDocuments(long population, int count, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(population);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (count >= population)
+        {
+            var all = new long[population];
+            for (var i = 0L; i < population; i++)
+            {
+                all[i] = i;
+            }
+
+            return all;
+        }
+
+        var rng = new Xoshiro256StarStar(seed);
+        var chosen = new HashSet<long>(count);
+        for (var j = population - count; j < population; j++)
+        {
+            var t = (long)UniformBelow(ref rng, (ulong)j + 1);
+            if (!chosen.Add(t))
+            {
+                chosen.Add(j);
+            }
+        }
+
+        var result = new long[count];
+        chosen.CopyTo(result);
+        Array.Sort(result);
+        return result;
+    }
+
+    /// <summary>Summarises the ratios of the given documents.</summary>
+    public static GzipStatistics Summarise(IReadOnlyList<int[]> documents, ulong seed, long population, string source)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count == 0)
+        {
+            throw new UserInputException("The dataset has no documents to measure.");
+        }
+
+        var measure = new GzipCompressibility();
+        var ratios = new double[documents.Count];
+        for (var i = 0; i < ratios.Length; i++)
+        {
+            ratios[i] = measure.Ratio(documents[i]);
+        }
+
+        return new GzipStatistics(SummaryStatistics.Of(ratios), seed, population, source);
+    }
+
+    /// <summary>Measures a sample of fast-profile documents by sampling them again from their indices.</summary>
+    public static GzipStatistics MeasureRegenerated(DocumentSampler sampler, long population, int count, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        var indices = ChooseDocuments(population, count, seed);
+        var documents = new int[indices.Length][];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            documents[i] = new int[sampler.DocumentLength];
+            sampler.SampleDocument(indices[i], documents[i]);
+        }
+
+        return Summarise(documents, seed, population, "regenerated");
+    }
+
+    /// <summary>Measures a sample of the documents of Parquet files (any dataset this tool wrote, or others).</summary>
+    public static async Task<GzipStatistics> MeasureParquetAsync(ParquetDatasetReader reader, int count, ulong seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var population = await reader.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        if (population == 0)
+        {
+            throw new UserInputException($"'{reader.Source}' holds no documents.");
+        }
+
+        var indices = ChooseDocuments(population, count, seed);
+        var documents = await reader.ReadDocumentsAtAsync(indices, cancellationToken).ConfigureAwait(false);
+        return Summarise(documents, seed, population, "parquet");
+    }
+
+    // Lemire's nearly divisionless bounded integer, rejection makes it exactly uniform.
+    private static ulong UniformBelow(ref Xoshiro256StarStar rng, ulong bound)
+    {
+        var product = Math.BigMul(rng.NextUInt64(), bound, out var low);
+        if (low < bound)
+        {
+            var threshold = (0 - bound) % bound;
+            while (low < threshold)
+            {
+                product = Math.BigMul(rng.NextUInt64(), bound, out low);
+            }
+        }
+
+        return product;
+    }
+}

@@ -1,0 +1,81 @@
+namespace PcfgLab.Storage;
+
+/// <summary>
+/// How a dataset is cut: documents = ceil(tokens / document length), split into a fixed number of shard files of
+/// near-equal document counts (shard s holds documents [D*s/n, D*(s+1)/n)), each cut into row groups of a fixed
+/// document count. Depends on the token count and options only, never on the thread count or the machine, so
+/// any run (one machine, many threads, or one shard per machine) gives the same files.
+/// </summary>
+/// <param name="Documents">Documents in the dataset.</param>
+/// <param name="DocumentLength">Tokens per document (the nominal length for the reference profile).</param>
+/// <param name="ShardCount">Number of shard files.</param>
+/// <param name="RowGroupDocuments">Documents per row group (the last of a shard may hold fewer).</param>
+public sealed record DatasetLayout(long Documents, int DocumentLength, int ShardCount, int RowGroupDocuments)
+{
+    /// <summary>Default tokens per shard file when no shard count is given.</summary>
+    public const long DefaultTokensPerShard = 50_000_000;
+
+    /// <summary>Tokens per row group the default row-group size aims at (8192 documents of 256 tokens).</summary>
+    public const int TargetRowGroupTokens = 1 << 21;
+
+    /// <summary>Largest default row group, in documents.</summary>
+    public const int MaxDefaultRowGroupDocuments = 8192;
+
+    /// <summary>Lays out <paramref name="tokens"/> tokens; <paramref name="shardCount"/> and
+    /// <paramref name="rowGroupDocuments"/> default (null or 0) from the token count and document length.</summary>
+    public static DatasetLayout For(long tokens, int documentLength, int? shardCount = null, int rowGroupDocuments = 0)
+    {
+        if (tokens < 1)
+        {
+            throw new UserInputException($"--tokens must be positive, got {tokens}.");
+        }
+
+        if (documentLength < 1)
+        {
+            throw new UserInputException($"--doc-len must be positive, got {documentLength}.");
+        }
+
+        var documents = (tokens + documentLength - 1) / documentLength;
+        var shards = shardCount ?? DefaultShardCount(tokens);
+        if (shards < 1)
+        {
+            throw new UserInputException($"--shards must be positive, got {shards}.");
+        }
+
+        if (shards > documents)
+        {
+            throw new UserInputException($"--shards {shards} is more than the {documents} documents: use at most {documents} shards.");
+        }
+
+        if (rowGroupDocuments < 0)
+        {
+            throw new UserInputException($"--row-group-docs must be positive, got {rowGroupDocuments}.");
+        }
+
+        var rows = rowGroupDocuments > 0
+            ? rowGroupDocuments
+            : Math.Clamp(TargetRowGroupTokens / documentLength, 1, MaxDefaultRowGroupDocuments);
+        if ((long)rows * documentLength > Array.MaxLength / 2)
+        {
+            throw new UserInputException($"A row group of {rows} documents of {documentLength} tokens is too large: lower --row-group-docs.");
+        }
+
+        return new DatasetLayout(documents, documentLength, shards, rows);
+    }
+
+    /// <summary>Default number of shard files: one per <see cref="DefaultTokensPerShard"/> tokens, at least one.</summary>
+    public static int DefaultShardCount(long tokens) =>
+        (int)Math.Clamp((tokens + DefaultTokensPerShard - 1) / DefaultTokensPerShard, 1, 99_999);
+
+    /// <summary>Nominal tokens (documents x length; the reference profile's are a little fewer).</summary>
+    public long Tokens => Documents * DocumentLength;
+
+    /// <summary>Dataset index of the first document of shard <paramref name="shard"/>.</summary>
+    public long ShardStart(int shard) => (long)((Int128)Documents * shard / ShardCount);
+
+    /// <summary>Documents in shard <paramref name="shard"/>.</summary>
+    public long ShardDocuments(int shard) => ShardStart(shard + 1) - ShardStart(shard);
+
+    /// <summary>Row groups in shard <paramref name="shard"/>.</summary>
+    public int ShardRowGroups(int shard) => (int)((ShardDocuments(shard) + RowGroupDocuments - 1) / RowGroupDocuments);
+}

@@ -1,0 +1,261 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PcfgLab.Storage;
+
+/// <summary>
+/// <c>dataset.json</c>, written beside the shards: what made the dataset (tool, parameters, grammar, seed,
+/// profile), what it holds (documents, tokens, shards) and what was measured (grammar analysis, gzip statistics,
+/// speed). A run that writes one shard of a split (<c>--shard i/n</c>) writes a per-shard manifest instead
+/// (<see cref="ShardManifestFileName"/>), and <see cref="Merge"/> joins them into the dataset's.
+/// </summary>
+public sealed record DatasetManifest
+{
+    /// <summary>File name of the dataset manifest.</summary>
+    public const string FileName = "dataset.json";
+
+    /// <summary>File name of the grammar copy written beside the shards.</summary>
+    public const string GrammarFileName = "grammar.pcfg";
+
+    /// <summary>The tool's name.</summary>
+    public string Tool { get; init; } = ToolInfo.Name;
+
+    /// <summary>The tool's version.</summary>
+    public string ToolVersion { get; init; } = ToolInfo.Version;
+
+    /// <summary>When the manifest was written (UTC, ISO 8601).</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The command's parameters, as given or defaulted.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The grammar spec, for example <c>(20,300,10,5)</c>, or null for a grammar file.</summary>
+    public string? Spec { get; init; }
+
+    /// <summary>The preset's name, when the grammar came from one.</summary>
+    public string? Preset { get; init; }
+
+    /// <summary>Where the grammar came from: <c>spec</c>, <c>preset</c> or the path of a grammar file.</summary>
+    public string GrammarSource { get; init; } = string.Empty;
+
+    /// <summary>SHA-256 (hex) of the grammar copy.</summary>
+    public string GrammarSha256 { get; init; } = string.Empty;
+
+    /// <summary>File name of the grammar copy.</summary>
+    public string GrammarFile { get; init; } = GrammarFileName;
+
+    /// <summary>The seed of the grammar (for a spec) and of the documents.</summary>
+    public long Seed { get; init; }
+
+    /// <summary><c>fast</c> or <c>reference</c>.</summary>
+    public string Profile { get; init; } = "fast";
+
+    /// <summary>Tokens per document (the reference profile's documents hold 255 or 256).</summary>
+    public int DocumentLength { get; init; }
+
+    /// <summary>Documents in the dataset (or in this shard, for a per-shard manifest).</summary>
+    public long Documents { get; init; }
+
+    /// <summary>Tokens in the dataset (or in this shard, for a per-shard manifest).</summary>
+    public long Tokens { get; init; }
+
+    /// <summary>Documents in the whole dataset (equal to <see cref="Documents"/> except in a per-shard manifest).</summary>
+    public long DatasetDocuments { get; init; }
+
+    /// <summary>Page codec and level, for example <c>snappy</c> or <c>zstd-3</c>.</summary>
+    public string Compression { get; init; } = "snappy";
+
+    /// <summary>Documents per row group.</summary>
+    public int RowGroupDocuments { get; init; }
+
+    /// <summary>Number of shard files of the whole dataset.</summary>
+    public int ShardCount { get; init; }
+
+    /// <summary>The shard files described (all of them, or the one of a per-shard manifest).</summary>
+    public IReadOnlyList<ShardEntry> Shards { get; init; } = [];
+
+    /// <summary>q_S, the probability that the start symbol derives a finite sentence.</summary>
+    public double StartTerminationProbability { get; init; }
+
+    /// <summary>Spectral radius of the grammar's expectation matrix (below 1: subcritical).</summary>
+    public double SpectralRadius { get; init; }
+
+    /// <summary>Gzip statistics of a seeded sample of documents.</summary>
+    public GzipEntry? Gzip { get; init; }
+
+    /// <summary>Threads used (the files do not depend on it).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Seconds spent generating and writing (summed over the runs of a merged manifest).</summary>
+    public double GenerationSeconds { get; init; }
+
+    /// <summary>Tokens per second of generation (tokens / <see cref="GenerationSeconds"/>).</summary>
+    public double TokensPerSecond { get; init; }
+
+    /// <summary>The shard this manifest describes in a split run, or null for a whole dataset.</summary>
+    public int? ShardIndex { get; init; }
+
+    /// <summary>Name of the per-shard manifest of shard <paramref name="index"/> of <paramref name="count"/>.</summary>
+    public static string ShardManifestFileName(int index, int count) =>
+        "dataset." + Path.GetFileNameWithoutExtension(ParquetDatasetWriter.ShardFileName(index, count)) + ".json";
+
+    /// <summary>Serialises to indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Default.DatasetManifest);
+
+    /// <summary>Reads a manifest file; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
+    public static DatasetManifest Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            path = Path.Combine(path, FileName);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UserInputException($"'{path}' does not exist: give a dataset folder made by 'pcfglab generate' or its dataset.json.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Default.DatasetManifest)
+                ?? throw new UserInputException($"'{path}' is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new UserInputException($"'{path}' is not a dataset manifest: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Writes the manifest to <paramref name="path"/> through a temporary file and a rename.</summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        AtomicFile.WriteAllText(path, ToJson() + "\n");
+    }
+
+    /// <summary>
+    /// Joins the per-shard manifests of one split run into the dataset's manifest: they must describe the same
+    /// dataset (parameters other than the shard, spec, seed, profile, grammar, document counts), every shard exactly
+    /// once. Generation seconds add up; tokens per second is the dataset's tokens over that sum (per-job speed).
+    /// </summary>
+    public static DatasetManifest Merge(IReadOnlyList<DatasetManifest> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new UserInputException("No per-shard manifests (dataset.train-*.json) to merge.");
+        }
+
+        var first = parts[0];
+        var count = first.ShardCount;
+        var seen = new ShardEntry?[count];
+        var seconds = 0.0;
+        var documents = 0L;
+        var tokens = 0L;
+        foreach (var part in parts)
+        {
+            if (part.ShardIndex is not int index || part.Shards.Count != 1)
+            {
+                throw new UserInputException("A manifest to merge is not a per-shard manifest (it has no shard index).");
+            }
+
+            if (part.ShardCount != count || part.Seed != first.Seed || part.Profile != first.Profile || part.Spec != first.Spec
+                || part.GrammarSha256 != first.GrammarSha256 || part.DocumentLength != first.DocumentLength
+                || part.DatasetDocuments != first.DatasetDocuments || part.Compression != first.Compression
+                || part.RowGroupDocuments != first.RowGroupDocuments)
+            {
+                throw new UserInputException($"Shard {index} was made with other settings than shard {first.ShardIndex}: they are not parts of one dataset.");
+            }
+
+            if (seen[index] is not null)
+            {
+                throw new UserInputException($"Shard {index} has two manifests.");
+            }
+
+            seen[index] = part.Shards[0];
+            seconds += part.GenerationSeconds;
+            documents += part.Documents;
+            tokens += part.Tokens;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (seen[i] is null)
+            {
+                throw new UserInputException($"Shard {i} of {count} has no manifest yet: run it (--shard {i}/{count}) before merging.");
+            }
+        }
+
+        var parameters = new Dictionary<string, string>(first.Parameters, StringComparer.Ordinal);
+        parameters.Remove("shard");
+        parameters["shards"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return first with
+        {
+            CreatedAt = DateTimeOffset.UtcNow,
+            Parameters = parameters,
+            Documents = documents,
+            Tokens = tokens,
+            Shards = [.. seen.Select(s => s!)],
+            GenerationSeconds = seconds,
+            TokensPerSecond = seconds > 0 ? tokens / seconds : 0,
+            ShardIndex = null,
+        };
+    }
+}
+
+/// <summary>One shard file of a dataset.</summary>
+/// <param name="File">File name, relative to the dataset folder.</param>
+/// <param name="Index">Shard index.</param>
+/// <param name="FirstDocument">Dataset index of its first document.</param>
+/// <param name="Documents">Documents in the file.</param>
+/// <param name="Tokens">Tokens in the file.</param>
+/// <param name="Bytes">File size in bytes.</param>
+public sealed record ShardEntry(string File, int Index, long FirstDocument, long Documents, long Tokens, long Bytes);
+
+/// <summary>Gzip statistics as recorded in a manifest.</summary>
+/// <param name="Median">Median ratio (the study's headline).</param>
+/// <param name="Stdev">Sample standard deviation.</param>
+/// <param name="Mean">Mean.</param>
+/// <param name="P05">5th percentile.</param>
+/// <param name="P95">95th percentile.</param>
+/// <param name="Count">Documents measured.</param>
+/// <param name="SampleSeed">Seed of the document sample.</param>
+/// <param name="Source">How the documents were obtained (regenerated, written or parquet).</param>
+public sealed record GzipEntry(double Median, double Stdev, double Mean, double P05, double P95, int Count, ulong SampleSeed, string Source)
+{
+    /// <summary>The entry of a measurement.</summary>
+    public static GzipEntry From(Compression.GzipStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        var s = statistics.Summary;
+        return new GzipEntry(s.Median, s.StandardDeviation, s.Mean, s.P05, s.P95, s.Count, statistics.SampleSeed, statistics.Source);
+    }
+}
+
+/// <summary>Writes files through a temporary name in the same folder and a rename, so a reader never sees half a file.</summary>
+internal static class AtomicFile
+{
+    public static void WriteAllText(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(DatasetManifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace PcfgLab.Tests.Cli.Commands;
+
+public sealed class DatasetCommandsTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-dataset-cli-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public async Task A_split_run_merged_equals_a_whole_run()
+    {
+        var whole = Path.Combine(_root.FullName, "whole");
+        var split = Path.Combine(_root.FullName, "split");
+        string[] common = ["generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--threads", "2", "--shards", "3"];
+        var (code, wholeJson, stderr) = await GenerateCommandTests.Run([.. common, "--out", whole, "--json"]);
+        Assert.True(code == 0, stderr);
+
+        for (var i = 0; i < 3; i++)
+        {
+            (code, _, stderr) = await GenerateCommandTests.Run(["generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--threads", "1", "--shard", $"{i}/3", "--out", split]);
+            Assert.True(code == 0, stderr);
+            Assert.False(File.Exists(Path.Combine(split, "dataset.json")));
+        }
+
+        (code, var mergedJson, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split, "--json");
+        Assert.True(code == 0, stderr);
+        using var a = JsonDocument.Parse(wholeJson);
+        using var b = JsonDocument.Parse(mergedJson);
+        foreach (var key in new[] { "documents", "tokens", "datasetDocuments", "shardCount" })
+        {
+            Assert.Equal(a.RootElement.GetProperty(key).GetInt64(), b.RootElement.GetProperty(key).GetInt64());
+        }
+
+        Assert.Equal(a.RootElement.GetProperty("shards").GetRawText(), b.RootElement.GetProperty("shards").GetRawText());
+        Assert.Equal(a.RootElement.GetProperty("gzip").GetRawText(), b.RootElement.GetProperty("gzip").GetRawText());
+        for (var i = 0; i < 3; i++)
+        {
+            var name = $"train-0000{i}-of-00003.parquet";
+            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, name)), File.ReadAllBytes(Path.Combine(split, name)));
+        }
+
+        Assert.True(File.Exists(Path.Combine(split, "dataset.json")));
+        (code, var table, _) = await GenerateCommandTests.Run("dataset", "summary", whole, split);
+        Assert.Equal(0, code);
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("dataset", lines[0], StringComparison.Ordinal);
+        Assert.Contains("gzipscale-0.35", lines[1], StringComparison.Ordinal);
+        Assert.Contains("spectral radius", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merging_before_every_shard_is_done_is_a_user_error()
+    {
+        var split = Path.Combine(_root.FullName, "split");
+        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--shard", "0/2", "--out", split);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split);
+        Assert.Equal(2, code);
+        Assert.Contains("Shard 1 of 2 has no manifest yet", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = await GenerateCommandTests.Run("dataset", "summary", Path.Combine(_root.FullName, "none"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+    }
+}

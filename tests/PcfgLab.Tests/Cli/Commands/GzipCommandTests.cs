@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace PcfgLab.Tests.Cli.Commands;
+
+public sealed class GzipCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-gzip-cli-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public async Task Reading_a_dataset_back_gives_the_statistics_of_its_manifest()
+    {
+        var folder = Path.Combine(_root.FullName, "ds");
+        var (code, generated, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.22", "--tokens", "300k", "--shards", "2", "--threads", "2", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        using var manifest = JsonDocument.Parse(generated);
+        var expected = manifest.RootElement.GetProperty("gzip");
+
+        (code, var stdout, stderr) = await GenerateCommandTests.Run("gzip", folder, "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal(expected.GetProperty("median").GetDouble(), root.GetProperty("median").GetDouble());
+        Assert.Equal(expected.GetProperty("stdev").GetDouble(), root.GetProperty("stdev").GetDouble());
+        Assert.Equal(expected.GetProperty("mean").GetDouble(), root.GetProperty("mean").GetDouble());
+        Assert.Equal(1000, root.GetProperty("count").GetInt32());
+        Assert.Equal(1172, root.GetProperty("documents").GetInt64()); // ceil(300000 / 256)
+        Assert.Equal("parquet", root.GetProperty("source").GetString());
+
+        (code, stdout, _) = await GenerateCommandTests.Run("gzip", Path.Combine(folder, "train-00000-of-00002.parquet"), "--docs", "50", "--seed", "3");
+        Assert.Equal(0, code);
+        Assert.Contains("over 50 of 586 documents (seed 3)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_dataset_or_column_is_a_one_line_error()
+    {
+        var (code, _, stderr) = await GenerateCommandTests.Run("gzip", Path.Combine(_root.FullName, "nope"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+
+        var folder = Path.Combine(_root.FullName, "ds");
+        Assert.Equal(0, (await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.11", "--tokens", "5k", "--out", folder)).Code);
+        (code, _, stderr) = await GenerateCommandTests.Run("gzip", folder, "--column", "text");
+        Assert.Equal(2, code);
+        Assert.Contains("no column 'text'", stderr, StringComparison.Ordinal);
+        (code, _, _) = await GenerateCommandTests.Run("gzip", folder, "--docs", "0");
+        Assert.Equal(2, code);
+    }
+}

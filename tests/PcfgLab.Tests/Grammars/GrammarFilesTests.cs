@@ -1,0 +1,103 @@
+using System.Globalization;
+using PcfgLab.Cli;
+using PcfgLab.Grammars;
+using PcfgLab.Tests.TestSupport;
+
+namespace PcfgLab.Tests.Grammars;
+
+/// <summary>The committed grammar files under grammars/ at the repository root.</summary>
+public sealed class GrammarFilesTests
+{
+    private static readonly string GrammarsRoot = Path.Combine(SharedFiles.RepositoryRoot, "grammars");
+
+    public static TheoryData<string> PresetNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var preset in GrammarPresets.All)
+        {
+            data.Add(preset.Name);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> HandwrittenFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(GrammarsRoot, "handwritten"), "*.pcfg").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    private static string[] WithoutVersionLine(string text) =>
+        text.Split('\n').Where(line => !line.StartsWith("# tool:", StringComparison.Ordinal)).ToArray();
+
+    [Theory]
+    [MemberData(nameof(PresetNames))]
+    public async Task Committed_preset_file_is_what_grammar_new_writes_at_seed_1(string name)
+    {
+        var preset = GrammarPresets.Get(name);
+        var path = Path.Combine(GrammarsRoot, preset.Group, preset.Name + ".pcfg");
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+
+        var code = await PcfgLabApp.RunAsync(["grammar", "new", "--preset", name, "--seed", "1"], output, error, interactive: false);
+
+        Assert.Equal(0, code);
+        Assert.Equal(WithoutVersionLine(File.ReadAllText(path)), WithoutVersionLine(output.ToString()));
+        var loaded = NltkGrammarFormat.Load(path);
+        Assert.Equal(new GrammarOrigin(preset.Spec, 1, 1), loaded.Origin);
+    }
+
+    [Fact]
+    public void Every_random_grammar_file_belongs_to_a_preset()
+    {
+        var expected = GrammarPresets.All.Select(p => Path.Combine(p.Group, p.Name + ".pcfg")).Order(StringComparer.Ordinal);
+        var present = Directory.GetFiles(GrammarsRoot, "*.pcfg", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(GrammarsRoot, f))
+            .Where(f => !f.StartsWith("handwritten", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, present);
+    }
+
+    [Theory]
+    [MemberData(nameof(HandwrittenFiles))]
+    public void Handwritten_grammar_loads_and_analyses(string file)
+    {
+        var grammar = NltkGrammarFormat.Load(Path.Combine(GrammarsRoot, "handwritten", file));
+
+        var report = GrammarAnalysis.Analyze(grammar);
+
+        Assert.Empty(report.UnreachableNonterminals);
+        Assert.Empty(report.UnproductiveNonterminals);
+        Assert.False(report.ConditionedIsCritical);
+        Assert.True(report.ExpectedSentenceLength >= 1, file);
+        Assert.True(report.EntropyPerTokenBits > 0, file);
+    }
+
+    [Fact]
+    public void Handwritten_grammars_have_the_documented_figures()
+    {
+        // Dyck: rho = 0.85; E[size] = 1 / 0.15; E[len] = 2 * (0.15 + 0.1 + 0.25 + 0.2) / 0.15 = 9.333...
+        var dyck = GrammarAnalysis.Analyze(NltkGrammarFormat.Load(Path.Combine(GrammarsRoot, "handwritten", "dyck.pcfg")));
+        Assert.Equal(0.85, dyck.SpectralRadius, 12);
+        Assert.Equal(1 / 0.15, dyck.ExpectedDerivationSize, 10);
+        Assert.Equal(1.4 / 0.15, dyck.ExpectedSentenceLength, 10);
+
+        // Supercritical binary: q = 2/3, conditioned mean length 0.6 / (1 - 0.8) = 3.
+        var binary = GrammarAnalysis.Analyze(NltkGrammarFormat.Load(Path.Combine(GrammarsRoot, "handwritten", "supercritical-binary.pcfg")));
+        Assert.Equal(Criticality.Supercritical, binary.Criticality);
+        Assert.Equal(2.0 / 3.0, binary.StartTerminationProbability, 12);
+        Assert.Equal(3.0, binary.ExpectedSentenceLength, 10);
+
+        // Toy English: words get ids in order of first appearance; "she" (double-quoted) comes first.
+        var english = NltkGrammarFormat.Load(Path.Combine(GrammarsRoot, "handwritten", "toy-english.pcfg"));
+        Assert.Equal("<sep>", english.Vocabulary![0]);
+        Assert.Equal("she", english.Vocabulary[1]);
+        Assert.Equal(10, english.NonterminalCount);
+    }
+}
