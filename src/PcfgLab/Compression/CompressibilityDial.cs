@@ -103,7 +103,7 @@ public sealed record DialOptions
 /// <param name="GrammarSeed">Its seed.</param>
 /// <param name="Position">Position on the preset ladder (0 = (3,20,2,2) .. 5 = (100,2000,100,30)).</param>
 /// <param name="Median">Median gzip ratio of the sampled documents, or null when rejected.</param>
-/// <param name="Status"><c>measured</c>, or why it was rejected (<c>inconsistent</c>: q_S &lt; 1; <c>critical</c>: q_S = 1 but spectral radius &gt;= 1).</param>
+/// <param name="Status"><c>measured</c>, or why it was rejected: <c>supercritical</c>, <c>critical</c> or <c>inconsistent</c> (see <see cref="CompressibilityDial.Classify"/>).</param>
 /// <param name="Seconds">Time spent on it.</param>
 public sealed record DialCandidate(GrammarSpec Spec, long GrammarSeed, double Position, double? Median, string Status, double Seconds)
 {
@@ -302,74 +302,21 @@ public static class CompressibilityDial
     }
 
     /// <summary>
-    /// Whether <paramref name="grammar"/> is consistent (q_S = 1) and subcritical: the expected number of
-    /// expansions from the start symbol, x = 1 + M x with M the mean matrix, converges (it diverges exactly when
-    /// the spectral radius of the reachable part is at least 1). Grammars within 1% of criticality are treated as
-    /// critical: their sentence lengths are too heavy-tailed to sample well.
+    /// <c>measured</c> when <paramref name="grammar"/> is subcritical and consistent (q_S = 1), as
+    /// <see cref="GrammarAnalysis"/> finds it; otherwise why it is rejected: <c>supercritical</c> (spectral radius
+    /// above 1, q_S &lt; 1: the reference would retry sentences forever), <c>critical</c> (spectral radius 1: sentence
+    /// lengths have no finite mean) or <c>inconsistent</c> (q_S &lt; 1).
     /// </summary>
     public static string Classify(Grammar grammar)
     {
         ArgumentNullException.ThrowIfNull(grammar);
-        // Critical grammars have q_S = 1 but iterate towards it slowly; the expansion test below catches them.
-        var q = TerminationProbabilities.Compute(grammar);
-        if (!(q[grammar.Start] >= 1 - 1e-4))
+        var report = GrammarAnalysis.Analyze(grammar);
+        return report.Criticality switch
         {
-            return "inconsistent";
-        }
-
-        var n = grammar.NonterminalCount;
-        var mean = new Dictionary<(int, int), double>();
-        for (var a = 0; a < n; a++)
-        {
-            foreach (var rule in grammar.RulesOf(a))
-            {
-                foreach (var code in rule.Rhs)
-                {
-                    if (SymbolCode.IsNonterminal(code))
-                    {
-                        var key = (a, SymbolCode.NonterminalIndex(code));
-                        mean[key] = mean.GetValueOrDefault(key) + rule.Probability;
-                    }
-                }
-            }
-        }
-
-        var from = new int[mean.Count];
-        var to = new int[mean.Count];
-        var weight = new double[mean.Count];
-        var i = 0;
-        foreach (var ((a, b), w) in mean)
-        {
-            (from[i], to[i], weight[i]) = (a, b, w);
-            i++;
-        }
-
-        // A spectral radius above about 0.995 does not converge within these iterations and counts as critical.
-        var x = new double[n];
-        var next = new double[n];
-        const int Iterations = 3000;
-        for (var step = 0; step < Iterations; step++)
-        {
-            Array.Fill(next, 1.0);
-            for (var e = 0; e < from.Length; e++)
-            {
-                next[from[e]] += weight[e] * x[to[e]];
-            }
-
-            var change = Math.Abs(next[grammar.Start] - x[grammar.Start]);
-            (x, next) = (next, x);
-            if (x[grammar.Start] > 1e7 || double.IsNaN(x[grammar.Start]))
-            {
-                return "critical";
-            }
-
-            if (change <= 1e-9 * x[grammar.Start])
-            {
-                return "measured";
-            }
-        }
-
-        return "critical";
+            Criticality.Supercritical => "supercritical",
+            Criticality.Critical => "critical",
+            _ => report.IsConsistent ? "measured" : "inconsistent",
+        };
     }
 
     private sealed class SearchState(DialOptions options, Action<DialCandidate>? onCandidate, CancellationToken cancellationToken)

@@ -31,11 +31,12 @@ public class CompressibilityDialTests
     }
 
     [Fact]
-    public void Classify_rejects_inconsistent_and_supercritical_grammars()
+    public void Classify_rejects_critical_and_supercritical_grammars()
     {
-        // Reference README: (3,20,2,2) seed 7 has q_S = 0.24; (100,300,100,30) has spectral radius about 3.9 and q_S = 0.11.
-        Assert.Equal("inconsistent", CompressibilityDial.Classify(RandomGrammarBuilder.Build(new GrammarSpec(3, 20, 2, 2), 7)));
-        Assert.Equal("inconsistent", CompressibilityDial.Classify(RandomGrammarBuilder.Build(new GrammarSpec(100, 300, 100, 30), 1)));
+        // Reference README: (3,20,2,2) seed 7 reaches a unit cycle (spectral radius exactly 1, q_S = 0.24);
+        // (100,300,100,30) has spectral radius about 3.9 and q_S = 0.11.
+        Assert.Equal("critical", CompressibilityDial.Classify(RandomGrammarBuilder.Build(new GrammarSpec(3, 20, 2, 2), 7)));
+        Assert.Equal("supercritical", CompressibilityDial.Classify(RandomGrammarBuilder.Build(new GrammarSpec(100, 300, 100, 30), 1)));
         Assert.Equal("measured", CompressibilityDial.Classify(RandomGrammarBuilder.Build(new GrammarSpec(20, 300, 10, 5), 1)));
     }
 
