@@ -385,3 +385,37 @@ public static class CompressibilityDial
             new(_bestGrammar!, Best!.GrammarSeed, Best.Median!.Value, options.Target, options.Tolerance, _path, stopwatch.Elapsed.TotalSeconds);
     }
 }
+
+/// <summary>The dial's search as recorded in a dataset manifest or printed as JSON.</summary>
+/// <param name="Target">Target median gzip ratio.</param>
+/// <param name="Tolerance">Accepted distance.</param>
+/// <param name="Median">Median of the chosen grammar.</param>
+/// <param name="Spec">Chosen spec, study notation.</param>
+/// <param name="GrammarSeed">Chosen grammar seed.</param>
+/// <param name="DocumentsPerCandidate">Documents sampled per candidate.</param>
+/// <param name="Seconds">Search time.</param>
+/// <param name="Candidates">Every candidate, in order.</param>
+public sealed record DialEntry(double Target, double Tolerance, double Median, string Spec, long GrammarSeed, int DocumentsPerCandidate, double Seconds, IReadOnlyList<DialCandidateEntry> Candidates)
+{
+    /// <summary>The entry of a search result.</summary>
+    public static DialEntry From(DialResult result, int documentsPerCandidate)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new DialEntry(
+            result.Target,
+            result.Tolerance,
+            result.Median,
+            result.Spec.ToString(),
+            result.GrammarSeed,
+            documentsPerCandidate,
+            result.Seconds,
+            [.. result.Path.Select(c => new DialCandidateEntry(c.Spec.ToString(), c.GrammarSeed, c.Median, c.Status))]);
+    }
+}
+
+/// <summary>One candidate of a <see cref="DialEntry"/>.</summary>
+/// <param name="Spec">Spec, study notation.</param>
+/// <param name="Seed">Grammar seed.</param>
+/// <param name="Median">Median gzip ratio, or null when rejected.</param>
+/// <param name="Status"><c>measured</c> or why it was rejected.</param>
+public sealed record DialCandidateEntry(string Spec, long Seed, double? Median, string Status);

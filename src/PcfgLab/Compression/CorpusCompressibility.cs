@@ -4,6 +4,7 @@ using Microsoft.ML.Tokenizers;
 using PcfgLab.Compression.Compressors;
 using PcfgLab.Compression.Corpora;
 using PcfgLab.Compression.Tokenization;
+using PcfgLab.Storage;
 
 namespace PcfgLab.Compression;
 
@@ -39,6 +40,15 @@ public static class CorpusCompressibility
         if (source.HasTokens && options.Bytes)
         {
             throw new UserInputException($"{source.Path} holds token ids ({source.Description}); --bytes needs text.");
+        }
+
+        if (source is ParquetCorpusSource { HasTokens: true } dataset && options.WindowLength is null && !options.All)
+        {
+            var reader = ParquetDatasetReader.Open(dataset.Path, dataset.Column);
+            if (reader.Files.Count == dataset.Files.Count)
+            {
+                return await MeasureDatasetAsync(dataset, reader, options, bytesRead, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var compressors = CompressorNames.ParseList(options.Compressors);
@@ -91,6 +101,63 @@ public static class CorpusCompressibility
     }
 
     /// <summary>
+    /// A dataset of token rows measured whole, as <c>pcfglab generate</c> measures it: the documents of
+    /// <see cref="GzipSample.ChooseDocuments"/> (uniform without replacement, seeded) read by index, so the gzip
+    /// numbers equal those of the dataset's manifest for the same sample size and seed.
+    /// </summary>
+    private static async Task<CorpusMeasurement> MeasureDatasetAsync(ParquetCorpusSource source, ParquetDatasetReader reader, CorpusMeasurementOptions options, IProgress<long>? bytesRead, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var compressors = CompressorNames.ParseList(options.Compressors);
+        try
+        {
+            var population = await reader.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
+            if (population == 0)
+            {
+                throw new UserInputException($"{source.Path}: the corpus is empty (0 documents).");
+            }
+
+            var indices = GzipSample.ChooseDocuments(population, options.SampleSize, options.Seed);
+            var documents = await reader.ReadDocumentsAtAsync(indices, cancellationToken).ConfigureAwait(false);
+            var ratios = new double[compressors.Count][];
+            long tokens = 0;
+            for (var c = 0; c < compressors.Count; c++)
+            {
+                ratios[c] = new double[documents.Length];
+                for (var d = 0; d < documents.Length; d++)
+                {
+                    ratios[c][d] = compressors[c].RatioOfTokens(documents[d]);
+                }
+            }
+
+            foreach (var document in documents)
+            {
+                tokens += document.Length;
+            }
+
+            var summaries = new Dictionary<string, SummaryStatistics>(StringComparer.Ordinal);
+            for (var c = 0; c < compressors.Count; c++)
+            {
+                summaries[compressors[c].Name] = SummaryStatistics.Of(ratios[c]);
+            }
+
+            var interval = BootstrapInterval.ForMedianOfAnySize(ratios[0], options.Seed, options.BootstrapResamples);
+            var total = source.TotalBytes;
+            bytesRead?.Report(total);
+            stopwatch.Stop();
+            var counts = new CorpusCounts(population, documents.Length, population, total, tokens, new Dictionary<string, long>(), []);
+            return new CorpusMeasurement(source.Path, source.Description, "tokens", null, null, summaries[CompressorNames.Headline], interval, summaries, counts, stopwatch.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            foreach (var compressor in compressors)
+            {
+                (compressor as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// Cuts the document stream into windows and hands each to the sampler, or measures it at once when every
     /// window is measured.
     /// </summary>
@@ -102,7 +169,7 @@ public static class CorpusCompressibility
         IReadOnlyList<DocumentCompressor> compressors,
         IProgress<long>? progress) : ICorpusSink
     {
-        private const int MaxExamples = 5;
+        private const int MaxExamples = 3;
         private readonly List<double>[] _all = [.. compressors.Select(_ => new List<double>())];
         private readonly Dictionary<string, long> _skipped = new(StringComparer.Ordinal);
         private readonly List<string> _examples = [];

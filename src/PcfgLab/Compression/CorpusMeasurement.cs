@@ -37,7 +37,7 @@ public sealed record CorpusMeasurement(
 /// <param name="BytesRead">Input bytes read.</param>
 /// <param name="Tokens">Tokens produced (text) or read (token sources); 0 with bytes.</param>
 /// <param name="Skipped">Skipped items by reason, for example <c>binary</c> -> 3.</param>
-/// <param name="SkippedExamples">Up to five skipped items with their reason.</param>
+/// <param name="SkippedExamples">Up to three skipped items with their reason.</param>
 public sealed record CorpusCounts(
     long WindowsSeen,
     int WindowsMeasured,

@@ -40,6 +40,9 @@ public sealed class ParquetCorpusSource : CorpusSource
     /// <inheritdoc/>
     public override long TotalBytes => _files.Sum(f => f.Length);
 
+    /// <summary>The Parquet files, in reading order.</summary>
+    public IReadOnlyList<string> Files => [.. _files.Select(f => f.FullName)];
+
     /// <summary>
     /// Opens <paramref name="path"/>, choosing the column: <paramref name="column"/> when given, else
     /// <c>input_ids</c> when the first file has it, else <c>text</c>. Throws <see cref="UserInputException"/>
