@@ -141,6 +141,9 @@ public static class CompressibilityDial
     // Seeds tried at a spec before it counts as giving no usable grammar, when probing the top of the ladder.
     private const int ProbeRejections = 4;
 
+    // Seeds tried at the bottom of the ladder before giving up (small grammars are sometimes critical).
+    private const int MaxRejectedSeedsAtEnds = 12;
+
     /// <summary>The study's six presets, the ladder's rungs, by increasing median gzip (0.11 to 0.61).</summary>
     public static IReadOnlyList<GrammarSpec> Ladder { get; } =
     [
@@ -188,7 +191,8 @@ public static class CompressibilityDial
 
         var stopwatch = Stopwatch.StartNew();
         var search = new SearchState(options, onCandidate, cancellationToken);
-        var low = search.Evaluate(0);
+        // One seed per end is enough to bound the range; the interior gets several.
+        var low = search.Evaluate(0, MaxRejectedSeedsAtEnds, seeds: 1);
         if (search.Hit)
         {
             return search.Result(stopwatch);
@@ -197,7 +201,7 @@ public static class CompressibilityDial
         // The top of the ladder may give no usable grammar under the bounds (with 300 terminals, (100,300,100,30)
         // is always supercritical): bisect for the highest position that gives one.
         double top = Ladder.Count - 1;
-        var high = search.Evaluate(top, ProbeRejections);
+        var high = search.Evaluate(top, ProbeRejections, seeds: 1);
         if (double.IsNaN(high) && !search.Hit && !double.IsNaN(low))
         {
             double usable = 0, unusable = top;
@@ -206,7 +210,7 @@ public static class CompressibilityDial
             for (var i = 0; i < 6 && !search.Hit; i++)
             {
                 var middle = (usable + unusable) / 2;
-                var m = search.Evaluate(middle, ProbeRejections);
+                var m = search.Evaluate(middle, ProbeRejections, seeds: 1);
                 if (double.IsNaN(m))
                 {
                     unusable = middle;
@@ -338,13 +342,13 @@ public static class CompressibilityDial
         /// Measures up to SeedsPerSpec new seeds of the spec at <paramref name="position"/>; returns the mean median of
         /// the spec's seeds so far, or NaN when <paramref name="maxRejections"/> seeds in a row gave no usable grammar.
         /// </summary>
-        public double Evaluate(double position, int maxRejections = MaxRejectedSeeds)
+        public double Evaluate(double position, int maxRejections = MaxRejectedSeeds, int? seeds = null)
         {
             var spec = options.Bounds.Clamp(SpecAt(position));
             var medians = _medians.TryGetValue(spec, out var list) ? list : _medians[spec] = [];
             var measuredHere = 0;
             var rejected = 0;
-            while (measuredHere < options.SeedsPerSpec && !Hit && Count < options.MaxCandidates)
+            while (measuredHere < (seeds ?? options.SeedsPerSpec) && !Hit && Count < options.MaxCandidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var seed = _nextSeed.GetValueOrDefault(spec, options.Seed);

@@ -41,13 +41,20 @@ internal static class SystemCorpora
 /// <summary>A fact that needs a system path; skipped, naming the package to install, where it is missing.</summary>
 internal sealed class SystemPathFactAttribute : FactAttribute
 {
-    /// <summary>Needs <paramref name="path"/> (a folder or file), installed by <paramref name="package"/>.</summary>
-    public SystemPathFactAttribute(string path, string package)
+    /// <summary>Alias of <see cref="SystemCorpora.PythonStdlib"/> in <see cref="SystemPathFactAttribute"/>'s paths.</summary>
+    public const string PythonStdlib = "python-stdlib";
+
+    /// <summary>Needs every one of <paramref name="paths"/> (folders or files), installed by <paramref name="packages"/>.</summary>
+    public SystemPathFactAttribute(string packages, params string[] paths)
     {
-        var resolved = path == "python-stdlib" ? SystemCorpora.PythonStdlib : path;
-        if (resolved is null || (!Directory.Exists(resolved) && !File.Exists(resolved)))
+        foreach (var path in paths)
         {
-            Skip = $"needs {path} on this machine: install {package} (apt-get install {package})";
+            var resolved = path == PythonStdlib ? SystemCorpora.PythonStdlib : path;
+            if (resolved is null || (!Directory.Exists(resolved) && !File.Exists(resolved)))
+            {
+                Skip = $"needs {path} on this machine: install {packages} (apt-get install {packages})";
+                return;
+            }
         }
     }
 }
