@@ -55,7 +55,7 @@ internal sealed class DialCommandOptions
             throw new UserInputException($"--seed must be zero or positive, got {seed}.");
         }
 
-        return new DialOptions
+        var options = new DialOptions
         {
             Target = target,
             Tolerance = parse.GetValue(Tolerance),
@@ -72,6 +72,8 @@ internal sealed class DialCommandOptions
                 MaxLength = DialBounds.ParseRange(parse.GetValue(MaxLength)!, "max-length-range"),
             },
         };
+        options.Bounds.Validate();
+        return options;
     }
 
     /// <summary>Runs the search, logging each candidate on stderr.</summary>
