@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace PcfgLab.Compression.Corpora;
@@ -5,9 +6,10 @@ namespace PcfgLab.Compression.Corpora;
 /// <summary>
 /// Plain text files, one document per file, from a file or a folder walked recursively (see
 /// <see cref="FileWalker"/>). Files are read in 1 MiB blocks and handed on in pieces that end at a line break,
-/// so memory stays flat on files of any size. A file with a NUL byte in its first 8 KiB is skipped as binary,
-/// one that cannot be opened or read is skipped as unreadable; both are counted, not fatal. Bytes that are not
-/// UTF-8 become U+FFFD.
+/// so memory stays flat on files of any size. Files ending in <c>.gz</c> (man pages, Debian changelogs) are
+/// decompressed on the fly. A file with a NUL byte in its first 8 KiB is skipped as binary, one that cannot be
+/// opened, read or decompressed is skipped as unreadable; both are counted, not fatal. Bytes that are not UTF-8
+/// become U+FFFD. Bytes read are counted on disk (compressed for <c>.gz</c>).
 /// </summary>
 public sealed class TextFileCorpusSource : CorpusSource
 {
@@ -76,10 +78,12 @@ public sealed class TextFileCorpusSource : CorpusSource
 
     private static async Task ReadFileAsync(FileInfo file, ICorpusSink sink, byte[] bytes, char[] chars, char[] pendingBuffer, CancellationToken cancellationToken)
     {
-        FileStream stream;
+        FileStream diskStream;
+        Stream stream;
         try
         {
-            stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            diskStream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            stream = file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(diskStream, CompressionMode.Decompress) : diskStream;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -89,6 +93,7 @@ public sealed class TextFileCorpusSource : CorpusSource
 
         await using (stream.ConfigureAwait(false))
         {
+            long reported = 0;
             var decoder = new UTF8Encoding(false, false).GetDecoder();
             var pending = pendingBuffer;
             var pendingCount = 0;
@@ -101,8 +106,10 @@ public sealed class TextFileCorpusSource : CorpusSource
                 {
                     read = await ReadBlockAsync(stream, bytes, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
                 {
+                    // Count the whole file as read, so that progress and throughput add up to the input size.
+                    sink.BytesRead(Math.Max(0, file.Length - reported));
                     sink.Skipped(file.FullName, "unreadable");
                     if (started)
                     {
@@ -112,12 +119,15 @@ public sealed class TextFileCorpusSource : CorpusSource
                     return;
                 }
 
-                sink.BytesRead(read);
+                var position = diskStream.Position;
+                sink.BytesRead(position - reported);
+                reported = position;
                 if (first)
                 {
                     first = false;
                     if (bytes.AsSpan(0, Math.Min(read, BinaryProbeBytes)).Contains((byte)0))
                     {
+                        sink.BytesRead(Math.Max(0, file.Length - reported));
                         sink.Skipped(file.FullName, "binary");
                         return;
                     }

@@ -57,6 +57,26 @@ public sealed class TextFileCorpusSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Gzipped_files_are_decompressed_and_corrupt_ones_skipped()
+    {
+        var text = string.Concat(Enumerable.Repeat("a man page line\n", 500));
+        var path = Path.Combine(_dir.FullName, "page.1.gz");
+        using (var file = File.Create(path))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        File.WriteAllBytes(Path.Combine(_dir.FullName, "torn.gz"), [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff]);
+        var sink = new RecordingSink();
+        var source = new TextFileCorpusSource(_dir.FullName);
+        await source.ReadAsync(sink, CancellationToken.None);
+        Assert.Equal([text], sink.TextDocuments);
+        Assert.Equal(["torn.gz:unreadable"], sink.Skips);
+        Assert.Equal(source.TotalBytes, sink.Bytes); // bytes on disk, compressed
+    }
+
+    [Fact]
     public async Task Include_and_exclude_patterns_choose_files()
     {
         Write("m.py", "py\n");
