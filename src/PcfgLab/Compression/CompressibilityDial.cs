@@ -101,7 +101,7 @@ public sealed record DialOptions
 /// <summary>One grammar the dial tried.</summary>
 /// <param name="Spec">Its spec.</param>
 /// <param name="GrammarSeed">Its seed.</param>
-/// <param name="Position">Position on the preset ladder (0 = (3,20,2,2) .. 5 = (100,2000,100,30)).</param>
+/// <param name="Position">Position on the ladder (0 = (2,10,2,2), 1 = (3,20,2,2) .. 6 = (100,2000,100,30)).</param>
 /// <param name="Median">Median gzip ratio of the sampled documents, or null when rejected.</param>
 /// <param name="Status"><c>measured</c>, or why it was rejected: <c>supercritical</c>, <c>critical</c> or <c>inconsistent</c> (see <see cref="CompressibilityDial.Classify"/>).</param>
 /// <param name="Seconds">Time spent on it.</param>
@@ -144,9 +144,13 @@ public static class CompressibilityDial
     // Seeds tried at the bottom of the ladder before giving up (small grammars are sometimes critical).
     private const int MaxRejectedSeedsAtEnds = 12;
 
-    /// <summary>The study's six presets, the ladder's rungs, by increasing median gzip (0.11 to 0.61).</summary>
+    /// <summary>
+    /// The ladder's rungs, by increasing median gzip: (2,10,2,2) (medians 0.07 to 0.10 over seeds 1-5), added so that
+    /// targets near 0.10 lie inside the range, then the study's six presets (0.11 to 0.61).
+    /// </summary>
     public static IReadOnlyList<GrammarSpec> Ladder { get; } =
     [
+        new(2, 10, 2, 2),
         new(3, 20, 2, 2),
         new(10, 150, 5, 3),
         new(20, 300, 10, 5),
@@ -155,7 +159,7 @@ public static class CompressibilityDial
         new(100, 2000, 100, 30),
     ];
 
-    /// <summary>Spec at ladder position <paramref name="position"/> (0..5), before clamping to bounds.</summary>
+    /// <summary>Spec at ladder position <paramref name="position"/> (0..6), before clamping to bounds.</summary>
     public static GrammarSpec SpecAt(double position)
     {
         var x = Math.Clamp(position, 0, Ladder.Count - 1);

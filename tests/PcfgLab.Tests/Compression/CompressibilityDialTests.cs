@@ -8,13 +8,17 @@ public class CompressibilityDialTests
     [Fact]
     public void Ladder_positions_are_the_study_presets_and_interpolate_between_them()
     {
+        Assert.Equal(new GrammarSpec(2, 10, 2, 2), CompressibilityDial.Ladder[0]);
+        Assert.Equal(
+            ["(3,20,2,2)", "(10,150,5,3)", "(20,300,10,5)", "(30,400,10,8)", "(50,500,20,15)", "(100,2000,100,30)"],
+            CompressibilityDial.Ladder.Skip(1).Select(s => s.ToString()));
         for (var k = 0; k < CompressibilityDial.Ladder.Count; k++)
         {
             Assert.Equal(CompressibilityDial.Ladder[k], CompressibilityDial.SpecAt(k));
         }
 
         // Geometric midpoint of (20,300,10,5) and (30,400,10,8): sqrt(600) = 24.5, sqrt(120000) = 346.4, 10, sqrt(40) = 6.3.
-        Assert.Equal(new GrammarSpec(24, 346, 10, 6), CompressibilityDial.SpecAt(2.5));
+        Assert.Equal(new GrammarSpec(24, 346, 10, 6), CompressibilityDial.SpecAt(3.5));
         Assert.Equal(CompressibilityDial.Ladder[0], CompressibilityDial.SpecAt(-1));
     }
 
@@ -24,6 +28,7 @@ public class CompressibilityDialTests
         var bounds = new DialBounds { Terminals = 300, Nonterminals = (10, 40), MaxLength = (1, 6) };
         Assert.Equal(new GrammarSpec(40, 300, 100, 6), bounds.Clamp(new GrammarSpec(100, 2000, 100, 30)));
         Assert.Equal(new GrammarSpec(10, 300, 2, 2), bounds.Clamp(new GrammarSpec(3, 20, 2, 2)));
+        Assert.Equal(new GrammarSpec(10, 300, 2, 2), bounds.Clamp(CompressibilityDial.SpecAt(0)));
         Assert.Equal((10, 50), DialBounds.ParseRange("10..50", "x"));
         Assert.Equal((7, 7), DialBounds.ParseRange("7", "x"));
         Assert.Throws<UserInputException>(() => DialBounds.ParseRange("10-50", "x"));

@@ -16,7 +16,7 @@ public sealed class GrammarSearchCommandTests : IDisposable
         var path = Path.Combine(_root.FullName, "g.pcfg");
         var (code, stdout, stderr) = await GenerateCommandTests.Run("grammar", "search", "--target-gzip", "0.25", "--dial-docs", "300", "--seed", "3", "--out", path, "--json");
         Assert.True(code == 0, stderr);
-        Assert.Contains("dial: (3,20,2,2) seed 3: median", stderr, StringComparison.Ordinal);
+        Assert.Contains("dial: (2,10,2,2) seed 3: median", stderr, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(stdout);
         var median = json.RootElement.GetProperty("median").GetDouble();
         Assert.InRange(median, 0.24, 0.26);
