@@ -275,6 +275,7 @@ public static class NltkGrammarFormat
         private long? _seed;
         private int? _firstTerminalId;
         private bool _seenRule;
+        private bool _seenToolLine;
 
         private Lexer(string? source) => _source = source;
 
@@ -434,7 +435,8 @@ public static class NltkGrammarFormat
                 && double.IsFinite(value);
         }
 
-        // Header lines of the leading comment block: "# spec: (20,300,10,5)", "# seed: 1", "# first-terminal-id: 1".
+        // Header lines of the leading comment block: "# spec: (20,300,10,5)", "# seed: 1", "# first-terminal-id: 1",
+        // recognised after a "# tool: pcfglab ..." line so that a hand-written "# seed: ..." remark is just a comment.
         private void ReadHeaderComment(string line, int hash, int lineNumber)
         {
             var body = line.AsSpan(hash + 1).Trim();
@@ -447,6 +449,17 @@ public static class NltkGrammarFormat
             var key = body[..colon].Trim().ToString();
             var value = body[(colon + 1)..].Trim().ToString();
             var column = hash + 1;
+            if (key == ToolKey && value.StartsWith(ToolInfo.Name + " ", StringComparison.Ordinal))
+            {
+                _seenToolLine = true;
+                return;
+            }
+
+            if (!_seenToolLine)
+            {
+                return;
+            }
+
             switch (key)
             {
                 case SpecKey:

@@ -92,6 +92,12 @@ public sealed class CompiledGrammar
         }
 
         (Stream, RuleStreamPosition) = BuildStream(Symbols, RuleSymbolOffset, RuleLength);
+        TerminalRunLength = new int[Stream.Length];
+        for (var k = Stream.Length - 1; k >= 0; k--)
+        {
+            TerminalRunLength[k] = Stream[k] >= 0 && k < Stream.Length - StreamPadding ? 1 + TerminalRunLength[k + 1] : 0;
+        }
+
         BuildStartItems(out var startWeights);
         AliasEntries = new AliasEntry[ruleCount + startWeights.Length];
         AliasItems = new int[ruleCount + startWeights.Length];
@@ -172,6 +178,15 @@ public sealed class CompiledGrammar
     /// </summary>
     internal int[] Stream { get; }
 
+    /// <summary>Zeros after the last body, so that a block copy of up to this many symbols never reads past the end.</summary>
+    internal const int StreamPadding = 8;
+
+    /// <summary>
+    /// For each position of <see cref="Stream"/> holding a terminal, how many terminals follow in a row from there
+    /// (itself included); 0 elsewhere. Lets the sampler copy a run of terminals at once.
+    /// </summary>
+    internal int[] TerminalRunLength { get; }
+
     /// <summary>Position of each compiled rule's body in <see cref="Stream"/>.</summary>
     internal int[] RuleStreamPosition { get; }
 
@@ -201,7 +216,7 @@ public sealed class CompiledGrammar
 
     private static (int[] Stream, int[] Positions) BuildStream(int[] symbols, int[] offsets, int[] lengths)
     {
-        var stream = new int[symbols.Length + offsets.Length];
+        var stream = new int[symbols.Length + offsets.Length + StreamPadding];
         var positions = new int[offsets.Length];
         var at = 0;
         for (var r = 0; r < offsets.Length; r++)

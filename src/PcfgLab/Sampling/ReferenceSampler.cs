@@ -19,10 +19,18 @@ public sealed class ReferenceSampler
     /// <summary>The reference's <c>num_toks_per_seq</c>.</summary>
     public const int TokensPerDocument = 256;
 
+    private const int EndOfRule = -1;
+
     private readonly PythonRandom _random;
-    private readonly double[][] _cumulative;
-    private readonly int[][][] _rhs;
-    private int[] _codeStack = new int[256];
+
+    // Cumulative rule probabilities of all nonterminals back to back; nonterminal a owns [_ruleFirst[a], _ruleFirst[a + 1]).
+    private readonly double[] _cumulative;
+    private readonly int[] _ruleFirst;
+
+    // Rule bodies back to back, each ended by EndOfRule; a nonterminal a is -2 - (2a + tail), tail = 1 when it ends the body.
+    private readonly int[] _stream;
+    private readonly int[] _rulePosition;
+    private int[] _positionStack = new int[256];
     private int[] _depthStack = new int[256];
     private int[] _sentence = new int[256];
     private readonly int[] _document = new int[TokensPerDocument];
@@ -35,20 +43,42 @@ public sealed class ReferenceSampler
         _random = new PythonRandom(seed);
         Grammar = RandomGrammarBuilder.Build(spec, _random, seed, firstTerminalId: 0);
         var n = Grammar.NonterminalCount;
-        _cumulative = new double[n][];
-        _rhs = new int[n][][];
+        _ruleFirst = new int[n + 1];
+        var symbols = 0;
         for (var a = 0; a < n; a++)
         {
             var rules = Grammar.RulesOf(a);
-            _cumulative[a] = new double[rules.Count];
-            _rhs[a] = new int[rules.Count][];
+            _ruleFirst[a + 1] = _ruleFirst[a] + rules.Count;
+            foreach (var rule in rules)
+            {
+                symbols += rule.Rhs.Count + 1;
+            }
+        }
+
+        _cumulative = new double[_ruleFirst[n]];
+        _rulePosition = new int[_ruleFirst[n]];
+        _stream = new int[symbols];
+        var at = 0;
+        for (var a = 0; a < n; a++)
+        {
+            var rules = Grammar.RulesOf(a);
             var sum = 0.0;
             for (var r = 0; r < rules.Count; r++)
             {
                 // itertools.accumulate: running left-to-right double sum.
                 sum += rules[r].Probability;
-                _cumulative[a][r] = sum;
-                _rhs[a][r] = [.. rules[r].Rhs];
+                _cumulative[_ruleFirst[a] + r] = sum;
+                _rulePosition[_ruleFirst[a] + r] = at;
+                var rhs = rules[r].Rhs;
+                for (var k = 0; k < rhs.Count; k++)
+                {
+                    var code = rhs[k];
+                    _stream[at++] = SymbolCode.IsNonterminal(code)
+                        ? -2 - ((2 * SymbolCode.NonterminalIndex(code)) + (k == rhs.Count - 1 ? 1 : 0))
+                        : code;
+                }
+
+                _stream[at++] = EndOfRule;
             }
         }
     }
@@ -113,18 +143,21 @@ public sealed class ReferenceSampler
     }
 
     /// <summary>Samples one sentence into the sentence buffer; returns its length, or -1 when it nested too deep.</summary>
+    /// <remarks>
+    /// Reads rule bodies left to right and keeps a stack of (where to resume, depth) per open body: the same pre-order
+    /// as the reference's stack of symbols, so the random numbers are drawn in the same order. A nonterminal that ends
+    /// its body pushes nothing; the depth still grows by one per level. S is depth 1, its child depth 2, and a
+    /// nonterminal deeper than <see cref="MaxDepth"/> ends the sentence before its rule is drawn, like the reference.
+    /// </remarks>
     internal int NextSentence()
     {
         var length = 0;
         var top = 0;
-        var root = _rhs[Grammar.Start][_random.ChooseCumulative(_cumulative[Grammar.Start])];
-
-        // S -> N_root is depth 1; the root nonterminal sits at depth 2.
-        Push(ref top, root[0], 2);
-        while (top > 0)
+        var depth = 1;
+        var position = _rulePosition[Choose(Grammar.Start)];
+        while (true)
         {
-            top--;
-            var code = _codeStack[top];
+            var code = _stream[position++];
             if (code >= 0)
             {
                 if (length == _sentence.Length)
@@ -136,34 +169,48 @@ public sealed class ReferenceSampler
                 continue;
             }
 
-            var depth = _depthStack[top];
-            if (depth > MaxDepth)
+            if (code == EndOfRule)
+            {
+                if (top == 0)
+                {
+                    return length;
+                }
+
+                top--;
+                position = _positionStack[top];
+                depth = _depthStack[top];
+                continue;
+            }
+
+            if (depth + 1 > MaxDepth)
             {
                 RejectedSentences++;
                 return -1;
             }
 
-            var a = ~code;
-            var rhs = _rhs[a][_random.ChooseCumulative(_cumulative[a])];
-            for (var k = rhs.Length - 1; k >= 0; k--)
+            var nonterminal = -2 - code;
+            if ((nonterminal & 1) == 0)
             {
-                Push(ref top, rhs[k], depth + 1);
-            }
-        }
+                if (top == _positionStack.Length)
+                {
+                    Array.Resize(ref _positionStack, top * 2);
+                    Array.Resize(ref _depthStack, top * 2);
+                }
 
-        return length;
+                _positionStack[top] = position;
+                _depthStack[top] = depth;
+                top++;
+            }
+
+            depth++;
+            position = _rulePosition[Choose(nonterminal >> 1)];
+        }
     }
 
-    private void Push(ref int top, int code, int depth)
+    /// <summary>The reference's rule choice for nonterminal <paramref name="nonterminal"/>: a flat rule index.</summary>
+    private int Choose(int nonterminal)
     {
-        if (top == _codeStack.Length)
-        {
-            Array.Resize(ref _codeStack, top * 2);
-            Array.Resize(ref _depthStack, top * 2);
-        }
-
-        _codeStack[top] = code;
-        _depthStack[top] = depth;
-        top++;
+        var first = _ruleFirst[nonterminal];
+        return first + _random.ChooseCumulative(_cumulative.AsSpan(first, _ruleFirst[nonterminal + 1] - first));
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace PcfgLab.Sampling;
 
@@ -29,6 +30,7 @@ public sealed class SentenceSampler
     /// Samples one sentence into <paramref name="destination"/> and returns how many tokens it wrote. Stops as soon as
     /// the destination is full: a sentence longer than the destination is cut there, and since pre-order derivation
     /// emits tokens left to right, the kept prefix has exactly the distribution of the first tokens of a full sentence.
+    /// Entries of the destination after the returned count may be overwritten with scratch values.
     /// </summary>
     public int SampleSentence(ref Xoshiro256StarStar rng, Span<int> destination) =>
         Run(ref rng, destination, separator: false);
@@ -52,6 +54,7 @@ public sealed class SentenceSampler
         ref var tables = ref MemoryMarshal.GetArrayDataReference(g.Tables);
         ref var entries = ref MemoryMarshal.GetArrayDataReference(g.AliasEntries);
         ref var stream = ref MemoryMarshal.GetArrayDataReference(g.Stream);
+        ref var runLength = ref MemoryMarshal.GetArrayDataReference(g.TerminalRunLength);
         ref var output = ref MemoryMarshal.GetReference(destination);
         var startFirst = g.StartTable.First;
         var startCount = (ulong)(uint)g.StartTable.Count;
@@ -66,10 +69,42 @@ public sealed class SentenceSampler
         var position = Choose(ref entries, startFirst, startCount, rng.NextUInt64());
         while (true)
         {
-            var code = Unsafe.Add(ref stream, position++);
+            var code = Unsafe.Add(ref stream, position);
             if (code >= 0)
             {
-                Unsafe.Add(ref output, written++) = code;
+                // Copy the whole run of terminals that starts here in 8-wide blocks when they fit in the destination
+                // (the last block may write up to 7 scratch tokens past the run; later tokens overwrite them).
+                var run = Unsafe.Add(ref runLength, position);
+                var room = capacity - written;
+                if (Vector256.IsHardwareAccelerated && ((run + 7) & ~7) <= room)
+                {
+                    var copied = 0;
+                    do
+                    {
+                        Vector256.LoadUnsafe(ref stream, (nuint)(uint)(position + copied))
+                            .StoreUnsafe(ref output, (nuint)(uint)(written + copied));
+                        copied += Vector256<int>.Count;
+                    }
+                    while (copied < run);
+
+                    written += run;
+                    position += run;
+                    if (written == capacity)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                var count = Math.Min(run, room);
+                for (var i = 0; i < count; i++)
+                {
+                    Unsafe.Add(ref output, written + i) = Unsafe.Add(ref stream, position + i);
+                }
+
+                written += count;
+                position += count;
                 if (written == capacity)
                 {
                     break;
@@ -77,6 +112,8 @@ public sealed class SentenceSampler
 
                 continue;
             }
+
+            position++;
 
             var nonterminal = -2 - code;
             if (nonterminal >= 0)
@@ -125,9 +162,10 @@ public sealed class SentenceSampler
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Choose(ref AliasEntry entries, int first, ulong count, ulong random)
     {
-        var column = (int)Math.BigMul(random, count, out var low);
-        ref var entry = ref Unsafe.Add(ref entries, first + column);
-        return low < entry.Threshold ? entry.KeepPosition : entry.AliasPosition;
+        // High 64 bits of random * count pick the column, the low 64 bits decide keep or alias (see AliasTable).
+        var product = (UInt128)random * count;
+        ref var entry = ref Unsafe.Add(ref entries, first + (int)(ulong)(product >> 64));
+        return (ulong)product < entry.Threshold ? entry.KeepPosition : entry.AliasPosition;
     }
 
     /// <summary>

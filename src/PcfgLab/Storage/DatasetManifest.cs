@@ -103,7 +103,7 @@ public sealed record DatasetManifest
         "dataset." + Path.GetFileNameWithoutExtension(ParquetDatasetWriter.ShardFileName(index, count)) + ".json";
 
     /// <summary>Serialises to indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Default.DatasetManifest);
+    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Relaxed.DatasetManifest);
 
     /// <summary>Reads a manifest file; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
     public static DatasetManifest Load(string path)
@@ -121,7 +121,7 @@ public sealed record DatasetManifest
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Default.DatasetManifest)
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Relaxed.DatasetManifest)
                 ?? throw new UserInputException($"'{path}' is empty.");
         }
         catch (JsonException ex)
@@ -166,9 +166,9 @@ public sealed record DatasetManifest
             if (part.ShardCount != count || part.Seed != first.Seed || part.Profile != first.Profile || part.Spec != first.Spec
                 || part.GrammarSha256 != first.GrammarSha256 || part.DocumentLength != first.DocumentLength
                 || part.DatasetDocuments != first.DatasetDocuments || part.Compression != first.Compression
-                || part.RowGroupDocuments != first.RowGroupDocuments)
+                || part.RowGroupDocuments != first.RowGroupDocuments || part.ToolVersion != first.ToolVersion)
             {
-                throw new UserInputException($"Shard {index} was made with other settings than shard {first.ShardIndex}: they are not parts of one dataset.");
+                throw new UserInputException($"Shard {index} was made with other settings or another pcfglab build than shard {first.ShardIndex}: they are not parts of one dataset.");
             }
 
             if (seen[index] is not null)
@@ -261,4 +261,14 @@ internal static class AtomicFile
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(DatasetManifest))]
-internal sealed partial class ManifestJsonContext : JsonSerializerContext;
+internal sealed partial class ManifestJsonContext : JsonSerializerContext
+{
+    /// <summary>The same options with plain '+' and quotes in strings (versions read 0.1.0+abc, not 0.1.0\u002Babc).</summary>
+    public static ManifestJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -37,8 +37,6 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     private readonly DataField _element;
     private int[] _definitions = [];
     private int[] _repetitions = [];
-    private int _fixedPatternLength;
-    private int _fixedPatternFilled;
     private bool _closed;
     private bool _committed;
 
@@ -137,24 +135,10 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
         EnsureOpen();
 
-        // The level arrays of fixed-length documents are periodic: one array, built once for the largest row
-        // group and sliced for smaller ones, serves every row group of the file.
-        if (_fixedPatternLength != documentLength || _fixedPatternFilled < tokens.Length)
-        {
-            EnsureCapacity(tokens.Length);
-            FillDefinitions(_definitions.AsSpan(0, tokens.Length));
-            var reps = _repetitions.AsSpan(0, tokens.Length);
-            reps.Fill(1);
-            for (var i = 0; i < reps.Length; i += documentLength)
-            {
-                reps[i] = 0;
-            }
-
-            _fixedPatternLength = documentLength;
-            _fixedPatternFilled = tokens.Length;
-        }
-
-        await WriteLevelsAsync(tokens, tokens.Length, tokens.Length / documentLength, cancellationToken).ConfigureAwait(false);
+        // The level arrays of fixed-length documents are periodic: one pair, built once for the largest row group
+        // and sliced for smaller ones, serves every row group of every file (they are only read).
+        var (definitions, repetitions) = FixedLevels.Get(documentLength, tokens.Length);
+        await WriteLevelsAsync(tokens, definitions, repetitions, tokens.Length, tokens.Length / documentLength, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes one row group of documents of any lengths (an empty document is an empty list).</summary>
@@ -170,7 +154,7 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
         EnsureOpen();
         var levelCount = FillVariableLevels(documentLengths.Span, tokens.Length);
-        await WriteLevelsAsync(tokens, levelCount, documentLengths.Length, cancellationToken).ConfigureAwait(false);
+        await WriteLevelsAsync(tokens, _definitions, _repetitions, levelCount, documentLengths.Length, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the footer and closes the temporary file (not yet renamed). Returns the file's size.</summary>
@@ -182,6 +166,10 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         }
 
         _closed = true;
+
+        // A dataset keeps every closed writer until it commits them all: drop the level buffers now.
+        _definitions = [];
+        _repetitions = [];
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _stream.FlushAsync().ConfigureAwait(false);
         ByteCount = _stream.Length;
@@ -230,9 +218,10 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
             {
                 // Same: a row group left unfinished by a failure makes the footer unwritable, and it is discarded.
             }
-
-            await _stream.DisposeAsync().ConfigureAwait(false);
         }
+
+        // Idempotent, and needed when CloseAsync itself failed half-way.
+        await _stream.DisposeAsync().ConfigureAwait(false);
 
         if (!_committed && File.Exists(TemporaryPath))
         {
@@ -250,7 +239,6 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         {
             _definitions = new int[levelCount];
             _repetitions = new int[levelCount];
-            _fixedPatternLength = 0;
         }
     }
 
@@ -275,7 +263,6 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
         var levelCount = tokenCount + empties;
         EnsureCapacity(levelCount);
-        _fixedPatternLength = 0;
         var defs = _definitions.AsSpan(0, levelCount);
         var reps = _repetitions.AsSpan(0, levelCount);
         FillDefinitions(defs);
@@ -298,15 +285,15 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         return levelCount;
     }
 
-    private async Task WriteLevelsAsync(ReadOnlyMemory<int> tokens, int levelCount, int documents, CancellationToken cancellationToken)
+    private async Task WriteLevelsAsync(ReadOnlyMemory<int> tokens, int[] definitions, int[] repetitions, int levelCount, int documents, CancellationToken cancellationToken)
     {
         using (var group = _writer.CreateRowGroup())
         {
             await group.WriteAllPartsAsync(
                 _element,
                 tokens,
-                new ReadOnlyMemory<int>(_definitions, 0, levelCount),
-                new ReadOnlyMemory<int>(_repetitions, 0, levelCount),
+                new ReadOnlyMemory<int>(definitions, 0, levelCount),
+                new ReadOnlyMemory<int>(repetitions, 0, levelCount),
                 cancellationToken).ConfigureAwait(false);
             group.CompleteValidate();
         }
@@ -314,5 +301,37 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         DocumentCount += documents;
         TokenCount += tokens.Length;
         RowGroupCount++;
+    }
+
+    /// <summary>Read-only level arrays of fixed-length documents, shared by all writers of the process.</summary>
+    private static class FixedLevels
+    {
+        private static readonly Lock Gate = new();
+        private static int _documentLength;
+        private static int[] _definitions = [];
+        private static int[] _repetitions = [];
+
+        public static (int[] Definitions, int[] Repetitions) Get(int documentLength, int levelCount)
+        {
+            lock (Gate)
+            {
+                if (_documentLength != documentLength || _repetitions.Length < levelCount)
+                {
+                    // Replaced, never modified: writers still holding the old pair keep reading valid levels.
+                    var definitions = new int[levelCount];
+                    var repetitions = new int[levelCount];
+                    FillDefinitions(definitions);
+                    repetitions.AsSpan().Fill(1);
+                    for (var i = 0; i < levelCount; i += documentLength)
+                    {
+                        repetitions[i] = 0;
+                    }
+
+                    (_documentLength, _definitions, _repetitions) = (documentLength, definitions, repetitions);
+                }
+
+                return (_definitions, _repetitions);
+            }
+        }
     }
 }

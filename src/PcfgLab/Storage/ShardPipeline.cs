@@ -56,8 +56,10 @@ internal sealed class ShardPipeline
 
         Window = Math.Clamp(threads, 1, _jobs.Length);
 
-        // Two buffers a thread: one being sampled, one waiting for or being written.
-        _bufferSlots = new SemaphoreSlim(threads * 2, threads * 2);
+        // One buffer per thread being sampled plus one per open file being written: memory grows with threads and
+        // the window, never with the token count.
+        var slots = threads + Window;
+        _bufferSlots = new SemaphoreSlim(slots, slots);
     }
 
     /// <summary>Files encoded at the same time.</summary>

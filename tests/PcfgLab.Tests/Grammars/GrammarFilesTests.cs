@@ -64,6 +64,25 @@ public sealed class GrammarFilesTests
         Assert.Equal(expected, present);
     }
 
+    [Fact]
+    public void Random_grammar_files_use_only_what_nltk_reader_accepts()
+    {
+        // NLTK 3.8's read_grammar tokens: nonterminal [\w/][\w/^<>-]*, terminal '...' or "...", probability
+        // \[[\d\.]+\] (no exponent: the reference's 9.65e-05 fails here), '|' and '->'.
+        var rule = new System.Text.RegularExpressions.Regex(
+            @"^[\w/][\w/^<>-]* -> (?:(?:[\w/][\w/^<>-]*|'[^']*'|""[^""]*"") )*\[[\d.]+\](?: \| (?:(?:[\w/][\w/^<>-]*|'[^']*'|""[^""]*"") )*\[[\d.]+\])*$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        foreach (var preset in GrammarPresets.All)
+        {
+            var lines = File.ReadAllLines(Path.Combine(GrammarsRoot, preset.Group, preset.Name + ".pcfg"));
+            Assert.StartsWith("S -> ", lines.First(l => !l.StartsWith('#')), StringComparison.Ordinal);
+            foreach (var line in lines.Where(l => !l.StartsWith('#')))
+            {
+                Assert.Matches(rule, line);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(HandwrittenFiles))]
     public void Handwritten_grammar_loads_and_analyses(string file)

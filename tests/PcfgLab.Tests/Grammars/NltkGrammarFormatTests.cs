@@ -207,6 +207,17 @@ public sealed class NltkGrammarFormatTests : IDisposable
     }
 
     [Fact]
+    public void Header_keys_count_only_after_the_tool_line()
+    {
+        const string Header = "# spec: (3,20,2,2)\n# seed: 4\n# first-terminal-id: 0\n";
+
+        Assert.Null(ReadString(Header + "# seed: the best one\nS -> '1' [1.0]").Origin);
+        Assert.Equal(
+            new GrammarOrigin(new GrammarSpec(3, 20, 2, 2), 4, 0),
+            ReadString("# tool: pcfglab 0.1.0\n" + Header + "S -> '1' [1.0]\n# seed: x\n").Origin);
+    }
+
+    [Fact]
     public void Percent_start_directive_chooses_the_start_symbol_and_rhs_only_names_come_last()
     {
         var g = ReadString("%start B\nA -> C 'x' [1.0]\nB -> A [1.0]\n");
@@ -250,7 +261,8 @@ public sealed class NltkGrammarFormatTests : IDisposable
     [InlineData("S -> 'a' [1.0] @", "g.pcfg:1:16: unexpected character '@'")]
     [InlineData("S -> 'a' [1.0]\n%begin S", "g.pcfg:2:1: unknown directive %begin")]
     [InlineData("# only a comment\n\n", "g.pcfg: no rules found")]
-    [InlineData("# spec: (3,20,2)\nS -> 'a' [1.0]", "g.pcfg:1:1: expected a spec like (20,300,10,5)")]
+    [InlineData("# tool: pcfglab 1.0\n# spec: (3,20,2)\nS -> 'a' [1.0]", "g.pcfg:2:1: expected a spec like (20,300,10,5)")]
+    [InlineData("# tool: pcfglab 1.0\n# seed: x\nS -> 'a' [1.0]", "g.pcfg:2:1: expected an integer seed")]
     [InlineData("%start T\nS -> 'a' [1.0]", "g.pcfg:1:8: start symbol T appears in no rule")]
     public void Malformed_grammars_give_one_line_errors_with_file_line_and_column(string text, string expectedStart)
     {

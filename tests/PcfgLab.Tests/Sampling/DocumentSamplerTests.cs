@@ -10,33 +10,39 @@ public sealed class DocumentSamplerTests
     private static CompiledGrammar Preset(int n, int t, int o, int l, long seed, int firstTerminalId = RandomGrammarBuilder.DefaultFirstTerminalId) =>
         CompiledGrammar.Renormalised(RandomGrammarBuilder.Build(new GrammarSpec(n, t, o, l), seed, firstTerminalId));
 
-    [Fact]
-    public void Documents_are_sentences_joined_by_the_separator_and_cut_at_the_end()
+    [Theory]
+    [InlineData(20, 300, 10, 5, 256)]
+    [InlineData(3, 20, 2, 2, 37)]
+    [InlineData(100, 2000, 100, 30, 256)]
+    [InlineData(50, 500, 20, 15, 1000)]
+    public void Documents_are_sentences_joined_by_the_separator_and_cut_at_the_end(int n, int t, int o, int l, int length)
     {
-        // With the default ids terminals start at 1, so every 0 is a separator. Rebuild each document from the
-        // sentence sampler on the document's own stream and compare token for token.
-        var grammar = Preset(20, 300, 10, 5, 1);
-        var documents = new DocumentSampler(grammar, seed: 9);
+        // With the default ids terminals start at 1, so every 0 is a separator. Rebuild each document from whole
+        // sentences of the traced sampler (a separate implementation that consumes the generator the same way) on the
+        // document's own stream, joined by separators and cut to the length, and compare token for token. The larger
+        // presets have terminal runs longer than the sampler's 8-token block copies.
+        var grammar = Preset(n, t, o, l, 1);
+        var documents = new DocumentSampler(grammar, seed: 9, length);
         var sentences = new SentenceSampler(grammar);
-        var document = new int[256];
-        var sentence = new int[1 << 16];
+        var document = new int[length];
         for (long d = 0; d < 300; d++)
         {
             documents.SampleDocument(d, document);
             var rng = Xoshiro256StarStar.ForStream(9, (ulong)d);
             var expected = new List<int>();
-            while (expected.Count < 256)
+            while (expected.Count < length)
             {
                 if (expected.Count > 0)
                 {
                     expected.Add(DocumentSampler.Separator);
                 }
 
-                var n = sentences.SampleSentence(ref rng, sentence.AsSpan(0, Math.Max(0, 256 - expected.Count)));
-                Assert.True(n > 0 || expected.Count == 256);
-                expected.AddRange(sentence.AsSpan(0, n).ToArray());
+                var trace = sentences.SampleSentenceTraced(ref rng);
+                Assert.DoesNotContain(DocumentSampler.Separator, trace.Tokens);
+                expected.AddRange(trace.Tokens);
             }
 
+            expected.RemoveRange(length, expected.Count - length);
             Assert.Equal(expected, document);
             Assert.NotEqual(DocumentSampler.Separator, document[0]);
         }

@@ -126,6 +126,16 @@ public sealed class DatasetGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_while_writing_is_reported_and_leaves_nothing_behind()
+    {
+        var folder = Path.Combine(_root.FullName, "failed");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DatasetGenerator.GenerateAsync(
+            Grammar(), Options(folder, 2, 3, null, 409_600, 256, 16, 100, 0), new FailOnThirdReport()));
+        Assert.Equal("injected failure", error.Message);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
     public async Task A_folder_holding_a_dataset_needs_force()
     {
         await Generate("again", threads: 1, shards: 2);
@@ -188,6 +198,19 @@ public sealed class DatasetGeneratorTests : IDisposable
 
     private Task<DatasetManifest> Generate(string name, int threads, int shards, int? shardIndex = null, long tokens = 409_600, int documentLength = 256, int rowGroupDocuments = 16, int gzipDocuments = 100, ulong gzipSeed = 0, bool force = false) =>
         DatasetGenerator.GenerateAsync(Grammar(), Options(Path.Combine(_root.FullName, name), threads, shards, shardIndex, tokens, documentLength, rowGroupDocuments, gzipDocuments, gzipSeed, force));
+
+    private sealed class FailOnThirdReport : IProgress<double>
+    {
+        private int _reports;
+
+        public void Report(double value)
+        {
+            if (Interlocked.Increment(ref _reports) == 3)
+            {
+                throw new InvalidOperationException("injected failure");
+            }
+        }
+    }
 
     private sealed class CancelAfterFirstReport(CancellationTokenSource source) : IProgress<double>
     {

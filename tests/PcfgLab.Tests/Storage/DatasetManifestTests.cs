@@ -1,0 +1,52 @@
+using PcfgLab.Storage;
+
+namespace PcfgLab.Tests.Storage;
+
+public sealed class DatasetManifestTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("pcfglab-manifest-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [Fact]
+    public void A_manifest_survives_a_round_trip_through_its_file()
+    {
+        var manifest = new DatasetManifest
+        {
+            CreatedAt = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero),
+            Parameters = new Dictionary<string, string> { ["tokens"] = "10M" },
+            Spec = "(20,300,10,5)",
+            Seed = 1,
+            DocumentLength = 256,
+            Documents = 2,
+            Tokens = 512,
+            DatasetDocuments = 2,
+            ShardCount = 1,
+            Shards = [new ShardEntry("train-00000-of-00001.parquet", 0, 0, 2, 512, 999)],
+            Gzip = new GzipEntry(0.37, 0.01, 0.371, 0.35, 0.39, 2, 0, "regenerated"),
+        };
+        var path = Path.Combine(_folder.FullName, DatasetManifest.FileName);
+        manifest.Save(path);
+        var loaded = DatasetManifest.Load(_folder.FullName);
+        Assert.Equal(manifest.Shards, loaded.Shards);
+        Assert.Equal(manifest.Gzip, loaded.Gzip);
+        Assert.Equal("10M", loaded.Parameters["tokens"]);
+        Assert.Equal(manifest.CreatedAt, loaded.CreatedAt);
+        Assert.Contains("\"gzip\"", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(_folder.FullName)); // no temporary file left
+    }
+
+    [Fact]
+    public void Missing_or_malformed_manifests_are_user_errors()
+    {
+        Assert.Throws<UserInputException>(() => DatasetManifest.Load(Path.Combine(_folder.FullName, "nope")));
+        File.WriteAllText(Path.Combine(_folder.FullName, DatasetManifest.FileName), "{ not json");
+        Assert.Throws<UserInputException>(() => DatasetManifest.Load(_folder.FullName));
+    }
+
+    [Fact]
+    public void Shard_manifest_names_follow_the_shard_files()
+    {
+        Assert.Equal("dataset.train-00003-of-00016.json", DatasetManifest.ShardManifestFileName(3, 16));
+    }
+}
