@@ -87,6 +87,9 @@ public sealed class ReferenceSamplerTests
         { 20, 300, 10, 5, 5, 80_000 },
         { 30, 400, 10, 8, 6, 80_000 },
         { 50, 500, 20, 15, 7, 80_000 },
+
+        // Supercritical (q_S about 0.95): some derivations pass the depth limit, so this checks the rejection path too.
+        { 50, 500, 20, 15, 10, 20_000 },
     };
 
     [ReferencePythonTheory]
@@ -103,6 +106,15 @@ public sealed class ReferenceSamplerTests
         {
             Assert.Equal(expected[i], Format(actual[i]));
         }
+    }
+
+    [Fact]
+    public void Supercritical_seed_rejects_derivations_at_the_depth_limit()
+    {
+        // The case above is only a rejection test if rejections happen in its first 20,000 tokens.
+        var sampler = new ReferenceSampler(new GrammarSpec(50, 500, 20, 15), 10);
+        _ = sampler.Documents(20_000).Count();
+        Assert.True(sampler.RejectedSentences > 0);
     }
 
     internal static string Format(int[] document) =>
