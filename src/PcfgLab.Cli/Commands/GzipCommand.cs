@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
 using PcfgLab.Compression.Corpora;
+using PcfgLab.Compression.Tokenization;
 
 namespace PcfgLab.Cli.Commands;
 
@@ -77,6 +78,9 @@ internal static class GzipCommand
             }
 
             var logger = context.CreateLogger("gzip");
+
+            // One tokenizer for every text source: loading a vocabulary takes a second or two.
+            var tokenizerInstance = !options.Bytes && opened.Exists(s => !s.HasTokens) ? TokenizerFactory.Create(options.Tokenizer) : null;
             var total = opened.Sum(s => (double)s.TotalBytes);
             var results = await context.WithProgressAsync("gzip: reading", total, async progress =>
             {
@@ -84,7 +88,7 @@ internal static class GzipCommand
                 var measured = new List<CorpusMeasurement>();
                 foreach (var source in opened)
                 {
-                    var result = await CorpusCompressibility.MeasureAsync(source, options, bytesProgress, cancellationToken).ConfigureAwait(false);
+                    var result = await CorpusCompressibility.MeasureAsync(source, options, bytesProgress, cancellationToken, tokenizerInstance).ConfigureAwait(false);
                     LogResult(logger, result);
                     measured.Add(result);
                 }

@@ -22,8 +22,12 @@ public static class CorpusCompressibility
     /// <param name="options">Windows, sample, compressors and tokenizer.</param>
     /// <param name="bytesRead">Receives increments of input bytes read (for a progress bar); may be null.</param>
     /// <param name="cancellationToken">Stops reading.</param>
+    /// <param name="tokenizer">
+    /// The tokenizer named by <see cref="CorpusMeasurementOptions.Tokenizer"/>, when the caller already made it (loading
+    /// a vocabulary takes a second or two, which would otherwise be paid, and timed, per source); null to load it here.
+    /// </param>
     /// <exception cref="UserInputException">The options do not fit the source, or the corpus has no complete window.</exception>
-    public static async Task<CorpusMeasurement> MeasureAsync(CorpusSource source, CorpusMeasurementOptions options, IProgress<long>? bytesRead, CancellationToken cancellationToken)
+    public static async Task<CorpusMeasurement> MeasureAsync(CorpusSource source, CorpusMeasurementOptions options, IProgress<long>? bytesRead, CancellationToken cancellationToken, Tokenizer? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,7 +56,7 @@ public static class CorpusCompressibility
         }
 
         var compressors = CompressorNames.ParseList(options.Compressors);
-        Tokenizer? tokenizer = source.HasTokens || options.Bytes ? null : TokenizerFactory.Create(options.Tokenizer);
+        tokenizer = source.HasTokens || options.Bytes ? null : tokenizer ?? TokenizerFactory.Create(options.Tokenizer);
         int? window = options.WindowLength ?? (source.HasTokens ? null : options.Bytes ? CorpusMeasurementOptions.DefaultByteWindow : CorpusMeasurementOptions.DefaultTokenWindow);
         var stopwatch = Stopwatch.StartNew();
         var sink = new WindowingSink(tokenizer, options.Bytes, window, options.All ? null : new WindowSampler(options.SampleSize, options.Seed), compressors, bytesRead);
