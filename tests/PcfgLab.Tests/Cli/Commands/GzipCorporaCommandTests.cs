@@ -121,10 +121,11 @@ public sealed class GzipCorporaCommandTests : IDisposable
         Assert.Equal(new FileInfo(file).Length / 1024, source.GetProperty("windows").GetInt64());
         Assert.Equal(source.GetProperty("windows").GetInt64(), source.GetProperty("count").GetInt32());
 
-        (status, stdout, _) = await GenerateCommandTests.Run("gzip", file, "--doc-len", "64", "--docs", "10", "--json");
+        (status, stdout, _) = await GenerateCommandTests.Run("gzip", file, "--doc-len", "64", "--docs", "10", "--bootstrap", "300", "--json");
         Assert.Equal(0, status);
         source = Assert.Single(Sources(stdout));
         Assert.Equal(64, source.GetProperty("docLen").GetInt32());
+        Assert.Equal(300, source.GetProperty("bootstrapResamples").GetInt32());
         Assert.Equal(10, source.GetProperty("count").GetInt32());
         Assert.Equal(source.GetProperty("tokens").GetInt64() / 64, source.GetProperty("windows").GetInt64());
     }

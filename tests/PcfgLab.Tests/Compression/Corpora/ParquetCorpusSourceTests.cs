@@ -63,6 +63,23 @@ public sealed class ParquetCorpusSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Null_text_rows_are_skipped()
+    {
+        var path = Path.Combine(_dir.FullName, "n.parquet");
+        var field = new DataField<string>("text", true);
+        await using (var stream = File.Create(path))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(field), stream);
+            using var rowGroup = writer.CreateRowGroup();
+            await rowGroup.WriteAsync(field, new string?[] { "first", null, "third" });
+        }
+
+        var sink = new RecordingSink();
+        await (await ParquetCorpusSource.OpenAsync(path, null, CancellationToken.None)).ReadAsync(sink, CancellationToken.None);
+        Assert.Equal(["first", "third"], sink.TextDocuments);
+    }
+
+    [Fact]
     public async Task Column_option_chooses_the_column()
     {
         var path = await WriteTextAsync("t.parquet", "content", ["gamma"]);

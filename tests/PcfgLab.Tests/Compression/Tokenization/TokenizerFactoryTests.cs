@@ -95,6 +95,22 @@ public sealed class TokenizerFactoryTests : IDisposable
     }
 
     [Fact]
+    public void SentencePiece_bpe_model_merges_by_score()
+    {
+        var path = Path.Combine(_dir.FullName, "tiny.model");
+        SentencePieceModelFile.Write(path,
+        [
+            ("<unk>", 0, 2), ("<s>", 0, 3), ("</s>", 0, 3),
+            ("\u2581", -10, 1), ("h", -11, 1), ("e", -12, 1), ("l", -13, 1), ("o", -14, 1), ("x", -15, 1),
+            ("he", -1, 1), ("ll", -2, 1), ("hell", -3, 1), ("hello", -4, 1), ("\u2581hello", -5, 1),
+        ]);
+        var tokenizer = TokenizerFactory.Create(path);
+
+        // "hello x" -> "▁hello▁x": "▁hello" (13) merges fully; "▁" (3) and "x" (8) stay apart; no <s> is added.
+        Assert.Equal([13, 3, 8], tokenizer.EncodeToIds("hello x"));
+    }
+
+    [Fact]
     public void Garbage_sentencepiece_model_is_a_user_error()
     {
         var path = Path.Combine(_dir.FullName, "broken.model");
