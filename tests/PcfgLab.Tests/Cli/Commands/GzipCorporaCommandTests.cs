@@ -209,4 +209,20 @@ public sealed class GzipCorporaCommandTests : IDisposable
         Assert.Equal(Path.Combine(SystemCorpora.CHeaders, "linux"), sources[0].GetProperty("source").GetString());
         Assert.True(sources[0].GetProperty("medianCiHigh").GetDouble() < sources[1].GetProperty("medianCiLow").GetDouble(), stdout);
     }
+
+    [SystemPathFact("python3 base-files", SystemPathFactAttribute.PythonStdlib, SystemCorpora.Licenses)]
+    public async Task Python_standard_library_is_more_compressible_than_licence_prose_under_cl100k()
+    {
+        // Two small packages of the standard library (json, email: about 2 MB, a few hundred windows) against the
+        // GPL and Apache texts; code's interval must lie wholly below prose's.
+        var stdlib = SystemCorpora.PythonStdlib!;
+        var (status, stdout, stderr) = await GenerateCommandTests.Run(
+            "gzip", Path.Combine(stdlib, "json"), Path.Combine(stdlib, "email"), SystemCorpora.Licenses,
+            "--include", "*.py", "--include", "*GPL*", "--include", "Apache*", "--docs", "300", "--json");
+        Assert.True(status == 0, stderr);
+        var sources = Sources(stdout);
+        Assert.Equal(SystemCorpora.Licenses, sources[^1].GetProperty("source").GetString());
+        var proseLow = sources[^1].GetProperty("medianCiLow").GetDouble();
+        Assert.All(sources[..^1], code => Assert.True(code.GetProperty("medianCiHigh").GetDouble() < proseLow, stdout));
+    }
 }
