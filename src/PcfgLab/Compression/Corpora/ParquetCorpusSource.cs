@@ -64,8 +64,7 @@ public sealed class ParquetCorpusSource : CorpusSource
         }
 
         var chosen = column ?? (FindTopLevel(schema, DefaultTokenColumn) is not null ? DefaultTokenColumn : DefaultTextColumn);
-        var field = ResolveColumn(schema, chosen, files[0].FullName, out var hasTokens);
-        _ = field;
+        ResolveColumn(schema, chosen, files[0].FullName, out var hasTokens);
         return new ParquetCorpusSource(path, files, chosen, hasTokens);
     }
 
