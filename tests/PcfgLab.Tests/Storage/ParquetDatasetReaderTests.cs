@@ -84,6 +84,17 @@ public sealed class ParquetDatasetReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Asking_for_documents_past_the_end_is_a_user_error()
+    {
+        await Write("a.parquet", [[1], [2], [3]]);
+        var reader = ParquetDatasetReader.Open(_folder.FullName);
+        var last = await reader.ReadDocumentsAtAsync([2]);
+        Assert.Equal(new[] { 3 }, last[0]);
+        await Assert.ThrowsAsync<UserInputException>(() => reader.ReadDocumentsAtAsync([1, 3]));
+        await Assert.ThrowsAsync<ArgumentException>(() => reader.ReadDocumentsAtAsync([2, 1]));
+    }
+
+    [Fact]
     public void A_missing_path_or_an_empty_folder_is_a_user_error()
     {
         Assert.Throws<UserInputException>(() => ParquetDatasetReader.Open(Path.Combine(_folder.FullName, "nope")));

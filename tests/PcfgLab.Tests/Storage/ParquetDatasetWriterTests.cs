@@ -104,6 +104,15 @@ public sealed class ParquetDatasetWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Row_groups_that_are_not_whole_documents_are_refused()
+    {
+        await using var writer = await ParquetDatasetWriter.CreateAsync(Path.Combine(_folder.FullName, "r.parquet"), ParquetCompression.Default);
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteRowGroupAsync(new[] { 1, 2, 3 }, 2));
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteRowGroupAsync(new[] { 1, 2, 3 }, new[] { 1, 1 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteRowGroupAsync(Array.Empty<int>(), Array.Empty<int>()));
+    }
+
+    [Fact]
     public void Shard_names_follow_the_hugging_face_convention()
     {
         Assert.Equal("train-00000-of-00001.parquet", ParquetDatasetWriter.ShardFileName(0, 1));
