@@ -37,6 +37,7 @@ internal static class GenerateCommand
         var force = new Option<bool>("--force") { Description = "Replace a dataset already in the folder." };
         var json = new Option<bool>("--json") { Description = "Print the manifest as one JSON document on stdout." };
 
+        var dial = new DialCommandOptions();
         var command = new Command("generate", "Sample a dataset of token documents from a PCFG into Parquet shards, with a manifest and gzip statistics.");
         foreach (var option in new Option[]
                  {
@@ -47,12 +48,35 @@ internal static class GenerateCommand
             command.Options.Add(option);
         }
 
+        dial.AddTo(command, targetRequired: false);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var profile = parse.GetValue(compat) == "reference" ? GenerationProfile.Reference : GenerationProfile.Fast;
             var seedValue = parse.GetValue(seed);
             var sizes = new[] { parse.GetValue(nonterminals), parse.GetValue(terminals), parse.GetValue(maxOptions), parse.GetValue(maxLength) };
-            var grammar = ResolveGrammar(sizes, parse.GetValue(grammarFile), parse.GetValue(preset), seedValue, profile);
+            var dialOptions = dial.Read(parse, parse.GetValue(terminals), seedValue, parse.GetValue(documentLength));
+            DialEntry? dialEntry = null;
+            DatasetGrammar grammar;
+            if (dialOptions is not null)
+            {
+                // The dial picks the grammar; --terminals alone may fix its vocabulary.
+                if (parse.GetValue(nonterminals) is not null || parse.GetValue(maxOptions) is not null || parse.GetValue(maxLength) is not null
+                    || parse.GetValue(grammarFile) is not null || parse.GetValue(preset) is not null || profile == GenerationProfile.Reference)
+                {
+                    throw new UserInputException("--target-gzip chooses the grammar: drop --nonterminals/--max-options/--max-length/--preset/--grammar/--compat reference (use the --*-range bounds and --terminals).");
+                }
+
+                // Validated before the search, so that bad options fail at once.
+                CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
+                var found = DialCommandOptions.Search(dialOptions, context.CreateLogger("generate"), cancellationToken);
+                dialEntry = DialEntry.From(found, dialOptions.DocumentsPerCandidate);
+                grammar = new DatasetGrammar(found.Grammar, found.Spec, null, "dial");
+            }
+            else
+            {
+                grammar = ResolveGrammar(sizes, parse.GetValue(grammarFile), parse.GetValue(preset), seedValue, profile);
+            }
+
             var tokenCount = CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
             var (shardIndex, shardCount) = ParseShard(parse.GetValue(shard), parse.GetValue(shards));
             var options = new GenerationOptions
@@ -71,6 +95,7 @@ internal static class GenerateCommand
                 GzipSeed = parse.GetValue(gzipSeed),
                 Force = parse.GetValue(force),
                 Parameters = Parameters(parse, command.Options),
+                Dial = dialEntry,
             };
 
             var layout = DatasetGenerator.Validate(grammar, options);

@@ -15,6 +15,7 @@ internal static class GrammarCommands
         var command = new Command("grammar", "Make random PCFGs in NLTK's text format and analyse grammars.");
         command.Subcommands.Add(CreateNew(context));
         command.Subcommands.Add(CreateInfo(context));
+        command.Subcommands.Add(GrammarSearchCommand.Create(context));
         return command;
     }
 

@@ -70,6 +70,9 @@ public sealed record GenerationOptions
 
     /// <summary>The command's parameters, recorded in the manifest.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The compressibility dial's search that chose the grammar, recorded in the manifest; null otherwise.</summary>
+    public Compression.DialEntry? Dial { get; init; }
 }
 
 /// <summary>
@@ -173,6 +176,7 @@ public static class DatasetGenerator
             StartTerminationProbability = analysis.StartTerminationProbability,
             SpectralRadius = analysis.SpectralRadius,
             Gzip = GzipEntry.From(gzip),
+            Dial = options.Dial,
             Threads = options.Profile == GenerationProfile.Reference ? 1 : options.Threads,
             GenerationSeconds = seconds,
             TokensPerSecond = seconds > 0 ? tokens / seconds : 0,

@@ -92,6 +92,9 @@ public sealed record DatasetManifest
     /// <summary>Tokens per second of generation (tokens / <see cref="GenerationSeconds"/>).</summary>
     public double TokensPerSecond { get; init; }
 
+    /// <summary>The compressibility dial's search when <c>--target-gzip</c> chose the grammar, else null.</summary>
+    public Compression.DialEntry? Dial { get; init; }
+
     /// <summary>The shard this manifest describes in a split run, or null for a whole dataset.</summary>
     public int? ShardIndex { get; init; }
 

@@ -26,11 +26,14 @@ public sealed class GzipCommandTests : IDisposable
         Assert.Equal(expected.GetProperty("mean").GetDouble(), root.GetProperty("mean").GetDouble());
         Assert.Equal(1000, root.GetProperty("count").GetInt32());
         Assert.Equal(1172, root.GetProperty("documents").GetInt64()); // ceil(300000 / 256)
-        Assert.Equal("parquet", root.GetProperty("source").GetString());
+        var source = Assert.Single(root.GetProperty("sources").EnumerateArray());
+        Assert.Equal("parquet input_ids", source.GetProperty("kind").GetString());
+        Assert.Equal(expected.GetProperty("median").GetDouble(), source.GetProperty("median").GetDouble());
 
         (code, stdout, _) = await GenerateCommandTests.Run("gzip", Path.Combine(folder, "train-00000-of-00002.parquet"), "--docs", "50", "--seed", "3");
         Assert.Equal(0, code);
-        Assert.Contains("over 50 of 586 documents (seed 3)", stdout, StringComparison.Ordinal);
+        var row = stdout.Split('\n')[1];
+        Assert.Matches(@"train-00000-of-00002\.parquet\s+parquet input_ids, rows\s+586\s+50\s+0\.\d{4}", row);
     }
 
     [Fact]

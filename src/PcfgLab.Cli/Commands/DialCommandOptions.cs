@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using PcfgLab.Compression;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary>
+/// The compressibility dial's options, shared by <c>pcfglab generate --target-gzip</c> and
+/// <c>pcfglab grammar search</c>. <c>--terminals</c> (a fixed vocabulary) and <c>--seed</c> belong to the command.
+/// </summary>
+internal sealed class DialCommandOptions
+{
+    public Option<double?> Target { get; } = new("--target-gzip") { Description = "Search for a grammar whose median gzip compressibility is this (e.g. 0.40)." };
+
+    public Option<double> Tolerance { get; } = new("--tolerance") { Description = "Accepted distance from --target-gzip.", DefaultValueFactory = _ => 0.01 };
+
+    public Option<string> Nonterminals { get; } = new("--nonterminals-range") { Description = "Dial bounds: nonterminals MIN..MAX.", DefaultValueFactory = _ => "1..100" };
+
+    public Option<string> MaxOptions { get; } = new("--max-options-range") { Description = "Dial bounds: maximum options MIN..MAX.", DefaultValueFactory = _ => "1..100" };
+
+    public Option<string> MaxLength { get; } = new("--max-length-range") { Description = "Dial bounds: maximum right-hand-side length MIN..MAX.", DefaultValueFactory = _ => "1..30" };
+
+    public Option<int> Documents { get; } = new("--dial-docs") { Description = "Documents sampled in memory to measure each candidate grammar.", DefaultValueFactory = _ => 500 };
+
+    public Option<int> SeedsPerSpec { get; } = new("--seeds-per-spec") { Description = "Grammar seeds measured per spec before the search moves.", DefaultValueFactory = _ => 3 };
+
+    public Option<int> MaxCandidates { get; } = new("--max-candidates") { Description = "Grammars measured at most before giving up.", DefaultValueFactory = _ => 40 };
+
+    public void AddTo(Command command, bool targetRequired)
+    {
+        Target.Required = targetRequired;
+        foreach (var option in new Option[] { Target, Tolerance, Nonterminals, MaxOptions, MaxLength, Documents, SeedsPerSpec, MaxCandidates })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The dial's options from the command line, or null when no target was given.</summary>
+    public DialOptions? Read(ParseResult parse, int? terminals, long seed, int documentLength)
+    {
+        if (parse.GetValue(Target) is not { } target)
+        {
+            return null;
+        }
+
+        var documents = parse.GetValue(Documents);
+        if (documents < 1 || parse.GetValue(SeedsPerSpec) < 1 || parse.GetValue(MaxCandidates) < 2)
+        {
+            throw new UserInputException("--dial-docs and --seeds-per-spec must be positive and --max-candidates at least 2.");
+        }
+
+        if (seed < 0)
+        {
+            throw new UserInputException($"--seed must be zero or positive, got {seed}.");
+        }
+
+        var options = new DialOptions
+        {
+            Target = target,
+            Tolerance = parse.GetValue(Tolerance),
+            DocumentsPerCandidate = documents,
+            DocumentLength = documentLength,
+            Seed = seed,
+            SeedsPerSpec = parse.GetValue(SeedsPerSpec),
+            MaxCandidates = parse.GetValue(MaxCandidates),
+            Bounds = new DialBounds
+            {
+                Terminals = terminals,
+                Nonterminals = DialBounds.ParseRange(parse.GetValue(Nonterminals)!, "nonterminals-range"),
+                MaxOptions = DialBounds.ParseRange(parse.GetValue(MaxOptions)!, "max-options-range"),
+                MaxLength = DialBounds.ParseRange(parse.GetValue(MaxLength)!, "max-length-range"),
+            },
+        };
+        options.Bounds.Validate();
+        return options;
+    }
+
+    /// <summary>Runs the search, logging each candidate on stderr.</summary>
+    public static DialResult Search(DialOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("dial: searching for median gzip {Target} +/- {Tolerance} ({Documents} documents per candidate)",
+            options.Target.ToString("0.000", CultureInfo.InvariantCulture), options.Tolerance.ToString("0.000", CultureInfo.InvariantCulture), options.DocumentsPerCandidate);
+        var result = CompressibilityDial.Search(options, candidate => logger.LogInformation("dial: {Candidate}", candidate.ToString()), cancellationToken);
+        logger.LogInformation("dial: chose {Spec} seed {Seed}, median {Median} after {Count} candidates in {Seconds} s",
+            result.Spec.ToString(), result.GrammarSeed, result.Median.ToString("0.0000", CultureInfo.InvariantCulture), result.Path.Count, result.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
+        return result;
+    }
+}

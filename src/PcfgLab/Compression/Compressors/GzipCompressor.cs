@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace PcfgLab.Compression.Compressors;
+
+/// <summary>Gzip at a deflate level through <see cref="GzipCompressibility"/> (level 9 is the study's measure).</summary>
+public sealed class GzipCompressor : DocumentCompressor
+{
+    private readonly GzipCompressibility _gzip;
+
+    /// <summary>Creates a gzip compressor at deflate level 0..9.</summary>
+    public GzipCompressor(int level = GzipCompressibility.StudyLevel)
+    {
+        _gzip = new GzipCompressibility(level);
+        Name = "gzip" + level.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
+    public override string Name { get; }
+
+    /// <inheritdoc/>
+    public override int CompressedSize(ReadOnlySpan<byte> bytes) => _gzip.CompressedSizeOfBytes(bytes);
+}

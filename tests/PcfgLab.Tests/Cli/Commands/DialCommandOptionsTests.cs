@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace PcfgLab.Tests.Cli.Commands;
+
+/// <summary><c>pcfglab generate --target-gzip</c>: the dial picks the grammar, the normal pipeline writes the data.</summary>
+public sealed class DialCommandOptionsTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-dial-cli-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public async Task Generate_with_a_target_records_the_search_in_the_manifest()
+    {
+        var folder = Path.Combine(_root.FullName, "ds");
+        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.35", "--tolerance", "0.015", "--terminals", "300", "--dial-docs", "300", "--tokens", "100k", "--seed", "1", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("dial: chose", stderr, StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(stdout);
+        var root = manifest.RootElement;
+        var dial = root.GetProperty("dial");
+        Assert.Equal(0.35, dial.GetProperty("target").GetDouble());
+        Assert.InRange(dial.GetProperty("median").GetDouble(), 0.335, 0.365);
+        Assert.Equal(root.GetProperty("spec").GetString(), dial.GetProperty("spec").GetString());
+        Assert.EndsWith(",300,", root.GetProperty("spec").GetString()![..(root.GetProperty("spec").GetString()!.IndexOf(',', 1) + 5)], StringComparison.Ordinal);
+        Assert.Contains(dial.GetProperty("candidates").EnumerateArray(), c => c.GetProperty("spec").GetString() == dial.GetProperty("spec").GetString() && c.GetProperty("seed").GetInt64() == dial.GetProperty("grammarSeed").GetInt64());
+
+        // The written dataset measures like the search said: a different sample of the same distribution, so within
+        // the tolerance plus a few hundredths (seed-to-seed spread of one spec is 0.01 to 0.04, one seed here).
+        Assert.InRange(root.GetProperty("gzip").GetProperty("median").GetDouble(), 0.31, 0.39);
+        Assert.True(File.Exists(Path.Combine(folder, "dataset.json")));
+        Assert.Contains("\"dial\"", File.ReadAllText(Path.Combine(folder, "dataset.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_target_fails_before_writing_anything()
+    {
+        var folder = Path.Combine(_root.FullName, "none");
+        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.40", "--terminals", "300", "--nonterminals-range", "1..5", "--max-length-range", "1..2", "--dial-docs", "200", "--tokens", "10k", "--out", folder);
+        Assert.Equal(2, code);
+        Assert.Contains("error: target 0.400 is outside what these bounds reach", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Theory]
+    [InlineData("--preset", "gzipscale-0.35")]
+    [InlineData("--nonterminals", "10")]
+    [InlineData("--compat", "reference")]
+    public async Task A_target_with_another_grammar_source_is_a_user_error(string option, string value)
+    {
+        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.3", option, value, "--tokens", "10k", "--out", Path.Combine(_root.FullName, "x"));
+        Assert.Equal(2, code);
+        Assert.Contains("--target-gzip chooses the grammar", stderr, StringComparison.Ordinal);
+    }
+}
