@@ -99,7 +99,7 @@ internal static class GzipCommand
             results.Sort((a, b) => a.Gzip.Median.CompareTo(b.Gzip.Median));
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(JsonSerializer.Serialize(GzipReport.From(results, options, parse), GzipJsonContext.Default.GzipReport)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(JsonSerializer.Serialize(GzipReport.From(results, options, parse), GzipJsonContext.Relaxed.GzipReport)).ConfigureAwait(false);
             }
             else
             {
@@ -267,4 +267,14 @@ internal sealed record CompressorReport(double Median, double Mean, double Stdev
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(GzipReport))]
-internal sealed partial class GzipJsonContext : JsonSerializerContext;
+internal sealed partial class GzipJsonContext : JsonSerializerContext
+{
+    /// <summary>The same options with relaxed escaping, so versions read "0.1.0+abc", not "0.1.0\u002Babc".</summary>
+    public static GzipJsonContext Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
