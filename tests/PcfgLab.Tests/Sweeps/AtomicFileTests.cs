@@ -50,6 +50,33 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void The_temporary_file_is_renamed_not_copied()
+    {
+        // A rename keeps the file (the inode on Unix): a handle opened on the temporary file while writing still
+        // reads the final file afterwards, which a copy followed by a delete would not give.
+        var path = Path.Combine(_root.FullName, "renamed.txt");
+        File.WriteAllText(path, "old content");
+        FileStream? held = null;
+        try
+        {
+            AtomicFile.Write(path, tmp =>
+            {
+                File.WriteAllText(tmp, "new");
+                held = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            });
+            Assert.NotNull(held);
+            held.Seek(0, SeekOrigin.End);
+            held.Write("!"u8);
+            held.Flush();
+            Assert.Equal("new!", File.ReadAllText(path));
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_failed_write_leaves_no_file_and_no_temporary()
     {
         var path = Path.Combine(_root.FullName, "new.txt");
