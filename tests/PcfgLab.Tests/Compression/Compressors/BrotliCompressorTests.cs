@@ -40,6 +40,21 @@ public class BrotliCompressorTests
     }
 
     [Fact]
+    public void Window_of_4_MiB_finds_a_repeat_2_MiB_back()
+    {
+        // 2 MiB of random bytes twice: the second copy is one long back-reference 2 MiB away, inside the 4 MiB
+        // window (22 bits), so the size is the first copy plus a little: ratio 0.5 plus under 2% of framing.
+        // A window of 1 MiB or less would miss it and give about 1.0.
+        var half = new byte[2 << 20];
+        new Random(21).NextBytes(half);
+        var doubled = new byte[half.Length * 2];
+        half.CopyTo(doubled, 0);
+        half.CopyTo(doubled, half.Length);
+
+        Assert.InRange(new BrotliCompressor(5).Ratio(doubled), 0.5, 0.51);
+    }
+
+    [Fact]
     public void Constant_document_compresses_far_below_a_random_one()
     {
         var (constant, random) = CompressorOutput.ConstantAndRandomTokens(1024, seed: 11);
