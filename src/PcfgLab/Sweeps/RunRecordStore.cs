@@ -42,9 +42,9 @@ public static class RunRecordStore
                     continue;
                 }
 
-                if (record is null || !double.IsFinite(record.FinalValidLoss) || record.Parameters <= 0 || record.Tokens <= 0)
+                if (record is null || !double.IsFinite(record.FinalValidLoss) || record.FinalValidLoss <= 0 || record.Parameters <= 0 || record.Tokens <= 0)
                 {
-                    problems.Add($"{path}:{lineNumber}: skipped, the record lacks N, D or a finite final_valid_loss");
+                    problems.Add($"{path}:{lineNumber}: skipped, the record lacks a positive N, D or final_valid_loss");
                     continue;
                 }
 

@@ -108,18 +108,23 @@ public sealed class RunRecordStoreTests : IDisposable
             "null",
             "not json at all",
             "{\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":\"noLoss\",\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20}",
+            "{\"cell_id\":\"zeroLoss\",\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":0}",
         ]);
 
         var problems = new List<string>();
         var read = RunRecordStore.Read([path], problems);
         var ok = Assert.Single(read);
         Assert.Equal("ok", ok.CellId);
-        Assert.Equal(5, problems.Count);
-        Assert.Equal($"{path}:1: skipped, the record lacks N, D or a finite final_valid_loss", problems[0]);
-        Assert.Equal($"{path}:2: skipped, the record lacks N, D or a finite final_valid_loss", problems[1]);
-        Assert.Equal($"{path}:4: skipped, the record lacks N, D or a finite final_valid_loss", problems[2]);
+        Assert.Equal(7, problems.Count);
+        Assert.Equal($"{path}:1: skipped, the record lacks a positive N, D or final_valid_loss", problems[0]);
+        Assert.Equal($"{path}:2: skipped, the record lacks a positive N, D or final_valid_loss", problems[1]);
+        Assert.Equal($"{path}:4: skipped, the record lacks a positive N, D or final_valid_loss", problems[2]);
         Assert.StartsWith($"{path}:5: skipped, not a run record (", problems[3], StringComparison.Ordinal);
         Assert.StartsWith($"{path}:6: skipped, not a run record (", problems[4], StringComparison.Ordinal); // cell_id is required
+        // A record without a loss would otherwise read as 0.0 and reach the fit: never silently used.
+        Assert.Equal($"{path}:7: skipped, the record lacks a positive N, D or final_valid_loss", problems[5]);
+        Assert.Equal($"{path}:8: skipped, the record lacks a positive N, D or final_valid_loss", problems[6]);
     }
 
     [Fact]
