@@ -59,6 +59,9 @@ public sealed class GzipCompressibility
         return (int)_compressed.Length;
     }
 
+    /// <summary>The gzip bytes of the last measurement, for round-trip checks.</summary>
+    internal ReadOnlySpan<byte> LastCompressed => _compressed.GetBuffer().AsSpan(0, (int)_compressed.Length);
+
     /// <summary>Compressed size / raw size of <paramref name="tokens"/> as 4-byte ints; NaN for an empty document.</summary>
     public double Ratio(ReadOnlySpan<int> tokens) =>
         tokens.IsEmpty ? double.NaN : (double)CompressedSize(tokens) / (tokens.Length * 4);

@@ -12,6 +12,7 @@ public sealed class BrotliCompressor : DocumentCompressor
     private const int WindowBits = 22;
     private readonly int _quality;
     private byte[] _output = new byte[4096];
+    private int _written;
 
     /// <summary>Creates a Brotli compressor at quality 0..11.</summary>
     public BrotliCompressor(int quality = DefaultQuality)
@@ -39,6 +40,10 @@ public sealed class BrotliCompressor : DocumentCompressor
             throw new InvalidOperationException("Brotli could not compress into a buffer of its own maximum size.");
         }
 
+        _written = written;
         return written;
     }
+
+    /// <summary>The bytes of the last compression, for round-trip checks.</summary>
+    internal ReadOnlySpan<byte> LastOutput => _output.AsSpan(0, _written);
 }

@@ -19,4 +19,7 @@ public sealed class GzipCompressor : DocumentCompressor
 
     /// <inheritdoc/>
     public override int CompressedSize(ReadOnlySpan<byte> bytes) => _gzip.CompressedSizeOfBytes(bytes);
+
+    /// <summary>The bytes of the last compression, for round-trip checks.</summary>
+    internal ReadOnlySpan<byte> LastOutput => _gzip.LastCompressed;
 }

@@ -11,6 +11,7 @@ public sealed class ZstdCompressor : DocumentCompressor, IDisposable
 
     private readonly Compressor _compressor;
     private byte[] _output = new byte[4096];
+    private int _written;
 
     /// <summary>Creates a zstd compressor at level 1..22.</summary>
     public ZstdCompressor(int level = DefaultLevel)
@@ -33,8 +34,12 @@ public sealed class ZstdCompressor : DocumentCompressor, IDisposable
             _output = new byte[bound];
         }
 
-        return _compressor.Wrap(bytes, _output);
+        _written = _compressor.Wrap(bytes, _output);
+        return _written;
     }
+
+    /// <summary>The bytes of the last compression, for round-trip checks.</summary>
+    internal ReadOnlySpan<byte> LastOutput => _output.AsSpan(0, _written);
 
     /// <summary>Frees the native-style context.</summary>
     public void Dispose() => _compressor.Dispose();

@@ -16,7 +16,7 @@ public class BrotliCompressorTests
     {
         var compressor = new BrotliCompressor(quality);
         var size = compressor.CompressedSize(Text);
-        var output = CompressorOutput.Buffer(compressor, "_output");
+        var output = compressor.LastOutput.ToArray();
 
         var back = new byte[Text.Length + 1];
         Assert.True(BrotliDecoder.TryDecompress(output.AsSpan(0, size), back, out var written));
@@ -31,7 +31,7 @@ public class BrotliCompressorTests
         var large = new byte[20_000];
         new Random(9).NextBytes(large);
         var size = compressor.CompressedSize(large);
-        var output = CompressorOutput.Buffer(compressor, "_output");
+        var output = compressor.LastOutput.ToArray();
 
         var back = new byte[large.Length];
         Assert.True(BrotliDecoder.TryDecompress(output.AsSpan(0, size), back, out var written));
