@@ -87,7 +87,7 @@ internal sealed class LbfgsMinimizer
     public double ObjectiveScaleFloor { get; init; } = 1e-12;
 
     /// <summary>A gradient this small (infinity norm) is converged whatever the objective: the floor for exact fits, f near 0.</summary>
-    public double AbsoluteGradientTolerance { get; init; } = 1e-11;
+    public double AbsoluteGradientTolerance { get; init; } = 1e-15;
 
     /// <summary>Absolute floor of the precision-limit rule, for exact fits.</summary>
     public double AbsolutePrecisionTolerance { get; init; } = 1e-9;
