@@ -139,9 +139,9 @@ internal sealed class ChinchillaObjective : HuberLogObjective
         var gbetaV = Vector256<double>.Zero;
         for (; i <= count - 4; i += 4)
         {
-            var ln = Vector256.Create(logN[i], logN[i + 1], logN[i + 2], logN[i + 3]);
-            var ld = Vector256.Create(logD[i], logD[i + 1], logD[i + 2], logD[i + 3]);
-            var ll = Vector256.Create(logL[i], logL[i + 1], logL[i + 2], logL[i + 3]);
+            var ln = Vector256.Create(logN.AsSpan(i, 4));
+            var ld = Vector256.Create(logD.AsSpan(i, 4));
+            var ll = Vector256.Create(logL.AsSpan(i, 4));
             var t1 = vA - (vAlpha * ln);
             var t2 = vB - (vBeta * ld);
             var m = Vector256.Max(Vector256.Max(t1, t2), vE);
