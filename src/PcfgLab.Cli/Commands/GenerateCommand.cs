@@ -36,13 +36,14 @@ internal static class GenerateCommand
         var gzipSeed = new Option<ulong>("--gzip-seed") { Description = "Seed of the gzip sample.", DefaultValueFactory = _ => GzipSample.DefaultSeed };
         var force = new Option<bool>("--force") { Description = "Replace a dataset already in the folder." };
         var json = new Option<bool>("--json") { Description = "Print the manifest as one JSON document on stdout." };
+        var npy = new Option<bool>("--npy") { Description = "Also write the documents as tokens.npy (what 'pcfglab export --format npy' writes), for trainers without pyarrow." };
 
         var dial = new DialCommandOptions();
         var command = new Command("generate", "Sample a dataset of token documents from a PCFG into Parquet shards, with a manifest and gzip statistics.");
         foreach (var option in new Option[]
                  {
                      nonterminals, terminals, maxOptions, maxLength, grammarFile, preset, seed, tokens, documentLength, threads, output,
-                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, force, json,
+                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, force, json, npy,
                  })
         {
             command.Options.Add(option);
@@ -98,12 +99,22 @@ internal static class GenerateCommand
                 Dial = dialEntry,
             };
 
+            if (parse.GetValue(npy) && options.ShardIndex is not null)
+            {
+                throw new UserInputException("--npy exports the whole dataset: run 'pcfglab export' after 'pcfglab dataset merge-manifests' instead of with --shard.");
+            }
+
             var layout = DatasetGenerator.Validate(grammar, options);
             var logger = context.CreateLogger("generate");
             logger.LogInformation("generating {Tokens} tokens of {Grammar} seed {Seed} ({Profile}) into {Folder}",
                 CountFormat.Format(tokenCount), grammar.Spec?.ToString() ?? grammar.Source, seedValue, DatasetGenerator.ProfileName(profile), options.OutputFolder);
             var manifest = await context.WithProgressAsync("generate", layout.Tokens, progress =>
                 DatasetGenerator.GenerateAsync(grammar, options, progress, cancellationToken)).ConfigureAwait(false);
+            if (parse.GetValue(npy))
+            {
+                await NpyTokenExport.ExportAsync(options.OutputFolder, cancellationToken).ConfigureAwait(false);
+                manifest = DatasetManifest.Load(options.OutputFolder);
+            }
             logger.LogInformation("wrote {Documents} documents, {Tokens} tokens in {Shards} file(s) in {Seconds:0.00} s ({Speed} tokens/s); gzip median {Median:0.0000}, stdev {Stdev:0.0000}",
                 manifest.Documents, manifest.Tokens, manifest.Shards.Count, manifest.GenerationSeconds, CountFormat.Format(manifest.TokensPerSecond),
                 manifest.Gzip?.Median, manifest.Gzip?.Stdev);

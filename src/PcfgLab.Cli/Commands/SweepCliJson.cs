@@ -5,6 +5,7 @@ namespace PcfgLab.Cli.Commands;
 /// <summary>Source-generated JSON for the commands' <c>--json</c> output.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PlanSummary))]
+[JsonSerializable(typeof(PcfgLab.Storage.ExportEntry))]
 [JsonSerializable(typeof(ReportJson))]
 internal sealed partial class SweepCliJson : JsonSerializerContext;
 

@@ -29,13 +29,14 @@ internal static class SweepCommand
         var tokens = new Option<string?>("--tokens") { Description = "Token budgets, comma-separated (for example 100k,1M,5M); replaces the spec's." };
         var vocabulary = new Option<string?>("--vocabulary") { Description = "Model vocabulary: a number (study: 32001) or 'grammar' (each dataset's max token id + 1)." };
         var seeds = new Option<string?>("--seeds") { Description = "Training seeds, comma-separated (default 0)." };
+        var profile = new Option<string?>("--profile") { Description = "Training settings: study (AdamW 5e-5, batch 32, the paper's) or small (lr 3e-3, 10 warmup steps, batch 8: small models on a CPU); replaces the spec's." };
         var results = new Option<string?>("--results") { Description = "Results file: cells that already have a record there are counted as done." };
         var pendingOnly = new Option<bool>("--pending-only") { Description = "Write only the cells without a record in --results (renumbered from 0), for dispatching the remaining work." };
         var output = new Option<string>("--out", "-o") { Description = "Plan file to write (JSON Lines, one cell per line).", DefaultValueFactory = _ => "plan.jsonl" };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var command = new Command("plan", "Write plan.jsonl: one training cell per line (dataset, shape, N, D, C = 6ND, seed, settings).")
         {
-            spec, dataRoot, datasets, shapes, tokens, vocabulary, seeds, results, pendingOnly, output, json,
+            spec, dataRoot, datasets, shapes, tokens, vocabulary, seeds, profile, results, pendingOnly, output, json,
         };
         command.SetAction(parse =>
         {
@@ -78,6 +79,11 @@ internal static class SweepCommand
                         ? n
                         : throw new UserInputException($"--seeds: '{s}' is not a whole number.")).ToArray(),
                 };
+            }
+
+            if (parse.GetValue(profile) is { } profileName)
+            {
+                sweep = sweep with { Training = TrainingSettings.ForProfile(profileName) };
             }
 
             var planPath = parse.GetValue(output)!;

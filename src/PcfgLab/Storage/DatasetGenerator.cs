@@ -168,6 +168,7 @@ public static class DatasetGenerator
             DocumentLength = options.DocumentLength,
             Documents = documents,
             Tokens = tokens,
+            MaxTokenId = writers.Count == 0 ? null : writers.Max(w => w.MaxTokenId),
             DatasetDocuments = layout.Documents,
             Compression = options.Compression.ToString(),
             RowGroupDocuments = layout.RowGroupDocuments,

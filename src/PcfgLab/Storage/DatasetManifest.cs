@@ -59,6 +59,13 @@ public sealed record DatasetManifest
     /// <summary>Tokens in the dataset (or in this shard, for a per-shard manifest).</summary>
     public long Tokens { get; init; }
 
+    /// <summary>
+    /// The largest token id in the dataset's documents (or this shard's), read off the data as it was written: a model
+    /// needs a vocabulary of at least this + 1. The fast profile numbers terminals 1..T with 0 the separator, so a
+    /// grammar with T terminals may need T + 1; null in manifests written before it was recorded.
+    /// </summary>
+    public int? MaxTokenId { get; init; }
+
     /// <summary>Documents in the whole dataset (equal to <see cref="Documents"/> except in a per-shard manifest).</summary>
     public long DatasetDocuments { get; init; }
 
@@ -94,6 +101,9 @@ public sealed record DatasetManifest
 
     /// <summary>The compressibility dial's search when <c>--target-gzip</c> chose the grammar, else null.</summary>
     public Compression.DialEntry? Dial { get; init; }
+
+    /// <summary>Other formats the documents were exported to (<c>pcfglab export</c>), for trainers without a Parquet reader.</summary>
+    public IReadOnlyList<ExportEntry> Exports { get; init; } = [];
 
     /// <summary>The shard this manifest describes in a split run, or null for a whole dataset.</summary>
     public int? ShardIndex { get; init; }
@@ -156,6 +166,7 @@ public sealed record DatasetManifest
         var seconds = 0.0;
         var documents = 0L;
         var tokens = 0L;
+        int? maxTokenId = null;
         foreach (var part in parts)
         {
             if (part.ShardIndex is not int index || part.Shards.Count != 1)
@@ -180,6 +191,7 @@ public sealed record DatasetManifest
             seconds += part.GenerationSeconds;
             documents += part.Documents;
             tokens += part.Tokens;
+            maxTokenId = part.MaxTokenId is int m && maxTokenId is int sofar ? Math.Max(m, sofar) : (maxTokenId ?? part.MaxTokenId);
         }
 
         for (var i = 0; i < count; i++)
@@ -199,6 +211,7 @@ public sealed record DatasetManifest
             Parameters = parameters,
             Documents = documents,
             Tokens = tokens,
+            MaxTokenId = maxTokenId,
             Shards = [.. seen.Select(s => s!)],
             GenerationSeconds = seconds,
             TokensPerSecond = seconds > 0 ? tokens / seconds : 0,

@@ -61,6 +61,9 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     /// <summary>Tokens written so far.</summary>
     public long TokenCount { get; private set; }
 
+    /// <summary>The largest token id written so far, or -1 before any token (a model needs a vocabulary of this + 1).</summary>
+    public int MaxTokenId { get; private set; } = -1;
+
     /// <summary>Row groups written so far.</summary>
     public int RowGroupCount { get; private set; }
 
@@ -300,7 +303,38 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
         DocumentCount += documents;
         TokenCount += tokens.Length;
+        MaxTokenId = Math.Max(MaxTokenId, MaxOf(tokens.Span));
         RowGroupCount++;
+    }
+
+    /// <summary>The largest value of <paramref name="values"/>, or -1 when it is empty (vectorised: it sees every token).</summary>
+    internal static int MaxOf(ReadOnlySpan<int> values)
+    {
+        var max = -1;
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && values.Length >= System.Numerics.Vector<int>.Count)
+        {
+            var best = new System.Numerics.Vector<int>(-1);
+            var lanes = System.Runtime.InteropServices.MemoryMarshal.Cast<int, System.Numerics.Vector<int>>(values);
+            foreach (var lane in lanes)
+            {
+                best = System.Numerics.Vector.Max(best, lane);
+            }
+
+            for (var k = 0; k < System.Numerics.Vector<int>.Count; k++)
+            {
+                max = Math.Max(max, best[k]);
+            }
+
+            i = lanes.Length * System.Numerics.Vector<int>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            max = Math.Max(max, values[i]);
+        }
+
+        return max;
     }
 
     /// <summary>Read-only level arrays of fixed-length documents, shared by all writers of the process.</summary>

@@ -11,8 +11,8 @@ internal static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         Write(path, tmp => File.WriteAllText(tmp, text, Utf8NoBom));
 
-    /// <summary>Lets <paramref name="write"/> fill a temporary file, then renames it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<string> write)
+    /// <summary>Lets <paramref name="write"/> fill a temporary file asynchronously, then renames it over <paramref name="path"/>.</summary>
+    public static async Task WriteAsync(string path, Func<string, Task> write)
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
@@ -20,7 +20,7 @@ internal static class AtomicFile
         var tmp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
-            write(tmp);
+            await write(tmp).ConfigureAwait(false);
             File.Move(tmp, full, overwrite: true);
         }
         finally
@@ -31,4 +31,13 @@ internal static class AtomicFile
             }
         }
     }
+
+    /// <summary>Lets <paramref name="write"/> fill a temporary file, then renames it over <paramref name="path"/>.</summary>
+    public static void Write(string path, Action<string> write) =>
+        // The callback is synchronous, so the task has completed when WriteAsync returns.
+        WriteAsync(path, tmp =>
+        {
+            write(tmp);
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
 }

@@ -70,14 +70,12 @@ public sealed record DatasetInfo(
             {
                 vocabulary = (int)maxId + 1;
             }
-            else if (FindObject(root, "spec") is { } spec && FindNumber(spec, "terminals", "Terminals") is { } terminals)
+            else if ((FindObject(root, "spec") is { } spec ? FindNumber(spec, "terminals", "Terminals") is { } t1 ? (int?)(int)t1 : null
+                         : FindString(root, "spec") is { } specText ? TerminalsOfSpec(specText) : null) is { } terminals)
             {
-                vocabulary = (int)terminals;
-            }
-            else if (FindString(root, "spec") is { } specText && TerminalsOfSpec(specText) is { } specTerminals)
-            {
-                // Terminals of a random PCFG are the token ids 0..T-1, so the grammar needs a vocabulary of T.
-                vocabulary = specTerminals;
+                // Manifests written before maxTokenId was recorded: the fast profile numbers terminals 1..T (0 is the
+                // separator), so T terminals need T + 1 ids; the reference profile numbers them 0..T-1.
+                vocabulary = string.Equals(FindString(root, "profile"), "reference", StringComparison.Ordinal) ? terminals : terminals + 1;
             }
             else if (FindNumber(root, "vocabulary", "vocabularySize") is { } v)
             {

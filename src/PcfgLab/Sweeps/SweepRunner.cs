@@ -37,8 +37,10 @@ public sealed class SweepRunner(ILogger logger)
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         var plan = SweepPlanner.Read(planPath);
         var done = RunRecordStore.CompletedCells([resultsPath]);
-        var pending = SweepPlanner.Pending(plan, done);
-        logger.LogInformation("{Pending} of {Planned} cells to train ({Done} already have a record in {Results})", pending.Count, plan.Count, plan.Count - pending.Count, resultsPath);
+        // Cheapest cells first (then plan order): a sweep stopped early leaves a balanced grid of the small budgets
+        // and shapes across all datasets, rather than one dataset finished and the rest untouched.
+        var pending = SweepPlanner.Pending(plan, done).OrderBy(c => c.Compute).ThenBy(c => c.Index).ToArray();
+        logger.LogInformation("{Pending} of {Planned} cells to train ({Done} already have a record in {Results})", pending.Length, plan.Count, plan.Count - pending.Length, resultsPath);
         var succeeded = 0;
         var failed = 0;
         await Parallel.ForEachAsync(
@@ -62,7 +64,7 @@ public sealed class SweepRunner(ILogger logger)
 
                 progress?.Report(1);
             }).ConfigureAwait(false);
-        return new SweepRunSummary(plan.Count, plan.Count - pending.Count, succeeded, failed);
+        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed);
     }
 
     private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CancellationToken cancellationToken)

@@ -208,12 +208,17 @@ public sealed record SweepSpec
             throw new UserInputException($"sweep file '{source}': \"training\" must be an object.");
         }
 
-        var settings = TrainingSettings.Study;
+        // The named profile first, whatever the order of the fields: the others override it.
+        var settings = value.TryGetProperty("profile", out var profile)
+            ? TrainingSettings.ForProfile(RequireString(profile, "training.profile", source))
+            : TrainingSettings.Study;
         foreach (var property in value.EnumerateObject())
         {
             var field = "training." + property.Name;
             settings = property.Name switch
             {
+                "profile" => settings,
+                "weightDecay" => settings with { WeightDecay = RequireNumber(property.Value, field, source) },
                 "context" => settings with { Context = RequireInt(property.Value, field, source) },
                 "batchSize" => settings with { BatchSize = RequireInt(property.Value, field, source) },
                 "learningRate" => settings with { LearningRate = RequireNumber(property.Value, field, source) },
@@ -221,7 +226,7 @@ public sealed record SweepSpec
                 "warmupSteps" => settings with { WarmupSteps = RequireInt(property.Value, field, source) },
                 "epochs" => settings with { Epochs = RequireInt(property.Value, field, source) },
                 "validationFraction" => settings with { ValidationFraction = RequireNumber(property.Value, field, source) },
-                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: context, batchSize, learningRate, schedule, warmupSteps, epochs, validationFraction)."),
+                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: profile, context, batchSize, learningRate, weightDecay, schedule, warmupSteps, epochs, validationFraction)."),
             };
         }
 

@@ -11,6 +11,32 @@ public sealed record TrainingSettings
     /// <summary>The study's settings.</summary>
     public static TrainingSettings Study { get; } = new();
 
+    /// <summary>
+    /// Small models on a CPU (hidden 16-128): the study's AdamW with cosine decay over one epoch, but lr 3e-3 after a
+    /// 10-step warmup and batch 8, chosen by the learning-rate scan recorded in <c>results/lr-scan/</c>
+    /// (docs/sweep.md). At the study's lr 5e-5 such models barely move from the uniform loss in a few million tokens.
+    /// </summary>
+    public static TrainingSettings Small { get; } = new()
+    {
+        Profile = "small", BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 10,
+    };
+
+    /// <summary>The profile of <paramref name="name"/> (<c>study</c> or <c>small</c>); throws <see cref="UserInputException"/> otherwise.</summary>
+    public static TrainingSettings ForProfile(string name) => name switch
+    {
+        "study" => Study,
+        "small" => Small,
+        _ => throw new UserInputException($"training profile '{name}' is not known: use study (the paper's settings) or small (small models on a CPU)."),
+    };
+
+    /// <summary>Name of the profile the settings started from (<c>study</c> or <c>small</c>), recorded in every run.</summary>
+    [JsonPropertyName("profile")]
+    public string Profile { get; init; } = "study";
+
+    /// <summary>AdamW's decoupled weight decay (0: none, as the study's Hugging Face Trainer default).</summary>
+    [JsonPropertyName("weight_decay")]
+    public double WeightDecay { get; init; }
+
     /// <summary>Context length in tokens (each training sequence).</summary>
     [JsonPropertyName("context")]
     public int Context { get; init; } = LlamaShape.StudyContext;
@@ -55,6 +81,11 @@ public sealed record TrainingSettings
         if (Schedule is not ("cosine" or "constant"))
         {
             throw new UserInputException($"training settings: schedule '{Schedule}' is not known: use cosine or constant.");
+        }
+
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
+        {
+            throw new UserInputException($"training settings: weight decay must be a number of at least 0, got {WeightDecay}.");
         }
 
         if (!(ValidationFraction > 0 && ValidationFraction < 0.5))

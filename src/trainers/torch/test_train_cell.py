@@ -1,6 +1,7 @@
 """Unit tests of train_cell.py's pure-Python parts (no torch, numpy or pyarrow needed).
 
-Run: python3 -m unittest discover -s src/trainers/torch -p "test_*.py"
+Run: /usr/bin/python3 -m unittest discover -s src/trainers/torch -p "test_*.py" (test_tiny_llama.py and
+test_token_data.py need torch and numpy: Debian's python3-torch and python3-numpy).
 """
 
 import json
@@ -55,14 +56,20 @@ class SelectCellsTests(unittest.TestCase):
 
 class SplitTests(unittest.TestCase):
     def test_validation_is_the_last_documents_and_training_the_first_d_tokens(self):
-        offsets = [0, 4, 8, 12, 16]  # four documents of four tokens
-        train, valid = train_cell.split(offsets, cell(0, tokens=6, fraction=0.25), max_valid_docs=100)
+        starts, ends = [0, 4, 8, 12], [4, 8, 12, 16]  # four documents of four tokens
+        train, valid = train_cell.split(starts, ends, cell(0, tokens=6, fraction=0.25), max_valid_docs=100)
         self.assertEqual([(12, 16)], valid)
         self.assertEqual([(0, 4), (4, 6)], train)  # the second document is cut at D = 6
 
     def test_too_few_tokens_is_a_user_error(self):
         with self.assertRaises(train_cell.UserError):
-            train_cell.split([0, 4, 8], cell(0, tokens=5, fraction=0.5), max_valid_docs=100)
+            train_cell.split([0, 4], [4, 8], cell(0, tokens=5, fraction=0.5), max_valid_docs=100)
+
+    def test_padded_rows_use_their_own_lengths(self):
+        # A 3 x 4 matrix whose first row holds 3 tokens: the flat ranges skip the padding.
+        train, valid = train_cell.split([0, 4, 8], [3, 8, 12], cell(0, tokens=5, fraction=0.34), max_valid_docs=100)
+        self.assertEqual([(8, 12)], valid)
+        self.assertEqual([(0, 3), (4, 6)], train)
 
 
 class RecordTests(unittest.TestCase):

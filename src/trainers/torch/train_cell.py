@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
-"""Train one cell of a PcfgLab sweep plan with PyTorch and Hugging Face transformers.
+"""Train one cell of a PcfgLab sweep plan with PyTorch (torch and numpy alone; transformers and pyarrow optional).
 
 A cell is one line of ``plan.jsonl`` written by ``pcfglab sweep plan``: a dataset folder written by
-``pcfglab generate`` (Parquet shards ``train-*.parquet`` with an ``input_ids`` list<int32> column, plus
-``dataset.json``), a token budget D, a Llama shape, a vocabulary, a seed and the optimiser settings.
+``pcfglab generate`` (``tokens.npy`` from ``pcfglab export --format npy``, or Parquet shards ``train-*.parquet`` read
+through pyarrow; plus ``dataset.json``), a token budget D, a Llama shape, a vocabulary, a seed and the optimiser
+settings (the plan's training profile: ``study`` or ``small``).
 
 What it does, per cell:
-  * builds ``LlamaForCausalLM`` from a ``LlamaConfig`` with the cell's shape (untied embeddings, as many key/value
-    heads as heads) and checks that its parameter count equals the plan's N;
+  * builds the cell's Llama (``--model builtin``: ``tiny_llama.TinyLlama``, Hugging Face's LlamaForCausalLM in plain
+    PyTorch; ``--model hf``: ``LlamaForCausalLM`` itself) with untied embeddings and as many key/value heads as heads,
+    and checks that its parameter count equals the plan's N;
   * holds out the last ``validation_fraction`` of the dataset's documents (at most ``--max-valid-docs``) for
     validation, and trains on the first D tokens of the rest, one document per sequence (padded to the context,
     padding not counted and not learned), in an order shuffled by the cell's seed;
-  * AdamW at the plan's learning rate (betas 0.9/0.999, no weight decay, gradients clipped to norm 1: the Hugging
-    Face Trainer's defaults) with cosine decay (or constant) after ``warmup_steps``, batch size and epochs from the
-    plan;
-  * appends one run record (JSON Lines) to the results file: one ``os.write`` of one line under ``fcntl.flock``, so
+  * AdamW at the plan's learning rate and weight decay (0 unless the plan says otherwise; betas 0.9/0.999, gradients
+    clipped to norm 1: the Hugging Face Trainer's defaults) with cosine decay (or constant) after ``warmup_steps``
+    (a LambdaLR equal to transformers' schedules), batch size and epochs from the plan; ``--dtype bfloat16`` autocasts
+    on CPUs too;
+  * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error;
+  * appends one run record (JSON Lines: losses, per-step training losses, device, dtype, threads, BLAS, CPU and wall
+    time, load, versions, settings) to the results file: one ``os.write`` of one line under ``fcntl.flock``, so
     any number of processes may share the file.
 
 Choosing cells: ``--cell K`` (the line K of the plan, from 0), or ``--cell-from-env``, which strides over the plan:
@@ -41,6 +46,9 @@ import sys
 import time
 from datetime import datetime, timezone
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import token_data  # noqa: E402
+
 EXIT_TRAINING_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_DEPENDENCY = 3
@@ -65,8 +73,11 @@ def parse_args(argv):
     p.add_argument("--results", help="results file (JSON Lines) to append the run record to (required unless --dry-run)")
     p.add_argument("--device", default="cuda", help="cuda (default), cuda:N, mps or cpu; CPU training must be asked for")
     p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
-                   help="autocast dtype: auto = bfloat16 on GPUs that support it, else float32")
+                   help="autocast dtype: auto = bfloat16 on GPUs that support it, else float32; bfloat16 works on CPUs too")
     p.add_argument("--max-valid-docs", type=int, default=2000, help="cap on validation documents (default 2000)")
+    p.add_argument("--model", default="builtin", choices=("builtin", "hf"),
+                   help="builtin: tiny_llama.TinyLlama, plain PyTorch (default); hf: transformers.LlamaForCausalLM (same architecture and N)")
+    p.add_argument("--threads", type=int, default=None, help="torch threads (torch.set_num_threads); default: torch's own")
     p.add_argument("--force", action="store_true", help="train even when the results file has a record for the cell")
     p.add_argument("--dry-run", action="store_true", help="check the plan line and the dataset without importing torch")
     return p.parse_args(argv)
@@ -145,47 +156,22 @@ def shard_files(folder, cell):
         return shards, json.load(f)
 
 
-def read_documents(shards):
-    """The shards' documents as one flat token array and document offsets (pyarrow and numpy needed).
-
-    Document i is values[offsets[i]:offsets[i + 1]]; nothing is copied into Python lists, so 100M tokens take
-    400 MB, not gigabytes.
-    """
-    try:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as e:
-        raise UserError(f"{e.name} is not installed: pip install pyarrow numpy", EXIT_MISSING_DEPENDENCY)
-    values, offsets, base = [], [np.zeros(1, dtype=np.int64)], 0
-    for shard in shards:
-        column = pq.read_table(shard, columns=["input_ids"]).column("input_ids").combine_chunks()
-        if isinstance(column, pa.ChunkedArray):
-            column = column.chunk(0) if column.num_chunks else pa.array([], type=pa.list_(pa.int32()))
-        column_offsets = column.offsets.to_numpy().astype(np.int64)
-        flat = column.values.to_numpy(zero_copy_only=False)[column_offsets[0]:column_offsets[-1]]
-        values.append(flat.astype(np.int32, copy=False))
-        offsets.append(column_offsets[1:] - column_offsets[0] + base)
-        base += len(flat)
-    return np.concatenate(values) if values else np.zeros(0, dtype=np.int32), np.concatenate(offsets)
-
-
-def split(offsets, cell, max_valid_docs):
+def split(starts, ends, cell, max_valid_docs):
     """Validation = the last documents; training = the first D tokens of the rest (the last document cut).
 
-    Returns two lists of (start, end) token ranges.
+    ``starts``/``ends`` give each document's token range in the flat token array. Returns two lists of (start, end).
     """
-    documents = len(offsets) - 1
+    documents = len(starts)
     fraction = cell["training"].get("validation_fraction", 0.01)
     n_valid = min(max(1, int(documents * fraction)), max_valid_docs, documents - 1)
     if n_valid < 1:
         raise UserError(f"dataset '{cell['dataset']}' has {documents} document(s): too few to hold out validation")
-    valid = [(int(offsets[i]), int(offsets[i + 1])) for i in range(documents - n_valid, documents)]
+    valid = [(int(starts[i]), int(ends[i])) for i in range(documents - n_valid, documents)]
     train, tokens = [], 0
     for i in range(documents - n_valid):
         if tokens >= cell["D"]:
             break
-        start, end = int(offsets[i]), int(offsets[i + 1])
+        start, end = int(starts[i]), int(ends[i])
         end = min(end, start + cell["D"] - tokens)
         train.append((start, end))
         tokens += end - start
@@ -251,19 +237,26 @@ def append_record(results, record):
         os.close(fd)
 
 
-def import_torch():
+def import_torch(model_kind):
     try:
+        import numpy  # noqa: F401
         import torch
-        import transformers
     except ImportError as e:
-        raise UserError(f"{e.name} is not installed: pip install torch transformers pyarrow (or check inputs with --dry-run, which needs neither)",
-                        EXIT_MISSING_DEPENDENCY)
+        raise UserError(f"{e.name} is not installed: on Debian `apt-get install python3-torch python3-numpy` and run with /usr/bin/python3 "
+                        "(or check inputs with --dry-run, which needs neither)", EXIT_MISSING_DEPENDENCY)
+    transformers = None
+    if model_kind == "hf":
+        try:
+            import transformers
+        except ImportError:
+            raise UserError("--model hf needs transformers, which is not installed: use --model builtin (the same architecture in plain PyTorch)",
+                            EXIT_MISSING_DEPENDENCY)
     return torch, transformers
 
 
 def pick_device(torch, requested, local_rank):
     if requested == "cpu":
-        return torch.device("cpu"), "cpu"
+        return torch.device("cpu"), f"cpu ({cpu_model()})"
     if requested == "mps":
         if not torch.backends.mps.is_available():
             raise UserError("MPS is not available on this machine: pass --device cpu to train on the CPU", EXIT_MISSING_DEPENDENCY)
@@ -275,65 +268,126 @@ def pick_device(torch, requested, local_rank):
     return device, torch.cuda.get_device_name(device)
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+    return platform.processor() or "unknown"
+
+
+def blas_library():
+    """The BLAS this process loaded (Debian's torch uses whatever libblas.so.3 the system selects)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+        if paths:
+            return ", ".join(sorted(os.path.realpath(p) for p in paths))
+    except OSError:
+        pass
+    return "unknown"
+
+
+def pick_dtype(torch, device, requested):
+    """The autocast dtype: bfloat16 when asked (CPU or GPU), or by 'auto' on a GPU that supports it; else float32."""
+    if requested == "bfloat16":
+        if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+            raise UserError("this GPU does not support bfloat16: pass --dtype float32", EXIT_MISSING_DEPENDENCY)
+        return "bfloat16"
+    if requested == "auto" and device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return "bfloat16"
+    return "float32"
+
+
+def build_model(cell, model_kind, context, torch, transformers):
+    shape = cell["shape"]
+    if model_kind == "hf":
+        config = transformers.LlamaConfig(
+            vocab_size=cell["vocabulary"], hidden_size=shape["hidden"], intermediate_size=shape["intermediate"],
+            num_hidden_layers=shape["layers"], num_attention_heads=shape["heads"], num_key_value_heads=shape["heads"],
+            max_position_embeddings=context, tie_word_embeddings=False)
+        hf = transformers.LlamaForCausalLM(config)
+
+        def forward(ids, labels):
+            out = hf(input_ids=ids, labels=labels)
+            return out.logits, out.loss
+        return hf, forward
+    from tiny_llama import TinyLlama
+    model = TinyLlama(cell["vocabulary"], shape["hidden"], shape["intermediate"], shape["layers"], shape["heads"])
+    return model, model
+
+
 def batches(values, ranges, batch_size, context, torch, device):
-    """Batches of documents (token ranges of values), padded to the longest (at most the context) and masked."""
+    """Batches of documents (token ranges of values), right-padded to the longest (at most the context); padded labels are -100."""
+    import numpy as np
     for first in range(0, len(ranges), batch_size):
         chunk = ranges[first:first + batch_size]
         width = min(context, max(end - start for start, end in chunk))
-        ids = torch.zeros((len(chunk), width), dtype=torch.long)
-        mask = torch.zeros((len(chunk), width), dtype=torch.long)
+        ids = np.zeros((len(chunk), width), dtype=np.int64)
+        labels = np.full((len(chunk), width), -100, dtype=np.int64)
         for row, (start, end) in enumerate(chunk):
             length = min(end - start, width)
-            ids[row, :length] = torch.from_numpy(values[start:start + length].astype("int64"))
-            mask[row, :length] = 1
-        labels = ids.masked_fill(mask == 0, -100)
-        yield ids.to(device), mask.to(device), labels.to(device)
+            ids[row, :length] = values[start:start + length]
+            labels[row, :length] = ids[row, :length]
+        yield torch.from_numpy(ids).to(device), torch.from_numpy(labels).to(device)
 
 
 def train(cell, args, local_rank):
-    torch, transformers = import_torch()
+    torch, transformers = import_torch(args.model)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device, device_name = pick_device(torch, args.device, local_rank)
+    dtype = pick_dtype(torch, device, args.dtype)
     folder = dataset_folder(cell, args.plan)
-    shards, _ = shard_files(folder, cell)
-    values, offsets = read_documents(shards)
-    train_docs, valid_docs = split(offsets, cell, args.max_valid_docs)
+    shard_files(folder, cell)
+    try:
+        values, starts, ends, source = token_data.read_documents(folder)
+    except token_data.DataError as e:
+        raise UserError(str(e), EXIT_MISSING_DEPENDENCY)
+    train_docs, valid_docs = split(starts, ends, cell, args.max_valid_docs)
     settings, shape = cell["training"], cell["shape"]
     context, batch_size = settings.get("context", 256), settings.get("batch_size", 32)
-    max_id = int(values.max()) if len(values) else -1
+    max_id = max(int(values[s:e].max()) for s, e in train_docs + valid_docs if e > s)
     if max_id >= cell["vocabulary"]:
         raise UserError(f"token id {max_id} is outside the vocabulary {cell['vocabulary']}: plan with a larger --vocabulary")
 
     random.seed(cell["seed"])
     torch.manual_seed(cell["seed"])
-    config = transformers.LlamaConfig(
-        vocab_size=cell["vocabulary"], hidden_size=shape["hidden"], intermediate_size=shape["intermediate"],
-        num_hidden_layers=shape["layers"], num_attention_heads=shape["heads"], num_key_value_heads=shape["heads"],
-        max_position_embeddings=context, tie_word_embeddings=False)
-    model = transformers.LlamaForCausalLM(config).to(device)
+    model, forward = build_model(cell, args.model, context, torch, transformers)
+    model.to(device)
     n_params = sum(p.numel() for p in model.parameters())
     if n_params != cell["N"]:
-        raise UserError(f"the model has {n_params} parameters but the plan says N = {cell['N']}: the plan and transformers disagree")
+        raise UserError(f"the model has {n_params} parameters but the plan says N = {cell['N']}: the plan and the model disagree")
 
     epochs = settings.get("epochs", 1)
     steps = epochs * math.ceil(len(train_docs) / batch_size)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.get("learning_rate", 5e-5))
-    if settings.get("schedule", "cosine") == "cosine":
-        scheduler = transformers.get_cosine_schedule_with_warmup(optimizer, settings.get("warmup_steps", 0), steps)
-    else:
-        scheduler = transformers.get_constant_schedule_with_warmup(optimizer, settings.get("warmup_steps", 0))
-    use_bf16 = device.type == "cuda" and args.dtype != "float32" and torch.cuda.is_bf16_supported()
-    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_bf16 else (lambda: torch.autocast(device.type, enabled=False))
+    learning_rate = settings.get("learning_rate", 5e-5)
+    weight_decay = settings.get("weight_decay", 0.0)
+    warmup = settings.get("warmup_steps", 0)
+    # torch's AdamW defaults to weight decay 0.01; the plan's value (0 unless it says otherwise) is passed explicitly.
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay)
+    from tiny_llama import constant_with_warmup, cosine_with_warmup
+    schedule = settings.get("schedule", "cosine")
+    factor = cosine_with_warmup(warmup, steps) if schedule == "cosine" else constant_with_warmup(warmup)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if dtype == "bfloat16" \
+        else (lambda: torch.autocast(device.type, enabled=False))
 
     order = random.Random(cell["seed"])
     losses = []
-    began = time.time()
+    load_before = os.getloadavg()
+    began, cpu_began = time.time(), time.process_time()
     model.train()
     for _ in range(epochs):
         docs = list(train_docs)
         order.shuffle(docs)
-        for ids, mask, labels in batches(values, docs, batch_size, context, torch, device):
+        for ids, labels in batches(values, docs, batch_size, context, torch, device):
             with autocast():
-                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+                _, loss = forward(ids, labels)
             loss.backward()
             # The Hugging Face Trainer's default (max_grad_norm = 1.0).
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -344,25 +398,51 @@ def train(cell, args, local_rank):
             if not math.isfinite(value):
                 raise RuntimeError(f"training loss became {value} at step {len(losses)}")
             losses.append(round(value, 6))
+    train_seconds = time.time() - began
 
     model.eval()
-    total, count = 0.0, 0
+    total, count, per_document = 0.0, 0, []
     with torch.no_grad():
-        for ids, mask, labels in batches(values, valid_docs, batch_size, context, torch, device):
+        for ids, labels in batches(values, valid_docs, batch_size, context, torch, device):
             with autocast():
-                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
-            # HF averages over predicted tokens (labels != -100 after the shift): weight by that count.
-            predicted = int((labels[:, 1:] != -100).sum())
-            total += loss.item() * predicted
-            count += predicted
+                logits, _ = forward(ids, labels)
+            # Hugging Face's loss, positions 2..L of each document, summed per document for its standard error.
+            token_loss = torch.nn.functional.cross_entropy(
+                logits[:, :-1, :].float().transpose(1, 2), labels[:, 1:], ignore_index=-100, reduction="none")
+            predicted = (labels[:, 1:] != -100)
+            sums, counts = (token_loss * predicted).sum(1), predicted.sum(1)
+            for s, c in zip(sums.tolist(), counts.tolist()):
+                if c:
+                    per_document.append(s / c)
+            total += float(sums.sum())
+            count += int(counts.sum())
     wall = time.time() - began
+    cpu = time.process_time() - cpu_began
     tail = losses[-10:]
+    valid_loss = total / max(count, 1)
+    if len(per_document) > 1:
+        mean = sum(per_document) / len(per_document)
+        se = math.sqrt(sum((x - mean) ** 2 for x in per_document) / (len(per_document) - 1) / len(per_document))
+    else:
+        se = None
+    import numpy
     return {
         "cell_id": cell["cell_id"], "cell_index": cell["index"], "dataset": cell["dataset"], "H": cell.get("H"),
         "N": n_params, "D": cell["D"], "final_train_loss": round(sum(tail) / len(tail), 6),
-        "final_valid_loss": round(total / max(count, 1), 6), "train_losses": losses, "wall_seconds": round(wall, 3),
-        "device": device_name, "torch_version": torch.__version__, "transformers_version": transformers.__version__,
-        "seed": cell["seed"], "shape": shape, "trainer": "train_cell.py (bf16 autocast)" if use_bf16 else "train_cell.py (float32)",
+        "final_valid_loss": round(valid_loss, 6), "valid_loss_stderr": round(se, 6) if se is not None else None,
+        "valid_documents": len(valid_docs), "valid_tokens": count,
+        "train_losses": losses, "steps": len(losses), "tokens_per_step": batch_size * context,
+        "wall_seconds": round(wall, 3), "train_seconds": round(train_seconds, 3), "cpu_seconds": round(cpu, 3),
+        "tokens_per_second": round(cell["D"] * epochs / train_seconds, 1) if train_seconds > 0 else None,
+        "load_average": [round(x, 2) for x in load_before], "threads": torch.get_num_threads(),
+        "device": device_name, "dtype": dtype, "blas": blas_library() if device.type == "cpu" else None,
+        "model": "transformers.LlamaForCausalLM" if args.model == "hf" else "tiny_llama.TinyLlama",
+        "torch_version": torch.__version__, "numpy_version": numpy.__version__,
+        "transformers_version": transformers.__version__ if transformers is not None else None,
+        "python_version": sys.version.split()[0], "data_source": source,
+        "profile": settings.get("profile", "study"), "learning_rate": learning_rate, "weight_decay": weight_decay,
+        "warmup_steps": warmup, "schedule": schedule, "batch_size": batch_size,
+        "seed": cell["seed"], "shape": shape, "trainer": f"train_cell.py ({args.model}, {dtype})",
         "finished_at": datetime.now(timezone.utc).isoformat(),
     }
 
