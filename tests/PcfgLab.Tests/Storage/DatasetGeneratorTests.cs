@@ -61,6 +61,8 @@ public sealed class DatasetGeneratorTests : IDisposable
         Assert.Equal(whole.Tokens, merged.Tokens);
         Assert.Equal(whole.Shards, merged.Shards);
         Assert.Equal(whole.Gzip, merged.Gzip);
+        Assert.Equal(whole.MaxTokenId, merged.MaxTokenId);
+        Assert.True(parts.Any(p => p.MaxTokenId < whole.MaxTokenId) || parts.All(p => p.MaxTokenId == whole.MaxTokenId));
         Assert.Null(merged.ShardIndex);
         Assert.Throws<UserInputException>(() => DatasetManifest.Merge(parts.Take(2).ToList()));
         Assert.Throws<UserInputException>(() => DatasetManifest.Merge([parts[0], parts[0], parts[1]]));

@@ -58,6 +58,41 @@ public sealed class ParquetDatasetWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task The_largest_token_id_written_is_tracked_across_row_groups()
+    {
+        var path = Path.Combine(_folder.FullName, "max.parquet");
+        await using var writer = await ParquetDatasetWriter.CreateAsync(path, ParquetCompression.Default);
+        Assert.Equal(-1, writer.MaxTokenId);
+        // 37 tokens: the vectorised part and the scalar tail both see values; the largest sits in the tail once.
+        var first = Enumerable.Range(0, 37).Select(i => i % 5).ToArray();
+        first[36] = 2000;
+        await writer.WriteRowGroupAsync(first, new[] { 37 });
+        var second = Enumerable.Repeat(7, 64).ToArray();
+        second[3] = 2001; // the vectorised part this time
+        await writer.WriteRowGroupAsync(second, 8);
+        Assert.Equal(2001, writer.MaxTokenId);
+        await writer.WriteRowGroupAsync(new int[] { 1, 2 }, 2);
+        Assert.Equal(2001, writer.MaxTokenId);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(33)]
+    public void MaxOf_finds_the_largest_value_wherever_it_is(int length)
+    {
+        Assert.Equal(-1, ParquetDatasetWriter.MaxOf([]));
+        for (var at = 0; at < length; at++)
+        {
+            var values = new int[length];
+            values[at] = 99;
+            Assert.Equal(99, ParquetDatasetWriter.MaxOf(values));
+        }
+    }
+
+    [Fact]
     public async Task Larger_row_group_after_a_smaller_one_keeps_correct_levels()
     {
         var path = Path.Combine(_folder.FullName, "g.parquet");

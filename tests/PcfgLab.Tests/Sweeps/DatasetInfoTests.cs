@@ -21,12 +21,30 @@ public sealed class DatasetInfoTests : IDisposable
         var info = DatasetInfo.Read(folder);
 
         Assert.Equal("gzipscale-0.22", info.Name);
-        Assert.Equal(150, info.Vocabulary); // (10,150,5,3): terminals are the token ids 0..149
+        // The fast profile numbers (10,150,5,3)'s terminals 1..150 with 0 the separator: the vocabulary is the data's
+        // largest id + 1, read off the data as it was written.
+        var largest = 0;
+        await foreach (var document in PcfgLab.Storage.ParquetDatasetReader.Open(folder).ReadDocumentsAsync())
+        {
+            largest = Math.Max(largest, document.Max());
+        }
+
+        Assert.Equal(largest + 1, info.Vocabulary);
         Assert.Equal(79 * 256, info.Tokens); // ceil(20000 / 256) documents of 256 tokens
         Assert.Equal(79, info.Documents);
         Assert.InRange(info.GzipMedian!.Value, 0.15, 0.35);
         Assert.True(info.GzipStandardDeviation > 0);
         Assert.Equal(Path.Combine(folder, "train-00000-of-00001.parquet"), Assert.Single(info.Shards));
+    }
+
+    [Theory]
+    [InlineData("fast", 151)]
+    [InlineData("reference", 150)]
+    public void Older_manifests_without_maxTokenId_take_the_vocabulary_from_the_spec_and_profile(string profile, int expected)
+    {
+        // Fast profile: ids 1..T and separator 0, so T + 1; reference profile: ids 0..T-1.
+        File.WriteAllText(Path.Combine(_root.FullName, "dataset.json"), $$"""{"spec": "(10,150,5,3)", "profile": "{{profile}}", "tokens": 100}""");
+        Assert.Equal(expected, DatasetInfo.Read(_root.FullName).Vocabulary);
     }
 
     [Fact]

@@ -80,15 +80,16 @@ public sealed class SweepPlannerTests : IDisposable
     }
 
     [Fact]
-    public void Grammar_vocabulary_uses_each_datasets_terminal_count()
+    public void Grammar_vocabulary_of_manifests_without_maxTokenId_is_the_fast_profiles_terminal_count_plus_one()
     {
         var data = Path.Combine(_root.FullName, "data");
         SweepTestData.WriteStudyManifests(data, 2_000_000);
         var spec = SweepSpec.Study(data) with { Vocabulary = null, Tokens = [100_000], Shapes = LlamaShape.Study.Take(1).ToArray() };
         var cells = SweepPlanner.Plan(spec, _root.FullName);
 
-        Assert.Equal(new[] { 20, 150, 300, 400, 500, 2000 }, cells.Select(c => c.Vocabulary));
-        Assert.Equal(new LlamaShape(64, 128, 2, 1).ParameterCount(20), cells[0].Parameters);
+        // Ids 1..T plus the separator 0: T + 1 (the planner once took T, one too small for data holding id T).
+        Assert.Equal(new[] { 21, 151, 301, 401, 501, 2001 }, cells.Select(c => c.Vocabulary));
+        Assert.Equal(new LlamaShape(64, 128, 2, 1).ParameterCount(21), cells[0].Parameters);
     }
 
     [Fact]

@@ -46,6 +46,31 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Cells_run_cheapest_first_so_a_stopped_sweep_leaves_a_balanced_grid()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        var spec = new SweepSpec
+        {
+            Datasets = [SweepTestData.WriteManifest(data, "a", 0.1, 2_000_000, 20), SweepTestData.WriteManifest(data, "b", 0.6, 2_000_000, 20)],
+            Shapes = LlamaShape.Study.Take(2).ToArray(),
+            Tokens = [1_000_000, 100_000],
+        };
+        var plan = Path.Combine(_root.FullName, "plan.jsonl");
+        var cells = SweepPlanner.Plan(spec, _root.FullName);
+        SweepPlanner.Write(plan, cells);
+        var order = Path.Combine(_root.FullName, "order.txt");
+        var trainer = new TrainerCommand($"sh -c 'echo {{cell}} >> {order}'");
+
+        await new SweepRunner(NullLogger.Instance).RunAsync(plan, Path.Combine(_root.FullName, "r.jsonl"), Path.Combine(_root.FullName, "f.jsonl"), trainer, 1, null, CancellationToken.None);
+
+        var ran = File.ReadAllLines(order).Select(int.Parse).ToArray();
+        var expected = cells.OrderBy(c => c.Compute).ThenBy(c => c.Index).Select(c => c.Index).ToArray();
+        Assert.Equal(expected, ran);
+        Assert.NotEqual(cells.Select(c => c.Index).ToArray(), ran); // plan order differs: the test can tell them apart
+        Assert.All(ran.Take(2), i => Assert.Equal(100_000, cells[i].Tokens));
+    }
+
+    [Fact]
     public async Task A_program_that_cannot_start_is_recorded_per_cell()
     {
         var plan = Plan();

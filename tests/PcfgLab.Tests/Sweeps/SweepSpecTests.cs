@@ -74,6 +74,7 @@ public sealed class SweepSpecTests : IDisposable
     [Theory]
     [InlineData("study.json", 6, 6, 6)]
     [InlineData("small-cpu.json", 2, 2, 4)]
+    [InlineData("cpu.json", 6, 4, 4)]
     public void The_example_sweep_files_load(string file, int datasets, int shapes, int budgets)
     {
         var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", file));
@@ -82,6 +83,26 @@ public sealed class SweepSpecTests : IDisposable
         Assert.Equal(shapes, spec.Shapes.Count);
         Assert.Equal(budgets, spec.Tokens.Count);
         Assert.All(spec.Datasets, d => Assert.Equal(Path.Combine(SharedFiles.RepositoryRoot, "out"), Path.GetDirectoryName(d)));
+    }
+
+    [Fact]
+    public void A_training_profile_is_applied_first_and_the_other_fields_override_it()
+    {
+        var path = Path.Combine(_root.FullName, "profile.json");
+        File.WriteAllText(path, """{ "presets": ["x"], "training": { "learningRate": 1e-3, "profile": "small", "weightDecay": 0.1 } }""");
+
+        var training = SweepSpec.Load(path).Training;
+
+        Assert.Equal(TrainingSettings.Small with { LearningRate = 1e-3, WeightDecay = 0.1 }, training);
+    }
+
+    [Fact]
+    public void The_cpu_sweep_uses_the_small_profile_and_the_grammars_vocabulary()
+    {
+        var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "cpu.json"));
+        Assert.Equal(TrainingSettings.Small, spec.Training);
+        Assert.Null(spec.Vocabulary);
+        Assert.Equal(30.0, (double)spec.Tokens.Max() / spec.Tokens.Min());
     }
 
     [Fact]

@@ -12,7 +12,26 @@ public sealed class TrainingSettingsTests
         study.Validate();
     }
 
+    [Fact]
+    public void The_small_profile_is_the_study_with_the_scanned_rate_a_warmup_and_batch_8()
+    {
+        var small = TrainingSettings.Small;
+        Assert.Equal(("small", 256, 8, 3e-3, "cosine", 10, 1, 0.0), (small.Profile, small.Context, small.BatchSize, small.LearningRate, small.Schedule, small.WarmupSteps, small.Epochs, small.WeightDecay));
+        Assert.Equal(("study", 0.0), (TrainingSettings.Study.Profile, TrainingSettings.Study.WeightDecay));
+        Assert.Same(small, TrainingSettings.ForProfile("small"));
+        Assert.Same(TrainingSettings.Study, TrainingSettings.ForProfile("study"));
+        small.Validate();
+    }
+
+    [Fact]
+    public void An_unknown_profile_is_a_user_error_naming_the_known_ones()
+    {
+        var ex = Assert.Throws<UserInputException>(() => TrainingSettings.ForProfile("fast"));
+        Assert.Contains("use study", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("weight decay")]
     [InlineData("schedule")]
     [InlineData("learning rate")]
     [InlineData("validation fraction")]
@@ -23,6 +42,7 @@ public sealed class TrainingSettingsTests
         {
             "schedule" => TrainingSettings.Study with { Schedule = "linear" },
             "learning rate" => TrainingSettings.Study with { LearningRate = 0 },
+            "weight decay" => TrainingSettings.Study with { WeightDecay = -0.1 },
             "validation fraction" => TrainingSettings.Study with { ValidationFraction = 0.5 },
             _ => TrainingSettings.Study with { BatchSize = 0 },
         };

@@ -181,14 +181,60 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("cell 9 is not in the plan", error, StringComparison.Ordinal);
     }
 
-    [PythonFact]
-    public void Python_adapter_unit_tests_pass()
+    [TorchFact]
+    public void Python_adapter_unit_tests_pass_with_real_torch()
     {
-        // Cell striding (Slurm, torchrun), the validation split, plan checks and record appends, without torch.
-        var (exit, stdout, error) = RunPythonArgs("-B", "-m", "unittest", "discover", "-s", Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch"), "-p", "test_*.py");
+        // Cell striding, the validation split, plan checks, record appends, the built-in Llama (parameter counts,
+        // causality, schedules, bf16) and the npy reader, under the interpreter that has torch and numpy.
+        var (exit, stdout, error) = TorchPython.Run(["-B", "-m", "unittest", "discover", "-s", Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch"), "-p", "test_*.py"]);
 
         Assert.True(exit == 0, stdout + error);
         Assert.Contains("OK", error, StringComparison.Ordinal);
+        var ran = int.Parse(System.Text.RegularExpressions.Regex.Match(error, @"Ran (\d+) tests").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(ran >= 25, $"only {ran} Python tests ran: a test module failed to load?\n{error}");
+    }
+
+    [TorchFact]
+    public async Task A_real_cell_trains_end_to_end_through_sweep_train_on_data_holding_the_largest_terminal()
+    {
+        // gzipscale-0.22 is (10,150,5,3): the fast profile's ids run 1..150 and these documents hold 150, so a model
+        // with the spec's 150 ids (the old planner's vocabulary) would index past its embedding.
+        var data = P("data", "gzipscale-0.22");
+        var (code, _, stderr) = await Run("generate", "--preset", "gzipscale-0.22", "--seed", "1", "--tokens", "40k", "--threads", "1", "--npy", "--out", data);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(150, PcfgLab.Storage.DatasetManifest.Load(data).MaxTokenId);
+        File.WriteAllText(P("tiny.json"), """
+            { "datasets": ["data/gzipscale-0.22"], "shapes": [[16, 32, 1, 1]], "tokens": ["24k"], "vocabulary": "grammar",
+              "training": { "profile": "small", "batchSize": 4, "learningRate": 1e-2, "warmupSteps": 2 } }
+            """);
+        (code, _, stderr) = await Run("sweep", "plan", "--spec", P("tiny.json"), "--out", P("plan.jsonl"));
+        Assert.True(code == 0, stderr);
+        var cell = Assert.Single(SweepPlanner.Read(P("plan.jsonl")));
+        Assert.Equal(151, cell.Vocabulary);
+
+        var trainer = $"'{TorchPython.Executable}' '{Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch", "train_cell.py")}' "
+            + "--plan {plan} --cell {cell} --results {results} --device cpu --dtype bfloat16 --threads 1 --max-valid-docs 16";
+        (code, _, stderr) = await Run("sweep", "train", "--plan", P("plan.jsonl"), "--results", P("results.jsonl"), "--trainer", trainer);
+
+        Assert.True(code == 0, stderr);
+        Assert.False(File.Exists(P("failures.jsonl")), stderr);
+        using var record = JsonDocument.Parse(Assert.Single(File.ReadAllLines(P("results.jsonl"))));
+        var root = record.RootElement;
+        Assert.Equal(cell.CellId, root.GetProperty("cell_id").GetString());
+        Assert.Equal(cell.Parameters, root.GetProperty("N").GetInt64());
+        Assert.Equal("npy", root.GetProperty("data_source").GetString());
+        Assert.Equal("bfloat16", root.GetProperty("dtype").GetString());
+        Assert.Equal("small", root.GetProperty("profile").GetString());
+        Assert.Equal(0.0, root.GetProperty("weight_decay").GetDouble());
+        var losses = root.GetProperty("train_losses").EnumerateArray().Select(l => l.GetDouble()).ToArray();
+        Assert.Equal(24, losses.Length); // 24k tokens in documents of 256, 4 per step: ceil(94 / 4)
+        Assert.InRange(losses[0], Math.Log(151) - 0.3, Math.Log(151) + 0.3); // near uniform at initialisation
+        Assert.True(losses[^4..].Average() < losses[0] - 1.0, $"the loss did not fall: {losses[0]} -> {losses[^1]}");
+        var valid = root.GetProperty("final_valid_loss").GetDouble();
+        Assert.InRange(valid, 0.5, Math.Log(151) - 1.0);
+        Assert.True(root.GetProperty("cpu_seconds").GetDouble() > 0);
+        // The sweep's own reader takes the record.
+        Assert.Single(RunRecordStore.Read([P("results.jsonl")], new List<string>()));
     }
 
     private static (int Code, string Stdout, string Stderr) RunPython(params string[] args) =>
