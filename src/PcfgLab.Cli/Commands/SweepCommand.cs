@@ -15,6 +15,7 @@ internal static class SweepCommand
         var command = new Command("sweep", "Plan a training sweep, run its cells through a trainer, and report the fitted scaling laws.");
         command.Subcommands.Add(CreatePlan(context));
         command.Subcommands.Add(CreateTrain(context));
+        command.Subcommands.Add(CreateSlurm(context));
         command.Subcommands.Add(CreateSyntheticTrain(context));
         command.Subcommands.Add(CreateReport(context));
         return command;
@@ -139,6 +140,41 @@ internal static class SweepCommand
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}"));
             return summary.Failed > 0 ? PcfgLabApp.Failure : 0;
+        });
+        return command;
+    }
+
+    private static Command CreateSlurm(CliContext context)
+    {
+        var plan = new Option<string>("--plan") { Description = "Plan file written by `pcfglab sweep plan`.", Required = true };
+        var results = new Option<string>("--results") { Description = "Results file the tasks append to; cells with a record there are left out of the array.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "sbatch script to write.", DefaultValueFactory = _ => "sweep.sbatch" };
+        var parallel = new Option<int>("--parallel") { Description = "Tasks running at once (the array's % throttle).", DefaultValueFactory = _ => 8 };
+        var python = new Option<string>("--python") { Description = "Python with torch on the nodes.", DefaultValueFactory = _ => "python3" };
+        var device = new Option<string>("--device") { Description = "cuda (one GPU per task) or cpu.", DefaultValueFactory = _ => "cuda" };
+        var cpus = new Option<int>("--cpus-per-task") { Description = "CPUs per task (the adapter's --threads).", DefaultValueFactory = _ => 4 };
+        var time = new Option<string>("--time") { Description = "Wall-clock limit per task.", DefaultValueFactory = _ => "04:00:00" };
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition." };
+        var account = new Option<string?>("--account") { Description = "Slurm account." };
+        var adapterArgs = new Option<string>("--adapter-args") { Description = "Extra arguments of train_cell.py, for example \"--model hf --dtype bfloat16\".", DefaultValueFactory = _ => string.Empty };
+        var command = new Command("slurm", "Write an sbatch job-array script that trains the plan's pending cells, one cell per task, requeued on preemption.")
+        {
+            plan, results, output, parallel, python, device, cpus, time, partition, account, adapterArgs,
+        };
+        command.SetAction(parse =>
+        {
+            var planPath = parse.GetValue(plan)!;
+            var resultsPath = parse.GetValue(results)!;
+            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), RunRecordStore.CompletedCells([resultsPath]));
+            var outputPath = parse.GetValue(output)!;
+            SlurmScript.Save(outputPath, pending, new SlurmOptions
+            {
+                PlanPath = planPath, ResultsPath = resultsPath, Parallelism = parse.GetValue(parallel), Python = parse.GetValue(python)!,
+                Device = parse.GetValue(device)!, CpusPerTask = parse.GetValue(cpus), TimeLimit = parse.GetValue(time)!,
+                Partition = parse.GetValue(partition), Account = parse.GetValue(account), AdapterArguments = parse.GetValue(adapterArgs)!,
+            });
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outputPath}: {pending.Count} task(s); submit with: sbatch {outputPath}"));
+            return 0;
         });
         return command;
     }
