@@ -6,6 +6,16 @@
 #
 #   ./run-sweep.sh [--tokens 110M] [--seed 1] [--out ./out] [--threads N] [--shapes K] [--budgets 100k,1M,...]
 #                  [--vocabulary 32001|grammar] [--trainer "CMD {cell} {plan} {results}"] [--jobs J] [--quick]
+#                  [--train cpu] [--python PATH]
+#
+#   --train cpu  trains REAL models on this machine's CPU with PyTorch: the grid of sweeps/cpu.json (six presets x four
+#                small Llama shapes x budgets 100K..3M, the small-model profile, bf16, one thread per cell, --jobs cells
+#                at once, default: the core count), 4M tokens per preset (+ tokens.npy, since Debian has no pyarrow).
+#                Records go to results/cpu-grid.jsonl (committed: cells with a record are skipped, so a fresh clone
+#                only reports, and a stopped run resumes); the report to out/report-cpu/. Installs python3-torch,
+#                python3-numpy and libopenblas0 with apt-get when no interpreter has torch.
+#   --python     the interpreter with torch (default: $PCFGLAB_PYTHON, else the first of python3, /usr/bin/python3
+#                that imports torch and numpy)
 #
 #   --quick      minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
 #                the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
@@ -28,11 +38,14 @@ VOCABULARY=""
 TRAINER=""
 JOBS="1"
 QUICK=0
+TRAIN=""
+PYTHON="${PCFGLAB_PYTHON:-}"
+CPU_RESULTS="results/cpu-grid.jsonl"
 PRESETS=(gzipscale-0.11 gzipscale-0.22 gzipscale-0.35 gzipscale-0.42 gzipscale-0.51 gzipscale-0.61)
 PCFGLAB=""
 
 usage() {
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
 }
 
 parse_args() {
@@ -48,10 +61,24 @@ parse_args() {
       --trainer) TRAINER="$2"; shift 2 ;;
       --jobs) JOBS="$2"; shift 2 ;;
       --quick) QUICK=1; shift ;;
+      --train) TRAIN="$2"; shift 2 ;;
+      --python) PYTHON="$2"; shift 2 ;;
       -h|--help) usage; exit 0 ;;
       *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
   done
+  if [ -n "$TRAIN" ] && [ "$TRAIN" != "cpu" ]; then
+    echo "error: --train '$TRAIN' is not known: use --train cpu (on a GPU or a cluster: --trainer, or pcfglab sweep slurm)" >&2
+    exit 2
+  fi
+  if [ -n "$TRAIN" ] && { [ "$QUICK" -eq 1 ] || [ -n "$TRAINER" ]; }; then
+    echo "error: --train cpu plans and trains its own grid: drop --quick and --trainer" >&2
+    exit 2
+  fi
+  if [ "$TRAIN" = "cpu" ]; then
+    [ "$TOKENS" = "110M" ] && TOKENS="4M"
+    [ "$JOBS" = "1" ] && JOBS="$(nproc 2>/dev/null || echo 1)"
+  fi
   if [ "$QUICK" -eq 1 ]; then
     TOKENS="1.1M"
     SHAPES="${SHAPES:-4}"
@@ -77,6 +104,7 @@ generate_datasets() {
   for preset in "${PRESETS[@]}"; do
     echo "== generate $preset ($TOKENS tokens, seed $SEED)" >&2
     local args=(generate --preset "$preset" --tokens "$TOKENS" --seed "$SEED" --out "$OUT/$preset" --force)
+    [ "$TRAIN" = "cpu" ] && args+=(--npy)
     if [ -n "$THREADS" ]; then
       args+=(--threads "$THREADS")
     fi
@@ -94,7 +122,41 @@ print_summary() {
   "$PCFGLAB" dataset summary "${folders[@]}"
 }
 
+# An interpreter that imports torch and numpy; installs Debian's packages when none does.
+find_python() {
+  local candidate
+  for candidate in "$PYTHON" python3 /usr/bin/python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" > /dev/null 2>&1 && "$candidate" -c 'import torch, numpy' > /dev/null 2>&1; then
+      PYTHON="$(command -v "$candidate")"
+      return 0
+    fi
+  done
+  if [ -n "$PYTHON" ]; then
+    echo "error: --python $PYTHON cannot import torch and numpy" >&2
+    exit 2
+  fi
+  echo "== install: python3-torch python3-numpy libopenblas0 (Debian's PyTorch, for /usr/bin/python3)" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq python3-torch python3-numpy libopenblas0; } >&2; then
+    echo "error: could not install PyTorch with apt-get: install python3-torch and python3-numpy, or pass --python" >&2
+    exit 2
+  fi
+  PYTHON=/usr/bin/python3
+}
+
 write_plan() {
+  if [ "$TRAIN" = "cpu" ]; then
+    echo "== plan (sweeps/cpu.json)" >&2
+    local datasets=()
+    local preset
+    for preset in "${PRESETS[@]}"; do
+      datasets+=(--dataset "$OUT/$preset")
+    done
+    "$PCFGLAB" sweep plan --spec sweeps/cpu.json "${datasets[@]}" --out "$OUT/plan-cpu.jsonl" | tail -n 1
+    return
+  fi
   echo "== plan" >&2
   local args=(sweep plan --data-root "$OUT" --out "$OUT/plan.jsonl")
   [ -n "$SHAPES" ] && args+=(--shapes "$SHAPES")
@@ -104,7 +166,12 @@ write_plan() {
 }
 
 train_cells() {
-  if [ "$QUICK" -eq 1 ]; then
+  if [ "$TRAIN" = "cpu" ]; then
+    find_python
+    echo "== train: REAL models on the CPU ($PYTHON, $JOBS cells at once, bf16); records in $CPU_RESULTS" >&2
+    "$PCFGLAB" sweep train --plan "$OUT/plan-cpu.jsonl" --results "$CPU_RESULTS" --failures "$OUT/failures-cpu.jsonl" --jobs "$JOBS" \
+      --trainer "'$PYTHON' src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results} --device cpu --dtype bfloat16 --threads 1 --max-valid-docs 256" || true
+  elif [ "$QUICK" -eq 1 ]; then
     echo "== train: SYNTHETIC trainer for every cell (no model is trained)" >&2
     "$PCFGLAB" sweep train --plan "$OUT/plan.jsonl" --results "$OUT/results-synthetic.jsonl" --jobs 2 \
       --trainer "'$PCFGLAB' sweep synthetic-train --plan {plan} --cell {cell} --results {results}"
@@ -119,7 +186,9 @@ train_cells() {
 
 write_report() {
   echo "== report" >&2
-  if [ "$QUICK" -eq 1 ]; then
+  if [ "$TRAIN" = "cpu" ]; then
+    "$PCFGLAB" sweep report --plan "$OUT/plan-cpu.jsonl" --results "$CPU_RESULTS" --out "$OUT/report-cpu" --seed "$SEED" --bootstrap 200
+  elif [ "$QUICK" -eq 1 ]; then
     "$PCFGLAB" sweep report --plan "$OUT/plan.jsonl" --results "$OUT/results-synthetic.jsonl" --out "$OUT/report-quick" --seed "$SEED" --bootstrap 100
   else
     local results=("$OUT/results.jsonl")
