@@ -65,7 +65,7 @@ public static class SweepPlanner
                             Parameters = parameters,
                             Compute = 6.0 * parameters * tokens,
                             Seed = seed,
-                            Training = spec.Training,
+                            Training = spec.Training.ForShape(shape),
                         });
                     }
                 }

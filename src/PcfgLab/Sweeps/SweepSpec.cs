@@ -218,6 +218,7 @@ public sealed record SweepSpec
             settings = property.Name switch
             {
                 "profile" => settings,
+                "learningRateHidden" => settings with { LearningRateHidden = RequireInt(property.Value, field, source) },
                 "weightDecay" => settings with { WeightDecay = RequireNumber(property.Value, field, source) },
                 "context" => settings with { Context = RequireInt(property.Value, field, source) },
                 "batchSize" => settings with { BatchSize = RequireInt(property.Value, field, source) },
@@ -226,7 +227,7 @@ public sealed record SweepSpec
                 "warmupSteps" => settings with { WarmupSteps = RequireInt(property.Value, field, source) },
                 "epochs" => settings with { Epochs = RequireInt(property.Value, field, source) },
                 "validationFraction" => settings with { ValidationFraction = RequireNumber(property.Value, field, source) },
-                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: profile, context, batchSize, learningRate, weightDecay, schedule, warmupSteps, epochs, validationFraction)."),
+                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: profile, context, batchSize, learningRate, learningRateHidden, weightDecay, schedule, warmupSteps, epochs, validationFraction)."),
             };
         }
 

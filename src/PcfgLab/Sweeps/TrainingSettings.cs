@@ -12,14 +12,32 @@ public sealed record TrainingSettings
     public static TrainingSettings Study { get; } = new();
 
     /// <summary>
-    /// Small models on a CPU (hidden 16-128): the study's AdamW with cosine decay over one epoch, but lr 3e-3 after a
-    /// 10-step warmup and batch 8, chosen by the learning-rate scan recorded in <c>results/lr-scan/</c>
+    /// Small models on a CPU (hidden 8-96): the study's AdamW with cosine decay over one epoch, but batch 8, a 10-step
+    /// warmup and lr 1e-2 x 32 / hidden, chosen by the learning-rate scan recorded in <c>results/lr-scan/</c>
     /// (docs/sweep.md). At the study's lr 5e-5 such models barely move from the uniform loss in a few million tokens.
     /// </summary>
     public static TrainingSettings Small { get; } = new()
     {
-        Profile = "small", BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 10,
+        Profile = "small", BatchSize = 8, LearningRate = 1e-2, LearningRateHidden = 32, WarmupSteps = 10,
     };
+
+    /// <summary>
+    /// When set, <see cref="LearningRate"/> is the rate at this hidden size and each shape trains at
+    /// LearningRate x LearningRateHidden / hidden (the scan found the best rate falling as models widen: 1e-2 at
+    /// hidden 32, 3e-3 at hidden 96). The plan's cells carry the rate of their shape.
+    /// </summary>
+    [JsonPropertyName("learning_rate_hidden")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LearningRateHidden { get; init; }
+
+    /// <summary>The settings a cell of <paramref name="shape"/> trains with: the width rule applied, when there is one.</summary>
+    public TrainingSettings ForShape(LlamaShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return LearningRateHidden is int reference
+            ? this with { LearningRate = LearningRate * reference / shape.Hidden }
+            : this;
+    }
 
     /// <summary>The profile of <paramref name="name"/> (<c>study</c> or <c>small</c>); throws <see cref="UserInputException"/> otherwise.</summary>
     public static TrainingSettings ForProfile(string name) => name switch
@@ -81,6 +99,11 @@ public sealed record TrainingSettings
         if (Schedule is not ("cosine" or "constant"))
         {
             throw new UserInputException($"training settings: schedule '{Schedule}' is not known: use cosine or constant.");
+        }
+
+        if (LearningRateHidden is < 1)
+        {
+            throw new UserInputException($"training settings: the learning rate's reference hidden size must be at least 1, got {LearningRateHidden}.");
         }
 
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))

@@ -337,6 +337,11 @@ def batches(values, ranges, batch_size, context, torch, device):
 
 
 def train(cell, args, local_rank):
+    if args.threads:
+        # OpenBLAS and OpenMP start their own thread pools when torch is imported: cap them too, or "one thread"
+        # cells still use every core and several cells at once fight over them.
+        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, str(args.threads))
     torch, transformers = import_torch(args.model)
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -16,11 +16,21 @@ public sealed class TrainingSettingsTests
     public void The_small_profile_is_the_study_with_the_scanned_rate_a_warmup_and_batch_8()
     {
         var small = TrainingSettings.Small;
-        Assert.Equal(("small", 256, 8, 3e-3, "cosine", 10, 1, 0.0), (small.Profile, small.Context, small.BatchSize, small.LearningRate, small.Schedule, small.WarmupSteps, small.Epochs, small.WeightDecay));
+        Assert.Equal(("small", 256, 8, 1e-2, 32, "cosine", 10, 1, 0.0), (small.Profile, small.Context, small.BatchSize, small.LearningRate, small.LearningRateHidden, small.Schedule, small.WarmupSteps, small.Epochs, small.WeightDecay));
         Assert.Equal(("study", 0.0), (TrainingSettings.Study.Profile, TrainingSettings.Study.WeightDecay));
         Assert.Same(small, TrainingSettings.ForProfile("small"));
         Assert.Same(TrainingSettings.Study, TrainingSettings.ForProfile("study"));
         small.Validate();
+    }
+
+    [Fact]
+    public void The_width_rule_scales_the_rate_inversely_with_hidden_and_the_study_has_none()
+    {
+        Assert.Equal(2e-2, TrainingSettings.Small.ForShape(new LlamaShape(16, 32, 1, 1)).LearningRate, 15);
+        Assert.Equal(1e-2, TrainingSettings.Small.ForShape(new LlamaShape(32, 64, 2, 1)).LearningRate, 15);
+        Assert.Equal(1e-2 / 3, TrainingSettings.Small.ForShape(new LlamaShape(96, 192, 3, 2)).LearningRate, 15);
+        Assert.Same(TrainingSettings.Study, TrainingSettings.Study.ForShape(new LlamaShape(512, 1024, 10, 8)));
+        Assert.Throws<UserInputException>((TrainingSettings.Small with { LearningRateHidden = 0 }).Validate);
     }
 
     [Fact]
