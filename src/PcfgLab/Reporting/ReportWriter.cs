@@ -213,10 +213,19 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         md.Append(inv, $"- Run records: {records.Count} ({synthetic} synthetic, {records.Count - synthetic} from training)\n");
         var devices = records.GroupBy(r => r.Device).Select(g => $"{g.Key} ({g.Count()})");
         md.Append(inv, $"- Devices: {(records.Count == 0 ? "none" : string.Join(", ", devices))}\n");
-        var versions = records.Where(r => r.TorchVersion is not null).Select(r => $"torch {r.TorchVersion}, transformers {r.TransformersVersion}").Distinct().ToArray();
+        var versions = records.Where(r => r.TorchVersion is not null).Select(r => $"torch {r.TorchVersion}, transformers {r.TransformersVersion ?? "not used"}").Distinct().ToArray();
         if (versions.Length > 0)
         {
             md.Append(inv, $"- Training software: {string.Join("; ", versions)}\n");
+        }
+
+        var trained = records.Where(r => !r.IsSynthetic).ToArray();
+        if (trained.Length > 0)
+        {
+            // Which settings made the runs: the paper's (study) or the small-model profile, and the precision.
+            var profiles = trained.GroupBy(r => $"{r.Profile ?? "not recorded"}, {r.DType ?? "dtype not recorded"}")
+                .Select(g => $"{g.Key} ({g.Count()})");
+            md.Append(inv, $"- Training profiles: {string.Join("; ", profiles)} (docs/sweep.md, \"Training profiles\")\n");
         }
 
         md.Append(inv, $"- Bootstrap: {(options.BootstrapSamples > 0 ? $"{options.BootstrapSamples} resamples per dataset, seed {options.Seed}" : "none")}\n");

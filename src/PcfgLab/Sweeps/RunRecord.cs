@@ -76,6 +76,18 @@ public sealed record RunRecord
     [JsonPropertyName("trainer")]
     public string? Trainer { get; init; }
 
+    /// <summary>The training profile the plan used (<c>study</c>, <c>small</c>), or null in older records.</summary>
+    [JsonPropertyName("profile")]
+    public string? Profile { get; init; }
+
+    /// <summary>The autocast dtype (<c>float32</c>, <c>bfloat16</c>), or null in older and synthetic records.</summary>
+    [JsonPropertyName("dtype")]
+    public string? DType { get; init; }
+
+    /// <summary>The cell's learning rate, or null in older and synthetic records.</summary>
+    [JsonPropertyName("learning_rate")]
+    public double? LearningRate { get; init; }
+
     /// <summary>UTC time the record was written (ISO 8601).</summary>
     [JsonPropertyName("finished_at")]
     public string? FinishedAt { get; init; }

@@ -156,4 +156,20 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(0, summary.SyntheticRecords);
         Assert.DoesNotContain("SYNTHETIC RESULTS", File.ReadAllText(summary.MarkdownPath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Provenance_says_which_profile_and_precision_made_the_trained_runs()
+    {
+        var results = Path.Combine(_root.FullName, "profiles.jsonl");
+        RunRecordStore.Append(results, new RunRecord { CellId = "a", Dataset = "d", Device = "cpu", Parameters = 1000, Tokens = 1000, FinalValidLoss = 3, Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" });
+        RunRecordStore.Append(results, new RunRecord { CellId = "b", Dataset = "d", Device = "cpu", Parameters = 2000, Tokens = 1000, FinalValidLoss = 2.9, Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" });
+        RunRecordStore.Append(results, new RunRecord { CellId = "c", Dataset = "d", Device = "cuda", Parameters = 2000, Tokens = 2000, FinalValidLoss = 2.8, Profile = "study", DType = "float32" });
+
+        var summary = new ReportWriter(NullLogger.Instance, Analysis).Write(
+            new ReportOptions { ResultsFiles = [results], OutputFolder = Path.Combine(_root.FullName, "report") }, CancellationToken.None);
+
+        var markdown = File.ReadAllText(summary.MarkdownPath);
+        Assert.Contains("- Training profiles: small, bfloat16 (2); study, float32 (1)", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Training software: torch 1.13.0a0, transformers not used", markdown, StringComparison.Ordinal);
+    }
 }
