@@ -5,6 +5,13 @@
 #
 #   ./run-sweep.ps1 [-Tokens 110M] [-Seed 1] [-Out ./out] [-Threads N] [-Shapes K] [-Budgets 100k,1M,...]
 #                   [-Vocabulary 32001|grammar] [-Trainer "CMD {cell} {plan} {results}"] [-Jobs J] [-Quick]
+#                   [-Train cpu] [-Python PATH]
+#
+#   -Train cpu  trains REAL models on this machine's CPU with PyTorch: the grid of sweeps/cpu.json, 4M tokens per
+#               preset (+ tokens.npy), bf16, one thread per cell, -Jobs cells at once (default: the core count).
+#               Records go to results/cpu-grid.jsonl (cells with a record are skipped); the report to out/report-cpu/.
+#   -Python     the interpreter with torch (default: $env:PCFGLAB_PYTHON, else the first of python3, /usr/bin/python3
+#               that imports torch and numpy); unlike run-sweep.sh, this script does not install PyTorch.
 #
 #   -Quick    minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
 #             the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
@@ -25,7 +32,9 @@ param(
     [string]$Vocabulary = "",
     [string]$Trainer = "",
     [int]$Jobs = 1,
-    [switch]$Quick
+    [switch]$Quick,
+    [string]$Train = "",
+    [string]$Python = $env:PCFGLAB_PYTHON
 )
 
 $ErrorActionPreference = "Stop"
@@ -33,6 +42,14 @@ Set-Location -Path $PSScriptRoot
 
 $Presets = @("gzipscale-0.11", "gzipscale-0.22", "gzipscale-0.35", "gzipscale-0.42", "gzipscale-0.51", "gzipscale-0.61")
 $script:Pcfglab = $null
+$CpuResults = "results/cpu-grid.jsonl"
+
+if ($Train -and $Train -ne "cpu") { throw "-Train '$Train' is not known: use -Train cpu (on a GPU or a cluster: -Trainer, or pcfglab sweep slurm)" }
+if ($Train -and ($Quick -or $Trainer)) { throw "-Train cpu plans and trains its own grid: drop -Quick and -Trainer" }
+if ($Train -eq "cpu") {
+    if ($Tokens -eq "110M") { $Tokens = "4M" }
+    if ($Jobs -eq 1) { $Jobs = [Environment]::ProcessorCount }
+}
 
 if ($Quick) {
     if ($Trainer) { throw "-Quick uses the synthetic trainer; drop -Trainer or -Quick" }
@@ -66,6 +83,7 @@ function Invoke-GenerateDatasets {
         if ($Threads -gt 0) {
             $arguments += @("--threads", "$Threads")
         }
+        if ($Train -eq "cpu") { $arguments += "--npy" }
         Invoke-Checked $script:Pcfglab $arguments | Out-Null
     }
 }
@@ -76,7 +94,28 @@ function Show-Summary {
     Invoke-Checked $script:Pcfglab (@("dataset", "summary") + $folders)
 }
 
+# An interpreter that imports torch and numpy.
+function Find-Python {
+    foreach ($candidate in @($Python, "python3", "/usr/bin/python3")) {
+        if (-not $candidate) { continue }
+        $command = Get-Command $candidate -ErrorAction SilentlyContinue
+        if ($command) {
+            & $command.Source -c "import torch, numpy" 2>$null
+            if ($LASTEXITCODE -eq 0) { return $command.Source }
+        }
+    }
+    throw "no Python imports torch and numpy: apt-get install python3-torch python3-numpy libopenblas0, or pass -Python"
+}
+
 function Write-Plan {
+    if ($Train -eq "cpu") {
+        Write-Host "== plan (sweeps/cpu.json)"
+        $arguments = @("sweep", "plan", "--spec", "sweeps/cpu.json")
+        foreach ($preset in $Presets) { $arguments += @("--dataset", (Join-Path $Out $preset)) }
+        $arguments += @("--out", (Join-Path $Out "plan-cpu.jsonl"))
+        Invoke-Checked $script:Pcfglab $arguments | Select-Object -Last 1
+        return
+    }
     Write-Host "== plan"
     $arguments = @("sweep", "plan", "--data-root", $Out, "--out", (Join-Path $Out "plan.jsonl"))
     if ($Shapes -gt 0) { $arguments += @("--shapes", "$Shapes") }
@@ -87,7 +126,13 @@ function Write-Plan {
 
 function Invoke-Training {
     $plan = Join-Path $Out "plan.jsonl"
-    if ($Quick) {
+    if ($Train -eq "cpu") {
+        $interpreter = Find-Python
+        Write-Host "== train: REAL models on the CPU ($interpreter, $Jobs cells at once, bf16); records in $CpuResults"
+        & $script:Pcfglab sweep train --plan (Join-Path $Out "plan-cpu.jsonl") --results $CpuResults --failures (Join-Path $Out "failures-cpu.jsonl") --jobs "$Jobs" `
+            --trainer "'$interpreter' src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results} --device cpu --dtype bfloat16 --threads 1 --max-valid-docs 256"
+    }
+    elseif ($Quick) {
         Write-Host "== train: SYNTHETIC trainer for every cell (no model is trained)"
         Invoke-Checked $script:Pcfglab @("sweep", "train", "--plan", $plan, "--results", (Join-Path $Out "results-synthetic.jsonl"), "--jobs", "2",
             "--trainer", "'$($script:Pcfglab)' sweep synthetic-train --plan {plan} --cell {cell} --results {results}")
@@ -105,7 +150,10 @@ function Invoke-Training {
 function Write-Report {
     Write-Host "== report"
     $plan = Join-Path $Out "plan.jsonl"
-    if ($Quick) {
+    if ($Train -eq "cpu") {
+        Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", (Join-Path $Out "plan-cpu.jsonl"), "--results", $CpuResults, "--out", (Join-Path $Out "report-cpu"), "--seed", "$Seed", "--bootstrap", "200")
+    }
+    elseif ($Quick) {
         Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", $plan, "--results", (Join-Path $Out "results-synthetic.jsonl"), "--out", (Join-Path $Out "report-quick"), "--seed", "$Seed", "--bootstrap", "100")
     }
     else {
