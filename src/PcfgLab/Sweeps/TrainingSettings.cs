@@ -13,7 +13,7 @@ public sealed record TrainingSettings
 
     /// <summary>
     /// Small models on a CPU (hidden 8-96): the study's AdamW with cosine decay over one epoch, but batch 8, a 10-step
-    /// warmup and lr 1e-2 x 32 / hidden, chosen by the learning-rate scan recorded in <c>results/lr-scan/</c>
+    /// warmup and lr 1e-2 x 32 / hidden, chosen by the learning-rate scan recorded in <c>sweeps/lr-scan/</c>
     /// (docs/sweep.md). At the study's lr 5e-5 such models barely move from the uniform loss in a few million tokens.
     /// </summary>
     public static TrainingSettings Small { get; } = new()
