@@ -105,6 +105,18 @@ public sealed class SweepSpecTests : IDisposable
         Assert.Equal(30.0, (double)spec.Tokens.Max() / spec.Tokens.Min());
     }
 
+    [Theory]
+    [InlineData("lr-1e-3.json", 1e-3)]
+    [InlineData("lr-3e-2.json", 3e-2)]
+    [InlineData("h96-lr-3e-3.json", 3e-3)]
+    public void The_lr_scan_files_train_each_shape_at_exactly_their_named_rate(string file, double rate)
+    {
+        var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "lr-scan", file));
+        var shape = Assert.Single(spec.Shapes);
+        Assert.Equal(rate, spec.Training.ForShape(shape).LearningRate, 15);
+        Assert.Equal("small", spec.Training.Profile);
+    }
+
     [Fact]
     public void Validate_requires_a_dataset()
     {
