@@ -84,6 +84,11 @@ public sealed class OutputFolderLock : IDisposable
             var started = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             AtomicFile.WriteAllText(ownerPath, owner + ", started " + started + "\n");
             var (removed, bytes) = AtomicFile.RemoveStaleTemporaryFiles(full, part is null ? null : name => name.Contains(part, StringComparison.Ordinal));
+            if (part is null)
+            {
+                RemovePartLocks(full);
+            }
+
             return new OutputFolderLock(full, own, shared, ownerPath, removed, bytes);
         }
         catch
@@ -91,6 +96,31 @@ public sealed class OutputFolderLock : IDisposable
             own.Dispose();
             shared?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Under the folder's exclusive lock no part run is alive (each holds the folder's lock shared), so the part lock
+    /// files of earlier split runs can go without the risk of two runs locking two files of one name.
+    /// </summary>
+    private static void RemovePartLocks(string full)
+    {
+        foreach (var file in Directory.EnumerateFiles(full, ".pcfglab.*.lock*"))
+        {
+            var name = Path.GetFileName(file);
+            if (name is FileName or OwnerFileName || !(name.EndsWith(".lock", StringComparison.Ordinal) || name.EndsWith(".lock.owner", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next whole run: a lock file does no harm.
+            }
         }
     }
 
