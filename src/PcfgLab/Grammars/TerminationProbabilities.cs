@@ -60,12 +60,17 @@ public static class TerminationProbabilities
     /// <summary>F_A(q) = min(1, sum over rules of A of p * prod q_B).</summary>
     internal static double Evaluate(Grammar grammar, int a, double[] q)
     {
+        // Indexed loops: a foreach over the interfaces would allocate two enumerators per rule on every Kleene step.
         var sum = 0.0;
-        foreach (var p in grammar.RulesOf(a))
+        var rules = grammar.RulesOf(a);
+        for (var r = 0; r < rules.Count; r++)
         {
+            var p = rules[r];
             var product = p.Probability;
-            foreach (var code in p.Rhs)
+            var rhs = p.Rhs;
+            for (var s = 0; s < rhs.Count; s++)
             {
+                var code = rhs[s];
                 if (SymbolCode.IsNonterminal(code))
                 {
                     product *= q[SymbolCode.NonterminalIndex(code)];
