@@ -34,6 +34,10 @@ internal sealed class CliContext : IDisposable
 
     public ILogger CreateLogger(string category) => LoggerFactory.CreateLogger(category);
 
+    /// <summary>How this run describes itself to a second run that finds its output folder locked.</summary>
+    public string Owner(string command) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{command}, process {Environment.ProcessId} on {Environment.MachineName}");
+
     /// <summary>Runs <paramref name="work"/> with a progress bar on stderr when interactive, without one otherwise.</summary>
     /// <param name="title">What is being done.</param>
     /// <param name="total">Units of work in all.</param>

@@ -11,12 +11,65 @@ internal static class PcfgLabApp
     /// <summary>Exit code for a failure that is not the user's input.</summary>
     public const int Failure = 1;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool? interactive = null)
+    /// <summary>Exit code for an unexpected exception (a bug): EX_SOFTWARE of sysexits.h.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Exit code after Ctrl+C (128 + SIGINT), as shells report it.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>
+    /// How long a cancelled command may take to remove its temporary files after Ctrl+C before the process ends.
+    /// System.CommandLine's default (2 s) can end the process while a writer is still deleting its partial file.
+    /// </summary>
+    public static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(30);
+
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool? interactive = null) =>
+        RunAsync(args, output, error, interactive, BuildRoot);
+
+    /// <summary>Runs <paramref name="args"/> against the root that <paramref name="buildRoot"/> makes (tests add commands).</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool? interactive, Func<CliContext, RootCommand> buildRoot)
     {
-        var isInteractive = interactive ?? (!Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
-        using var context = new CliContext(output, error, isInteractive);
-        var root = BuildRoot(context);
-        var parse = root.Parse(args);
+        // Read before parsing, so that a failure while building or parsing still honours it.
+        var debug = Array.IndexOf(args, DebugFlag) >= 0;
+        var operation = "pcfglab";
+        try
+        {
+            var isInteractive = interactive ?? (!Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
+            using var context = new CliContext(output, error, isInteractive);
+            var root = buildRoot(context);
+            root.Options.Add(new Option<bool>(DebugFlag)
+            {
+                Description = "On an unexpected failure, print the stack trace as well as the one-line error.",
+                Recursive = true,
+            });
+            var parse = root.Parse(args);
+            operation = parse.CommandResult.Command is RootCommand ? "pcfglab" : "pcfglab " + CommandPath(parse.CommandResult.Command, parse);
+            return await InvokeAsync(parse, output, error).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The last guard: no exception reaches the user as a stack trace unless --debug asks for it.
+            await error.WriteLineAsync($"error: '{operation}' failed unexpectedly: {ex.GetType().Name}: {OneLine(ex.Message)} "
+                + (debug ? "(trace follows; please report it)" : "(this is a bug; run again with --debug to see the trace and report it)")).ConfigureAwait(false);
+            if (debug)
+            {
+                await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return InternalError;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("error: cancelled").ConfigureAwait(false);
+            return Cancelled;
+        }
+    }
+
+    /// <summary>The option that prints the stack trace of an unexpected failure.</summary>
+    public const string DebugFlag = "--debug";
+
+    private static async Task<int> InvokeAsync(ParseResult parse, TextWriter output, TextWriter error)
+    {
         if (parse.Errors.Count > 0)
         {
             // One line per problem and where to look, instead of the whole help text on stdout.
@@ -30,7 +83,13 @@ internal static class PcfgLabApp
             return UsageError;
         }
 
-        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var config = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = CancellationGrace,
+        };
         try
         {
             return await parse.InvokeAsync(config).ConfigureAwait(false);
@@ -39,11 +98,6 @@ internal static class PcfgLabApp
         {
             await error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
             return UsageError;
-        }
-        catch (OperationCanceledException)
-        {
-            await error.WriteLineAsync("error: cancelled").ConfigureAwait(false);
-            return 130;
         }
     }
 

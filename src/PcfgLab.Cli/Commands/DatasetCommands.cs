@@ -97,6 +97,8 @@ internal static class DatasetCommands
                 throw new UserInputException($"'{path}' is not a folder: give the dataset folder of the split run.");
             }
 
+            // Not while a generate run writes the folder (it would merge half a dataset), nor beside another merge.
+            using var folderLock = OutputFolderLock.Acquire(path, context.Owner("pcfglab dataset merge-manifests"));
             var files = Directory.GetFiles(path, "dataset.train-*.json");
             Array.Sort(files, StringComparer.Ordinal);
             var parts = files.Select(DatasetManifest.Load).ToList();

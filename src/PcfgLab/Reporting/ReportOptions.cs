@@ -15,6 +15,9 @@ public sealed record ReportOptions
     /// <summary>The report folder: report.md and figures/.</summary>
     public required string OutputFolder { get; init; }
 
+    /// <summary>Who is writing, quoted to a second run that finds the folder locked.</summary>
+    public string Owner { get; init; } = "pcfglab sweep report";
+
     /// <summary>Bootstrap resamples of each dataset's runs for parameter intervals (0: none).</summary>
     public int BootstrapSamples { get; init; }
 

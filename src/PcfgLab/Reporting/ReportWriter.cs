@@ -20,6 +20,17 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
     public ReportSummary Write(ReportOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+
+        // Two reports into one folder would mix their figures: the second fails at once. Taking the lock removes
+        // the temporary files of killed runs (the figures folder is this run's too).
+        using var folderLock = Storage.OutputFolderLock.Acquire(options.OutputFolder, options.Owner);
+        var staleFigures = AtomicFile.RemoveStaleTemporaryFiles(Path.Combine(options.OutputFolder, "figures"));
+        var stale = folderLock.RemovedTemporaryFiles.Count + staleFigures.Files.Count;
+        if (stale > 0)
+        {
+            logger.LogInformation("removed {Count} temporary file(s) of earlier runs ({Bytes} bytes)", stale, folderLock.RemovedTemporaryBytes + staleFigures.Bytes);
+        }
+
         var problems = new List<string>();
         var records = RunRecordStore.Read(options.ResultsFiles, problems);
         var plan = options.PlanPath is { } planPath ? SweepPlanner.Read(planPath) : null;

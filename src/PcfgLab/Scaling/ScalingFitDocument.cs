@@ -332,25 +332,8 @@ internal static class JsonFiles
 
     public static string Format(JsonNode node, bool indented = true) => node.ToJsonString(indented ? Indented : null);
 
-    public static void WriteAtomic(string path, JsonNode node)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            File.WriteAllText(temporary, Format(node) + "\n");
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    public static void WriteAtomic(string path, JsonNode node) =>
+        Sweeps.AtomicFile.WriteAllText(path, Format(node) + "\n");
 
     public static JsonNode? Read(string path)
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using PcfgLab.Compression;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
+using PcfgLab.Sweeps;
 
 namespace PcfgLab.Storage;
 
@@ -73,6 +74,12 @@ public sealed record GenerationOptions
 
     /// <summary>The compressibility dial's search that chose the grammar, recorded in the manifest; null otherwise.</summary>
     public Compression.DialEntry? Dial { get; init; }
+
+    /// <summary>Who is writing, quoted to a second run that finds the folder locked (the command line adds its process id).</summary>
+    public string Owner { get; init; } = "pcfglab generate";
+
+    /// <summary>Told about the temporary files of earlier, killed runs removed from the folder (paths and total bytes); may be null.</summary>
+    public Action<IReadOnlyList<string>, long>? StaleFilesRemoved { get; init; }
 }
 
 /// <summary>
@@ -93,7 +100,19 @@ public static class DatasetGenerator
         var analysis = GrammarAnalysis.Analyze(grammar.Grammar);
         var grammarText = GrammarText(grammar.Grammar);
         var grammarHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grammarText)));
-        var folder = PrepareFolder(options, layout);
+
+        // Held until the manifest is written: a second writer into the same folder fails at once instead of mixing
+        // its shards with ours. Taking it removes the temporary files of killed runs.
+        using var folderLock = OutputFolderLock.Acquire(
+            options.OutputFolder,
+            options.Owner,
+            options.ShardIndex is int part ? Path.GetFileNameWithoutExtension(ParquetDatasetWriter.ShardFileName(part, layout.ShardCount)) : null);
+        if (folderLock.RemovedTemporaryFiles.Count > 0)
+        {
+            options.StaleFilesRemoved?.Invoke(folderLock.RemovedTemporaryFiles, folderLock.RemovedTemporaryBytes);
+        }
+
+        var folder = PrepareFolder(options, layout, folderLock.Folder);
 
         int[] shards = options.ShardIndex is int only ? [only] : [.. Enumerable.Range(0, layout.ShardCount)];
         var footerBase = new FooterFacts(options, grammar, grammarHash, layout);
@@ -211,6 +230,16 @@ public static class DatasetGenerator
         return (layout, CompiledGrammar.Renormalised(grammar.Grammar));
     }
 
+    /// <summary>
+    /// The worker threads worth starting: at most <paramref name="processors"/>, because the work is CPU-bound and
+    /// extra workers only wait for a core (and hold a row-group buffer each). Values below 1 are returned as they
+    /// are, for <see cref="Validate"/> to refuse.
+    /// </summary>
+    /// <param name="requested">The thread count asked for.</param>
+    /// <param name="processors">Processors available to this process.</param>
+    public static int UsefulThreads(int requested, int processors) =>
+        requested < 1 ? requested : Math.Min(requested, Math.Max(1, processors));
+
     /// <summary>The manifest's profile name.</summary>
     public static string ProfileName(GenerationProfile profile) => profile == GenerationProfile.Reference ? "reference" : "fast";
 
@@ -259,22 +288,9 @@ public static class DatasetGenerator
         }
     }
 
-    private static string PrepareFolder(GenerationOptions options, DatasetLayout layout)
+    private static string PrepareFolder(GenerationOptions options, DatasetLayout layout, string folder)
     {
-        string folder;
-        try
-        {
-            folder = Path.GetFullPath(options.OutputFolder);
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, ".pcfglab-probe-" + Guid.NewGuid().ToString("N")[..12]);
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UserInputException($"Cannot write to output folder '{options.OutputFolder}': {ex.Message}", ex);
-        }
-
+        // The folder exists and is writable: the lock and its owner file were written there.
         if (options.Force)
         {
             return folder;

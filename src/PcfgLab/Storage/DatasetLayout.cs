@@ -21,6 +21,29 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
     /// <summary>Largest default row group, in documents.</summary>
     public const int MaxDefaultRowGroupDocuments = 8192;
 
+    /// <summary>
+    /// Longest document, in tokens (2^20). A document is sampled whole into memory and written as one Parquet row,
+    /// and no language model's context is longer; 10^8 tokens per document ran for minutes with nothing to show.
+    /// </summary>
+    public const int MaxDocumentLength = 1 << 20;
+
+    /// <summary>Throws a one-line <see cref="UserInputException"/> unless 1 &lt;= <paramref name="documentLength"/> &lt;= <see cref="MaxDocumentLength"/>.</summary>
+    /// <param name="documentLength">Tokens per document.</param>
+    /// <param name="option">The option's name, for the message.</param>
+    public static void ValidateDocumentLength(int documentLength, string option = "--doc-len")
+    {
+        if (documentLength < 1)
+        {
+            throw new UserInputException($"{option} must be positive, got {documentLength}.");
+        }
+
+        if (documentLength > MaxDocumentLength)
+        {
+            throw new UserInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{option} {documentLength} is too long: at most {MaxDocumentLength} tokens (2^20), longer than any model's context, because each document is built whole in memory."));
+        }
+    }
+
     /// <summary>Lays out <paramref name="tokens"/> tokens; <paramref name="shardCount"/> and
     /// <paramref name="rowGroupDocuments"/> default (null or 0) from the token count and document length.</summary>
     public static DatasetLayout For(long tokens, int documentLength, int? shardCount = null, int rowGroupDocuments = 0)
@@ -30,11 +53,7 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
             throw new UserInputException($"--tokens must be positive, got {tokens}.");
         }
 
-        if (documentLength < 1)
-        {
-            throw new UserInputException($"--doc-len must be positive, got {documentLength}.");
-        }
-
+        ValidateDocumentLength(documentLength);
         var documents = (tokens + documentLength - 1) / documentLength;
         var shards = shardCount ?? DefaultShardCount(tokens);
         if (shards < 1)

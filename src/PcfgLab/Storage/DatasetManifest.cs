@@ -1,3 +1,4 @@
+using PcfgLab.Sweeps;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -246,28 +247,6 @@ public sealed record GzipEntry(double Median, double Stdev, double Mean, double 
         ArgumentNullException.ThrowIfNull(statistics);
         var s = statistics.Summary;
         return new GzipEntry(s.Median, s.StandardDeviation, s.Mean, s.P05, s.P95, s.Count, statistics.SampleSeed, statistics.Source);
-    }
-}
-
-/// <summary>Writes files through a temporary name in the same folder and a rename, so a reader never sees half a file.</summary>
-internal static class AtomicFile
-{
-    public static void WriteAllText(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
     }
 }
 

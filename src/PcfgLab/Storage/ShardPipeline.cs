@@ -43,7 +43,6 @@ internal sealed class ShardPipeline
         _grammar = grammar;
         _seed = seed;
         _layout = layout;
-        _threads = threads;
         _compression = compression;
         _finalPath = finalPath;
         _footer = footer;
@@ -54,6 +53,15 @@ internal sealed class ShardPipeline
             _jobs[i] = new ShardJob(shards[i], layout.ShardStart(shards[i]), layout.ShardDocuments(shards[i]), layout.ShardRowGroups(shards[i]));
         }
 
+        // More workers than row groups would only wait: the unit of work is one row group.
+        var units = 0L;
+        foreach (var job in _jobs)
+        {
+            units += job.RowGroups;
+        }
+
+        _threads = (int)Math.Clamp(threads, 1, Math.Max(1, units));
+        threads = _threads;
         Window = Math.Clamp(threads, 1, _jobs.Length);
 
         // One buffer per thread being sampled plus one per open file being written: memory grows with threads and

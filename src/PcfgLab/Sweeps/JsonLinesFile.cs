@@ -23,6 +23,8 @@ public static class JsonLinesFile
             Directory.CreateDirectory(folder);
         }
 
+        // Opening a pipe for writing would wait for a reader for ever; a device would swallow the record.
+        AtomicFile.EnsureReplaceable(path, "append to");
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
@@ -66,6 +68,8 @@ public static class JsonLinesFile
     /// </summary>
     public static string[] ReadLines(string path)
     {
+        // Opening a pipe for writing would wait for a reader for ever; a device would swallow the record.
+        AtomicFile.EnsureReplaceable(path, "append to");
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {

@@ -256,4 +256,107 @@ public sealed class GrammarAnalysisTests
                 $"{what}: sample mean {_mean} vs analysis {expected}, standard error {standardError}");
         }
     }
+
+    /// <summary>N0 -&gt; N1 [1.0], ..., N(k-1) -&gt; Nk [1.0], Nk -&gt; 'x' [1.0]: exactly one finite sentence.</summary>
+    internal static Grammar Chain(int k)
+    {
+        var names = new string[k + 1];
+        var rules = new IReadOnlyList<Production>[k + 1];
+        for (var i = 0; i <= k; i++)
+        {
+            names[i] = "N" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            rules[i] = [new Production(i, i < k ? [N(i + 1)] : [1], 1.0)];
+        }
+
+        return new Grammar(names, 0, rules);
+    }
+
+    [Theory]
+    [InlineData(5_000)] // said q_S = 0 before (2,000 Kleene steps over the whole grammar)
+    [InlineData(20_000)] // overflowed an int sizing a dense matrix
+    [InlineData(200_000)] // IndexOutOfRangeException in the dense mean matrix
+    public async Task Long_chains_have_q_one_and_exact_expectations_quickly(int k)
+    {
+        var report = await Task.Run(() => GrammarAnalysis.Analyze(Chain(k))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1.0, report.StartTerminationProbability);
+        Assert.True(report.IsConsistent);
+        Assert.All(report.TerminationProbabilities, t => Assert.Equal(1.0, t.Q));
+        Assert.Equal(0.0, report.SpectralRadius);
+        Assert.Equal(Criticality.Subcritical, report.Criticality);
+        Assert.Equal(0.0, report.ConditionedSpectralRadius);
+        Assert.Equal(1.0, report.ExpectedSentenceLength);
+        Assert.Equal(k + 1, report.ExpectedDerivationSize);
+        Assert.Equal(0.0, report.DerivationEntropyBits);
+        Assert.Empty(report.UnreachableNonterminals);
+    }
+
+    /// <summary>
+    /// A cycle of <paramref name="size"/> copies of the binary grammar (Ni -&gt; N(i+1) N(i+1) [branch] | 'a'): one
+    /// strongly connected component with the single binary grammar's closed forms, larger than the dense limit.
+    /// </summary>
+    private static Grammar BinaryCycle(int size, double branch)
+    {
+        var names = new string[size];
+        var rules = new IReadOnlyList<Production>[size];
+        for (var i = 0; i < size; i++)
+        {
+            var next = N((i + 1) % size);
+            names[i] = "N" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            rules[i] = [new Production(i, [next, next], branch), new Production(i, [1], 1 - branch)];
+        }
+
+        return new Grammar(names, 0, rules);
+    }
+
+    [Fact]
+    public void A_large_supercritical_component_is_solved_sparsely_with_the_closed_forms()
+    {
+        // As Supercritical_binary_grammar_is_analysed_conditioned_on_finite_derivations, on 1,000 nonterminals.
+        var report = GrammarAnalysis.Analyze(BinaryCycle(1000, 0.6));
+
+        Assert.True(1000 > SparseMatrix.DenseLimit);
+        Assert.Equal(1.2, report.SpectralRadius, 10);
+        Assert.Equal(2.0 / 3.0, report.StartTerminationProbability, 12);
+        Assert.All(report.TerminationProbabilities, t => Assert.Equal(2.0 / 3.0, t.Q, 12));
+        Assert.Equal(0.8, report.ConditionedSpectralRadius, 10);
+        Assert.Equal(3.0, report.ExpectedSentenceLength, 9);
+        Assert.Equal(5.0, report.ExpectedDerivationSize, 9);
+        Assert.Equal(4.854752972273343, report.DerivationEntropyBits, 9);
+    }
+
+    [Fact]
+    public void A_large_subcritical_component_has_the_closed_forms()
+    {
+        var report = GrammarAnalysis.Analyze(BinaryCycle(1000, 0.3));
+
+        Assert.Equal(0.6, report.SpectralRadius, 10);
+        Assert.Equal(1.0, report.StartTerminationProbability, 14);
+        Assert.Equal(1.75, report.ExpectedSentenceLength, 10);
+        Assert.Equal(2.5, report.ExpectedDerivationSize, 10);
+        Assert.Equal(2.2032272480767317, report.DerivationEntropyBits, 10);
+    }
+
+    // Figures of the six study presets (seed 1) from the dense analysis this sparse one replaced (commit 3daaa8f).
+    [Theory]
+    [InlineData("gzipscale-0.11", 0, 1, 0, 1.6666666666666665, 2.333333333333333, 1.8882078748982114)]
+    [InlineData("gzipscale-0.22", 0.21212121212121218, 0.9999999999999999, 0.2121212121212121, 2.437527038346481, 2.2385214992706737, 5.041519699143228)]
+    [InlineData("gzipscale-0.35", 0.17004519593561968, 1, 0.17004519593561968, 3.518345507430788, 2.2811750044404073, 7.311437589564102)]
+    [InlineData("gzipscale-0.42", 0.16373041307496292, 0.9999999999999999, 0.16373041307496275, 5.9091714794005155, 2.4115540236421835, 7.504810251835761)]
+    [InlineData("gzipscale-0.51", 0.8401651566338206, 1, 0.8401651566338204, 40.694203241870426, 6.253530582528352, 20.224140761007916)]
+    [InlineData("gzipscale-0.61", 0.768222463364402, 1, 0.7682224633644015, 63.12585900814876, 5.285573810371879, 27.170746217157426)]
+    public void The_study_presets_keep_their_figures_to_1e_12(string preset, double rho, double qStart, double conditionedRho, double length, double size, double entropy)
+    {
+        var report = GrammarAnalysis.Analyze(RandomGrammarBuilder.Build(GrammarPresets.Get(preset).Spec, 1));
+
+        AssertRelative(rho, report.SpectralRadius);
+        Assert.Equal(qStart, report.StartTerminationProbability); // bit for bit: the same Kleene iteration
+        AssertRelative(conditionedRho, report.ConditionedSpectralRadius);
+        AssertRelative(length, report.ExpectedSentenceLength);
+        AssertRelative(size, report.ExpectedDerivationSize);
+        AssertRelative(entropy, report.DerivationEntropyBits);
+    }
+
+    private static void AssertRelative(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"expected {expected:R}, got {actual:R}");
 }

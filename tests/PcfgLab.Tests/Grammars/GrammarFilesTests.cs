@@ -119,4 +119,46 @@ public sealed class GrammarFilesTests
         Assert.Equal("she", english.Vocabulary[1]);
         Assert.Equal(10, english.NonterminalCount);
     }
+
+    [NltkFact]
+    public async Task Every_shipped_grammar_and_grammar_new_output_loads_in_nltk()
+    {
+        // NLTK's reader has no continuation lines ("Unable to parse line 8: | Det Adj N [0.2]" for toy-english before).
+        var files = Directory.GetFiles(GrammarsRoot, "*.pcfg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var written = Directory.CreateTempSubdirectory("pcfglab-nltk-");
+        try
+        {
+            string[][] news =
+            [
+                ["--preset", "gzipscale-0.61"],
+                ["--nonterminals", "30", "--terminals", "50", "--max-options", "40", "--max-length", "12", "--seed", "9"],
+                ["--preset", "gzipscale-0.11", "--compat", "reference"],
+            ];
+            foreach (var args in news)
+            {
+                var path = Path.Combine(written.FullName, $"new-{files.Count}.pcfg");
+                using var stdout = new StringWriter();
+                using var stderr = new StringWriter();
+                var code = await PcfgLabApp.RunAsync(["grammar", "new", .. args, "--out", path], stdout, stderr, interactive: false);
+                Assert.True(code == 0, stderr.ToString());
+                files.Add(path);
+            }
+
+            // The hand-written grammars read back and written by PcfgLab too.
+            foreach (var file in Directory.GetFiles(Path.Combine(GrammarsRoot, "handwritten"), "*.pcfg"))
+            {
+                var path = Path.Combine(written.FullName, "rewritten-" + Path.GetFileName(file));
+                NltkGrammarFormat.Save(NltkGrammarFormat.Load(file), path);
+                files.Add(path);
+            }
+
+            Assert.True(files.Count >= 20, $"only {files.Count} files");
+            var (exit, output, error) = NltkPython.RunScript(["load", .. files]);
+            Assert.True(exit == 0, output + error);
+        }
+        finally
+        {
+            written.Delete(recursive: true);
+        }
+    }
 }

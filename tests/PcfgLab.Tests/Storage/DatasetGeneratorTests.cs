@@ -39,7 +39,7 @@ public sealed class DatasetGeneratorTests : IDisposable
         var part = await Generate("part", threads: 2, shards: 3, shardIndex: 1);
         var name = ParquetDatasetWriter.ShardFileName(1, 3);
         Assert.Equal(File.ReadAllBytes(Path.Combine(_root.FullName, "whole", name)), File.ReadAllBytes(Path.Combine(_root.FullName, "part", name)));
-        var files = Directory.GetFiles(Path.Combine(_root.FullName, "part")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+        var files = DataFiles(Path.Combine(_root.FullName, "part")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(new List<string> { DatasetManifest.ShardManifestFileName(1, 3), DatasetManifest.GrammarFileName, name }, files);
         Assert.Equal(1, part.ShardIndex);
         Assert.Equal(whole.Shards[1], part.Shards[0]);
@@ -124,7 +124,7 @@ public sealed class DatasetGeneratorTests : IDisposable
         var folder = Path.Combine(_root.FullName, "cancelled");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatasetGenerator.GenerateAsync(
             Grammar(), Options(folder, 2, 3, null, 409_600, 256, 16, 100, 0), progress, cancel.Token));
-        Assert.Empty(Directory.GetFiles(folder));
+        Assert.Equal([OutputFolderLock.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -134,8 +134,61 @@ public sealed class DatasetGeneratorTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DatasetGenerator.GenerateAsync(
             Grammar(), Options(folder, 2, 3, null, 409_600, 256, 16, 100, 0), new FailOnThirdReport()));
         Assert.Equal("injected failure", error.Message);
-        Assert.Empty(Directory.GetFiles(folder));
+        Assert.Equal([OutputFolderLock.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task A_second_writer_into_a_locked_folder_fails_at_once_and_writes_nothing()
+    {
+        var folder = Path.Combine(_root.FullName, "busy");
+        using var first = OutputFolderLock.Acquire(folder, "pcfglab generate, process 4242");
+        var error = await Assert.ThrowsAsync<UserInputException>(() => Generate("busy", threads: 1, shards: 2));
+        Assert.Contains("process 4242", error.Message, StringComparison.Ordinal);
+        Assert.Empty(DataFiles(folder));
+    }
+
+    [Fact]
+    public async Task Stale_temporary_files_of_a_killed_run_are_removed_and_reported()
+    {
+        var folder = Path.Combine(_root.FullName, "killed");
+        Directory.CreateDirectory(folder);
+        var stale = Path.Combine(folder, ".train-00000-of-00004.parquet.tmp-0123456789ab");
+        File.WriteAllBytes(stale, new byte[4096]);
+        var foreign = Path.Combine(folder, ".someone-elses.tmp");
+        File.WriteAllBytes(foreign, new byte[3]);
+        (IReadOnlyList<string> Files, long Bytes)? reported = null;
+        await DatasetGenerator.GenerateAsync(Grammar(), Options(folder, 1, 2, null, 409_600, 256, 16, 100, 0) with
+        {
+            StaleFilesRemoved = (files, bytes) => reported = (files, bytes),
+        });
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(foreign));
+        Assert.NotNull(reported);
+        Assert.Equal([stale], reported.Value.Files);
+        Assert.Equal(4096, reported.Value.Bytes);
+    }
+
+    [Fact]
+    public async Task Shard_runs_write_side_by_side_into_one_folder()
+    {
+        var folder = Path.Combine(_root.FullName, "array");
+        using (OutputFolderLock.Acquire(folder, "shard 0 job", "train-00000-of-00002"))
+        {
+            // Another shard's job holds its part: this one still runs.
+            await Generate("array", threads: 1, shards: 2, shardIndex: 1);
+        }
+
+        Assert.True(File.Exists(Path.Combine(folder, ParquetDatasetWriter.ShardFileName(1, 2))));
+    }
+
+    [Theory]
+    [InlineData(1, 16, 1)]
+    [InlineData(2, 16, 2)]
+    [InlineData(1000, 2, 2)]
+    [InlineData(1000, 0, 1)]
+    [InlineData(0, 4, 0)] // left for Validate to refuse
+    public void Useful_threads_are_capped_at_the_processors(int requested, int processors, int expected) =>
+        Assert.Equal(expected, DatasetGenerator.UsefulThreads(requested, processors));
 
     [Fact]
     public async Task A_folder_holding_a_dataset_needs_force()
@@ -197,6 +250,12 @@ public sealed class DatasetGeneratorTests : IDisposable
             GzipSeed = gzipSeed,
             Force = force,
         };
+
+    /// <summary>The folder's files without the lock files, which stay by design.</summary>
+    private static string[] DataFiles(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith(".pcfglab.", StringComparison.Ordinal)).ToArray()
+            : [];
 
     private Task<DatasetManifest> Generate(string name, int threads, int shards, int? shardIndex = null, long tokens = 409_600, int documentLength = 256, int rowGroupDocuments = 16, int gzipDocuments = 100, ulong gzipSeed = 0, bool force = false) =>
         DatasetGenerator.GenerateAsync(Grammar(), Options(Path.Combine(_root.FullName, name), threads, shards, shardIndex, tokens, documentLength, rowGroupDocuments, gzipDocuments, gzipSeed, force));

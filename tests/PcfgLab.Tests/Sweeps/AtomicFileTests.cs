@@ -1,5 +1,6 @@
 using System.Text;
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -42,8 +43,8 @@ public sealed class AtomicFileTests : IDisposable
 
         Assert.NotNull(temporary);
         Assert.Equal(_root.FullName, Path.GetDirectoryName(temporary));
-        Assert.StartsWith(".out.txt.", Path.GetFileName(temporary), StringComparison.Ordinal);
-        Assert.EndsWith(".tmp", temporary, StringComparison.Ordinal);
+        Assert.StartsWith(".out.txt.tmp-", Path.GetFileName(temporary), StringComparison.Ordinal);
+        Assert.True(AtomicFile.IsTemporaryName(Path.GetFileName(temporary)));
         Assert.False(File.Exists(temporary));
         Assert.Equal("done", File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFiles(_root.FullName));
@@ -112,5 +113,76 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => AtomicFile.Write(path, _ => { }));
         Assert.Equal("old", File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFiles(_root.FullName));
+    }
+
+    [Theory]
+    [InlineData(".train-00000-of-00004.parquet.tmp-0123456789ab", true)]
+    [InlineData(".dataset.json.tmp-abcdef012345", true)]
+    [InlineData(".fit.json.0123abcd.tmp", true)] // the name earlier versions used
+    [InlineData("train-00000-of-00004.parquet.tmp-0123456789ab", false)] // not hidden: not ours
+    [InlineData(".train.parquet.tmp-0123456789", false)] // 10 digits
+    [InlineData(".train.parquet.tmp-0123456789AB", false)] // upper case
+    [InlineData(".notes.tmp", false)]
+    [InlineData(".pcfglab.lock", false)]
+    public void Only_the_tools_own_temporary_names_count_as_temporary(string name, bool expected) =>
+        Assert.Equal(expected, AtomicFile.IsTemporaryName(name));
+
+    [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
+    public void A_named_pipe_is_not_replaced()
+    {
+        var path = Path.Combine(_root.FullName, "pipe");
+        Assert.True(SpecialFiles.TryMakeFifo(path));
+        var error = Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText(path, "text"));
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+        Assert.True(SpecialFiles.IsFifo(path));
+        Assert.Equal([path], Directory.GetFiles(_root.FullName));
+    }
+
+    [Fact]
+    public void A_folder_or_a_symbolic_link_is_not_replaced()
+    {
+        var folder = Path.Combine(_root.FullName, "folder.json");
+        Directory.CreateDirectory(folder);
+        Assert.Contains("is a folder", Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText(folder, "x")).Message, StringComparison.Ordinal);
+        var target = Path.Combine(_root.FullName, "target.txt");
+        File.WriteAllText(target, "kept");
+        var link = Path.Combine(_root.FullName, "link.txt");
+        File.CreateSymbolicLink(link, target);
+        Assert.Contains("symbolic link", Assert.Throws<UserInputException>(() => AtomicFile.Write(link, tmp => File.WriteAllText(tmp, "x"))).Message, StringComparison.Ordinal);
+        Assert.Equal("kept", File.ReadAllText(target));
+        Assert.Equal(OutputPathKind.SymbolicLink, AtomicFile.KindOf(link));
+    }
+
+    [SystemPathFact("the Unix /dev", "/dev/null")]
+    public void Device_nodes_are_special_and_regular_files_are_not()
+    {
+        Assert.Equal(OutputPathKind.Special, AtomicFile.KindOf("/dev/null"));
+        var file = Path.Combine(_root.FullName, "file.txt");
+        Assert.Equal(OutputPathKind.Missing, AtomicFile.KindOf(file));
+        File.WriteAllText(file, "x");
+        Assert.Equal(OutputPathKind.RegularFile, AtomicFile.KindOf(file));
+        Assert.Equal(OutputPathKind.Directory, AtomicFile.KindOf(_root.FullName));
+    }
+
+    [Fact]
+    public void Stale_temporary_files_go_but_other_files_and_live_ones_stay()
+    {
+        var stale = Path.Combine(_root.FullName, ".train-00000-of-00002.parquet.tmp-0123456789ab");
+        File.WriteAllBytes(stale, new byte[1000]);
+        var old = Path.Combine(_root.FullName, ".fit.json.0123abcd.tmp");
+        File.WriteAllBytes(old, new byte[24]);
+        var live = Path.Combine(_root.FullName, ".dataset.json.tmp-abcdefabcdef");
+        File.WriteAllBytes(live, new byte[5]);
+        var other = Path.Combine(_root.FullName, "notes.tmp");
+        File.WriteAllBytes(other, new byte[7]);
+        using (new FileStream(live, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            // A live writer holds its temporary file locked (as every writer here does): it is left alone.
+            var (files, bytes) = AtomicFile.RemoveStaleTemporaryFiles(_root.FullName);
+            Assert.Equal([old, stale], files.Order(StringComparer.Ordinal));
+            Assert.Equal(1024, bytes);
+        }
+
+        Assert.Equal([live, other], Directory.GetFiles(_root.FullName).Order(StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,5 @@
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -49,5 +50,15 @@ public sealed class JsonLinesFileTests : IDisposable
 
         var record = Assert.Single(RunRecordStore.Read([first, second], new List<string>()));
         Assert.Equal(3, record.FinalValidLoss);
+    }
+
+    [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
+    public async Task Appending_to_a_pipe_is_refused_instead_of_waiting_for_a_reader_for_ever()
+    {
+        var pipe = Path.Combine(_root.FullName, "results.jsonl");
+        Assert.True(SpecialFiles.TryMakeFifo(pipe));
+        var append = Task.Run(() => RunRecordStore.Append(pipe, new RunRecord { CellId = "c", Dataset = "d", Device = "synthetic", Parameters = 10, Tokens = 10, FinalValidLoss = 1 }));
+        var error = await Assert.ThrowsAsync<UserInputException>(() => append.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("refusing to append to it", error.Message, StringComparison.Ordinal);
     }
 }

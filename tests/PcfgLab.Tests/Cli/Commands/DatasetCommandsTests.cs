@@ -64,4 +64,22 @@ public sealed class DatasetCommandsTests : IDisposable
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Merge_manifests_waits_for_no_one_and_refuses_while_a_run_writes_the_folder()
+    {
+        var split = Path.Combine(_root.FullName, "busy");
+        var (code, _, stderr) = await GenerateCommandTests.Run(["generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--threads", "1", "--shard", "0/1", "--out", split]);
+        Assert.True(code == 0, stderr);
+        using (PcfgLab.Storage.OutputFolderLock.Acquire(split, "pcfglab generate, process 5", "train-00000-of-00001"))
+        {
+            (code, _, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split);
+            Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
+            Assert.Contains("in use by another run (pcfglab generate, process 5", stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(split, "dataset.json")));
+        }
+
+        (code, _, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split);
+        Assert.True(code == 0, stderr);
+    }
 }

@@ -119,6 +119,56 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.Equal(20, json.RootElement.GetProperty("documents").GetInt64());
     }
 
+    [Fact]
+    public async Task An_absurd_doc_len_is_refused_at_once_saying_why()
+    {
+        var folder = Path.Combine(_root.FullName, "long");
+        var (code, stdout, stderr) = await Run("generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--doc-len", "100000000", "--out", folder)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: --doc-len 100000000 is too long: at most 1048576 tokens (2^20), longer than any model's context, because each document is built whole in memory.", line);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Theory]
+    [InlineData("--preset", "gzipscale-0.11")]
+    [InlineData("--target-gzip", "0.3")]
+    public async Task A_negative_doc_len_is_refused_before_any_work(string option, string value)
+    {
+        var folder = Path.Combine(_root.FullName, "negative");
+        var (code, _, stderr) = await Run("generate", option, value, "--tokens", "10k", "--doc-len", "-1", "--out", folder)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(PcfgLabApp.UsageError, code);
+
+        // One line, and no dial search started first.
+        Assert.Equal("error: --doc-len must be positive, got -1.", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task Threads_beyond_the_processors_are_capped_with_a_note()
+    {
+        var folder = Path.Combine(_root.FullName, "threads");
+        var (code, stdout, stderr) = await Run("generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--threads", "1000", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"warn: --threads 1000 capped at {Environment.ProcessorCount}: ", stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(Environment.ProcessorCount, json.RootElement.GetProperty("threads").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_second_generate_into_a_busy_folder_fails_naming_the_first()
+    {
+        var folder = Path.Combine(_root.FullName, "busy");
+        using var first = PcfgLab.Storage.OutputFolderLock.Acquire(folder, "pcfglab generate, process 777 on elsewhere");
+        var (code, _, stderr) = await Run("generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--out", folder);
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Contains("error: '" + folder + "' is in use by another run (pcfglab generate, process 777 on elsewhere, started ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
+    }
+
     internal static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
     {
         using var stdout = new StringWriter();

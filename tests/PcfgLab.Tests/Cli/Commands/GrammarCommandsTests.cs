@@ -3,6 +3,7 @@ using System.Text.Json;
 using PcfgLab.Cli;
 using PcfgLab.Grammars;
 using PcfgLab.Tests.Grammars;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Cli.Commands;
 
@@ -175,5 +176,20 @@ public sealed class GrammarCommandsTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("not both", error, StringComparison.Ordinal);
+    }
+
+    [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
+    public async Task New_refuses_to_replace_something_that_is_not_a_regular_file()
+    {
+        // As root, the rename used to put a regular file in place of a device node such as /dev/full; a pipe shows it
+        // without privileges.
+        var pipe = TempPath("pipe.pcfg");
+        Assert.True(SpecialFiles.TryMakeFifo(pipe));
+        var (code, _, error) = await Run("grammar", "new", "--preset", "gzipscale-0.11", "--out", pipe);
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Equal($"error: '{pipe}' is a device, pipe or socket, not a regular file: refusing to replace it; give the path of a regular file (or of one that does not exist yet).",
+            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.True(SpecialFiles.IsFifo(pipe));
+        Assert.Equal(["pipe.pcfg"], _temp.GetFiles().Select(f => f.Name));
     }
 }

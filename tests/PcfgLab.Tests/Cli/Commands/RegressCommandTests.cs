@@ -1,3 +1,4 @@
+using PcfgLab.Tests.TestSupport;
 using System.Text.Json.Nodes;
 
 namespace PcfgLab.Tests.Cli.Commands;
@@ -77,5 +78,23 @@ public sealed class RegressCommandTests : IDisposable
 
         var (withOverrides, _, _) = await FitCommandTests.Run("regress", fitPath, "--h", "gz0.2=0.2", "--h", "gz0.4=0.4", "--h", "gz0.6=0.6");
         Assert.Equal(0, withOverrides);
+    }
+
+    [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
+    public async Task Fit_and_regress_refuse_to_replace_a_pipe()
+    {
+        var pipe = Path.Combine(_dir.FullName, "pipe.json");
+        Assert.True(SpecialFiles.TryMakeFifo(pipe));
+        var (code, _, error) = await FitCommandTests.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", pipe);
+        Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
+        Assert.Contains("not a regular file: refusing to replace it", FitCommandTests.LastLine(error), StringComparison.Ordinal);
+
+        var fitPath = Path.Combine(_dir.FullName, "fits.json");
+        (code, _, error) = await FitCommandTests.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
+        Assert.True(code == 0, error);
+        (code, _, error) = await FitCommandTests.Run("regress", fitPath, "--out", pipe);
+        Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
+        Assert.Contains("not a regular file: refusing to replace it", FitCommandTests.LastLine(error), StringComparison.Ordinal);
+        Assert.True(SpecialFiles.IsFifo(pipe));
     }
 }

@@ -259,4 +259,27 @@ public sealed class SweepCommandTests : IDisposable
         process.WaitForExit();
         return (process.ExitCode, output, error.Result);
     }
+
+    [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
+    public async Task Plan_refuses_to_replace_a_pipe()
+    {
+        var pipe = P("pipe.jsonl");
+        Assert.True(SpecialFiles.TryMakeFifo(pipe));
+        SweepTestData.WriteStudyManifests(P("data"), 2_000_000);
+        var (code, _, stderr) = await Run("sweep", "plan", "--data-root", P("data"), "--shapes", "1", "--tokens", "100k", "--out", pipe);
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Contains("not a regular file: refusing to replace it", stderr, StringComparison.Ordinal);
+        Assert.True(SpecialFiles.IsFifo(pipe));
+    }
+
+    [Fact]
+    public async Task A_second_report_into_a_busy_folder_fails_at_once()
+    {
+        var plan = await SmallPlan("100k", "1");
+        using var first = PcfgLab.Storage.OutputFolderLock.Acquire(P("report"), "pcfglab sweep report, process 99");
+        var (code, _, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results.jsonl"), "--out", P("report"));
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Contains("is in use by another run (pcfglab sweep report, process 99", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("report", "report.md")));
+    }
 }
