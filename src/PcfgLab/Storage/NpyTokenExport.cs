@@ -34,6 +34,8 @@ public static class NpyTokenExport
     public static async Task<ExportEntry> ExportAsync(string folder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        // The same lock generate takes: an export never interleaves with a generate or another export of the folder.
+        using var folderLock = OutputFolderLock.Acquire(folder, "pcfglab export");
         var manifest = DatasetManifest.Load(folder);
         var reader = ParquetDatasetReader.Open(ShardsOnly(folder));
 

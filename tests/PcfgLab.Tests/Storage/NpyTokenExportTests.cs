@@ -47,7 +47,7 @@ public sealed class NpyTokenExportTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, NpyTokenExport.LengthsFileName)));
         var manifest = DatasetManifest.Load(folder);
         Assert.Equal(entry, Assert.Single(manifest.Exports));
-        Assert.Empty(Directory.GetFiles(folder, ".*")); // no temporary file left
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => PcfgLab.Sweeps.AtomicFile.IsTemporaryName(Path.GetFileName(f))); // no temporary file left
     }
 
     [Fact]
@@ -100,6 +100,20 @@ public sealed class NpyTokenExportTests : IDisposable
         Assert.Equal("npy", lines[0]);
         Assert.Equal("20", lines[1]);
         Assert.Equal(string.Join(' ', parquet[3]), lines[2]);
+    }
+
+    [Fact]
+    public async Task An_export_fails_at_once_while_another_writer_holds_the_folder()
+    {
+        var folder = await Generate("locked", GenerationProfile.Fast, tokens: 4 * 256);
+        using (OutputFolderLock.Acquire(folder, "a test standing in for a running generate"))
+        {
+            var error = await Assert.ThrowsAsync<UserInputException>(() => NpyTokenExport.ExportAsync(folder));
+            Assert.Contains("a test standing in for a running generate", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(Path.Combine(folder, NpyTokenExport.TokensFileName)));
+        await NpyTokenExport.ExportAsync(folder); // free again
     }
 
     [Fact]
