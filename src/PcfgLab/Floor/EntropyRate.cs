@@ -7,9 +7,15 @@ namespace PcfgLab.Floor;
 /// The entropy rate of a grammar's sentence stream, h = H(S) / (E|S| + 1) nats per token: the string entropy per
 /// sentence over the tokens it takes, its separator included.
 /// </summary>
-/// <param name="SentenceEntropyNats">H(S), the entropy of the sentence distribution (strings, not derivations), in nats,
-/// estimated as the mean of -ln P(sentence) over sampled sentences, each probability exact.</param>
+/// <param name="SentenceEntropyNats">H(S), the entropy of the sentence distribution (strings, not derivations), in nats:
+/// the exact derivation entropy H(D) minus the Monte Carlo mean of -ln P(derivation | sentence) = ln P(s) - ln P(d)
+/// over sampled derivations, each P(s) exact. (H(S) = H(D) - H(D | S) since a derivation fixes its sentence; the
+/// subtracted term is 0 for every sentence of an unambiguous grammar, so the estimate is exact there, and it varies far
+/// less than -ln P(s) itself elsewhere.)</param>
 /// <param name="SentenceEntropyStandardError">Standard error of <see cref="SentenceEntropyNats"/>.</param>
+/// <param name="MeanSurprisalNats">The plain Monte Carlo estimate of H(S): the mean of -ln P(s) over the same
+/// sentences (a check: it must agree with <see cref="SentenceEntropyNats"/> within its larger error).</param>
+/// <param name="MeanSurprisalStandardError">Standard error of <see cref="MeanSurprisalNats"/>.</param>
 /// <param name="ExpectedSentenceLength">E|S| in tokens, exact (from the grammar's first-moment equations).</param>
 /// <param name="MeanSampledLength">Mean length of the sampled sentences (a check on the sample).</param>
 /// <param name="DerivationEntropyNats">Entropy of derivations per sentence, exact; an upper bound of H(S), equal to it
@@ -19,6 +25,8 @@ namespace PcfgLab.Floor;
 public sealed record EntropyRateEstimate(
     double SentenceEntropyNats,
     double SentenceEntropyStandardError,
+    double MeanSurprisalNats,
+    double MeanSurprisalStandardError,
     double ExpectedSentenceLength,
     double MeanSampledLength,
     double DerivationEntropyNats,
@@ -49,8 +57,8 @@ public static class EntropyRate
     public const int DefaultSentences = 20_000;
 
     /// <summary>
-    /// Samples <paramref name="sentences"/> sentences (sentence i from its own generator stream, so any thread count gives
-    /// the same sample) and averages -ln P(sentence).
+    /// Samples <paramref name="sentences"/> derivations (sentence i from its own generator stream, so any thread count
+    /// gives the same sample) and estimates H(S) from their exact sentence and derivation probabilities.
     /// </summary>
     public static EntropyRateEstimate Estimate(
         PrefixGrammar grammar,
@@ -77,6 +85,7 @@ public static class EntropyRate
         }
 
         var surprisal = new double[sentences];
+        var ambiguity = new double[sentences];
         var lengths = new int[sentences];
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var blocks = Math.Min(sentences, threads * 8);
@@ -87,35 +96,50 @@ public static class EntropyRate
             for (var i = from; i < to; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (surprisal[i], lengths[i]) = worker.Score(SentenceStream(seed, i));
+                (surprisal[i], ambiguity[i], lengths[i]) = worker.Score(SentenceStream(seed, i));
             }
 
             return worker;
         }, _ => { });
 
-        var sum = 0.0;
         var lengthSum = 0L;
         for (var i = 0; i < sentences; i++)
         {
-            sum += surprisal[i];
             lengthSum += lengths[i];
         }
 
-        var mean = sum / sentences;
-        var squares = 0.0;
-        for (var i = 0; i < sentences; i++)
-        {
-            squares += (surprisal[i] - mean) * (surprisal[i] - mean);
-        }
-
+        var (surprisalMean, surprisalError) = MeanAndError(surprisal);
+        var (ambiguityMean, ambiguityError) = MeanAndError(ambiguity);
+        var derivation = analysis.DerivationEntropyBits * Math.Log(2);
         return new EntropyRateEstimate(
-            mean,
-            Math.Sqrt(squares / (sentences - 1) / sentences),
+            derivation - ambiguityMean,
+            ambiguityError,
+            surprisalMean,
+            surprisalError,
             analysis.ExpectedSentenceLength,
             (double)lengthSum / sentences,
-            analysis.DerivationEntropyBits * Math.Log(2),
+            derivation,
             sentences,
             seed);
+    }
+
+    /// <summary>Mean and its standard error, summed in index order.</summary>
+    private static (double Mean, double Error) MeanAndError(double[] values)
+    {
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+
+        var mean = sum / values.Length;
+        var squares = 0.0;
+        foreach (var v in values)
+        {
+            squares += (v - mean) * (v - mean);
+        }
+
+        return (mean, Math.Sqrt(squares / (values.Length - 1) / values.Length));
     }
 
     /// <summary>The generator of sentence <paramref name="index"/>: streams with the top bit set, apart from documents'.</summary>
@@ -129,15 +153,16 @@ public static class EntropyRate
         private int[] _sentence = new int[1024];
         private double[] _conditionals = new double[1024];
 
-        /// <summary>-ln P(sentence) and its length for the sentence the generator makes.</summary>
-        public (double Surprisal, int Length) Score(Xoshiro256StarStar rng)
+        /// <summary>-ln P(s), -ln P(d | s) = ln P(s) - ln P(d) and the length of the derivation d the generator makes.</summary>
+        public (double Surprisal, double Ambiguity, int Length) Score(Xoshiro256StarStar rng)
         {
             int length;
+            double log2Derivation;
             while (true)
             {
                 // A sentence that fills the buffer may be cut: draw it again from the same state with a larger buffer.
                 var state = rng;
-                length = _sampler.SampleSentence(ref state, _sentence);
+                length = _sampler.SampleSentenceScored(ref state, _sentence, out log2Derivation);
                 if (length < _sentence.Length)
                 {
                     break;
@@ -158,7 +183,8 @@ public static class EntropyRate
                 surprisal -= Math.Log(_conditionals[t]);
             }
 
-            return (surprisal, length);
+            // ln P(s) - ln P(d) >= 0; rounding can leave -1e-15 on unambiguous sentences, which is kept (unbiased).
+            return (surprisal, -surprisal - (log2Derivation * Math.Log(2)), length);
         }
     }
 }
