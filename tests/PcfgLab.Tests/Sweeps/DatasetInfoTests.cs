@@ -27,6 +27,15 @@ public sealed class DatasetInfoTests : IDisposable
         Assert.InRange(info.GzipMedian!.Value, 0.15, 0.35);
         Assert.True(info.GzipStandardDeviation > 0);
         Assert.Equal(Path.Combine(folder, "train-00000-of-00001.parquet"), Assert.Single(info.Shards));
+
+        // generate records the loss floor; the sweep reads it with its interval.
+        var floor = Assert.IsType<DatasetFloorInfo>(info.Floor);
+        var manifest = PcfgLab.Storage.DatasetManifest.Load(folder);
+        Assert.Equal(manifest.Floor!.Nats, floor.Nats);
+        Assert.Equal(manifest.Floor.Lower95, floor.Lower95);
+        Assert.Equal(manifest.Floor.Upper95, floor.Upper95);
+        Assert.Equal(manifest.Floor.EntropyRateNats, floor.EntropyRateNats);
+        Assert.True(floor.Lower95 < floor.Nats && floor.Nats < floor.Upper95);
     }
 
     [Fact]
