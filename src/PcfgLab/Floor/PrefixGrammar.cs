@@ -95,6 +95,7 @@ public sealed class PrefixGrammar
         RuleLength = [.. length];
         Symbols = [.. symbols];
         LeftCornerClosure = Closure(leftCorner, leftCornerEdge, "left-corner");
+        var leftCornerReach = Reach(leftCornerEdge);
         UnitClosure = Closure(unit, unitEdge, "unit");
 
         // Rules by first symbol: a terminal (the ones a scan of that token predicts) or a nonterminal (the ones a
@@ -120,7 +121,7 @@ public sealed class PrefixGrammar
         {
             for (var b = 0; b < n; b++)
             {
-                if (LeftCornerClosure[(a * n) + b] > 0)
+                if (leftCornerReach[a, b])
                 {
                     for (var w = 0; w < FirstWords; w++)
                     {
@@ -323,11 +324,10 @@ public sealed class PrefixGrammar
         return (start, items);
     }
 
-    // (I - P)^-1, with entries that no chain reaches set to exactly 0: the LU solve leaves rounding noise there, and the
-    // parser's sparsity (which nonterminals a chain reaches) must be structural.
-    private static double[] Closure(Matrix<double> p, bool[,] edge, string what)
+    // Reflexive transitive closure of the edges (Warshall): which chains exist, whatever their probability.
+    private static bool[,] Reach(bool[,] edge)
     {
-        var n = p.RowCount;
+        var n = edge.GetLength(0);
         var reach = new bool[n, n];
         for (var a = 0; a < n; a++)
         {
@@ -355,6 +355,16 @@ public sealed class PrefixGrammar
             }
         }
 
+        return reach;
+    }
+
+    // (I - P)^-1, with entries that no chain reaches set to exactly 0: the LU solve leaves rounding noise there, and the
+    // parser's sparsity (which nonterminals a chain reaches) must be structural.
+    private static double[] Closure(Matrix<double> p, bool[,] edge, string what)
+    {
+        var n = p.RowCount;
+        var reach = Reach(edge);
+
         var inverse = (Matrix<double>.Build.DenseIdentity(n) - p).Inverse();
         var result = new double[n * n];
         for (var a = 0; a < n; a++)
@@ -366,14 +376,17 @@ public sealed class PrefixGrammar
                     continue;
                 }
 
+                // A chain's sum is at least 1 on the diagonal and positive elsewhere. An entry whose true value is
+                // below the solve's rounding (about 1e-16) may come out as -1e-16: it is kept at 0, which changes no
+                // probability by more than that. Anything clearly negative or infinite means I - P is (near) singular.
                 var value = inverse[a, b];
-                if (!double.IsFinite(value) || !(value > 0))
+                if (!double.IsFinite(value) || value < -1e-9 || (a == b && value < 1 - 1e-9))
                 {
                     throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
                         $"the grammar's {what} chains do not sum to a finite probability (R[{a},{b}] = {value}): it is critical after conditioning on finite derivations, and the floor cannot be computed."));
                 }
 
-                result[(a * n) + b] = value;
+                result[(a * n) + b] = Math.Max(value, 0);
             }
         }
 

@@ -58,6 +58,7 @@ public sealed class PrefixParser
     // Per-nonterminal scratch: completion factors F[Z] and the group counting sort.
     private readonly double[] _factor;
     private readonly int[] _touched;
+    private readonly bool[] _isTouched;
     private int _touchedCount;
     private readonly int[] _zCount;
     private readonly double[] _zAlpha;
@@ -71,6 +72,7 @@ public sealed class PrefixParser
         _predicted = new double[64 * _n];
         _factor = new double[_n];
         _touched = new int[_n];
+        _isTouched = new bool[_n];
         _zCount = new int[_n];
         _zAlpha = new double[_n];
         Array.Fill(_head, -1);
@@ -233,8 +235,10 @@ public sealed class PrefixParser
                 for (var i = g.UnitAncestorStart[y]; i < g.UnitAncestorStart[y + 1]; i++)
                 {
                     var z = g.UnitAncestors[i];
-                    if (_factor[z] == 0)
+                    if (!_isTouched[z])
                     {
+                        // (A flag, not _factor[z] == 0: an inner probability can underflow to 0.)
+                        _isTouched[z] = true;
                         _touched[_touchedCount++] = z;
                     }
 
@@ -291,6 +295,7 @@ public sealed class PrefixParser
             for (var zi = 0; zi < _touchedCount; zi++)
             {
                 _factor[_touched[zi]] = 0;
+                _isTouched[_touched[zi]] = false;
             }
         }
 
