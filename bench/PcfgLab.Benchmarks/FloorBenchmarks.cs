@@ -11,6 +11,7 @@ namespace PcfgLab.Benchmarks;
 /// Also the entropy rate (20,000 sentences) and the floor on one thread.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FloorBenchmarks
 {
     private PrefixGrammar _grammar = null!;
