@@ -32,11 +32,11 @@ public sealed class ComplexitySurveyTests : IDisposable
             new("b", "study", GrammarPresets.Get("gzipscale-0.22").Spec, 1),
             new("c", "study", GrammarPresets.Get("gzipscale-0.35").Spec, 1),
             new("d", "study", GrammarPresets.Get("gzipscale-0.42").Spec, 1),
-            new("super", "random", new GrammarSpec(100, 300, 100, 30), 1), // supercritical: mean sentence far beyond the cap
+            new("long", "study", GrammarPresets.Get("gzipscale-0.61").Spec, 1), // E|S| = 63.1, above the cap of 30 here
         ];
-        var result = ComplexitySurvey.Run(grammars, gzipDocuments: 30, sentences: 200, maxSentenceLength: 300);
+        var result = ComplexitySurvey.Run(grammars, gzipDocuments: 30, sentences: 200, maxSentenceLength: 30);
         Assert.Equal(["a", "b", "c", "d"], result.Points.Select(p => p.Grammar.Name));
-        Assert.Contains(result.Skipped, s => s.StartsWith("super (100,300,100,30) seed 1", StringComparison.Ordinal));
+        Assert.Contains(result.Skipped, s => s.StartsWith("long (100,2000,100,30) seed 1", StringComparison.Ordinal) && s.Contains("E|S| = 63.1", StringComparison.Ordinal));
         foreach (var p in result.Points)
         {
             Assert.InRange(p.GzipMedian, 0.05, 0.7);
