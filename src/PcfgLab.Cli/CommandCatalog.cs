@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return Commands.GenerateCommand.Create(context);
         yield return Commands.ExportCommand.Create(context);
         yield return Commands.GzipCommand.Create(context);
+        yield return Commands.FloorCommand.Create(context);
         yield return Commands.DatasetCommands.Create(context);
         yield return Commands.SweepCommand.Create(context);
         yield return Commands.GrammarCommands.Create(context);

@@ -34,6 +34,8 @@ internal static class GenerateCommand
         var rowGroup = new Option<int>("--row-group-docs") { Description = "Documents per Parquet row group (default: 8192 for 256-token documents)." };
         var gzipDocs = new Option<int>("--gzip-docs") { Description = "Documents in the gzip sample.", DefaultValueFactory = _ => GzipSample.DefaultDocuments };
         var gzipSeed = new Option<ulong>("--gzip-seed") { Description = "Seed of the gzip sample.", DefaultValueFactory = _ => GzipSample.DefaultSeed };
+        var floorDocs = new Option<int>("--floor-docs") { Description = "Documents of the loss floor recorded in dataset.json (0: skip it).", DefaultValueFactory = _ => PcfgLab.Floor.LossFloor.DefaultDocuments };
+        var floorSentences = new Option<int>("--floor-sentences") { Description = "Sentences of the entropy-rate estimate recorded with the floor.", DefaultValueFactory = _ => PcfgLab.Floor.EntropyRate.DefaultSentences };
         var force = new Option<bool>("--force") { Description = "Replace a dataset already in the folder." };
         var json = new Option<bool>("--json") { Description = "Print the manifest as one JSON document on stdout." };
         var npy = new Option<bool>("--npy") { Description = "Also write the documents as tokens.npy (what 'pcfglab export --format npy' writes), for trainers without pyarrow." };
@@ -43,7 +45,7 @@ internal static class GenerateCommand
         foreach (var option in new Option[]
                  {
                      nonterminals, terminals, maxOptions, maxLength, grammarFile, preset, seed, tokens, documentLength, threads, output,
-                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, force, json, npy,
+                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, floorDocs, floorSentences, force, json, npy,
                  })
         {
             command.Options.Add(option);
@@ -97,6 +99,8 @@ internal static class GenerateCommand
                 Threads = UsefulThreads(parse.GetValue(threads), context),
                 GzipDocuments = parse.GetValue(gzipDocs),
                 GzipSeed = parse.GetValue(gzipSeed),
+                FloorDocuments = parse.GetValue(floorDocs),
+                FloorSentences = parse.GetValue(floorSentences),
                 Force = parse.GetValue(force),
                 Parameters = Parameters(parse, command.Options),
                 Dial = dialEntry,
@@ -124,6 +128,11 @@ internal static class GenerateCommand
             logger.LogInformation("wrote {Documents} documents, {Tokens} tokens in {Shards} file(s) in {Seconds:0.00} s ({Speed} tokens/s); gzip median {Median:0.0000}, stdev {Stdev:0.0000}",
                 manifest.Documents, manifest.Tokens, manifest.Shards.Count, manifest.GenerationSeconds, CountFormat.Format(manifest.TokensPerSecond),
                 manifest.Gzip?.Median, manifest.Gzip?.Stdev);
+            if (manifest.Floor is { } floor)
+            {
+                logger.LogInformation("loss floor {Floor:0.0000} nats/token (95% {Lower:0.0000}-{Upper:0.0000}, {Documents} documents), entropy rate {Rate:0.0000} nats/token, in {Seconds:0.00} s",
+                    floor.Nats, floor.Lower95, floor.Upper95, floor.Documents, floor.EntropyRateNats, floor.Seconds);
+            }
             if (parse.GetValue(json))
             {
                 await context.Output.WriteLineAsync(manifest.ToJson()).ConfigureAwait(false);

@@ -16,6 +16,7 @@ internal static class GrammarCommands
         command.Subcommands.Add(CreateNew(context));
         command.Subcommands.Add(CreateInfo(context));
         command.Subcommands.Add(GrammarSearchCommand.Create(context));
+        command.Subcommands.Add(CreateSurvey(context));
         return command;
     }
 
@@ -51,10 +52,20 @@ internal static class GrammarCommands
         var source = new GrammarSourceOptions();
         var file = new Argument<string?>("file") { Description = "Grammar file in NLTK's PCFG format (or give --preset or the four sizes instead).", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of a table." };
-        var command = new Command("info", "Analyse a grammar: sizes, useless nonterminals, criticality, termination probability, expected length and entropy.");
+        var sentences = new Option<int>("--sentences") { Description = "Sentences of the entropy-rate estimate (0: skip it).", DefaultValueFactory = _ => PcfgLab.Floor.EntropyRate.DefaultSentences };
+        var floor = new Option<bool>("--floor") { Description = "Also the document-level loss floor of the documents 'generate --seed S --doc-len L' writes." };
+        var docs = new Option<int>("--docs") { Description = "Documents of the --floor estimate.", DefaultValueFactory = _ => PcfgLab.Floor.LossFloor.DefaultDocuments };
+        var documentLength = new Option<int>("--doc-len") { Description = "Tokens per document for --floor.", DefaultValueFactory = _ => PcfgLab.Sampling.DocumentSampler.DefaultDocumentLength };
+        var threads = new Option<int>("--threads") { Description = "Worker threads for the estimates (the results do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("info", "Analyse a grammar: sizes, useless nonterminals, criticality, termination probability, expected length, entropy and entropy rate.");
         command.Arguments.Add(file);
         source.AddTo(command);
         command.Options.Add(json);
+        command.Options.Add(sentences);
+        command.Options.Add(floor);
+        command.Options.Add(docs);
+        command.Options.Add(documentLength);
+        command.Options.Add(threads);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file);
@@ -68,19 +79,108 @@ internal static class GrammarCommands
                 ? (NltkGrammarFormat.Load(path), path)
                 : built ?? throw new UserInputException("Give a grammar FILE, --preset NAME, or all of --nonterminals, --terminals, --max-options and --max-length.");
             var report = GrammarAnalysis.Analyze(grammar);
+            var (summary, unavailable) = EntropyRate(
+                grammar, report, parse.GetValue(sentences), parse.GetValue(floor), parse.GetValue(docs), parse.GetValue(documentLength),
+                source.Seed(parse), parse.GetValue(threads));
             if (parse.GetValue(json))
             {
-                var document = new GrammarInfoDocument($"{ToolInfo.Name} {ToolInfo.Version}", description, report);
+                var document = new GrammarInfoDocument($"{ToolInfo.Name} {ToolInfo.Version}", description, report, summary, unavailable);
                 context.Output.WriteLine(JsonSerializer.Serialize(document, JsonOptions.GetTypeInfo(typeof(GrammarInfoDocument))));
             }
             else
             {
                 context.Output.Write(FormatTable(description, report));
+                if (summary is not null)
+                {
+                    context.Output.Write(FloorCommand.FormatTable(string.Empty, summary, null));
+                }
+                else if (unavailable is not null)
+                {
+                    context.Output.WriteLine($"entropy rate       {unavailable}");
+                }
             }
 
             return 0;
         });
         return command;
+    }
+
+    private static Command CreateSurvey(CliContext context)
+    {
+        var output = new Option<string>("--out", "-o") { Description = "Folder for survey.md and figures/.", Required = true };
+        var random = new Option<int>("--random") { Description = "Random specs besides the presets.", DefaultValueFactory = _ => 24 };
+        var randomSeed = new Option<ulong>("--random-seed") { Description = "Seed of the random specs.", DefaultValueFactory = _ => 1 };
+        var sentences = new Option<int>("--sentences") { Description = "Sentences of each entropy-rate estimate.", DefaultValueFactory = _ => 4000 };
+        var gzipDocs = new Option<int>("--gzip-docs") { Description = "Documents of each gzip median.", DefaultValueFactory = _ => PcfgLab.Compression.GzipSample.DefaultDocuments };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (the results do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("survey", "Gzip compressibility against the entropy rate across the presets (study presets at seeds 1-3) and random specs: table, correlations, figures.");
+        foreach (var option in new Option[] { output, random, randomSeed, sentences, gzipDocs, threads })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            if (parse.GetValue(random) < 0 || parse.GetValue(gzipDocs) < 1)
+            {
+                throw new UserInputException("--random must be zero or positive and --gzip-docs positive.");
+            }
+
+            var grammars = PcfgLab.Reporting.ComplexitySurvey.DefaultGrammars(parse.GetValue(random), parse.GetValue(randomSeed));
+            var result = PcfgLab.Reporting.ComplexitySurvey.Run(grammars, parse.GetValue(gzipDocs), parse.GetValue(sentences), parse.GetValue(threads), progress: new SyncProgress(context.Error), cancellationToken: cancellationToken);
+            var markdown = PcfgLab.Reporting.ComplexitySurvey.Write(result, parse.GetValue(output)!);
+            context.Output.Write(markdown);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>Writes progress lines at once, on the calling thread (Progress&lt;T&gt; would post them later).</summary>
+    private sealed class SyncProgress(TextWriter writer) : IProgress<string>
+    {
+        public void Report(string value) => writer.WriteLine(value);
+    }
+
+    /// <summary>
+    /// The entropy rate (and with <paramref name="floor"/> the document-level floor) of the grammar's fast-profile
+    /// sentences, or why it is not defined: no finite sentence, a critical conditioned grammar, token 0 as a word, an
+    /// empty right-hand side. Never throws for those, so that 'grammar info' analyses any grammar.
+    /// </summary>
+    private static (PcfgLab.Floor.FloorSummary? Summary, string? Unavailable) EntropyRate(
+        Grammar grammar, GrammarReport report, int sentences, bool floor, int documents, int documentLength, long seed, int threads)
+    {
+        if (sentences == 0 && !floor)
+        {
+            return (null, null);
+        }
+
+        if (floor && documents < 1)
+        {
+            throw new UserInputException($"--docs must be positive, got {documents}.");
+        }
+
+        if (!(report.StartTerminationProbability > 0))
+        {
+            return (null, "not defined: no finite sentence exists");
+        }
+
+        if (report.ConditionedIsCritical)
+        {
+            return (null, "not defined: the grammar conditioned on finite derivations is critical (infinite expected length)");
+        }
+
+        try
+        {
+            var summary = PcfgLab.Floor.FloorAnalysis.Analyze(
+                PcfgLab.Sampling.CompiledGrammar.Renormalised(grammar), unchecked((ulong)seed), documentLength, floor ? documents : 0,
+                Math.Max(sentences, 2), threads);
+            return (summary, null);
+        }
+        catch (UserInputException ex) when (ex.Message.StartsWith("rule ", StringComparison.Ordinal) || ex.Message.StartsWith("a rule ", StringComparison.Ordinal)
+                                           || ex.Message.StartsWith("the grammar", StringComparison.Ordinal))
+        {
+            return (null, "not defined: " + ex.Message);
+        }
     }
 
     // Source-generated metadata; relaxed escaping keeps '+' in versions and quotes in names readable.
@@ -190,6 +290,9 @@ internal static class GrammarCommands
             command.Options.Add(_compat);
         }
 
+        /// <summary>The seed given (or defaulted): the grammar's for a spec, and the documents' for the floor.</summary>
+        public long Seed(ParseResult parse) => parse.GetValue(_seed);
+
         /// <summary>The grammar the options name and a description, or null when they name none.</summary>
         public (Grammar Grammar, string Description)? Build(ParseResult parse)
         {
@@ -272,7 +375,9 @@ internal static class GrammarCommands
 /// <param name="Tool">Tool name and version.</param>
 /// <param name="Source">The file, or the preset/spec and seed, analysed.</param>
 /// <param name="Report">The analysis.</param>
-internal sealed record GrammarInfoDocument(string Tool, string Source, GrammarReport Report);
+/// <param name="Floor">The entropy rate, with the document-level floor under --floor; null when skipped or not defined.</param>
+/// <param name="FloorUnavailable">Why the entropy rate is not defined, or null.</param>
+internal sealed record GrammarInfoDocument(string Tool, string Source, GrammarReport Report, PcfgLab.Floor.FloorSummary? Floor, string? FloorUnavailable);
 
 [JsonSourceGenerationOptions(
     WriteIndented = true,

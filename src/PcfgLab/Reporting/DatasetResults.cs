@@ -10,6 +10,7 @@ namespace PcfgLab.Reporting;
 /// <param name="Records">The dataset's run records.</param>
 /// <param name="Fit">The fitted law, or null when it could not be fitted.</param>
 /// <param name="FitProblem">Why there is no fit, when there is none.</param>
+/// <param name="Floor">The dataset's loss floor from its manifest, when recorded.</param>
 public sealed record DatasetResults(
     string Name,
     double? GzipMedian,
@@ -17,4 +18,5 @@ public sealed record DatasetResults(
     IReadOnlyList<double>? GzipSample,
     IReadOnlyList<RunRecord> Records,
     LawFit? Fit,
-    string? FitProblem);
+    string? FitProblem,
+    DatasetFloorInfo? Floor = null);

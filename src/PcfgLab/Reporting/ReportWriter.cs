@@ -163,7 +163,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
                 }
             }
 
-            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem));
+            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor));
         }
 
         return result;
@@ -280,6 +280,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         }
 
         md.Append(inv, $"Chinchilla (Hoffmann et al. 2022) for reference: E = 1.69, A = 406.4, B = 410.7, alpha = 0.34, beta = 0.28.\n\n");
+        FloorSection(md, datasets);
 
         md.Append("## Parameters against gzip compressibility\n\n");
         if (trends.Count == 0)
@@ -375,6 +376,94 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         }
 
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The fitted E of each dataset beside its exact loss floor, and every run's excess loss over the floor. A run from
+    /// training whose loss is below the floor's 95% interval is impossible for any model: it is flagged as a bug in the
+    /// pipeline (wrong data, leakage, a loss not in nats per token).
+    /// </summary>
+    internal static void FloorSection(StringBuilder md, IReadOnlyList<DatasetResults> datasets)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        md.Append("## Irreducible loss against the loss floor\n\n");
+        var withFloor = datasets.Where(d => d.Floor is not null).ToArray();
+        if (withFloor.Length == 0)
+        {
+            md.Append("No dataset manifest records a loss floor (datasets made before `pcfglab floor` existed, or with `--floor-docs 0`): run `pcfglab generate` again to record it.\n\n");
+            return;
+        }
+
+        md.Append("The floor is the exact best loss of any model on the dataset's documents (nats per token over positions 2..L, ")
+          .Append("mean over the documents measured, with its 95% interval); h is the grammar's entropy rate. The fitted E should sit at the floor.\n\n");
+        var table = new MarkdownTable("dataset", "H", "floor", "floor 95%", "h", "fitted E", "E bootstrap 95%", "E - floor", "verdict");
+        foreach (var d in withFloor)
+        {
+            var floor = d.Floor!;
+            var e = d.Fit?.E;
+            var interval = d.Fit?.Interval("E");
+            string verdict;
+            if (e is not { } fitted)
+            {
+                verdict = "no fit";
+            }
+            else if (interval is { } i)
+            {
+                verdict = i.Upper < floor.Lower95 ? "E below the floor (impossible for the true E)"
+                    : i.Lower > floor.Upper95 ? "E above the floor"
+                    : "consistent";
+            }
+            else
+            {
+                verdict = fitted < floor.Lower95 ? "E below the floor (no bootstrap)" : fitted > floor.Upper95 ? "E above the floor (no bootstrap)" : "consistent (no bootstrap)";
+            }
+
+            table.Add(
+                d.Name,
+                Format(d.GzipMedian, "0.0000"),
+                floor.Nats.ToString("0.0000", inv),
+                string.Create(inv, $"{floor.Lower95:0.0000} to {floor.Upper95:0.0000}"),
+                Format(floor.EntropyRateNats, "0.0000"),
+                Format(e, "0.0000"),
+                interval is { } b ? string.Create(inv, $"{b.Lower:0.0000} to {b.Upper:0.0000}") : "-",
+                e is { } x ? (x - floor.Nats).ToString("+0.0000;-0.0000", inv) : "-",
+                verdict);
+        }
+
+        md.Append(table).Append('\n');
+
+        var runs = withFloor.SelectMany(d => d.Records.Select(r => (Dataset: d, Run: r))).OrderBy(x => x.Dataset.Name, StringComparer.Ordinal)
+            .ThenBy(x => x.Run.Parameters).ThenBy(x => x.Run.Tokens).ToArray();
+        if (runs.Length == 0)
+        {
+            return;
+        }
+
+        var below = runs.Where(x => !x.Run.IsSynthetic && x.Dataset.Floor!.IsBelow(x.Run)).ToArray();
+        md.Append(inv, $"Excess loss of each run over its dataset's floor ({runs.Length} runs; {runs.Count(x => x.Run.IsSynthetic)} synthetic). ");
+        md.Append(below.Length == 0
+            ? "No run from training is below the floor.\n\n"
+            : string.Create(inv, $"**{below.Length} run(s) from training are below the floor beyond both estimates' 95% sampling error: no model can do that, so the pipeline has a bug (data, leakage or loss units); they are marked BELOW FLOOR.**\n\n"));
+        var excess = new MarkdownTable("dataset", "N", "D", "valid loss", "floor", "excess", "note");
+        foreach (var (d, r) in runs.Take(400))
+        {
+            var floor = d.Floor!;
+            var note = r.IsSynthetic ? "synthetic" : floor.IsBelow(r) ? "BELOW FLOOR: pipeline bug" : string.Empty;
+            excess.Add(
+                d.Name,
+                CountFormat.Format(r.Parameters),
+                CountFormat.Format(r.Tokens),
+                r.FinalValidLoss.ToString("0.0000", inv),
+                floor.Nats.ToString("0.0000", inv),
+                (r.FinalValidLoss - floor.Nats).ToString("+0.0000;-0.0000", inv),
+                note);
+        }
+
+        md.Append(excess).Append('\n');
+        if (runs.Length > 400)
+        {
+            md.Append(inv, $"... and {runs.Length - 400} more runs.\n\n");
+        }
     }
 
     private static void AddAllocation(MarkdownTable table, string name, double? h, LawFit fit, double flops)

@@ -101,6 +101,13 @@ public static class SweepFigures
             }
         }
 
+        if (dataset.Floor is { } floor)
+        {
+            // The exact best loss of any model on this data: every curve must stay above it.
+            var line = plot.Add.HorizontalLine(floor.Nats, 2, Colors.Black, LinePattern.Dashed);
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"loss floor {floor.Nats:0.000} nats");
+        }
+
         LogAxis.Apply(plot.Axes.Bottom, LogAxis.Count);
         if (dataset.Fit is not null)
         {

@@ -213,6 +213,61 @@ public sealed class SentenceSampler
         }
     }
 
+    /// <summary>
+    /// Samples one sentence like <see cref="SampleSentenceTraced"/> (same random numbers, same tokens) and gives its
+    /// derivation's log2 probability, without allocating: the tokens go to <paramref name="destination"/>, and when it
+    /// fills up the method stops and returns its length (the caller draws again from the same state with more room).
+    /// </summary>
+    internal int SampleSentenceScored(ref Xoshiro256StarStar rng, Span<int> destination, out double log2Probability)
+    {
+        var g = _grammar;
+        var written = 0;
+        var top = 0;
+        var item = ChooseItem(g, g.StartTable, rng.NextUInt64(), start: true);
+        var log2 = g.StartItemLog2Probability[item];
+        var position = g.StartItemPosition[item];
+        while (true)
+        {
+            var code = g.Stream[position++];
+            if (code >= 0)
+            {
+                if (written == destination.Length)
+                {
+                    log2Probability = double.NaN;
+                    return written;
+                }
+
+                destination[written++] = code;
+            }
+            else if (code != CompiledGrammar.EndOfRule)
+            {
+                var nonterminal = -2 - code;
+                if ((nonterminal & 1) == 0)
+                {
+                    if (top == _stack.Length)
+                    {
+                        Array.Resize(ref _stack, _stack.Length * 2);
+                    }
+
+                    _stack[top++] = position;
+                }
+
+                var rule = ChooseItem(g, g.Tables[nonterminal >> 1], rng.NextUInt64(), start: false);
+                log2 += g.RuleLog2Probability[rule];
+                position = g.RuleStreamPosition[rule];
+            }
+            else if (top > 0)
+            {
+                position = _stack[--top];
+            }
+            else
+            {
+                log2Probability = log2;
+                return written;
+            }
+        }
+    }
+
     /// <summary>The item (compiled rule, or start item) that <see cref="Choose"/> picks for the same random number.</summary>
     private static int ChooseItem(CompiledGrammar g, NonterminalTable table, ulong random, bool start)
     {

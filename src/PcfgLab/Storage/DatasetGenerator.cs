@@ -66,6 +66,12 @@ public sealed record GenerationOptions
     /// <summary>Seed of the gzip sample.</summary>
     public ulong GzipSeed { get; init; } = GzipSample.DefaultSeed;
 
+    /// <summary>Documents of the loss floor recorded in the manifest, or 0 to skip it (see <see cref="PcfgLab.Floor.FloorAnalysis"/>).</summary>
+    public int FloorDocuments { get; init; } = PcfgLab.Floor.LossFloor.DefaultDocuments;
+
+    /// <summary>Sentences of the entropy-rate estimate recorded with the floor.</summary>
+    public int FloorSentences { get; init; } = PcfgLab.Floor.EntropyRate.DefaultSentences;
+
     /// <summary>Replace a dataset already in the folder.</summary>
     public bool Force { get; init; }
 
@@ -119,6 +125,7 @@ public static class DatasetGenerator
         var watch = Stopwatch.StartNew();
         var writers = new List<ParquetDatasetWriter>();
         GzipStatistics gzip;
+        FloorEntry? floor;
         try
         {
             if (options.Profile == GenerationProfile.Fast)
@@ -146,6 +153,7 @@ public static class DatasetGenerator
 
             watch.Stop();
             cancellationToken.ThrowIfCancellationRequested();
+            floor = MeasureFloor(compiled, options, cancellationToken);
 
             // Commit: shards first, then the grammar, the manifest last (its presence marks a complete dataset).
             RemoveStaleFiles(folder, options, layout);
@@ -196,6 +204,7 @@ public static class DatasetGenerator
             StartTerminationProbability = analysis.StartTerminationProbability,
             SpectralRadius = analysis.SpectralRadius,
             Gzip = GzipEntry.From(gzip),
+            Floor = floor,
             Dial = options.Dial,
             Threads = options.Profile == GenerationProfile.Reference ? 1 : options.Threads,
             GenerationSeconds = seconds,
@@ -240,6 +249,34 @@ public static class DatasetGenerator
     public static int UsefulThreads(int requested, int processors) =>
         requested < 1 ? requested : Math.Min(requested, Math.Max(1, processors));
 
+    /// <summary>
+    /// The loss floor of the fast profile's documents (the reference profile's packing and its terminal 0, which is
+    /// also the separator, are another distribution: no floor is recorded for it).
+    /// </summary>
+    private static FloorEntry? MeasureFloor(CompiledGrammar compiled, GenerationOptions options, CancellationToken cancellationToken)
+    {
+        if (options.FloorDocuments == 0 || options.Profile == GenerationProfile.Reference || options.DocumentLength < 2)
+        {
+            return null;
+        }
+
+        var watch = Stopwatch.StartNew();
+        PcfgLab.Floor.FloorSummary summary;
+        try
+        {
+            summary = PcfgLab.Floor.FloorAnalysis.Analyze(
+                compiled, unchecked((ulong)options.Seed), options.DocumentLength, options.FloorDocuments, options.FloorSentences, options.Threads, cancellationToken);
+        }
+        catch (UserInputException)
+        {
+            // A grammar file whose floor is not defined (an empty right-hand side, token 0 as a word, critical after
+            // conditioning) still makes a dataset; its manifest has no floor, and 'pcfglab floor' says why.
+            return null;
+        }
+
+        return FloorEntry.From(summary, watch.Elapsed.TotalSeconds);
+    }
+
     /// <summary>The manifest's profile name.</summary>
     public static string ProfileName(GenerationProfile profile) => profile == GenerationProfile.Reference ? "reference" : "fast";
 
@@ -261,6 +298,16 @@ public static class DatasetGenerator
         if (options.GzipDocuments < 1)
         {
             throw new UserInputException($"--gzip-docs must be positive, got {options.GzipDocuments}.");
+        }
+
+        if (options.FloorDocuments < 0)
+        {
+            throw new UserInputException($"--floor-docs must be zero or positive, got {options.FloorDocuments}.");
+        }
+
+        if (options.FloorDocuments > 0 && options.FloorSentences < 2)
+        {
+            throw new UserInputException($"--floor-sentences must be at least 2, got {options.FloorSentences}.");
         }
 
         if (options.Seed < 0)

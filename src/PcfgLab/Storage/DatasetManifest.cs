@@ -91,6 +91,9 @@ public sealed record DatasetManifest
     /// <summary>Gzip statistics of a seeded sample of documents.</summary>
     public GzipEntry? Gzip { get; init; }
 
+    /// <summary>The loss floor and the entropy rate, or null when not computed (the reference profile, <c>--floor-docs 0</c>).</summary>
+    public FloorEntry? Floor { get; init; }
+
     /// <summary>Threads used (the files do not depend on it).</summary>
     public int Threads { get; init; }
 
@@ -229,6 +232,61 @@ public sealed record DatasetManifest
 /// <param name="Tokens">Tokens in the file.</param>
 /// <param name="Bytes">File size in bytes.</param>
 public sealed record ShardEntry(string File, int Index, long FirstDocument, long Documents, long Tokens, long Bytes);
+
+/// <summary>
+/// The loss floor and entropy rate as recorded in a manifest (see <see cref="PcfgLab.Floor.FloorAnalysis"/>), all in
+/// nats per token unless named otherwise.
+/// </summary>
+/// <param name="Nats">Document-level floor: the mean ideal loss over positions 2..L of the measured documents.</param>
+/// <param name="StandardError">Its standard error over documents.</param>
+/// <param name="Lower95">Lower end of its 95% interval.</param>
+/// <param name="Upper95">Upper end of its 95% interval.</param>
+/// <param name="Bits">The floor in bits per token.</param>
+/// <param name="OverLogVocabulary">The floor over ln V.</param>
+/// <param name="Documents">Documents measured (documents 0..N-1 of the dataset's stream).</param>
+/// <param name="EntropyRateNats">h = H(S) / (E|S| + 1).</param>
+/// <param name="EntropyRateStandardError">Standard error of h.</param>
+/// <param name="EntropyRateBits">h in bits per token.</param>
+/// <param name="EntropyRateOverLogVocabulary">h over ln V.</param>
+/// <param name="DerivationEntropyRateNats">Derivation entropy per token, separators included: an upper bound of h.</param>
+/// <param name="SentenceEntropyNats">H(S), nats per sentence.</param>
+/// <param name="ExpectedSentenceLength">E|S|, tokens.</param>
+/// <param name="Sentences">Sentences in the entropy estimate.</param>
+/// <param name="GapNats">Floor minus h: the edge effects of documents.</param>
+/// <param name="Vocabulary">V, the distinct tokens (terminals used + the separator).</param>
+/// <param name="Seconds">Time the computation took.</param>
+public sealed record FloorEntry(
+    double Nats,
+    double StandardError,
+    double Lower95,
+    double Upper95,
+    double Bits,
+    double OverLogVocabulary,
+    int Documents,
+    double EntropyRateNats,
+    double EntropyRateStandardError,
+    double EntropyRateBits,
+    double EntropyRateOverLogVocabulary,
+    double DerivationEntropyRateNats,
+    double SentenceEntropyNats,
+    double ExpectedSentenceLength,
+    int Sentences,
+    double GapNats,
+    int Vocabulary,
+    double Seconds)
+{
+    /// <summary>The entry of a summary that has a document-level floor.</summary>
+    public static FloorEntry From(PcfgLab.Floor.FloorSummary summary, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var d = summary.Document ?? throw new ArgumentException("The summary has no document-level floor.", nameof(summary));
+        var r = summary.Rate;
+        return new FloorEntry(
+            d.MeanNats, d.StandardError, d.Lower95, d.Upper95, summary.DocumentBits, summary.DocumentOverLogVocabulary, d.Documents,
+            r.RateNats, r.RateStandardError, summary.RateBits, summary.RateOverLogVocabulary, r.DerivationRateNats,
+            r.SentenceEntropyNats, r.ExpectedSentenceLength, r.Sentences, summary.GapNats, summary.Vocabulary, seconds);
+    }
+}
 
 /// <summary>Gzip statistics as recorded in a manifest.</summary>
 /// <param name="Median">Median ratio (the study's headline).</param>

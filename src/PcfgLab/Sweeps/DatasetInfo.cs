@@ -16,6 +16,7 @@ namespace PcfgLab.Sweeps;
 /// <param name="Documents">Documents in the dataset, or null when unknown.</param>
 /// <param name="Vocabulary">Max token id + 1 (the grammar's terminals), or null when unknown.</param>
 /// <param name="Shards">Parquet shard files (<c>train-*.parquet</c>), sorted by name.</param>
+/// <param name="Floor">The loss floor (nats per token) with its 95% interval, when the manifest records one.</param>
 public sealed record DatasetInfo(
     string Name,
     string Path,
@@ -24,7 +25,8 @@ public sealed record DatasetInfo(
     long? Tokens,
     long? Documents,
     int? Vocabulary,
-    IReadOnlyList<string> Shards)
+    IReadOnlyList<string> Shards,
+    DatasetFloorInfo? Floor = null)
 {
     /// <summary>The manifest's file name inside a dataset folder.</summary>
     public const string ManifestFileName = "dataset.json";
@@ -85,7 +87,19 @@ public sealed record DatasetInfo(
             var shards = Directory.Exists(path)
                 ? Directory.GetFiles(path, "train-*.parquet").OrderBy(f => f, StringComparer.Ordinal).ToArray()
                 : [];
-            return new DatasetInfo(name, path, median, stdev, tokens is { } t ? (long)t : null, documents is { } d ? (long)d : null, vocabulary, shards);
+            DatasetFloorInfo? floor = null;
+            if (FindObject(root, "floor") is { } f && FindNumber(f, "nats") is { } nats)
+            {
+                floor = new DatasetFloorInfo(
+                    nats,
+                    FindNumber(f, "lower95") ?? nats,
+                    FindNumber(f, "upper95") ?? nats,
+                    FindNumber(f, "entropyRateNats"),
+                    FindNumber(f, "overLogVocabulary"),
+                    FindNumber(f, "entropyRateOverLogVocabulary"));
+            }
+
+            return new DatasetInfo(name, path, median, stdev, tokens is { } t ? (long)t : null, documents is { } d ? (long)d : null, vocabulary, shards, floor);
         }
     }
 
@@ -139,5 +153,28 @@ public sealed record DatasetInfo(
 
         value = default;
         return false;
+    }
+}
+
+/// <summary>The loss floor a dataset manifest records (written by <c>pcfglab generate</c>; see <c>pcfglab floor</c>).</summary>
+/// <param name="Nats">The document-level floor, nats per token over positions 2..L.</param>
+/// <param name="Lower95">Lower end of its 95% interval.</param>
+/// <param name="Upper95">Upper end of its 95% interval.</param>
+/// <param name="EntropyRateNats">The entropy rate h, nats per token, when recorded.</param>
+/// <param name="OverLogVocabulary">The floor over ln V, when recorded.</param>
+/// <param name="EntropyRateOverLogVocabulary">h over ln V, when recorded.</param>
+public sealed record DatasetFloorInfo(double Nats, double Lower95, double Upper95, double? EntropyRateNats, double? OverLogVocabulary, double? EntropyRateOverLogVocabulary)
+{
+    /// <summary>
+    /// True when <paramref name="run"/>'s validation loss lies below the floor by more than both estimates' sampling
+    /// errors allow (95%, two-sided: the floor is measured on other documents than the run's validation split, so
+    /// both spreads count). A run without a recorded standard error is held to the floor's interval alone.
+    /// </summary>
+    public bool IsBelow(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var floorError = (Upper95 - Lower95) / (2 * 1.959964);
+        var runError = run.ValidLossStandardError is { } se && double.IsFinite(se) && se >= 0 ? se : 0;
+        return Nats - run.FinalValidLoss > 1.959964 * Math.Sqrt((floorError * floorError) + (runError * runError));
     }
 }

@@ -44,6 +44,10 @@ public sealed record RunRecord
     [JsonPropertyName("final_valid_loss")]
     public double FinalValidLoss { get; init; }
 
+    /// <summary>Standard error of <see cref="FinalValidLoss"/> over the held-out documents, or null when not recorded.</summary>
+    [JsonPropertyName("valid_loss_stderr")]
+    public double? ValidLossStandardError { get; init; }
+
     /// <summary>Training loss of every optimiser step.</summary>
     [JsonPropertyName("train_losses")]
     public IReadOnlyList<double> TrainLosses { get; init; } = [];

@@ -51,13 +51,18 @@ public sealed record SyntheticLaw
         (EIntercept + (ESlope * h), AIntercept + (ASlope * h), BIntercept + (BSlope * h), AlphaIntercept + (AlphaSlope * h), BetaIntercept + (BetaSlope * h));
 
     /// <summary>The noiseless loss of a model with <paramref name="parameters"/> parameters after <paramref name="tokens"/> tokens on data of compressibility <paramref name="h"/>.</summary>
-    public double Loss(double h, double parameters, double tokens)
+    /// <param name="h">Gzip compressibility of the data.</param>
+    /// <param name="parameters">N.</param>
+    /// <param name="tokens">D.</param>
+    /// <param name="floor">The dataset's loss floor, when known: it replaces E(H), so that synthetic runs approach the
+    /// true best loss of their data and a report's fitted E can be checked against it.</param>
+    public double Loss(double h, double parameters, double tokens, double? floor = null)
     {
         var (e, a, b, alpha, beta) = ParametersAt(h);
-        return e + (a / Math.Pow(parameters, alpha)) + (b / Math.Pow(tokens, beta));
+        return (floor ?? e) + (a / Math.Pow(parameters, alpha)) + (b / Math.Pow(tokens, beta));
     }
 
     /// <summary>The law in words, for reports.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"L = E + A/N^alpha + B/D^beta with E = {EIntercept} + {ESlope} H, A = {AIntercept} + {ASlope} H, B = {BIntercept} + {BSlope} H, alpha = {AlphaIntercept} + {AlphaSlope} H, beta = {BetaIntercept} + ({BetaSlope}) H, multiplicative noise sd {NoiseStandardDeviation}");
+        $"L = E + A/N^alpha + B/D^beta with E = the dataset's loss floor where its manifest records one (else {EIntercept} + {ESlope} H), A = {AIntercept} + {ASlope} H, B = {BIntercept} + {BSlope} H, alpha = {AlphaIntercept} + {AlphaSlope} H, beta = {BetaIntercept} + ({BetaSlope}) H, multiplicative noise sd {NoiseStandardDeviation}");
 }

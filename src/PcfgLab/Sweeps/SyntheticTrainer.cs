@@ -25,7 +25,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
 
     /// <summary>
     /// Makes the record of <paramref name="cell"/>. H comes from <paramref name="dataset"/>'s manifest (else from the
-    /// plan). The same cell always gives the same losses; only wall_seconds and finished_at vary.
+    /// plan); E is the manifest's loss floor when it records one. The same cell always gives the same losses; only wall_seconds and finished_at vary.
     /// </summary>
     public RunRecord Train(PlanCell cell, DatasetInfo dataset)
     {
@@ -35,7 +35,8 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
         var h = dataset.GzipMedian ?? cell.GzipMedian
             ?? throw new UserInputException($"dataset '{dataset.Name}' records no gzip median: the synthetic trainer needs H; regenerate the dataset with `pcfglab generate`.");
         var random = new PythonRandom(NoiseSeed(cell.CellId, cell.Seed));
-        var target = law.Loss(h, cell.Parameters, cell.Tokens);
+        var floor = dataset.Floor?.Nats;
+        var target = law.Loss(h, cell.Parameters, cell.Tokens, floor);
         var valid = target * Math.Exp(law.NoiseStandardDeviation * Gaussian(random));
 
         var tokensPerStep = (long)cell.Training.BatchSize * cell.Training.Context;
@@ -45,7 +46,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
         {
             var seen = Math.Min((double)cell.Tokens * cell.Training.Epochs, (step + 1.0) * tokensPerStep);
             // Per-step batches are noisier than the validation loss; training loss sits slightly below it.
-            losses[step] = Math.Round(law.Loss(h, cell.Parameters, seen) * 0.99 * Math.Exp(4 * law.NoiseStandardDeviation * Gaussian(random)), 6);
+            losses[step] = Math.Round(law.Loss(h, cell.Parameters, seen, floor) * 0.99 * Math.Exp(4 * law.NoiseStandardDeviation * Gaussian(random)), 6);
         }
 
         var tail = Math.Max(1, Math.Min(steps, 10));

@@ -172,4 +172,55 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("- Training profiles: small, bfloat16 (2); study, float32 (1)", markdown, StringComparison.Ordinal);
         Assert.Contains("- Training software: torch 1.13.0a0, transformers not used", markdown, StringComparison.Ordinal);
     }
+
+    private static DatasetResults FloorDataset(string name, double floor, double? fittedE, (double Lower, double Upper)? eInterval, params (double Loss, bool Synthetic)[] runs)
+    {
+        var records = runs.Select((r, k) => new RunRecord
+        {
+            CellId = name + k,
+            Dataset = name,
+            Device = r.Synthetic ? RunRecord.SyntheticDevice : "cuda",
+            Parameters = 1000 * (k + 1),
+            Tokens = 5000,
+            FinalValidLoss = r.Loss,
+        }).ToArray();
+        LawFit? fit = fittedE is { } e
+            ? new LawFit(new PcfgLab.Scaling.ChinchillaParameters(e, 100, 100, 0.3, 0.3))
+            {
+                Intervals = eInterval is { } i ? [new PcfgLab.Scaling.ParameterInterval("E", e, 0.01, i.Lower, i.Upper)] : null,
+            }
+            : null;
+        return new DatasetResults(name, 0.3, 0.01, null, records, fit, fit is null ? "no fit" : null, new DatasetFloorInfo(floor, floor - 0.01, floor + 0.01, floor - 0.02, 0.2, 0.19));
+    }
+
+    [Fact]
+    public void Floor_section_compares_E_with_the_floor_and_flags_real_runs_below_it()
+    {
+        var md = new System.Text.StringBuilder();
+        ReportWriter.FloorSection(md,
+        [
+            FloorDataset("ok", 1.0, 1.005, (0.98, 1.03), (1.5, false), (1.2, false)),
+            FloorDataset("bug", 1.0, 0.9, (0.85, 0.95), (0.95, false), (0.985, true)),
+            FloorDataset("high", 1.0, 1.2, null, (1.3, false)),
+        ]);
+        var text = md.ToString();
+        var lines = text.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("| ok ", StringComparison.Ordinal) && l.Contains("| consistent |", StringComparison.Ordinal) && l.Contains("+0.0050", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| bug ", StringComparison.Ordinal) && l.Contains("E below the floor", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| high ", StringComparison.Ordinal) && l.Contains("E above the floor (no bootstrap)", StringComparison.Ordinal));
+
+        // The real run at 0.95 is below the floor's interval [0.99, 1.01]; the synthetic one at 0.985 is labelled, not flagged.
+        Assert.Contains("**1 run(s) from training are below the floor", text, StringComparison.Ordinal);
+        Assert.Single(lines, l => l.Contains("BELOW FLOOR: pipeline bug", StringComparison.Ordinal) && l.Contains("0.9500", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("0.9850", StringComparison.Ordinal) && l.EndsWith("| synthetic |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("| 1.5000 | 1.0000 | +0.5000 |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Floor_section_says_when_no_manifest_records_a_floor()
+    {
+        var md = new System.Text.StringBuilder();
+        ReportWriter.FloorSection(md, [new DatasetResults("old", 0.3, 0.01, null, [], null, "no run records")]);
+        Assert.Contains("No dataset manifest records a loss floor", md.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -60,6 +60,36 @@ public sealed class SentenceSamplerTests
     }
 
     [Fact]
+    public void Scored_sampling_matches_the_trace_and_consumes_the_same_numbers()
+    {
+        var compiled = CompiledGrammar.Renormalised(RandomGrammarBuilder.Build(new GrammarSpec(30, 400, 10, 8), 2));
+        var sampler = new SentenceSampler(compiled);
+        var scored = new Xoshiro256StarStar(5);
+        var traced = new Xoshiro256StarStar(5);
+        var buffer = new int[1 << 16];
+        for (var i = 0; i < 500; i++)
+        {
+            var n = sampler.SampleSentenceScored(ref scored, buffer, out var log2);
+            var trace = sampler.SampleSentenceTraced(ref traced);
+            Assert.Equal(trace.Tokens, buffer.AsSpan(0, n).ToArray());
+            Assert.Equal(trace.Log2Probability, log2);
+        }
+
+        Assert.Equal(traced.NextUInt64(), scored.NextUInt64());
+
+        // A destination too small for the sentence: the method stops at its length.
+        var small = new Xoshiro256StarStar(5);
+        var again = new Xoshiro256StarStar(5);
+        var first = sampler.SampleSentenceTraced(ref again);
+        var cut = new int[Math.Max(1, first.Tokens.Length - 1)];
+        if (first.Tokens.Length > 1)
+        {
+            Assert.Equal(cut.Length, sampler.SampleSentenceScored(ref small, cut, out var none));
+            Assert.True(double.IsNaN(none));
+        }
+    }
+
+    [Fact]
     public void Empty_destination_gets_nothing()
     {
         var sampler = new SentenceSampler(CompiledGrammar.Renormalised(CompiledGrammarTests.Binary(0.3)));

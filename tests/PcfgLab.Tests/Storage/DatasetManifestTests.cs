@@ -24,12 +24,14 @@ public sealed class DatasetManifestTests : IDisposable
             ShardCount = 1,
             Shards = [new ShardEntry("train-00000-of-00001.parquet", 0, 0, 2, 512, 999)],
             Gzip = new GzipEntry(0.37, 0.01, 0.371, 0.35, 0.39, 2, 0, "regenerated"),
+            Floor = new FloorEntry(1.1, 0.002, 1.096, 1.104, 1.587, 0.21, 1000, 1.11, 0.0001, 1.6, 0.2102, 1.12, 5.02, 3.5, 20000, -0.01, 199, 0.8),
         };
         var path = Path.Combine(_folder.FullName, DatasetManifest.FileName);
         manifest.Save(path);
         var loaded = DatasetManifest.Load(_folder.FullName);
         Assert.Equal(manifest.Shards, loaded.Shards);
         Assert.Equal(manifest.Gzip, loaded.Gzip);
+        Assert.Equal(manifest.Floor, loaded.Floor);
         Assert.Equal("10M", loaded.Parameters["tokens"]);
         Assert.Equal(manifest.CreatedAt, loaded.CreatedAt);
         Assert.Contains("\"gzip\"", File.ReadAllText(path), StringComparison.Ordinal);

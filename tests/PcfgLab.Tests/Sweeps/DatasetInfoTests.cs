@@ -35,6 +35,15 @@ public sealed class DatasetInfoTests : IDisposable
         Assert.InRange(info.GzipMedian!.Value, 0.15, 0.35);
         Assert.True(info.GzipStandardDeviation > 0);
         Assert.Equal(Path.Combine(folder, "train-00000-of-00001.parquet"), Assert.Single(info.Shards));
+
+        // generate records the loss floor; the sweep reads it with its interval.
+        var floor = Assert.IsType<DatasetFloorInfo>(info.Floor);
+        var manifest = PcfgLab.Storage.DatasetManifest.Load(folder);
+        Assert.Equal(manifest.Floor!.Nats, floor.Nats);
+        Assert.Equal(manifest.Floor.Lower95, floor.Lower95);
+        Assert.Equal(manifest.Floor.Upper95, floor.Upper95);
+        Assert.Equal(manifest.Floor.EntropyRateNats, floor.EntropyRateNats);
+        Assert.True(floor.Lower95 < floor.Nats && floor.Nats < floor.Upper95);
     }
 
     [Theory]
@@ -70,5 +79,17 @@ public sealed class DatasetInfoTests : IDisposable
     public void TerminalsOfSpec_reads_the_second_number(string spec, int? expected)
     {
         Assert.Equal(expected, DatasetInfo.TerminalsOfSpec(spec));
+    }
+
+    [Theory]
+    [InlineData(0.985, null, true)]   // 0.015 below: outside the floor's own interval, and the run claims no error
+    [InlineData(0.985, 0.01, false)]  // the run's validation error (0.01) covers it: 0.015 < 1.96 x 0.0112
+    [InlineData(0.95, 0.01, true)]    // 0.05 below: beyond both errors
+    [InlineData(1.02, null, false)]   // above the floor
+    public void A_run_is_below_the_floor_only_beyond_both_sampling_errors(double loss, double? stderr, bool expected)
+    {
+        var floor = new DatasetFloorInfo(1.0, 0.99, 1.01, null, null, null);
+        var run = new RunRecord { CellId = "c", Dataset = "d", Device = "cpu", Parameters = 1, Tokens = 1, FinalValidLoss = loss, ValidLossStandardError = stderr };
+        Assert.Equal(expected, floor.IsBelow(run));
     }
 }

@@ -54,6 +54,26 @@ public sealed class SyntheticTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_recorded_loss_floor_is_the_synthetic_E()
+    {
+        var cell = Plan()[7];
+        var dataset = DatasetInfo.Read(Path.Combine(_root.FullName, "data", cell.Dataset));
+        Assert.Null(dataset.Floor);
+        var withFloor = dataset with { Floor = new DatasetFloorInfo(0.8, 0.79, 0.81, 0.79, 0.1, 0.1) };
+        var trainer = new SyntheticTrainer();
+        var plain = trainer.Train(cell, dataset);
+        var floored = trainer.Train(cell, withFloor);
+
+        // Same noise draw, so the ratio to each noiseless law is the same; the floored law has E = 0.8, not E(H).
+        var h = dataset.GzipMedian!.Value;
+        var plainRatio = plain.FinalValidLoss / trainer.Law.Loss(h, cell.Parameters, cell.Tokens);
+        var flooredRatio = floored.FinalValidLoss / trainer.Law.Loss(h, cell.Parameters, cell.Tokens, 0.8);
+        Assert.Equal(plainRatio, flooredRatio, 5);
+        Assert.NotEqual(plain.FinalValidLoss, floored.FinalValidLoss);
+        Assert.Equal(0.8 + (trainer.Law.Loss(h, 1e30, 1e30) - trainer.Law.ParametersAt(h).E), trainer.Law.Loss(h, 1e30, 1e30, 0.8), 12);
+    }
+
+    [Fact]
     public void Different_cells_get_different_noise()
     {
         var plan = Plan();

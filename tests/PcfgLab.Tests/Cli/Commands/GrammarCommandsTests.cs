@@ -113,6 +113,36 @@ public sealed class GrammarCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Info_shows_the_entropy_rate_and_with_floor_the_document_level_floor()
+    {
+        var (code, output, _) = await Run("grammar", "info", "--preset", "gzipscale-0.22", "--sentences", "500", "--threads", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("entropy rate h", output, StringComparison.Ordinal);
+        Assert.Contains("derivation bound", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("loss floor", output, StringComparison.Ordinal);
+
+        (code, output, _) = await Run("grammar", "info", "--preset", "gzipscale-0.22", "--sentences", "500", "--floor", "--docs", "20", "--doc-len", "64", "--json");
+        Assert.Equal(0, code);
+        using var document = JsonDocument.Parse(output);
+        var floor = document.RootElement.GetProperty("floor");
+        var compiled = PcfgLab.Sampling.CompiledGrammar.Renormalised(PcfgLab.Grammars.RandomGrammarBuilder.Build(PcfgLab.Grammars.GrammarPresets.Get("gzipscale-0.22").Spec, 1));
+        var expected = PcfgLab.Floor.FloorAnalysis.Analyze(compiled, 1, 64, 20, 500);
+        Assert.Equal(expected.Rate.RateNats, floor.GetProperty("rate").GetProperty("rateNats").GetDouble());
+        Assert.Equal(expected.Document!.MeanNats, floor.GetProperty("document").GetProperty("meanNats").GetDouble());
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("floorUnavailable").ValueKind);
+    }
+
+    [Fact]
+    public async Task Info_says_why_a_critical_grammar_has_no_entropy_rate()
+    {
+        var path = TempPath("critical-rate.pcfg");
+        await File.WriteAllTextAsync(path, "A -> A A [0.5] | 'a' [0.5]\n");
+        var (code, output, _) = await Run("grammar", "info", path);
+        Assert.Equal(0, code);
+        Assert.Contains("entropy rate       not defined: the grammar conditioned on finite derivations is critical", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Info_table_says_when_no_finite_sentence_exists()
     {
         var path = TempPath("endless.pcfg");

@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace PcfgLab.Tests.Cli.Commands;
+
+public sealed class FloorCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-floor-cli-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public async Task Floor_prints_the_table_and_json_and_matches_the_manifest()
+    {
+        var folder = Path.Combine(_root.FullName, "g35");
+        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "20k", "--threads", "2",
+            "--floor-docs", "30", "--floor-sentences", "300", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("loss floor", stderr, StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(stdout);
+        var recorded = manifest.RootElement.GetProperty("floor");
+
+        (code, stdout, stderr) = await GenerateCommandTests.Run("floor", folder, "--docs", "30", "--sentences", "300", "--threads", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var floor = json.RootElement.GetProperty("floor");
+        Assert.Equal(recorded.GetProperty("nats").GetDouble(), floor.GetProperty("nats").GetDouble());
+        Assert.Equal(recorded.GetProperty("entropyRateNats").GetDouble(), floor.GetProperty("entropyRateNats").GetDouble());
+        Assert.Equal(30, floor.GetProperty("documents").GetInt32());
+        Assert.Equal(256, json.RootElement.GetProperty("documentLength").GetInt32());
+        Assert.Equal("gzipscale-0.35", json.RootElement.GetProperty("grammar").GetString());
+        Assert.InRange(floor.GetProperty("nats").GetDouble(), 0.5, 2.0);
+
+        (code, stdout, stderr) = await GenerateCommandTests.Run("floor", folder, "--docs", "30", "--sentences", "300");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("loss floor", stdout, StringComparison.Ordinal);
+        Assert.Contains("entropy rate h", stdout, StringComparison.Ordinal);
+        Assert.Contains("nats/token", stdout, StringComparison.Ordinal);
+        Assert.Contains("gzip median", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_dataset_is_one_line_and_exit_code_2()
+    {
+        var (code, stdout, stderr) = await GenerateCommandTests.Run("floor", Path.Combine(_root.FullName, "nothing"));
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Zero_documents_is_one_line_and_exit_code_2()
+    {
+        var folder = Path.Combine(_root.FullName, "g");
+        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.11", "--tokens", "2k", "--floor-docs", "0", "--out", folder);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await GenerateCommandTests.Run("floor", folder, "--docs", "0");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --docs must be positive, got 0.", stderr.Trim());
+    }
+}
