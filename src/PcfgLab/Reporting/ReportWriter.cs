@@ -426,7 +426,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
                 Format(floor.EntropyRateNats, "0.0000"),
                 Format(e, "0.0000"),
                 interval is { } b ? string.Create(inv, $"{b.Lower:0.0000} to {b.Upper:0.0000}") : "-",
-                e is { } x ? (x - floor.Nats).ToString("+0.0000;-0.0000", inv) : "-",
+                e is { } x ? Signed(x - floor.Nats) : "-",
                 verdict);
         }
 
@@ -455,7 +455,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
                 CountFormat.Format(r.Tokens),
                 r.FinalValidLoss.ToString("0.0000", inv),
                 floor.Nats.ToString("0.0000", inv),
-                (r.FinalValidLoss - floor.Nats).ToString("+0.0000;-0.0000", inv),
+                Signed(r.FinalValidLoss - floor.Nats),
                 note);
         }
 
@@ -464,6 +464,13 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         {
             md.Append(inv, $"... and {runs.Length - 400} more runs.\n\n");
         }
+    }
+
+    /// <summary>A signed difference to 4 decimals; one that rounds to zero reads +0.0000 (not .NET's "-+0.0000").</summary>
+    internal static string Signed(double difference)
+    {
+        var rounded = Math.Round(difference, 4);
+        return (rounded == 0 ? 0.0 : rounded).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
     }
 
     private static void AddAllocation(MarkdownTable table, string name, double? h, LawFit fit, double flops)

@@ -223,4 +223,12 @@ public sealed class ReportWriterTests : IDisposable
         ReportWriter.FloorSection(md, [new DatasetResults("old", 0.3, 0.01, null, [], null, "no run records")]);
         Assert.Contains("No dataset manifest records a loss floor", md.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-0.00001, "+0.0000")]
+    [InlineData(0.0, "+0.0000")]
+    [InlineData(0.01234, "+0.0123")]
+    [InlineData(-0.0010, "-0.0010")]
+    public void Signed_differences_read_cleanly_around_zero(double value, string expected) =>
+        Assert.Equal(expected, ReportWriter.Signed(value));
 }
