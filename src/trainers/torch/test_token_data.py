@@ -51,5 +51,45 @@ class NpyTests(unittest.TestCase):
             self.assertIn("pcfglab export", str(caught.exception))
 
 
+class DryRunTests(unittest.TestCase):
+    """train_cell.py --dry-run checks the largest id and the token count with numpy alone when tokens.npy exists."""
+
+    def run_dry(self, vocabulary, tokens):
+        import contextlib
+        import io
+        import json
+        import train_cell
+        with tempfile.TemporaryDirectory() as folder:
+            data = os.path.join(folder, "d")
+            os.makedirs(data)
+            with open(os.path.join(data, "dataset.json"), "w", encoding="utf-8") as f:
+                json.dump({"name": "d"}, f)
+            open(os.path.join(data, "train-00000-of-00001.parquet"), "wb").close()
+            matrix = np.arange(40, dtype=np.uint16).reshape(4, 10) % 31  # ids 0..30
+            np.save(os.path.join(data, token_data.TOKENS_FILE), matrix)
+            cell = {"index": 0, "cell_id": "c", "dataset": "d", "dataset_path": "d", "D": tokens, "vocabulary": vocabulary,
+                    "shape": {"hidden": 8, "intermediate": 16, "layers": 1, "heads": 2}, "N": 1, "seed": 0,
+                    "training": {"validation_fraction": 0.25}}
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                train_cell.dry_run(cell, os.path.join(folder, "plan.jsonl"))
+            return json.loads(out.getvalue())
+
+    def test_a_vocabulary_that_holds_every_id_passes(self):
+        report = self.run_dry(31, 20)
+        self.assertEqual(("numpy (tokens.npy)", 40, 30), (report["checked_with"], report["tokens"], report["max_token_id"]))
+
+    def test_an_id_outside_the_vocabulary_is_a_user_error(self):
+        import train_cell
+        with self.assertRaises(train_cell.UserError) as caught:
+            self.run_dry(30, 20)
+        self.assertIn("token id 30", str(caught.exception))
+
+    def test_a_budget_beyond_the_training_tokens_is_a_user_error(self):
+        import train_cell
+        with self.assertRaises(train_cell.UserError):
+            self.run_dry(31, 31)  # 40 tokens, 25% held out: 30 for training
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -27,8 +27,8 @@ with Slurm's ``SLURM_ARRAY_TASK_ID`` (stride ``SLURM_ARRAY_TASK_COUNT``; without
 ``WORLD_SIZE`` (each rank trains cells RANK, RANK + WORLD_SIZE, ... on GPU ``LOCAL_RANK``; ranks do not talk to each
 other). Cells that already have a record in the results file are skipped unless ``--force``.
 
-``--dry-run`` checks the plan line and the dataset (with pyarrow when it is installed, else from ``dataset.json`` and
-the shard files) and prints what it would train, without importing torch.
+``--dry-run`` checks the plan line and the dataset (with numpy from ``tokens.npy``, else with pyarrow when it is
+installed, else from ``dataset.json`` and the shard files) and prints what it would train, without importing torch.
 
 Exit codes: 0 done (or nothing to do), 1 training failed, 2 bad input, 3 a missing dependency or device.
 Docs: docs/sweep.md.
@@ -37,6 +37,7 @@ Docs: docs/sweep.md.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import glob
 import json
 import math
@@ -189,7 +190,18 @@ def dry_run(cell, plan_path):
         import pyarrow.parquet as pq
     except ImportError:
         pq = None
-    if pq is not None:
+    if token_data.has_npy(folder) and importlib.util.find_spec("numpy") is not None:
+        # numpy alone: the largest id and the token count from the memory-mapped matrix.
+        values, starts, ends, _ = token_data.read_documents(folder)
+        tokens = int((ends - starts).sum())
+        max_id = int(values.max()) if len(values) else -1
+        if max_id >= cell["vocabulary"]:
+            raise UserError(f"dataset '{cell['dataset']}' has token id {max_id}, outside the model's vocabulary {cell['vocabulary']}")
+        available = tokens * (1 - cell["training"].get("validation_fraction", 0.01))
+        if cell["D"] > available:
+            raise UserError(f"dataset '{cell['dataset']}' has about {int(available)} training tokens, fewer than D = {cell['D']}")
+        report.update(checked_with="numpy (tokens.npy)", documents=len(starts), tokens=tokens, max_token_id=max_id)
+    elif pq is not None:
         rows, tokens, max_id = 0, 0, -1
         import pyarrow.compute as pc
         for shard in shards:
