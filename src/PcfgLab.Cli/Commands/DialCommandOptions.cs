@@ -21,7 +21,7 @@ internal sealed class DialCommandOptions
 
     public Option<string> MaxLength { get; } = new("--max-length-range") { Description = "Dial bounds: maximum right-hand-side length MIN..MAX.", DefaultValueFactory = _ => "1..30" };
 
-    public Option<int> Documents { get; } = new("--dial-docs") { Description = "Documents sampled in memory to measure each candidate grammar.", DefaultValueFactory = _ => 500 };
+    public Option<int> Documents { get; } = new("--dial-docs") { Description = "Documents sampled in memory to measure each candidate grammar (grammar search; generate measures each candidate on the dataset's own gzip sample, --gzip-docs and --gzip-seed).", DefaultValueFactory = _ => 500 };
 
     public Option<int> SeedsPerSpec { get; } = new("--seeds-per-spec") { Description = "Grammar seeds measured per spec before the search moves.", DefaultValueFactory = _ => 3 };
 

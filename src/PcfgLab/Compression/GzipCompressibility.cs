@@ -69,6 +69,13 @@ public sealed class GzipCompressibility
             return _zlib.GzipSize(bytes);
         }
 
+        if (bytes.IsEmpty)
+        {
+            // GZipStream writes nothing at all when nothing is written to it; a gzip member of no data is 20 bytes
+            // (header, the empty final block 03 00, trailer), as Python's gzip.compress(b'') and classic zlib give.
+            return ClassicZlib.GzipOverhead + 2;
+        }
+
         _compressed.SetLength(0);
         using (var gzip = new GZipStream(_compressed, new ZLibCompressionOptions { CompressionLevel = _level }, leaveOpen: true))
         {
