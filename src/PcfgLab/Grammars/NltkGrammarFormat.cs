@@ -542,7 +542,8 @@ public static class NltkGrammarFormat
 
             if (_rules.Count == 0)
             {
-                throw new UserInputException($"{_source ?? "grammar"}: no rules found; expected lines like S -> NP VP [1.0]");
+                // Named at the end of the input, like every other error of the reader: where a rule was still expected.
+                throw Error(Current, "no rules found; expected lines like S -> NP VP [1.0]");
             }
 
             return Build(startName);

@@ -229,7 +229,25 @@ public static class RunRecordReader
         }
     }
 
+    // Column names as an error message shows them: a quoted CSV header may hold line breaks, and the message is one line.
+    private static string Names(IEnumerable<string> names) =>
+        string.Join(", ", names.Select(n => n.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)));
+
     private static async Task<Table> ReadParquetAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadParquetTableAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (UserInputException or OperationCanceledException or OutOfMemoryException))
+        {
+            // A damaged or truncated file surfaces from the Parquet library as any of IOException, Thrift, Snappy or
+            // index errors; to the user it is one thing: this file cannot be read.
+            throw new UserInputException($"'{path}' is not a readable Parquet file ({ex.Message.ReplaceLineEndings(" ")}); check that it was written completely, or export the runs as .csv or .jsonl", ex);
+        }
+    }
+
+    private static async Task<Table> ReadParquetTableAsync(string path, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         var fields = reader.Schema.GetDataFields();
@@ -456,7 +474,7 @@ public static class RunRecordReader
                 return given;
             }
 
-            throw new UserInputException($"'{source}' has no column '{given}' for {what} (available: {string.Join(", ", available)})");
+            throw new UserInputException($"'{source}' has no column '{given}' for {what} (available: {Names(available)})");
         }
 
         foreach (var candidate in candidates)
@@ -469,7 +487,7 @@ public static class RunRecordReader
 
         if (required)
         {
-            throw new UserInputException($"'{source}' has no {what} column (looked for {string.Join(", ", candidates)}; available: {string.Join(", ", available)}); name it with the matching option");
+            throw new UserInputException($"'{source}' has no {what} column (looked for {string.Join(", ", candidates)}; available: {Names(available)}); name it with the matching option");
         }
 
         return null;
