@@ -642,6 +642,14 @@ public static class NltkGrammarFormat
                 {
                     throw Error(s, $"start symbol {s.Text} appears in no rule");
                 }
+
+                // A start symbol without rules of its own derives nothing, and the writer (which names the start
+                // by putting its rules first) could not keep it: found by fuzzing, where such a grammar came back
+                // with another start symbol.
+                if (!_rules.Exists(r => r.Lhs == s.Text))
+                {
+                    throw Error(s, $"start symbol {s.Text} has no rules of its own (it only appears on right-hand sides); add a rule {s.Text} -> ... or start from another symbol");
+                }
             }
 
             var (terminalIds, vocabulary) = AssignTerminalIds();

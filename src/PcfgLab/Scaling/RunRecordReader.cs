@@ -247,6 +247,19 @@ public static class RunRecordReader
         }
     }
 
+    /// <summary>
+    /// A damaged footer can declare billions of rows, and a dictionary per row would then take minutes and fill memory
+    /// (found by fuzzing). A run table holds a few values per row, so more rows than bits in the file means the count
+    /// is wrong.
+    /// </summary>
+    internal static void CheckRowCount(long rowCount, long fileBytes, string path, int group)
+    {
+        if (rowCount < 0 || rowCount > (fileBytes * 8) + 1024)
+        {
+            throw new UserInputException($"'{path}' declares {rowCount} rows in row group {group} of a {fileBytes}-byte file, so it is damaged; write it again, or export the runs as .csv or .jsonl");
+        }
+    }
+
     private static async Task<Table> ReadParquetTableAsync(string path, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -261,9 +274,12 @@ public static class RunRecordReader
         }
 
         var rows = new List<Dictionary<string, object?>>();
+        var fileBytes = new FileInfo(path).Length;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
+
+            CheckRowCount(group.RowCount, fileBytes, path, g);
             var count = checked((int)group.RowCount);
             var start = rows.Count;
             for (var i = 0; i < count; i++)

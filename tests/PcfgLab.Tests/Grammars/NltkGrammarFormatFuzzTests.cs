@@ -92,6 +92,15 @@ public sealed partial class NltkGrammarFormatTests
         Assert.StartsWith("B -> ", written.Split('\n').First(l => !l.StartsWith('#')), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Regression_a_start_symbol_without_rules_is_refused()
+    {
+        // Found by the fuzzer (seed 3, case 1831): %start B where B only appears on a right-hand side was accepted,
+        // and the written grammar started from A.
+        var error = Assert.Throws<UserInputException>(() => NltkGrammarFormat.Read(new StringReader("%start B\nA -> 'a' B [0.25] | [0.75]\n")));
+        Assert.Equal("line 1, column 8: start symbol B has no rules of its own (it only appears on right-hand sides); add a rule B -> ... or start from another symbol", error.Message);
+    }
+
     /// <summary>Reads <paramref name="text"/> and checks the reader's contract; fails naming <paramref name="where"/>.</summary>
     internal static void CheckReaderContract(string text, string where)
     {
