@@ -372,7 +372,7 @@ public static class RunRecordReader
         var hColumn = Resolve(available, map.Compressibility, CompressibilityNames, "compressibility H", source, required: false);
         if (dColumn is null && cColumn is null)
         {
-            throw new UserInputException($"'{source}' has neither a tokens column ({string.Join(", ", TokenNames)}) nor a FLOPs column ({string.Join(", ", FlopNames)}); name one with --tokens or --flops (available: {string.Join(", ", available)})");
+            throw new UserInputException($"'{source}' has neither a tokens column ({string.Join(", ", TokenNames)}) nor a FLOPs column ({string.Join(", ", FlopNames)}); name one with --tokens or --flops (available: {Names(available)})");
         }
 
         var (lossColumn, lossKind) = ResolveLoss(available, map, source);
@@ -490,7 +490,7 @@ public static class RunRecordReader
                 return given;
             }
 
-            throw new UserInputException($"'{source}' has no column '{given}' for {what} (available: {Names(available)})");
+            throw new UserInputException($"'{source}' has no column '{Names([given])}' for {what} (available: {Names(available)})");
         }
 
         foreach (var candidate in candidates)

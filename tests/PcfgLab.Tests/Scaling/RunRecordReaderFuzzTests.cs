@@ -103,6 +103,12 @@ public sealed partial class RunRecordReaderTests
         // Found by the fuzzer: a quoted header field with a line break was quoted raw, making a two-line error.
         var error = Assert.Throws<UserInputException>(() => RunRecordReader.ParseCsv("\"dataset\",\"N\",\"D\",\"lo\r\ns\"\r\n\"a\",1,2,3\r\n", RunColumnMap.Default));
         Assert.Equal("'input' has no loss column (looked for loss, final_valid_loss, valid_loss; available: dataset, N, D, lo\\r\\ns); name it with the matching option", error.Message);
+
+        // The same in the other two messages that list the columns (fuzz seed 1, case 189).
+        error = Assert.Throws<UserInputException>(() => RunRecordReader.ParseCsv("\"dataset\",\"N\",D\"\"loss\"\r\n\"a,b\",\"10\",\"20\",\"3.5\"\r\n", RunColumnMap.Default));
+        Assert.Equal("'input' has neither a tokens column (D, token_ct, tokens) nor a FLOPs column (C, flops, FLOPs); name one with --tokens or --flops (available: dataset, N, Dloss\\r\\na, b,10,20,3.5\\r\\n)", error.Message);
+        error = Assert.Throws<UserInputException>(() => RunRecordReader.ParseCsv("a\nb\n1\n", new RunColumnMap { Parameters = "x\ny" }));
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Theory]
