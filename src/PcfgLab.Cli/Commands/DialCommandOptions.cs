@@ -21,23 +21,47 @@ internal sealed class DialCommandOptions
 
     public Option<string> MaxLength { get; } = new("--max-length-range") { Description = "Dial bounds: maximum right-hand-side length MIN..MAX.", DefaultValueFactory = _ => "1..30" };
 
-    public Option<int> Documents { get; } = new("--dial-docs") { Description = "Documents sampled in memory to measure each candidate grammar.", DefaultValueFactory = _ => 500 };
+    public Option<int> Documents { get; } = new("--dial-docs") { Description = "Documents sampled in memory to measure each candidate grammar (grammar search; generate measures each candidate on the dataset's own gzip sample, --gzip-docs and --gzip-seed).", DefaultValueFactory = _ => 500 };
 
     public Option<int> SeedsPerSpec { get; } = new("--seeds-per-spec") { Description = "Grammar seeds measured per spec before the search moves.", DefaultValueFactory = _ => 3 };
 
     public Option<int> MaxCandidates { get; } = new("--max-candidates") { Description = "Grammars measured at most before giving up.", DefaultValueFactory = _ => 40 };
 
+    /// <summary>The deflate of every gzip figure the command makes (the dial's and, for generate, the dataset's sample).</summary>
+    public Option<string> Deflate { get; } = CreateDeflateOption();
+
+    /// <summary>
+    /// <c>--deflate zlib-ng|zlib</c>: System.IO.Compression (zlib-ng, the default) or the system's classic zlib,
+    /// whose sizes are byte-identical to Python's <c>gzip.compress</c>.
+    /// </summary>
+    public static Option<string> CreateDeflateOption()
+    {
+        var option = new Option<string>("--deflate")
+        {
+            Description = "Deflate of the gzip measure: zlib-ng (System.IO.Compression, default) or zlib (the system's libz.so.1, byte-identical to Python's gzip).",
+            DefaultValueFactory = _ => DeflateImplementations.ZlibNgName,
+        };
+        option.AcceptOnlyFromAmong(DeflateImplementations.ZlibNgName, DeflateImplementations.ZlibName);
+        return option;
+    }
+
     public void AddTo(Command command, bool targetRequired)
     {
         Target.Required = targetRequired;
-        foreach (var option in new Option[] { Target, Tolerance, Nonterminals, MaxOptions, MaxLength, Documents, SeedsPerSpec, MaxCandidates })
+        foreach (var option in new Option[] { Target, Tolerance, Nonterminals, MaxOptions, MaxLength, Documents, SeedsPerSpec, MaxCandidates, Deflate })
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>The dial's options from the command line, or null when no target was given.</summary>
-    public DialOptions? Read(ParseResult parse, int? terminals, long seed, int documentLength)
+    /// <summary>The <c>--deflate</c> given (zlib-ng when absent).</summary>
+    public DeflateImplementation ReadDeflate(ParseResult parse) => DeflateImplementations.Parse(parse.GetValue(Deflate)!);
+
+    /// <summary>
+    /// The dial's options from the command line, or null when no target was given. <paramref name="datasetSample"/>
+    /// is the gzip sample of the dataset the grammar will make (generate), so candidates are measured on it.
+    /// </summary>
+    public DialOptions? Read(ParseResult parse, int? terminals, long seed, int documentLength, DialSample? datasetSample = null)
     {
         if (parse.GetValue(Target) is not { } target)
         {
@@ -64,6 +88,8 @@ internal sealed class DialCommandOptions
             Seed = seed,
             SeedsPerSpec = parse.GetValue(SeedsPerSpec),
             MaxCandidates = parse.GetValue(MaxCandidates),
+            DatasetSample = datasetSample,
+            Deflate = ReadDeflate(parse),
             Bounds = new DialBounds
             {
                 Terminals = terminals,
@@ -79,8 +105,12 @@ internal sealed class DialCommandOptions
     /// <summary>Runs the search, logging each candidate on stderr.</summary>
     public static DialResult Search(DialOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        logger.LogInformation("dial: searching for median gzip {Target} +/- {Tolerance} ({Documents} documents per candidate)",
-            options.Target.ToString("0.000", CultureInfo.InvariantCulture), options.Tolerance.ToString("0.000", CultureInfo.InvariantCulture), options.DocumentsPerCandidate);
+        logger.LogInformation("dial: searching for median gzip {Target} +/- {Tolerance} ({Documents}, deflate {Deflate})",
+            options.Target.ToString("0.000", CultureInfo.InvariantCulture), options.Tolerance.ToString("0.000", CultureInfo.InvariantCulture),
+            options.DatasetSample is { } sample
+                ? string.Create(CultureInfo.InvariantCulture, $"the dataset's gzip sample of {Math.Min(sample.Documents, sample.Population)} documents, seed {sample.Seed}")
+                : string.Create(CultureInfo.InvariantCulture, $"{options.DocumentsPerCandidate} documents per candidate"),
+            options.Deflate.Name());
         var result = CompressibilityDial.Search(options, candidate => logger.LogInformation("dial: {Candidate}", candidate.ToString()), cancellationToken);
         logger.LogInformation("dial: chose {Spec} seed {Seed}, median {Median} after {Count} candidates in {Seconds} s",
             result.Spec.ToString(), result.GrammarSeed, result.Median.ToString("0.0000", CultureInfo.InvariantCulture), result.Path.Count, result.Seconds.ToString("0.0", CultureInfo.InvariantCulture));

@@ -60,7 +60,10 @@ internal static class GenerateCommand
 
             // Checked before the dial's search or the grammar's analysis, so that a bad length fails at once.
             DatasetLayout.ValidateDocumentLength(parse.GetValue(documentLength));
-            var dialOptions = dial.Read(parse, parse.GetValue(terminals), seedValue, parse.GetValue(documentLength));
+            var deflate = dial.ReadDeflate(parse);
+            var dialOptions = parse.GetValue(dial.Target) is null ? null : dial.Read(
+                parse, parse.GetValue(terminals), seedValue, parse.GetValue(documentLength),
+                DatasetSample(parse.GetValue(tokens)!, parse.GetValue(documentLength), parse.GetValue(gzipDocs), parse.GetValue(gzipSeed)));
             DialEntry? dialEntry = null;
             DatasetGrammar grammar;
             if (dialOptions is not null)
@@ -72,10 +75,8 @@ internal static class GenerateCommand
                     throw new UserInputException("--target-gzip chooses the grammar: drop --nonterminals/--max-options/--max-length/--preset/--grammar/--compat reference (use the --*-range bounds and --terminals).");
                 }
 
-                // Validated before the search, so that bad options fail at once.
-                CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
                 var found = DialCommandOptions.Search(dialOptions, context.CreateLogger("generate"), cancellationToken);
-                dialEntry = DialEntry.From(found, dialOptions.DocumentsPerCandidate);
+                dialEntry = DialEntry.From(found, dialOptions);
                 grammar = new DatasetGrammar(found.Grammar, found.Spec, null, "dial");
             }
             else
@@ -101,6 +102,7 @@ internal static class GenerateCommand
                 GzipSeed = parse.GetValue(gzipSeed),
                 FloorDocuments = parse.GetValue(floorDocs),
                 FloorSentences = parse.GetValue(floorSentences),
+                Deflate = deflate,
                 Force = parse.GetValue(force),
                 Parameters = Parameters(parse, command.Options),
                 Dial = dialEntry,
@@ -161,6 +163,22 @@ internal static class GenerateCommand
         }
 
         return useful;
+    }
+
+    /// <summary>
+    /// The gzip sample the dataset will be measured on (its manifest's, and <c>pcfglab gzip DATASET</c>'s with the same
+    /// --docs and --seed): the dial measures its candidates on these documents, so its tolerance holds for that figure.
+    /// </summary>
+    internal static DialSample DatasetSample(string tokens, int documentLength, int gzipDocuments, ulong gzipSeed)
+    {
+        var tokenCount = CountFormat.Parse(tokens, "--tokens");
+        if (gzipDocuments < 1)
+        {
+            throw new UserInputException($"--gzip-docs must be positive, got {gzipDocuments}.");
+        }
+
+        var documents = (tokenCount + documentLength - 1) / documentLength;
+        return new DialSample(documents, gzipDocuments, gzipSeed);
     }
 
     internal static DatasetGrammar ResolveGrammar(int?[] sizes, string? file, string? presetName, long seed, GenerationProfile profile)

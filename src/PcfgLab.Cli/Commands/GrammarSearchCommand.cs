@@ -37,7 +37,7 @@ internal static class GrammarSearchCommand
 
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(DialEntry.From(result, options.DocumentsPerCandidate), DialJsonContext.Default.DialEntry));
+                context.Output.WriteLine(JsonSerializer.Serialize(DialEntry.From(result, options), DialJsonContext.Default.DialEntry));
             }
             else if (path is null)
             {

@@ -34,9 +34,10 @@ internal static class GzipCommand
         var compressors = new Option<string[]>("--compressors") { Description = "More compressors beside gzip9, comma-separated: gzip0..gzip9, brotli[0-11], zstd[1-22]." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the median's 95% interval.", DefaultValueFactory = _ => BootstrapInterval.DefaultResamples };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
+        var deflate = DialCommandOptions.CreateDeflateOption();
         var command = new Command("gzip", "Gzip compressibility (level 9, tokens as 4-byte big-endian ints, the study's measure) of datasets and real corpora: median with a bootstrap 95% interval, spread, other compressors, throughput.");
         command.Arguments.Add(sources);
-        foreach (var option in new Option[] { documents, all, seed, column, field, format, include, exclude, tokenizer, documentLength, bytes, compressors, bootstrap, json })
+        foreach (var option in new Option[] { documents, all, seed, column, field, format, include, exclude, tokenizer, documentLength, bytes, compressors, bootstrap, deflate, json })
         {
             command.Options.Add(option);
         }
@@ -53,6 +54,7 @@ internal static class GzipCommand
                 Bytes = parse.GetValue(bytes),
                 Compressors = parse.GetValue(compressors) ?? [],
                 BootstrapResamples = parse.GetValue(bootstrap),
+                Deflate = DeflateImplementations.Parse(parse.GetValue(deflate)!),
             };
             if (options.SampleSize < 1)
             {
@@ -174,6 +176,7 @@ internal static class GzipCommand
 internal sealed record GzipReport(
     string Tool,
     string Version,
+    string Deflate,
     IReadOnlyDictionary<string, string> Parameters,
     IReadOnlyList<GzipSourceReport> Sources,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Median,
@@ -197,11 +200,12 @@ internal sealed record GzipReport(
             ["bytes"] = options.Bytes ? "true" : "false",
             ["compressors"] = string.Join(",", options.Compressors),
             ["bootstrap"] = options.BootstrapResamples.ToString(c),
+            ["deflate"] = options.Deflate.Name(),
             ["command"] = string.Join(" ", parse.Tokens.Select(t => t.Value)),
         };
         var sources = results.Select(GzipSourceReport.From).ToList();
         var one = sources.Count == 1 ? sources[0] : null;
-        return new GzipReport(ToolInfo.Name, ToolInfo.Version, parameters, sources, one?.Median, one?.Stdev, one?.Mean, one?.P05, one?.P95, one?.Count, one?.Documents);
+        return new GzipReport(ToolInfo.Name, ToolInfo.Version, options.Deflate.Name(), parameters, sources, one?.Median, one?.Stdev, one?.Mean, one?.P05, one?.P95, one?.Count, one?.Documents);
     }
 }
 

@@ -96,7 +96,29 @@ public sealed record DialOptions
 
     /// <summary>Candidates measured at most (rejected grammars, cheap to detect, are not counted).</summary>
     public int MaxCandidates { get; init; } = 40;
+
+    /// <summary>
+    /// The gzip sample of the dataset the chosen grammar will make, or null to measure documents 0..n-1. When set,
+    /// every candidate is measured on exactly the documents that <c>pcfglab gzip DATASET</c> (and the manifest)
+    /// will measure, so the tolerance holds for that figure and not only for the dial's own sample.
+    /// </summary>
+    public DialSample? DatasetSample { get; init; }
+
+    /// <summary>Deflate implementation of the measure (the dataset's figures should use the same).</summary>
+    public DeflateImplementation Deflate { get; init; } = DeflateImplementation.ZlibNg;
+
+    /// <summary>
+    /// The search stops early only within this fraction of <see cref="Tolerance"/> of the target: a grammar that just
+    /// made the band is kept as a fallback while the search goes on for one nearer the target.
+    /// </summary>
+    public double AimFraction { get; init; } = 0.5;
 }
+
+/// <summary>A dataset's seeded gzip sample (see <see cref="GzipSample.ChooseDocuments"/>).</summary>
+/// <param name="Population">Documents in the dataset.</param>
+/// <param name="Documents">Documents in the sample.</param>
+/// <param name="Seed">Seed of the sample.</param>
+public sealed record DialSample(long Population, int Documents, ulong Seed);
 
 /// <summary>One grammar the dial tried.</summary>
 /// <param name="Spec">Its spec.</param>
@@ -193,11 +215,16 @@ public static class CompressibilityDial
             throw new UserInputException("--tolerance must be positive.");
         }
 
+        if (!(options.AimFraction > 0 && options.AimFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.AimFraction, "AimFraction must be in (0, 1].");
+        }
+
         var stopwatch = Stopwatch.StartNew();
         var search = new SearchState(options, onCandidate, cancellationToken);
         // One seed per end is enough to bound the range; the interior gets several.
         var low = search.Evaluate(0, MaxRejectedSeedsAtEnds, seeds: 1);
-        if (search.Hit)
+        if (search.Aimed)
         {
             return search.Result(stopwatch);
         }
@@ -206,12 +233,12 @@ public static class CompressibilityDial
         // is always supercritical): bisect for the highest position that gives one.
         double top = Ladder.Count - 1;
         var high = search.Evaluate(top, ProbeRejections, seeds: 1);
-        if (double.IsNaN(high) && !search.Hit && !double.IsNaN(low))
+        if (double.IsNaN(high) && !search.Aimed && !double.IsNaN(low))
         {
             double usable = 0, unusable = top;
             high = low;
             top = 0;
-            for (var i = 0; i < 6 && !search.Hit; i++)
+            for (var i = 0; i < 6 && !search.Aimed; i++)
             {
                 var middle = (usable + unusable) / 2;
                 var m = search.Evaluate(middle, ProbeRejections, seeds: 1);
@@ -226,7 +253,7 @@ public static class CompressibilityDial
             }
         }
 
-        if (search.Hit)
+        if (search.Aimed)
         {
             return search.Result(stopwatch);
         }
@@ -245,7 +272,7 @@ public static class CompressibilityDial
 
         double xl = 0, ml = low, xh = top, mh = high;
         var step = 0;
-        while (!search.Hit && search.Count < options.MaxCandidates)
+        while (!search.Aimed && search.Count < options.MaxCandidates)
         {
             step++;
             double x;
@@ -293,15 +320,33 @@ public static class CompressibilityDial
     /// </summary>
     public static double MeasureMedian(Grammar grammar, int documents, int documentLength, ulong seed)
     {
-        ArgumentNullException.ThrowIfNull(grammar);
         ArgumentOutOfRangeException.ThrowIfLessThan(documents, 1);
-        var sampler = new DocumentSampler(CompiledGrammar.Renormalised(grammar), seed, documentLength);
-        var gzip = new GzipCompressibility();
-        var document = new int[documentLength];
-        var ratios = new double[documents];
+        var indices = new long[documents];
         for (var d = 0; d < documents; d++)
         {
-            sampler.SampleDocument(d, document);
+            indices[d] = d;
+        }
+
+        return MeasureMedian(grammar, indices, documentLength, seed, DeflateImplementation.ZlibNg);
+    }
+
+    /// <summary>
+    /// Median gzip ratio (deflate <paramref name="deflate"/>) of the documents <paramref name="indices"/> of the
+    /// dataset that <paramref name="grammar"/> and <paramref name="seed"/> would generate, without writing files:
+    /// with a dataset's gzip sample as indices this is the median its manifest and <c>pcfglab gzip</c> report.
+    /// </summary>
+    public static double MeasureMedian(Grammar grammar, IReadOnlyList<long> indices, int documentLength, ulong seed, DeflateImplementation deflate)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentOutOfRangeException.ThrowIfZero(indices.Count);
+        var sampler = new DocumentSampler(CompiledGrammar.Renormalised(grammar), seed, documentLength);
+        var gzip = new GzipCompressibility(GzipCompressibility.StudyLevel, deflate);
+        var document = new int[documentLength];
+        var ratios = new double[indices.Count];
+        for (var d = 0; d < ratios.Length; d++)
+        {
+            sampler.SampleDocument(indices[d], document);
             ratios[d] = gzip.Ratio(document);
         }
 
@@ -333,11 +378,16 @@ public static class CompressibilityDial
         private readonly List<DialCandidate> _path = [];
         private readonly Dictionary<GrammarSpec, long> _nextSeed = [];
         private readonly Dictionary<GrammarSpec, List<double>> _medians = [];
+        private readonly long[] _documents = DocumentIndices(options);
         private Grammar? _bestGrammar;
 
         public DialCandidate? Best { get; private set; }
 
+        /// <summary>The best grammar so far is within the tolerance: an acceptable result.</summary>
         public bool Hit => Best?.Median is { } m && Math.Abs(m - options.Target) <= options.Tolerance;
+
+        /// <summary>The best grammar so far is near enough the target to stop searching.</summary>
+        public bool Aimed => Best?.Median is { } m && Math.Abs(m - options.Target) <= options.Tolerance * options.AimFraction;
 
         /// <summary>Candidates measured (rejected ones are cheap and not counted).</summary>
         public int Count { get; private set; }
@@ -352,7 +402,7 @@ public static class CompressibilityDial
             var medians = _medians.TryGetValue(spec, out var list) ? list : _medians[spec] = [];
             var measuredHere = 0;
             var rejected = 0;
-            while (measuredHere < (seeds ?? options.SeedsPerSpec) && !Hit && Count < options.MaxCandidates)
+            while (measuredHere < (seeds ?? options.SeedsPerSpec) && !Aimed && Count < options.MaxCandidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var seed = _nextSeed.GetValueOrDefault(spec, options.Seed);
@@ -361,7 +411,7 @@ public static class CompressibilityDial
                 var grammar = RandomGrammarBuilder.Build(spec, seed);
                 var status = Classify(grammar);
                 double? median = status == "measured"
-                    ? MeasureMedian(grammar, options.DocumentsPerCandidate, options.DocumentLength, unchecked((ulong)options.Seed))
+                    ? MeasureMedian(grammar, _documents, options.DocumentLength, unchecked((ulong)options.Seed), options.Deflate)
                     : null;
                 var candidate = new DialCandidate(spec, seed, position, median, status, watch.Elapsed.TotalSeconds);
                 _path.Add(candidate);
@@ -389,6 +439,22 @@ public static class CompressibilityDial
             return medians.Count == 0 ? double.NaN : medians.Average();
         }
 
+        private static long[] DocumentIndices(DialOptions options)
+        {
+            if (options.DatasetSample is { } sample)
+            {
+                return GzipSample.ChooseDocuments(sample.Population, sample.Documents, sample.Seed);
+            }
+
+            var indices = new long[options.DocumentsPerCandidate];
+            for (var d = 0; d < indices.Length; d++)
+            {
+                indices[d] = d;
+            }
+
+            return indices;
+        }
+
         public DialResult Result(Stopwatch stopwatch) =>
             new(_bestGrammar!, Best!.GrammarSeed, Best.Median!.Value, options.Target, options.Tolerance, _path, stopwatch.Elapsed.TotalSeconds);
     }
@@ -403,8 +469,23 @@ public static class CompressibilityDial
 /// <param name="DocumentsPerCandidate">Documents sampled per candidate.</param>
 /// <param name="Seconds">Search time.</param>
 /// <param name="Candidates">Every candidate, in order.</param>
-public sealed record DialEntry(double Target, double Tolerance, double Median, string Spec, long GrammarSeed, int DocumentsPerCandidate, double Seconds, IReadOnlyList<DialCandidateEntry> Candidates)
+/// <param name="Deflate">Deflate implementation of the medians (<c>zlib-ng</c> or <c>zlib</c>).</param>
+/// <param name="Measure"><c>dataset-sample</c> when candidates were measured on the dataset's own gzip sample,
+/// <c>first-documents</c> when on documents 0..n-1.</param>
+public sealed record DialEntry(double Target, double Tolerance, double Median, string Spec, long GrammarSeed, int DocumentsPerCandidate, double Seconds, IReadOnlyList<DialCandidateEntry> Candidates, string Deflate = DeflateImplementations.ZlibNgName, string Measure = "first-documents")
 {
+    /// <summary>The entry of a search result made with <paramref name="options"/>.</summary>
+    public static DialEntry From(DialResult result, DialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var documents = options.DatasetSample is { } sample ? (int)Math.Min(sample.Documents, sample.Population) : options.DocumentsPerCandidate;
+        return From(result, documents) with
+        {
+            Deflate = options.Deflate.Name(),
+            Measure = options.DatasetSample is null ? "first-documents" : "dataset-sample",
+        };
+    }
+
     /// <summary>The entry of a search result.</summary>
     public static DialEntry From(DialResult result, int documentsPerCandidate)
     {

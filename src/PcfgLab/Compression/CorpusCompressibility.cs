@@ -55,7 +55,7 @@ public static class CorpusCompressibility
             }
         }
 
-        var compressors = CompressorNames.ParseList(options.Compressors);
+        var compressors = CompressorNames.ParseList(options.Compressors, options.Deflate);
         tokenizer = source.HasTokens || options.Bytes ? null : tokenizer ?? TokenizerFactory.Create(options.Tokenizer);
         int? window = options.WindowLength ?? (source.HasTokens ? null : options.Bytes ? CorpusMeasurementOptions.DefaultByteWindow : CorpusMeasurementOptions.DefaultTokenWindow);
         var stopwatch = Stopwatch.StartNew();
@@ -112,7 +112,7 @@ public static class CorpusCompressibility
     private static async Task<CorpusMeasurement> MeasureDatasetAsync(ParquetCorpusSource source, ParquetDatasetReader reader, CorpusMeasurementOptions options, IProgress<long>? bytesRead, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var compressors = CompressorNames.ParseList(options.Compressors);
+        var compressors = CompressorNames.ParseList(options.Compressors, options.Deflate);
         try
         {
             var population = await reader.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);

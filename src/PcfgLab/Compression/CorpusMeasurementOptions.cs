@@ -38,6 +38,9 @@ public sealed record CorpusMeasurementOptions
     /// <summary>Compressor names beside the headline gzip9 (see <see cref="CompressorNames"/>).</summary>
     public IReadOnlyList<string> Compressors { get; init; } = [];
 
+    /// <summary>Deflate implementation of the gzip measures (zlib-ng by default; classic zlib for Python's exact sizes).</summary>
+    public DeflateImplementation Deflate { get; init; } = DeflateImplementation.ZlibNg;
+
     /// <summary>Bootstrap resamples for the median's interval.</summary>
     public int BootstrapResamples { get; init; } = BootstrapInterval.DefaultResamples;
 }

@@ -13,7 +13,8 @@ namespace PcfgLab.Compression;
 /// <param name="Population">Documents in the dataset.</param>
 /// <param name="Source">What was measured: <c>regenerated</c> (documents sampled again by index), <c>written</c>
 /// (measured while writing) or <c>parquet</c> (read back from the files).</param>
-public sealed record GzipStatistics(SummaryStatistics Summary, ulong SampleSeed, long Population, string Source);
+/// <param name="Deflate">The deflate implementation that made the sizes.</param>
+public sealed record GzipStatistics(SummaryStatistics Summary, ulong SampleSeed, long Population, string Source, DeflateImplementation Deflate = DeflateImplementation.ZlibNg);
 
 /// <summary>Chooses the documents of a gzip sample and measures them.</summary>
 public static class GzipSample
@@ -61,8 +62,8 @@ public static class GzipSample
         return result;
     }
 
-    /// <summary>Summarises the ratios of the given documents.</summary>
-    public static GzipStatistics Summarise(IReadOnlyList<int[]> documents, ulong seed, long population, string source)
+    /// <summary>Summarises the ratios of the given documents, measured with <paramref name="deflate"/>.</summary>
+    public static GzipStatistics Summarise(IReadOnlyList<int[]> documents, ulong seed, long population, string source, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
     {
         ArgumentNullException.ThrowIfNull(documents);
         if (documents.Count == 0)
@@ -70,18 +71,18 @@ public static class GzipSample
             throw new UserInputException("The dataset has no documents to measure.");
         }
 
-        var measure = new GzipCompressibility();
+        var measure = new GzipCompressibility(GzipCompressibility.StudyLevel, deflate);
         var ratios = new double[documents.Count];
         for (var i = 0; i < ratios.Length; i++)
         {
             ratios[i] = measure.Ratio(documents[i]);
         }
 
-        return new GzipStatistics(SummaryStatistics.Of(ratios), seed, population, source);
+        return new GzipStatistics(SummaryStatistics.Of(ratios), seed, population, source, deflate);
     }
 
     /// <summary>Measures a sample of fast-profile documents by sampling them again from their indices.</summary>
-    public static GzipStatistics MeasureRegenerated(DocumentSampler sampler, long population, int count, ulong seed)
+    public static GzipStatistics MeasureRegenerated(DocumentSampler sampler, long population, int count, ulong seed, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         var indices = ChooseDocuments(population, count, seed);
@@ -92,11 +93,11 @@ public static class GzipSample
             sampler.SampleDocument(indices[i], documents[i]);
         }
 
-        return Summarise(documents, seed, population, "regenerated");
+        return Summarise(documents, seed, population, "regenerated", deflate);
     }
 
     /// <summary>Measures a sample of the documents of Parquet files (any dataset this tool wrote, or others).</summary>
-    public static async Task<GzipStatistics> MeasureParquetAsync(ParquetDatasetReader reader, int count, ulong seed, CancellationToken cancellationToken = default)
+    public static async Task<GzipStatistics> MeasureParquetAsync(ParquetDatasetReader reader, int count, ulong seed, CancellationToken cancellationToken = default, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var population = await reader.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
@@ -107,7 +108,7 @@ public static class GzipSample
 
         var indices = ChooseDocuments(population, count, seed);
         var documents = await reader.ReadDocumentsAtAsync(indices, cancellationToken).ConfigureAwait(false);
-        return Summarise(documents, seed, population, "parquet");
+        return Summarise(documents, seed, population, "parquet", deflate);
     }
 
     // Lemire's nearly divisionless bounded integer, rejection makes it exactly uniform.

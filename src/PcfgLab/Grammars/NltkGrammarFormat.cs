@@ -542,7 +542,8 @@ public static class NltkGrammarFormat
 
             if (_rules.Count == 0)
             {
-                throw new UserInputException($"{_source ?? "grammar"}: no rules found; expected lines like S -> NP VP [1.0]");
+                // Named at the end of the input, like every other error of the reader: where a rule was still expected.
+                throw Error(Current, "no rules found; expected lines like S -> NP VP [1.0]");
             }
 
             return Build(startName);
@@ -640,6 +641,14 @@ public static class NltkGrammarFormat
                 if (!index.TryGetValue(s.Text, out start))
                 {
                     throw Error(s, $"start symbol {s.Text} appears in no rule");
+                }
+
+                // A start symbol without rules of its own derives nothing, and the writer (which names the start
+                // by putting its rules first) could not keep it: found by fuzzing, where such a grammar came back
+                // with another start symbol.
+                if (!_rules.Exists(r => r.Lhs == s.Text))
+                {
+                    throw Error(s, $"start symbol {s.Text} has no rules of its own (it only appears on right-hand sides); add a rule {s.Text} -> ... or start from another symbol");
                 }
             }
 

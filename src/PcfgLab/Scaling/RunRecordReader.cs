@@ -229,9 +229,62 @@ public static class RunRecordReader
         }
     }
 
+    // Column names as an error message shows them: a quoted CSV header may hold line breaks, and the message is one line.
+    private static string Names(IEnumerable<string> names) =>
+        string.Join(", ", names.Select(n => n.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)));
+
     private static async Task<Table> ReadParquetAsync(string path, CancellationToken cancellationToken)
     {
-        await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadParquetTableAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (UserInputException or OperationCanceledException or OutOfMemoryException))
+        {
+            // A damaged or truncated file surfaces from the Parquet library as any of IOException, Thrift, Snappy or
+            // index errors; to the user it is one thing: this file cannot be read.
+            throw new UserInputException($"'{path}' is not a readable Parquet file ({ex.Message.ReplaceLineEndings(" ")}); check that it was written completely, or export the runs as .csv or .jsonl", ex);
+        }
+    }
+
+    /// <summary>
+    /// A damaged footer can declare billions of rows, and a dictionary per row would then take minutes and fill memory
+    /// (found by fuzzing). A run table holds a few values per row, so more rows than bits in the file means the count
+    /// is wrong.
+    /// </summary>
+    internal static void CheckRowCount(long rowCount, long fileBytes, string path, int group)
+    {
+        if (rowCount < 0 || rowCount > (fileBytes * 8) + 1024)
+        {
+            throw new UserInputException($"'{path}' declares {rowCount} rows in row group {group} of a {fileBytes}-byte file, so it is damaged; write it again, or export the runs as .csv or .jsonl");
+        }
+    }
+
+    /// <summary>How long a Parquet footer may take to read before the file is declared damaged.</summary>
+    internal static TimeSpan FooterTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Opens the file's footer on a worker with a time limit: a damaged footer (found by fuzzing) makes Parquet.Net
+    /// 6.1's reader spin for ever without looking at its cancellation token. A run table's footer reads in
+    /// milliseconds; past the limit the file is reported as damaged and the stuck worker is abandoned (it ends
+    /// with the process).
+    /// </summary>
+    private static async Task<ParquetReader> OpenParquetAsync(string path, CancellationToken cancellationToken)
+    {
+        var open = Task.Run(() => ParquetReader.CreateAsync(path, cancellationToken: cancellationToken), CancellationToken.None);
+        try
+        {
+            return await open.WaitAsync(FooterTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new UserInputException($"'{path}': its Parquet footer could not be read in {FooterTimeout.TotalSeconds:0} s, so the file is damaged; write it again, or export the runs as .csv or .jsonl");
+        }
+    }
+
+    private static async Task<Table> ReadParquetTableAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var reader = await OpenParquetAsync(path, cancellationToken).ConfigureAwait(false);
         var fields = reader.Schema.GetDataFields();
         var columns = new List<string>();
         foreach (var field in fields)
@@ -243,9 +296,12 @@ public static class RunRecordReader
         }
 
         var rows = new List<Dictionary<string, object?>>();
+        var fileBytes = new FileInfo(path).Length;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
+
+            CheckRowCount(group.RowCount, fileBytes, path, g);
             var count = checked((int)group.RowCount);
             var start = rows.Count;
             for (var i = 0; i < count; i++)
@@ -338,7 +394,7 @@ public static class RunRecordReader
         var hColumn = Resolve(available, map.Compressibility, CompressibilityNames, "compressibility H", source, required: false);
         if (dColumn is null && cColumn is null)
         {
-            throw new UserInputException($"'{source}' has neither a tokens column ({string.Join(", ", TokenNames)}) nor a FLOPs column ({string.Join(", ", FlopNames)}); name one with --tokens or --flops (available: {string.Join(", ", available)})");
+            throw new UserInputException($"'{source}' has neither a tokens column ({string.Join(", ", TokenNames)}) nor a FLOPs column ({string.Join(", ", FlopNames)}); name one with --tokens or --flops (available: {Names(available)})");
         }
 
         var (lossColumn, lossKind) = ResolveLoss(available, map, source);
@@ -456,7 +512,7 @@ public static class RunRecordReader
                 return given;
             }
 
-            throw new UserInputException($"'{source}' has no column '{given}' for {what} (available: {string.Join(", ", available)})");
+            throw new UserInputException($"'{source}' has no column '{Names([given])}' for {what} (available: {Names(available)})");
         }
 
         foreach (var candidate in candidates)
@@ -469,7 +525,7 @@ public static class RunRecordReader
 
         if (required)
         {
-            throw new UserInputException($"'{source}' has no {what} column (looked for {string.Join(", ", candidates)}; available: {string.Join(", ", available)}); name it with the matching option");
+            throw new UserInputException($"'{source}' has no {what} column (looked for {string.Join(", ", candidates)}; available: {Names(available)}); name it with the matching option");
         }
 
         return null;

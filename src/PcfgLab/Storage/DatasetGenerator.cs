@@ -72,6 +72,9 @@ public sealed record GenerationOptions
     /// <summary>Sentences of the entropy-rate estimate recorded with the floor.</summary>
     public int FloorSentences { get; init; } = PcfgLab.Floor.EntropyRate.DefaultSentences;
 
+    /// <summary>Deflate implementation of the gzip sample (recorded in the manifest).</summary>
+    public DeflateImplementation Deflate { get; init; } = DeflateImplementation.ZlibNg;
+
     /// <summary>Replace a dataset already in the folder.</summary>
     public bool Force { get; init; }
 
@@ -144,7 +147,7 @@ public static class DatasetGenerator
                 }
 
                 var sampler = new DocumentSampler(compiled, unchecked((ulong)options.Seed), options.DocumentLength);
-                gzip = GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed);
+                gzip = GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed, options.Deflate);
             }
             else
             {
@@ -407,7 +410,7 @@ public static class DatasetGenerator
     {
         var sampler = new ReferenceSampler(spec, options.Seed);
         var sample = GzipSample.ChooseDocuments(layout.Documents, options.GzipDocuments, options.GzipSeed);
-        var measure = new GzipCompressibility();
+        var measure = new GzipCompressibility(GzipCompressibility.StudyLevel, options.Deflate);
         var ratios = new double[sample.Length];
         var nextSample = 0;
         var tokens = new int[layout.RowGroupDocuments * layout.DocumentLength];
@@ -452,7 +455,7 @@ public static class DatasetGenerator
             await writer.CloseAsync().ConfigureAwait(false);
         }
 
-        return new GzipStatistics(SummaryStatistics.Of(ratios), options.GzipSeed, layout.Documents, "written");
+        return new GzipStatistics(SummaryStatistics.Of(ratios), options.GzipSeed, layout.Documents, "written", options.Deflate);
     }
 
     /// <summary>The <c>pcfglab</c> footer of each shard: what made the file and which documents it holds.</summary>

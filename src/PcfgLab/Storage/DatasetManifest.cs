@@ -297,14 +297,16 @@ public sealed record FloorEntry(
 /// <param name="Count">Documents measured.</param>
 /// <param name="SampleSeed">Seed of the document sample.</param>
 /// <param name="Source">How the documents were obtained (regenerated, written or parquet).</param>
-public sealed record GzipEntry(double Median, double Stdev, double Mean, double P05, double P95, int Count, ulong SampleSeed, string Source)
+/// <param name="Deflate">Deflate implementation of the sizes: <c>zlib-ng</c> (System.IO.Compression; manifests
+/// without the field were made by it) or <c>zlib</c> (classic zlib, Python's sizes).</param>
+public sealed record GzipEntry(double Median, double Stdev, double Mean, double P05, double P95, int Count, ulong SampleSeed, string Source, string Deflate = Compression.DeflateImplementations.ZlibNgName)
 {
     /// <summary>The entry of a measurement.</summary>
     public static GzipEntry From(Compression.GzipStatistics statistics)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         var s = statistics.Summary;
-        return new GzipEntry(s.Median, s.StandardDeviation, s.Mean, s.P05, s.P95, s.Count, statistics.SampleSeed, statistics.Source);
+        return new GzipEntry(s.Median, s.StandardDeviation, s.Mean, s.P05, s.P95, s.Count, statistics.SampleSeed, statistics.Source, Compression.DeflateImplementations.Name(statistics.Deflate));
     }
 }
 

@@ -49,6 +49,37 @@ public sealed class GzipCompressibilityTests
         Assert.True(mismatches <= 1, $"{mismatches} of {docs.Length} documents differ from Python's gzip size");
     }
 
+    [SharedTheory]
+    [MemberData(nameof(FixtureNames))]
+    public void With_classic_zlib_every_fixture_document_has_exactly_pythons_gzip_size(string fixture)
+    {
+        var docs = File.ReadAllLines(SharedFiles.PathOf("reference", "fixtures", fixture + ".docs.txt"));
+        var expected = File.ReadAllLines(SharedFiles.PathOf("reference", "fixtures", fixture + ".gzip.txt"));
+        var measure = new GzipCompressibility(GzipCompressibility.StudyLevel, DeflateImplementation.Zlib);
+        Assert.Equal(DeflateImplementation.Zlib, measure.Deflate);
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var tokens = Array.ConvertAll(docs[i].Split(' ', StringSplitOptions.RemoveEmptyEntries), s => int.Parse(s, CultureInfo.InvariantCulture));
+            Assert.Equal(int.Parse(expected[i].Split(' ')[2], CultureInfo.InvariantCulture), measure.CompressedSize(tokens));
+        }
+    }
+
+    [Fact]
+    public void Both_deflates_measure_at_level_nine_by_default_and_agree_on_structure()
+    {
+        var ng = new GzipCompressibility();
+        var zlib = new GzipCompressibility(GzipCompressibility.StudyLevel, DeflateImplementation.Zlib);
+        Assert.Equal(DeflateImplementation.ZlibNg, ng.Deflate);
+        Assert.Equal(9, zlib.Level);
+
+        // Both count the 18 bytes of gzip framing; an empty deflate stream is 2 bytes in both.
+        Assert.Equal(20, ng.CompressedSizeOfBytes([]));
+        Assert.Equal(20, zlib.CompressedSizeOfBytes([]));
+        var constant = new int[256];
+        Assert.InRange(zlib.Ratio(constant), 0.0, 0.05);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GzipCompressibility(9, (DeflateImplementation)5));
+    }
+
     [Fact]
     public void A_constant_document_compresses_far_below_a_random_one()
     {

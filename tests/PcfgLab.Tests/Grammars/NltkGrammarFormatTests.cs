@@ -5,7 +5,7 @@ using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Grammars;
 
-public sealed class NltkGrammarFormatTests : IDisposable
+public sealed partial class NltkGrammarFormatTests : IDisposable
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("pcfglab-nltk-");
 
@@ -261,7 +261,7 @@ public sealed class NltkGrammarFormatTests : IDisposable
     [InlineData("S -> 'a' [1.0]\n  -> 'b' [1.0]", "g.pcfg:2:3: expected a nonterminal name starting a rule (like S -> NP VP [1.0]), got '->'")]
     [InlineData("S -> 'a' [1.0] @", "g.pcfg:1:16: unexpected character '@'")]
     [InlineData("S -> 'a' [1.0]\n%begin S", "g.pcfg:2:1: unknown directive %begin")]
-    [InlineData("# only a comment\n\n", "g.pcfg: no rules found")]
+    [InlineData("# only a comment\n\n", "g.pcfg:2:1: no rules found; expected lines like S -> NP VP [1.0]")]
     [InlineData("# tool: pcfglab 1.0\n# spec: (3,20,2)\nS -> 'a' [1.0]", "g.pcfg:2:1: expected a spec like (20,300,10,5)")]
     [InlineData("# tool: pcfglab 1.0\n# seed: x\nS -> 'a' [1.0]", "g.pcfg:2:1: expected an integer seed")]
     [InlineData("%start T\nS -> 'a' [1.0]", "g.pcfg:1:8: start symbol T appears in no rule")]

@@ -5,7 +5,7 @@ using PcfgLab.Scaling;
 
 namespace PcfgLab.Tests.Scaling;
 
-public sealed class RunRecordReaderTests : IDisposable
+public sealed partial class RunRecordReaderTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("pcfglab-runs-");
 

@@ -3,7 +3,7 @@ using PcfgLab.Sweeps;
 
 namespace PcfgLab.Tests.Sweeps;
 
-public sealed class RunRecordStoreTests : IDisposable
+public sealed partial class RunRecordStoreTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-runstore-");
 

@@ -11,14 +11,17 @@ public static class CompressorNames
     /// <summary>The study's headline compressor.</summary>
     public const string Headline = "gzip9";
 
-    /// <summary>Creates the compressor named <paramref name="name"/>; throws <see cref="UserInputException"/> for an unknown name.</summary>
-    public static DocumentCompressor Create(string name)
+    /// <summary>
+    /// Creates the compressor named <paramref name="name"/> (gzip levels through <paramref name="deflate"/>); throws
+    /// <see cref="UserInputException"/> for an unknown name.
+    /// </summary>
+    public static DocumentCompressor Create(string name, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
     {
         ArgumentNullException.ThrowIfNull(name);
         var trimmed = name.Trim().ToLowerInvariant();
         if (TrySplit(trimmed, "gzip", 9, out var level) && level is >= 0 and <= 9)
         {
-            return new GzipCompressor(level);
+            return new GzipCompressor(level, deflate);
         }
 
         if (TrySplit(trimmed, "brotli", BrotliCompressor.DefaultQuality, out level) && level is >= 0 and <= 11)
@@ -36,11 +39,11 @@ public static class CompressorNames
 
     /// <summary>
     /// Parses a comma-separated list into compressors, the study's <c>gzip9</c> always first (added when absent),
-    /// each name once.
+    /// each name once; every gzip level deflates with <paramref name="deflate"/>.
     /// </summary>
-    public static IReadOnlyList<DocumentCompressor> ParseList(IEnumerable<string>? names)
+    public static IReadOnlyList<DocumentCompressor> ParseList(IEnumerable<string>? names, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
     {
-        var result = new List<DocumentCompressor> { new GzipCompressor() };
+        var result = new List<DocumentCompressor> { new GzipCompressor(GzipCompressibility.StudyLevel, deflate) };
         if (names is null)
         {
             return result;
@@ -50,7 +53,7 @@ public static class CompressorNames
         {
             foreach (var part in item.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var compressor = Create(part);
+                var compressor = Create(part, deflate);
                 if (!result.Exists(c => c.Name == compressor.Name))
                 {
                     result.Add(compressor);

@@ -7,15 +7,18 @@ public sealed class GzipCompressor : DocumentCompressor
 {
     private readonly GzipCompressibility _gzip;
 
-    /// <summary>Creates a gzip compressor at deflate level 0..9.</summary>
-    public GzipCompressor(int level = GzipCompressibility.StudyLevel)
+    /// <summary>Creates a gzip compressor at deflate level 0..9 with the given deflate implementation.</summary>
+    public GzipCompressor(int level = GzipCompressibility.StudyLevel, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
     {
-        _gzip = new GzipCompressibility(level);
+        _gzip = new GzipCompressibility(level, deflate);
         Name = "gzip" + level.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>
     public override string Name { get; }
+
+    /// <summary>The deflate implementation in use.</summary>
+    public DeflateImplementation Deflate => _gzip.Deflate;
 
     /// <inheritdoc/>
     public override int CompressedSize(ReadOnlySpan<byte> bytes) => _gzip.CompressedSizeOfBytes(bytes);

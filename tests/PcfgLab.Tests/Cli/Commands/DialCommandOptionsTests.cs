@@ -25,11 +25,60 @@ public sealed class DialCommandOptionsTests : IDisposable
         Assert.EndsWith(",300,", root.GetProperty("spec").GetString()![..(root.GetProperty("spec").GetString()!.IndexOf(',', 1) + 5)], StringComparison.Ordinal);
         Assert.Contains(dial.GetProperty("candidates").EnumerateArray(), c => c.GetProperty("spec").GetString() == dial.GetProperty("spec").GetString() && c.GetProperty("seed").GetInt64() == dial.GetProperty("grammarSeed").GetInt64());
 
-        // The written dataset measures like the search said: a different sample of the same distribution, so within
-        // the tolerance plus a few hundredths (seed-to-seed spread of one spec is 0.01 to 0.04, one seed here).
-        Assert.InRange(root.GetProperty("gzip").GetProperty("median").GetDouble(), 0.31, 0.39);
+        // Candidates were measured on the dataset's own gzip sample, so the written dataset measures exactly as the search said.
+        Assert.Equal("dataset-sample", dial.GetProperty("measure").GetString());
+        Assert.Equal(dial.GetProperty("median").GetDouble(), root.GetProperty("gzip").GetProperty("median").GetDouble());
         Assert.True(File.Exists(Path.Combine(folder, "dataset.json")));
         Assert.Contains("\"dial\"", File.ReadAllText(Path.Combine(folder, "dataset.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dial_holds_its_tolerance_on_what_pcfglab_gzip_measures_of_the_written_dataset()
+    {
+        // Issue 14: this command reported a hit, but 'pcfglab gzip' on the dataset gave 0.4395 (0.0105 away).
+        var folder = Path.Combine(_root.FullName, "d45");
+        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.45", "--tokens", "1M", "--seed", "1", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        double dialMedian;
+        using (var manifest = JsonDocument.Parse(stdout))
+        {
+            var root = manifest.RootElement;
+            dialMedian = root.GetProperty("dial").GetProperty("median").GetDouble();
+            Assert.Equal(0.01, root.GetProperty("dial").GetProperty("tolerance").GetDouble());
+            Assert.Equal("zlib-ng", root.GetProperty("dial").GetProperty("deflate").GetString());
+            Assert.Equal("zlib-ng", root.GetProperty("gzip").GetProperty("deflate").GetString());
+            Assert.Equal(1000, root.GetProperty("dial").GetProperty("documentsPerCandidate").GetInt32());
+        }
+
+        // Re-measure what was written, as a user would: the same seeded sample, read back from the Parquet files.
+        (code, stdout, stderr) = await GenerateCommandTests.Run("gzip", folder, "--json");
+        Assert.True(code == 0, stderr);
+        using var measured = JsonDocument.Parse(stdout);
+        var median = measured.RootElement.GetProperty("median").GetDouble();
+        Assert.Equal(dialMedian, median);
+
+        // Aimed at the target (within half the tolerance), not at the edge of the band.
+        Assert.InRange(median, 0.445, 0.455);
+    }
+
+    [Fact]
+    public async Task Deflate_zlib_makes_the_dial_and_the_dataset_sample_with_classic_zlib()
+    {
+        var folder = Path.Combine(_root.FullName, "zlib");
+        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.30", "--tokens", "50k", "--seed", "1", "--deflate", "zlib", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        using var manifest = JsonDocument.Parse(stdout);
+        var root = manifest.RootElement;
+        Assert.Equal("zlib", root.GetProperty("dial").GetProperty("deflate").GetString());
+        Assert.Equal("zlib", root.GetProperty("gzip").GetProperty("deflate").GetString());
+        Assert.Equal("zlib", root.GetProperty("parameters").GetProperty("deflate").GetString());
+        Assert.Equal(root.GetProperty("dial").GetProperty("median").GetDouble(), root.GetProperty("gzip").GetProperty("median").GetDouble());
+        Assert.InRange(root.GetProperty("gzip").GetProperty("median").GetDouble(), 0.295, 0.305);
+
+        (code, stdout, stderr) = await GenerateCommandTests.Run("gzip", folder, "--deflate", "zlib", "--json");
+        Assert.True(code == 0, stderr);
+        using var measured = JsonDocument.Parse(stdout);
+        Assert.Equal(root.GetProperty("gzip").GetProperty("median").GetDouble(), measured.RootElement.GetProperty("median").GetDouble());
     }
 
     [Fact]

@@ -197,6 +197,41 @@ public sealed class GzipCorporaCommandTests : IDisposable
         Assert.Contains("no complete window", stderr, StringComparison.Ordinal);
     }
 
+    [SystemPathFact("base-files", SystemCorpora.Licenses)]
+    public async Task Deflate_zlib_gives_pythons_median_on_gpl3_and_is_recorded()
+    {
+        // The 34 whole 1,024-byte windows of GPL-3: Python's gzip (classic zlib) gives a median of 0.515625
+        // (528 bytes), System.IO.Compression's zlib-ng 0.51611328125 (528.5: the two middle windows differ).
+        var gpl = Path.Combine(SystemCorpora.Licenses, "GPL-3");
+        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", gpl, "--bytes", "--all", "--deflate", "zlib", "--json");
+        Assert.True(status == 0, stderr);
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal("zlib", json.RootElement.GetProperty("deflate").GetString());
+            Assert.Equal("zlib", json.RootElement.GetProperty("parameters").GetProperty("deflate").GetString());
+            Assert.Equal(34, json.RootElement.GetProperty("count").GetInt32());
+            Assert.Equal(0.515625, json.RootElement.GetProperty("median").GetDouble());
+        }
+
+        (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", gpl, "--bytes", "--all", "--json");
+        Assert.True(status == 0, stderr);
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal("zlib-ng", json.RootElement.GetProperty("deflate").GetString());
+            Assert.Equal(0.51611328125, json.RootElement.GetProperty("median").GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_deflate_is_a_usage_error()
+    {
+        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", "/dev/null", "--deflate", "miniz");
+        Assert.NotEqual(0, status);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains("miniz", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     [SystemPathFact("libc6-dev base-files", SystemCorpora.CHeaders, SystemCorpora.Licenses)]
     public async Task Real_c_headers_are_more_compressible_than_licence_prose_under_cl100k()
     {
