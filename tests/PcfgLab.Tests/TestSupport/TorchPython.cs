@@ -18,9 +18,13 @@ internal static class TorchPython
     public static string? Executable => Python.Value;
 
     /// <summary>Runs the interpreter with <paramref name="arguments"/> in <paramref name="workingDirectory"/>; returns exit code, stdout and stderr.</summary>
-    public static (int Code, string Stdout, string Stderr) Run(IEnumerable<string> arguments, string? workingDirectory = null)
+    public static (int Code, string Stdout, string Stderr) Run(IEnumerable<string> arguments, string? workingDirectory = null) =>
+        RunProgram(Executable ?? throw new InvalidOperationException(MissingMessage), arguments, workingDirectory);
+
+    /// <summary>Runs <paramref name="program"/> and returns its exit code, stdout and stderr (both read to the end).</summary>
+    public static (int Code, string Stdout, string Stderr) RunProgram(string program, IEnumerable<string> arguments, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(Executable ?? throw new InvalidOperationException(MissingMessage))
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -240,25 +240,8 @@ public sealed class SweepCommandTests : IDisposable
     private static (int Code, string Stdout, string Stderr) RunPython(params string[] args) =>
         RunPythonArgs([Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch", "train_cell.py"), .. args]);
 
-    private static (int Code, string Stdout, string Stderr) RunPythonArgs(params string[] args)
-    {
-        var info = new ProcessStartInfo(ReferencePython.Executable!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) RunPythonArgs(params string[] args) =>
+        TorchPython.RunProgram(ReferencePython.Executable!, args, Directory.GetCurrentDirectory());
 
     [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
     public async Task Plan_refuses_to_replace_a_pipe()
