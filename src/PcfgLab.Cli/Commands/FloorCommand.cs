@@ -103,11 +103,5 @@ internal sealed record FloorJson(string Tool, string Dataset, string Grammar, lo
 internal sealed partial class FloorCliJson : JsonSerializerContext
 {
     /// <summary>Relaxed escaping, so that versions read 0.1.0+abc.</summary>
-    public static FloorCliJson Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static FloorCliJson Relaxed { get; } = new(CliJsonOptions.Relaxed());
 }

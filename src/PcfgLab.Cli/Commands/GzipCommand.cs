@@ -274,11 +274,5 @@ internal sealed record CompressorReport(double Median, double Mean, double Stdev
 internal sealed partial class GzipJsonContext : JsonSerializerContext
 {
     /// <summary>The same options with relaxed escaping, so versions read "0.1.0+abc", not "0.1.0\u002Babc".</summary>
-    public static GzipJsonContext Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static GzipJsonContext Relaxed { get; } = new(CliJsonOptions.Relaxed());
 }
