@@ -233,6 +233,8 @@ public sealed class SweepCommandTests : IDisposable
         var valid = root.GetProperty("final_valid_loss").GetDouble();
         Assert.InRange(valid, 0.5, Math.Log(151) - 1.0);
         Assert.True(root.GetProperty("cpu_seconds").GetDouble() > 0);
+        var trainCpu = root.GetProperty("train_cpu_seconds").GetDouble();
+        Assert.InRange(trainCpu, double.Epsilon, root.GetProperty("cpu_seconds").GetDouble());
         // The sweep's own reader takes the record.
         Assert.Single(RunRecordStore.Read([P("results.jsonl")], new List<string>()));
     }
