@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PcfgLab.Storage;
@@ -249,11 +250,36 @@ internal sealed class TokenColumnEncoder : IDisposable
     private static int Pack(ReadOnlySpan<int> values, int width, Span<byte> destination)
     {
         var bytes = values.Length * width / 8;
+        var at = 0;
+        var done = 0;
+        if (width <= 16 && BitConverter.IsLittleEndian)
+        {
+            // Eight values (8 * width <= 128 bits) at a time: pairs of ints read as one ulong are merged into
+            // 2w-bit fields, pairs of those into 4w-bit fields, and the group is stored as two unaligned ulongs of
+            // which only the first width bytes count (the next group overwrites the rest). Needs 16 bytes of room.
+            var pairs = MemoryMarshal.Cast<int, ulong>(values);
+            ref var output = ref MemoryMarshal.GetReference(destination);
+            var twice = 2 * width;
+            var four = 4 * width;
+            for (var p = 0; p + 4 <= pairs.Length && at + 16 <= destination.Length; p += 4)
+            {
+                var a = Merge(pairs[p], width);
+                var b = Merge(pairs[p + 1], width);
+                var c = Merge(pairs[p + 2], width);
+                var d = Merge(pairs[p + 3], width);
+                var low = a | (b << twice);
+                var high = c | (d << twice);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, at), four == 64 ? low : low | (high << four));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, at + 8), four == 64 ? high : high >> (64 - four));
+                at += width;
+                done += 8;
+            }
+        }
+
         destination = destination[..bytes];
         ulong buffer = 0;
         var bits = 0;
-        var at = 0;
-        foreach (var value in values)
+        foreach (var value in values[done..])
         {
             buffer |= (ulong)(uint)value << bits;
             bits += width;
@@ -277,6 +303,10 @@ internal sealed class TokenColumnEncoder : IDisposable
     }
 
     // Per document at most two repetition runs and one definition run of at most 6 bytes each.
+    /// <summary>Two ints read as one little-endian ulong, the second shifted down next to the first's width bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Merge(ulong pair, int width) => (pair & 0xFFFF_FFFF) | ((pair >> 32) << width);
+
     private static int LevelBound(int documents) => 32 + (documents * 18);
 
     private static int ValueBound(int tokens) => 8 + (tokens * 4) + (tokens / ValuesPerRun * 2) + 8;

@@ -37,6 +37,55 @@ public sealed class TokenColumnEncoderTests : IDisposable
         Assert.Equal(new byte[] { 0x03, 0b0000_0111 }, destination[..2]);
     }
 
+    [Fact]
+    public void PackRuns_matches_bit_by_bit_packing_for_every_width()
+    {
+        // The word-at-a-time paths (widths up to 16, and the general one) against the specification, bit by bit.
+        var random = new Random(12);
+        for (var width = 1; width <= 24; width++)
+        {
+            foreach (var count in new[] { 1, 8, 13, 503, 504, 505, 1700 })
+            {
+                var values = Enumerable.Range(0, count).Select(_ => random.Next(1 << width)).ToArray();
+                var destination = new byte[(count * 4) + 64];
+                var written = TokenColumnEncoder.PackRuns(values, width, destination);
+                Assert.Equal(Reference(values, width), destination[..written]);
+            }
+        }
+
+        static byte[] Reference(int[] values, int width)
+        {
+            var result = new List<byte>();
+            for (var start = 0; start < values.Length; start += 504)
+            {
+                var run = values.Skip(start).Take(504).ToArray();
+                var groups = (run.Length + 7) / 8;
+                result.Add((byte)((groups << 1) | 1));
+                var bits = new bool[groups * 8 * width];
+                for (var i = 0; i < run.Length; i++)
+                {
+                    for (var b = 0; b < width; b++)
+                    {
+                        bits[(i * width) + b] = ((run[i] >> b) & 1) == 1;
+                    }
+                }
+
+                for (var i = 0; i < bits.Length; i += 8)
+                {
+                    var value = 0;
+                    for (var b = 0; b < 8; b++)
+                    {
+                        value |= bits[i + b] ? 1 << b : 0;
+                    }
+
+                    result.Add((byte)value);
+                }
+            }
+
+            return [.. result];
+        }
+    }
+
     [Theory]
     [InlineData(0, 299, 2_000_000, true)]
     [InlineData(0, 299, 35, false)] // 300 entries cost more than 35 tokens save
