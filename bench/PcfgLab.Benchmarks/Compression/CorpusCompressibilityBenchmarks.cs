@@ -44,53 +44,7 @@ public class CorpusCompressibilityBenchmarks
     [Benchmark]
     public int TokenizeCl100k64KiB() => _cl100k.EncodeToIds(_text).Count;
 
-    /// <summary>
-    /// 32 pieces of 64 KiB (2 MiB of text) through <see cref="PcfgLab.Compression.Corpora.ParallelTokenizingSink"/>
-    /// on <paramref name="threads"/> workers into a sink that only counts tokens: what the corpus measure gains from
-    /// more cores, with the in-order hand-over included.
-    /// </summary>
-    [Benchmark]
-    [Arguments(1)]
-    [Arguments(2)]
-    public long TokenizeInOrder2MiB(int threads)
-    {
-        var counter = new CountingSink();
-        using (var sink = new PcfgLab.Compression.Corpora.ParallelTokenizingSink(counter, _cl100k, () => TokenizerFactory.Create("cl100k"), threads))
-        {
-            for (var piece = 0; piece < 32; piece++)
-            {
-                sink.AppendText(_text);
-                sink.EndDocument();
-            }
-
-            sink.Complete();
-        }
-
-        return counter.Tokens;
-    }
-
     /// <summary>Compressed size of one 256-token window.</summary>
     [Benchmark]
     public int CompressWindow() => Array.Find(_compressors, c => c.Name == Compressor)!.CompressedSize(_window);
-
-    private sealed class CountingSink : PcfgLab.Compression.Corpora.ICorpusSink
-    {
-        public long Tokens { get; private set; }
-
-        public void AppendText(ReadOnlySpan<char> text) => throw new NotSupportedException();
-
-        public void AppendTokens(ReadOnlySpan<int> tokens) => Tokens += tokens.Length;
-
-        public void EndDocument()
-        {
-        }
-
-        public void BytesRead(long bytes)
-        {
-        }
-
-        public void Skipped(string item, string reason)
-        {
-        }
-    }
 }

@@ -70,7 +70,7 @@ public static class CorpusCompressibility
         // them in the corpus's order, so every number is the same as on one thread.
         var optionsTokenizer = options.Tokenizer;
         using var parallel = tokenizer is not null && options.Threads > 1
-            ? new ParallelTokenizingSink(sink, tokenizer, () => TokenizerFactory.Create(optionsTokenizer), options.Threads)
+            ? new ParallelTokenizingSink(sink, tokenizer, () => TokenizerFactory.CreateUnshared(optionsTokenizer), options.Threads)
             : null;
         try
         {

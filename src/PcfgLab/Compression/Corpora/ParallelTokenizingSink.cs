@@ -8,8 +8,10 @@ namespace PcfgLab.Compression.Corpora;
 /// <summary>
 /// Tokenises a corpus's text on several threads and hands the result on in the corpus's own order. Each call
 /// of the source (a text piece, the end of a document, bytes read, a skipped file) becomes an item of an ordered
-/// queue; text pieces are tokenised by workers, each with its own tokenizer (a shared one serialises them on its
-/// cache's lock), and the reading thread passes finished items to the inner sink strictly in order, as token ids.
+/// queue; text pieces are tokenised by <c>threads - 1</c> workers and by the reading thread itself whenever it would
+/// otherwise wait (so exactly <c>threads</c> threads are busy, and none spins idle), each with its own tokenizer (a
+/// shared one serialises them on its cache's lock), and the reading thread passes finished items to the inner sink
+/// strictly in order, as token ids.
 /// The inner sink therefore sees exactly the calls it would get from a single-threaded run, whatever the thread
 /// count or timing: windows, the seeded sample and every number measured are the same. Memory is bounded by the
 /// pieces in flight (a few per worker), not by the corpus. Calls come from one thread, the source's.
@@ -20,15 +22,16 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
     private readonly Queue<Item> _order = new();
     private readonly BlockingCollection<Item> _work = new();
     private readonly Thread[] _workers;
+    private readonly Tokenizer _own;
     private readonly int _maxPieces;
     private int _pieces;
     private bool _disposed;
 
-    /// <summary>Starts <paramref name="threads"/> workers.</summary>
+    /// <summary>Starts <paramref name="threads"/> - 1 workers (the calling thread is the last one).</summary>
     /// <param name="inner">Receives the calls, in order, text replaced by token ids.</param>
-    /// <param name="first">A tokenizer for the first worker (already loaded by the caller).</param>
-    /// <param name="create">Makes a tokenizer for each further worker (the same vocabulary).</param>
-    /// <param name="threads">Tokenising workers, at least 1.</param>
+    /// <param name="first">The calling thread's tokenizer (already loaded by the caller).</param>
+    /// <param name="create">Makes a tokenizer for each worker (the same vocabulary).</param>
+    /// <param name="threads">Threads that tokenise, the calling one included; at least 1.</param>
     public ParallelTokenizingSink(ICorpusSink inner, Tokenizer first, Func<Tokenizer> create, int threads)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -36,15 +39,15 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
         ArgumentNullException.ThrowIfNull(create);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _inner = inner;
+        _own = first;
 
         // Enough pieces queued that no worker waits while the reader decodes the next file, few enough that memory
         // stays at a few megabytes per worker.
         _maxPieces = 4 * threads;
-        _workers = new Thread[threads];
-        for (var t = 0; t < threads; t++)
+        _workers = new Thread[threads - 1];
+        for (var t = 0; t < _workers.Length; t++)
         {
-            var own = t == 0 ? first : null;
-            _workers[t] = new Thread(() => Work(own ?? create())) { IsBackground = true, Name = "pcfglab tokenizer " + t };
+            _workers[t] = new Thread(() => Work(create())) { IsBackground = true, Name = "pcfglab tokenizer " + (t + 1) };
             _workers[t].Start();
         }
     }
@@ -127,6 +130,13 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
                     return;
                 }
 
+                // Rather than wait, tokenise a queued piece here (any one: the head may be among them).
+                if (_work.TryTake(out var job))
+                {
+                    Tokenize(job, _own);
+                    continue;
+                }
+
                 lock (head)
                 {
                     while (!head.Done)
@@ -169,29 +179,34 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
         }
     }
 
+    private static void Tokenize(Item item, Tokenizer tokenizer)
+    {
+        try
+        {
+            item.Ids = tokenizer.EncodeToIds(item.Chars.AsSpan(0, item.Length), considerPreTokenization: true, considerNormalization: true);
+        }
+        catch (Exception ex)
+        {
+            item.Error = ex;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(item.Chars!);
+            item.Chars = null;
+        }
+
+        lock (item)
+        {
+            item.Done = true;
+            Monitor.PulseAll(item);
+        }
+    }
+
     private void Work(Tokenizer tokenizer)
     {
         foreach (var item in _work.GetConsumingEnumerable())
         {
-            try
-            {
-                item.Ids = tokenizer.EncodeToIds(item.Chars.AsSpan(0, item.Length), considerPreTokenization: true, considerNormalization: true);
-            }
-            catch (Exception ex)
-            {
-                item.Error = ex;
-            }
-            finally
-            {
-                ArrayPool<char>.Shared.Return(item.Chars!);
-                item.Chars = null;
-            }
-
-            lock (item)
-            {
-                item.Done = true;
-                Monitor.PulseAll(item);
-            }
+            Tokenize(item, tokenizer);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class ParallelTokenizingSinkTests
         var random = new Random(threads);
         var expected = new RecordingSink();
         var actual = new RecordingSink();
-        using (var parallel = new ParallelTokenizingSink(actual, Cl100k, () => TokenizerFactory.Create("cl100k"), threads))
+        using (var parallel = new ParallelTokenizingSink(actual, Cl100k, () => TokenizerFactory.CreateUnshared("cl100k"), threads))
         {
             for (var document = 0; document < 300; document++)
             {
