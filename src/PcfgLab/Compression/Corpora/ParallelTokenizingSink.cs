@@ -12,19 +12,26 @@ namespace PcfgLab.Compression.Corpora;
 /// otherwise wait (so exactly <c>threads</c> threads are busy, and none spins idle), each with its own tokenizer (a
 /// shared one serialises them on its cache's lock), and the reading thread passes finished items to the inner sink
 /// strictly in order, as token ids.
+/// Small pieces (most source files are a few KiB) travel to the workers in batches of about 64 Ki characters, so a
+/// hand-over costs little next to the tokenising it carries.
 /// The inner sink therefore sees exactly the calls it would get from a single-threaded run, whatever the thread
 /// count or timing: windows, the seeded sample and every number measured are the same. Memory is bounded by the
-/// pieces in flight (a few per worker), not by the corpus. Calls come from one thread, the source's.
+/// characters in flight (4 MiB of text per thread), not by the corpus. Calls come from one thread, the source's.
 /// </summary>
 internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
 {
     private readonly ICorpusSink _inner;
     private readonly Queue<Item> _order = new();
-    private readonly BlockingCollection<Item> _work = new();
+    // Characters of text gathered before a batch goes to the workers.
+    private const int BatchChars = 1 << 16;
+
+    private readonly BlockingCollection<List<Item>> _work = new();
     private readonly Thread[] _workers;
     private readonly Tokenizer _own;
-    private readonly int _maxPieces;
-    private int _pieces;
+    private readonly long _maxChars;
+    private List<Item> _batch = [];
+    private long _batchChars;
+    private long _chars;
     private bool _disposed;
 
     /// <summary>Starts <paramref name="threads"/> - 1 workers (the calling thread is the last one).</summary>
@@ -41,9 +48,9 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
         _inner = inner;
         _own = first;
 
-        // Enough pieces queued that no worker waits while the reader decodes the next file, few enough that memory
-        // stays at a few megabytes per worker.
-        _maxPieces = 4 * threads;
+        // Enough text queued that no worker waits while the reader decodes the next files, little enough that memory
+        // stays at a few megabytes per thread (a piece is at most a few MiB: the source cuts files at line breaks).
+        _maxChars = 4L * threads << 20;
         _workers = new Thread[threads - 1];
         for (var t = 0; t < _workers.Length; t++)
         {
@@ -59,9 +66,15 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
         text.CopyTo(chars);
         var item = new Item(ItemKind.Text) { Chars = chars, Length = text.Length };
         _order.Enqueue(item);
-        _pieces++;
-        _work.Add(item);
-        Deliver(waitUntilBelow: _maxPieces);
+        _chars += text.Length;
+        _batch.Add(item);
+        _batchChars += text.Length;
+        if (_batchChars >= BatchChars)
+        {
+            Dispatch();
+        }
+
+        Deliver(waitUntilBelow: _maxChars);
     }
 
     /// <inheritdoc/>
@@ -86,7 +99,13 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
     public void Skipped(string item, string reason) => Pass(new Item(ItemKind.Skipped) { Name = item, Reason = reason, Done = true });
 
     /// <summary>Waits for every piece and passes everything on; call once the source is read, before the inner sink's result is used.</summary>
-    public void Complete() => Deliver(waitUntilBelow: 1);
+    public void Complete()
+    {
+        Dispatch();
+
+        // Below 0 never holds: wait for every item, empty pieces included.
+        Deliver(waitUntilBelow: 0);
+    }
 
     /// <summary>Stops the workers (after <see cref="Complete"/>, or on failure: pieces still queued are dropped).</summary>
     public void Dispose()
@@ -115,25 +134,41 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
         }
 
         _order.Enqueue(item);
-        Deliver(waitUntilBelow: _maxPieces);
+        Deliver(waitUntilBelow: _maxChars);
     }
 
-    /// <summary>Passes on finished items from the head of the queue; waits while <paramref name="waitUntilBelow"/> or more pieces are pending.</summary>
-    private void Deliver(int waitUntilBelow)
+    /// <summary>Sends the gathered pieces to the workers as one batch.</summary>
+    private void Dispatch()
+    {
+        if (_batch.Count > 0)
+        {
+            _work.Add(_batch);
+            _batch = [];
+            _batchChars = 0;
+        }
+    }
+
+    /// <summary>Passes on finished items from the head of the queue; waits while <paramref name="waitUntilBelow"/> or more characters are pending.</summary>
+    private void Deliver(long waitUntilBelow)
     {
         while (_order.TryPeek(out var head))
         {
             if (!head.Done)
             {
-                if (_pieces < waitUntilBelow)
+                if (_chars < waitUntilBelow)
                 {
                     return;
                 }
 
-                // Rather than wait, tokenise a queued piece here (any one: the head may be among them).
-                if (_work.TryTake(out var job))
+                // Rather than wait, tokenise queued pieces here (the head may be among them, or still gathering).
+                Dispatch();
+                if (_work.TryTake(out var batch))
                 {
-                    Tokenize(job, _own);
+                    foreach (var job in batch)
+                    {
+                        Tokenize(job, _own);
+                    }
+
                     continue;
                 }
 
@@ -156,7 +191,7 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
         switch (item.Kind)
         {
             case ItemKind.Text:
-                _pieces--;
+                _chars -= item.Length;
                 if (item.Error is { } error)
                 {
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
@@ -204,9 +239,12 @@ internal sealed class ParallelTokenizingSink : ICorpusSink, IDisposable
 
     private void Work(Tokenizer tokenizer)
     {
-        foreach (var item in _work.GetConsumingEnumerable())
+        foreach (var batch in _work.GetConsumingEnumerable())
         {
-            Tokenize(item, tokenizer);
+            foreach (var item in batch)
+            {
+                Tokenize(item, tokenizer);
+            }
         }
     }
 
