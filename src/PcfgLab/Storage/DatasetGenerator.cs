@@ -147,7 +147,7 @@ public static class DatasetGenerator
                 }
 
                 var sampler = new DocumentSampler(compiled, unchecked((ulong)options.Seed), options.DocumentLength);
-                gzip = GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed, options.Deflate);
+                gzip = GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed, options.Deflate, options.Threads);
             }
             else
             {
