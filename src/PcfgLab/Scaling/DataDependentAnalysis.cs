@@ -453,7 +453,7 @@ public sealed record DataDependentAnalysis(
                 {
                     var how = c > 0 ? "rise and fall together" : "trade off against each other";
                     warnings.Add(new IdentifiabilityWarning(names[i], names[j], c,
-                        $"{names[i]} and {names[j]} are not separately identified: across resamples they {how} (correlation {c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}), so read their combination, not each alone; runs over a wider range of N and D (or a fixed E, or alpha = beta) would separate them"));
+                        $"{names[i]} and {names[j]} are not separately identified: across resamples they {how} (correlation {c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}), so read their combination, not each alone; runs over a wider range of N and D would separate them"));
                 }
             }
         }
