@@ -110,4 +110,20 @@ public sealed class DataDependentFitterTests
         var ex = Assert.Throws<UserInputException>(() => DataDependentFitter.Fit(runs, DataDependentRuns.SmallGrid));
         Assert.Equal("the input has 10 usable runs; the data-dependent fit has 10 parameters and needs more runs than that", ex.Message);
     }
+
+    [Fact]
+    public void Cpu_grid_runs_give_the_documented_joint_fit()
+    {
+        // The 96 real CPU runs of six datasets committed in results/ (docs/scaling.md quotes this fit).
+        var path = Path.Combine(TestSupport.SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl");
+        var runs = RunRecordReader.Read(path, RunColumnMap.Default);
+        var fit = DataDependentFitter.Fit(runs, new DataDependentFitOptions());
+
+        Assert.Equal(96, fit.Runs);
+        Assert.True(fit.Converged);
+        Assert.Equal(0.010147, Math.Round(fit.Objective, 6));
+        Assert.Equal(-0.953, Math.Round(fit.Law.E.Slope, 3));
+        Assert.Equal(0.218, Math.Round(fit.Law.Beta.Slope, 3));
+        Assert.True(fit.Objective < fit.TwoStepObjective);
+    }
 }
