@@ -23,9 +23,13 @@ internal static class IsoFlopCommand
         var threads = new Option<int>("--threads") { Description = "Threads (0: every core). Results do not depend on it.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the fits as one JSON document." };
         var output = new Option<string?>("--out") { Description = "Save the fits (atomically)." };
-        var command = new Command("isoflop", "Compute-optimal N and D by IsoFLOP profiles (Approach 2): the minimum of loss in log N per budget, then N_opt = G C^a, D_opt = C/(6 N_opt).")
+        var approach = new Option<int>("--approach") { Description = "2: IsoFLOP profiles of final losses (default); 1: lower envelope of the runs' per-step training curves (train_losses in JSON Lines records).", DefaultValueFactory = _ => 2 };
+        approach.AcceptOnlyFromAmong("1", "2");
+        var smooth = new Option<int>("--smooth") { Description = "Approach 1: trailing moving average over this many steps.", DefaultValueFactory = _ => 5 };
+        var points = new Option<int>("--points") { Description = "Approach 1: log-spaced compute values at which the envelope is taken.", DefaultValueFactory = _ => 40 };
+        var command = new Command("isoflop", "Compute-optimal N and D by IsoFLOP profiles (Approach 2: the minimum of loss in log N per budget) or the lower envelope of training curves (Approach 1), then N_opt = G C^a, D_opt = C/(6 N_opt).")
         {
-            file, nColumn, tokensColumn, flopsColumn, lossColumn, by, method, binWidth, bootstrap, seed, threads, json, output,
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, by, method, binWidth, bootstrap, seed, threads, json, output, approach, smooth, points,
         };
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
@@ -33,36 +37,65 @@ internal static class IsoFlopCommand
             var logger = context.CreateLogger("isoflop");
             var path = parse.GetValue(file)!;
             var groupColumn = parse.GetValue(by);
-            var map = new RunColumnMap
-            {
-                Parameters = parse.GetValue(nColumn),
-                Tokens = parse.GetValue(tokensColumn),
-                Flops = parse.GetValue(flopsColumn),
-                Loss = parse.GetValue(lossColumn),
-                Dataset = groupColumn,
-            };
-            var runs = await RunRecordReader.ReadAsync(path, map, logger, cancellationToken).ConfigureAwait(false);
-            var options = new IsoFlopOptions
-            {
-                Method = parse.GetValue(method) == "akima" ? IsoFlopMinimum.Akima : IsoFlopMinimum.Parabola,
-                BinWidthDecades = parse.GetValue(binWidth),
-                Resamples = parse.GetValue(bootstrap),
-                Seed = parse.GetValue(seed),
-                MaxDegreeOfParallelism = parse.GetValue(threads),
-            };
-            var groups = groupColumn is null
-                ? [("all", runs.ToList())]
-                : runs.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
             var fits = new List<(string, IsoFlopFit)>();
-            foreach (var (name, members) in groups)
+            if (parse.GetValue(approach) == 1)
             {
-                try
+                var curves = TrainingCurveReader.Read(path);
+                var envelope = new EnvelopeOptions
                 {
-                    fits.Add((name, IsoFlopFitter.Fit(members, options, cancellationToken)));
+                    Smoothing = parse.GetValue(smooth),
+                    Points = parse.GetValue(points),
+                    Resamples = parse.GetValue(bootstrap),
+                    Seed = parse.GetValue(seed),
+                    MaxDegreeOfParallelism = parse.GetValue(threads),
+                };
+                var curveGroups = groupColumn is null
+                    ? [("all", curves.ToList())]
+                    : curves.GroupBy(c => c.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
+                foreach (var (name, members) in curveGroups)
+                {
+                    try
+                    {
+                        fits.Add((name, EnvelopeFitter.Fit(members, envelope, cancellationToken)));
+                    }
+                    catch (UserInputException ex) when (groupColumn is not null)
+                    {
+                        throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                    }
                 }
-                catch (UserInputException ex) when (groupColumn is not null)
+            }
+            else
+            {
+                var map = new RunColumnMap
                 {
-                    throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                    Parameters = parse.GetValue(nColumn),
+                    Tokens = parse.GetValue(tokensColumn),
+                    Flops = parse.GetValue(flopsColumn),
+                    Loss = parse.GetValue(lossColumn),
+                    Dataset = groupColumn,
+                };
+                var runs = await RunRecordReader.ReadAsync(path, map, logger, cancellationToken).ConfigureAwait(false);
+                var options = new IsoFlopOptions
+                {
+                    Method = parse.GetValue(method) == "akima" ? IsoFlopMinimum.Akima : IsoFlopMinimum.Parabola,
+                    BinWidthDecades = parse.GetValue(binWidth),
+                    Resamples = parse.GetValue(bootstrap),
+                    Seed = parse.GetValue(seed),
+                    MaxDegreeOfParallelism = parse.GetValue(threads),
+                };
+                var groups = groupColumn is null
+                    ? [("all", runs.ToList())]
+                    : runs.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
+                foreach (var (name, members) in groups)
+                {
+                    try
+                    {
+                        fits.Add((name, IsoFlopFitter.Fit(members, options, cancellationToken)));
+                    }
+                    catch (UserInputException ex) when (groupColumn is not null)
+                    {
+                        throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                    }
                 }
             }
 
@@ -72,7 +105,7 @@ internal static class IsoFlopCommand
                 given[option.Option.Name] = option.Tokens.Count > 0 ? string.Join(" ", option.Tokens.Select(t => t.Value)) : "true";
             }
 
-            var document = new IsoFlopDocument(ToolInfo.Version, 2, [Path.GetFullPath(path)], given, fits);
+            var document = new IsoFlopDocument(ToolInfo.Version, parse.GetValue(approach), [Path.GetFullPath(path)], given, fits);
             if (parse.GetValue(output) is { } outPath)
             {
                 document.Save(outPath);
@@ -97,9 +130,10 @@ internal static class IsoFlopCommand
     {
         foreach (var (name, fit) in document.Fits)
         {
-            var how = fit.Method == IsoFlopMinimum.Akima ? "Akima spline minimum" : "parabola vertex";
-            output.WriteLine($"IsoFLOP profiles (Approach {document.Approach}) of '{name}': {how} in log N per budget");
-            ScalingTables.Write(output, ["C", "runs", "N_opt", "D_opt", "D/N", "loss", "N_opt inside sampled N"],
+            var envelope = fit.Method == IsoFlopMinimum.Envelope;
+            var how = fit.Method == IsoFlopMinimum.Akima ? "Akima spline minimum in log N per budget" : envelope ? "lowest smoothed training curve at each compute" : "parabola vertex in log N per budget";
+            output.WriteLine($"{(envelope ? "Lower envelope of training curves" : "IsoFLOP profiles")} (Approach {document.Approach}) of '{name}': {how}");
+            ScalingTables.Write(output, ["C", envelope ? "sizes" : "runs", "N_opt", "D_opt", "D/N", "loss", envelope ? "N_opt not an end size" : "N_opt inside sampled N"],
                 fit.Budgets.Select(b => (IReadOnlyList<string>)[ScalingTables.G(b.Flops), b.Runs.ToString(System.Globalization.CultureInfo.InvariantCulture), ScalingTables.G(b.OptimalParameters), ScalingTables.G(b.OptimalTokens), ScalingTables.G(b.OptimalTokens / b.OptimalParameters), ScalingTables.G(b.MinimumLoss), b.Interior ? "yes" : "NO"]).ToList());
             foreach (var s in fit.Skipped)
             {
@@ -108,7 +142,7 @@ internal static class IsoFlopCommand
 
             output.WriteLine();
             output.WriteLine(fit.UsedResamples > 0
-                ? $"Least squares in log space; bootstrap 95% intervals ({fit.Resamples} resamples of the runs within each budget, seed {fit.Seed}, {fit.UsedResamples} usable)"
+                ? $"Least squares in log space; bootstrap 95% intervals ({fit.Resamples} resamples of {(envelope ? "the runs" : "the runs within each budget")}, seed {fit.Seed}, {fit.UsedResamples} usable)"
                 : "Least squares in log space (no bootstrap)");
             ScalingTables.Write(output, ["law", "coefficient", "2.5%", "97.5%", "exponent", "2.5%", "97.5%", "std err"],
             [

@@ -10,6 +10,9 @@ public enum IsoFlopMinimum
 
     /// <summary>Akima's piecewise cubic through the (log N, mean loss) points, minimised on the sampled range.</summary>
     Akima,
+
+    /// <summary>Approach 1: at each compute, the model size whose (smoothed) training curve is lowest (<see cref="EnvelopeFitter"/>).</summary>
+    Envelope,
 }
 
 /// <summary>Options of <see cref="IsoFlopFitter"/>.</summary>
@@ -41,7 +44,7 @@ public sealed record IsoFlopOptions
 /// <param name="OptimalParameters">N at the minimum.</param>
 /// <param name="OptimalTokens">D_opt = C/(6 N_opt).</param>
 /// <param name="MinimumLoss">Loss at the minimum (of the parabola or spline).</param>
-/// <param name="Interior">Whether N_opt lies within the budget's sampled N (a parabola's vertex may not).</param>
+/// <param name="Interior">Whether N_opt lies within the budget's sampled N (a parabola's vertex may not); for the envelope, whether it is neither the smallest nor the largest model size covering that compute.</param>
 public sealed record IsoFlopBudget(double Flops, int Runs, double OptimalParameters, double OptimalTokens, double MinimumLoss, bool Interior);
 
 /// <summary>A budget left out of the power-law fit, and why.</summary>
@@ -309,6 +312,20 @@ public static class IsoFlopFitter
         var xm = 0.5 * (a + b);
         var ym = spline.Interpolate(xm);
         return ym <= bestY ? (xm, ym) : (bestX, bestY);
+    }
+
+    /// <summary>The power laws through per-compute optima (log C, log N_opt) with bootstrap values, as one fit.</summary>
+    internal static (PowerLawInC Parameters, PowerLawInC Tokens) PowerLaws(double[] logC, double[] logN, double[] bootLogG, double[] bootA, double[] bootLogGD, double[] bootB)
+    {
+        var (na, nb) = LogLine(logC, logN);
+        var logD = new double[logC.Length];
+        for (var i = 0; i < logC.Length; i++)
+        {
+            logD[i] = logC[i] - Math.Log(6) - logN[i];
+        }
+
+        var (da, db) = LogLine(logC, logD);
+        return (Summarise(na, nb, bootLogG, bootA), Summarise(da, db, bootLogGD, bootB));
     }
 
     /// <summary>Least squares y = p + q x; returns (p, q).</summary>
