@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PcfgLab.Scaling;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary><c>pcfglab extrapolate</c>: leave-one-budget-out and rollout checks of the Chinchilla fit.</summary>
+internal static class ExtrapolateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("runs") { Description = "Training runs (as for 'fit')." };
+        var nColumn = new Option<string?>("--n") { Description = "Column of parameter counts N (default as 'fit')." };
+        var tokensColumn = new Option<string?>("--tokens") { Description = "Column of training tokens D (default as 'fit')." };
+        var flopsColumn = new Option<string?>("--flops") { Description = "Column of compute C or the budget (default as 'fit')." };
+        var lossColumn = new Option<string?>("--loss") { Description = "Loss column (default as 'fit')." };
+        var scheme = new Option<string>("--scheme") { Description = "leave-one-budget-out: predict each budget from the others; rollout-flops: fit budgets up to each cut, predict all above; rollout-n: the same over model sizes.", DefaultValueFactory = _ => "leave-one-budget-out" };
+        scheme.AcceptOnlyFromAmong("leave-one-budget-out", "rollout-flops", "rollout-n");
+        var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by log10 C within this many decades (default: equal C)." };
+        var json = new Option<bool>("--json") { Description = "Print the folds as one JSON document." };
+        var command = new Command("extrapolate", "Will the law extrapolate? Refit the Chinchilla law with budgets or sizes held out and report the relative error on them.")
+        {
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        {
+            var logger = context.CreateLogger("extrapolate");
+            var path = parse.GetValue(file)!;
+            var runs = await RunRecordReader.ReadAsync(path, new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn) }, logger, cancellationToken).ConfigureAwait(false);
+            var options = new ExtrapolationOptions
+            {
+                Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
+                BinWidthDecades = parse.GetValue(binWidth),
+            };
+            var result = ExtrapolationCheck.Run(runs, options, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                var folds = new JsonArray();
+                foreach (var f in result.Folds)
+                {
+                    folds.Add(new JsonObject
+                    {
+                        ["cut"] = f.Cut,
+                        ["train_runs"] = f.TrainRuns,
+                        ["held_out_runs"] = f.HeldOut.Runs,
+                        ["rmse"] = f.HeldOut.Rmse,
+                        ["mean_relative_error"] = f.HeldOut.MeanRelativeError,
+                        ["max_relative_error"] = f.MaxRelativeError,
+                        ["converged"] = f.Converged,
+                        ["E"] = f.Law.E,
+                        ["A"] = f.Law.A,
+                        ["B"] = f.Law.B,
+                        ["alpha"] = f.Law.Alpha,
+                        ["beta"] = f.Law.Beta,
+                    });
+                }
+
+                var root = new JsonObject
+                {
+                    ["scheme"] = parse.GetValue(scheme),
+                    ["pooled_mean_relative_error"] = result.PooledMeanRelativeError,
+                    ["folds"] = folds,
+                    ["skipped"] = new JsonArray([.. result.Skipped.Select(s => (JsonNode?)JsonValue.Create(s))]),
+                };
+                await context.Output.WriteLineAsync(root.ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                return 0;
+            }
+
+            var output = context.Output;
+            var what = options.Scheme switch
+            {
+                ExtrapolationScheme.RolloutFlops => "Rollout over compute: fit the budgets up to C, predict every run above",
+                ExtrapolationScheme.RolloutParameters => "Rollout over model size: fit the sizes up to N, predict every larger model",
+                _ => "Leave one budget out: fit the other budgets, predict the held-out one",
+            };
+            output.WriteLine($"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
+            ScalingTables.Write(output, [options.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", "E", "A", "B", "alpha", "beta", "RMSE", "mean rel err", "max rel err"],
+                result.Folds.Select(f => (IReadOnlyList<string>)[ScalingTables.G(f.Cut), f.TrainRuns.ToString(CultureInfo.InvariantCulture), f.HeldOut.Runs.ToString(CultureInfo.InvariantCulture),
+                    ScalingTables.G(f.Law.E), ScalingTables.G(f.Law.A), ScalingTables.G(f.Law.B), ScalingTables.G(f.Law.Alpha), ScalingTables.G(f.Law.Beta), ScalingTables.G(f.HeldOut.Rmse), ScalingTables.G(f.HeldOut.MeanRelativeError), ScalingTables.G(f.MaxRelativeError)]).ToList());
+            foreach (var s in result.Skipped)
+            {
+                output.WriteLine($"skipped {s}");
+            }
+
+            output.WriteLine($"Pooled mean relative error over {result.Folds.Sum(f => f.HeldOut.Runs)} held-out predictions: {ScalingTables.G(result.PooledMeanRelativeError)}");
+            return 0;
+        });
+        return command;
+    }
+}
