@@ -63,7 +63,11 @@ public sealed class ExtrapolationCheckTests
         var skipped = Assert.Single(result.Skipped);
         Assert.Equal("1E+07: the input has 4 usable runs; a Chinchilla fit needs more than 5 (one per parameter plus one)", skipped);
         Assert.Equal([8, 4], result.Folds.Select(f => f.HeldOut.Runs));
-        Assert.All(result.Folds, f => Assert.True(f.MaxRelativeError < 1e-5, f.ToString()));
+
+        // Two model sizes cannot separate E, A and alpha (three unknowns from two N), so even noise-free runs
+        // extrapolate with about 1% error; with three sizes the law is identified and extrapolates exactly.
+        Assert.InRange(result.Folds[0].HeldOut.MeanRelativeError, 1e-3, 0.05);
+        Assert.True(result.Folds[1].MaxRelativeError < 1e-5, result.Folds[1].ToString());
     }
 
     [Fact]
