@@ -22,6 +22,7 @@ internal static class FitCommand
         var form = new Option<string>("--form") { Description = "chinchilla: E + A/N^alpha + B/D^beta; data: E + B/X^beta (Hestness); rosenfeld: Rosenfeld et al. 2020 with the eps0 envelope; data-dependent: E(H) + A(H)/N^alpha(H) + B(H)/D^beta(H), every parameter a line in H, fitted jointly on all datasets.", DefaultValueFactory = _ => "chinchilla" };
         form.AcceptOnlyFromAmong("chinchilla", "data", "rosenfeld", "data-dependent");
         var dataDependent = new DataDependentFitCommand();
+        var constrained = new ConstrainedFitCommand();
         var variable = new Option<string>("--variable") { Description = "Variable of --form data: D (tokens) or N (parameters).", DefaultValueFactory = _ => "D" };
         variable.AcceptOnlyFromAmong("D", "N");
         var eps0 = new Option<double?>("--eps0") { Description = "Random-guess loss for --form rosenfeld (for language models ln of the vocabulary size)." };
@@ -40,6 +41,7 @@ internal static class FitCommand
             bootstrap, seed, threads, holdoutFlops, holdoutN, delta, json, output,
         };
         dataDependent.AddTo(command);
+        constrained.AddTo(command);
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -103,6 +105,11 @@ internal static class FitCommand
             if (parse.GetValue(form) == "data-dependent")
             {
                 return await dataDependent.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (constrained.Requested(parse))
+            {
+                return await constrained.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
             var document = ScalingFitPipeline.Run(runs, request, logger, cancellationToken);

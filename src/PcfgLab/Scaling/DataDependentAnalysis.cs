@@ -31,7 +31,7 @@ public sealed record DataDependentAnalysisOptions
     public int BandPoints { get; init; } = 11;
 
     /// <summary>|correlation| above which two parameters are reported as not separately identified.</summary>
-    public double IdentifiabilityThreshold { get; init; } = 0.98;
+    public double IdentifiabilityThreshold { get; init; } = 0.99;
 }
 
 /// <summary>A line's slope and intercept with bootstrap intervals.</summary>
@@ -86,7 +86,7 @@ public sealed record IdentifiabilityWarning(string First, string Second, double 
 /// <param name="AllocationCrossing">Where a(H) equals the reference's.</param>
 /// <param name="TokensCrossing">Where D/N at C equals the reference's.</param>
 /// <param name="ParameterNames">Names of the internal parameters, for <paramref name="Correlation"/>.</param>
-/// <param name="Correlation">Bootstrap correlation matrix of the internal parameters (each parameter's value at the lowest and highest H), row-major; empty without a bootstrap.</param>
+/// <param name="Correlation">Bootstrap correlation matrix of the internal parameters (each parameter's value at the lowest and highest H; A and B as their terms at the runs' geometric-mean N and D), row-major; empty without a bootstrap.</param>
 /// <param name="Warnings">Pairs not separately identified.</param>
 public sealed record DataDependentAnalysis(
     int Resamples,
@@ -213,7 +213,7 @@ public sealed record DataDependentAnalysis(
         var tokensCrossing = Crossing($"tokens per parameter at C = {options.Flops.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}", fit.Law, laws, TokensGap, options, refTokens);
 
         var parameterNames = NamesOf(data);
-        var correlation = resamples > 0 ? CorrelationMatrix(thetas, logLinear) : [];
+        var correlation = resamples > 0 ? CorrelationMatrix(Centred(thetas, data), logLinear) : [];
         var warnings = resamples > 0 ? FindWarnings(parameterNames, correlation, options.IdentifiabilityThreshold) : [];
         return new DataDependentAnalysis(resamples, converged.Count(c => c), starts.Length / DataDependentObjective.ParameterCount, options.Seed, options.ResampleDatasets,
             reference, options.Flops, lines, band, allocation, tokensCrossing, parameterNames, correlation, warnings);
@@ -390,7 +390,7 @@ public sealed record DataDependentAnalysis(
     {
         var lo = data.HLow.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
         var hi = data.HHigh.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
-        string[] quantities = ["log E", "log A", "log B", "alpha", "beta"];
+        string[] quantities = ["log E", "log A/Nbar^alpha", "log B/Dbar^beta", "alpha", "beta"];
         var names = new List<string>(10);
         foreach (var q in quantities)
         {
@@ -399,6 +399,32 @@ public sealed record DataDependentAnalysis(
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// log A and log B at each end replaced by the terms' logs at the runs' geometric-mean N and D (log A - alpha mean log N):
+    /// A alone is the term at N = 1, far outside the data, so it moves with alpha on any data.
+    /// </summary>
+    private static double[][] Centred(double[][] thetas, DataDependentFitter.PreparedRuns data)
+    {
+        double meanLogN = 0, meanLogD = 0;
+        foreach (var run in data.Runs)
+        {
+            meanLogN += Math.Log(run.Parameters) / data.Runs.Count;
+            meanLogD += Math.Log(run.Tokens) / data.Runs.Count;
+        }
+
+        return [.. thetas.Select(t =>
+        {
+            var c = (double[])t.Clone();
+            for (var end = 0; end < 2; end++)
+            {
+                c[2 + end] -= c[6 + end] * meanLogN;
+                c[4 + end] -= c[8 + end] * meanLogD;
+            }
+
+            return c;
+        })];
     }
 
     private static double[] CorrelationMatrix(double[][] thetas, bool logLinear)
@@ -453,7 +479,7 @@ public sealed record DataDependentAnalysis(
                 {
                     var how = c > 0 ? "rise and fall together" : "trade off against each other";
                     warnings.Add(new IdentifiabilityWarning(names[i], names[j], c,
-                        $"{names[i]} and {names[j]} are not separately identified: across resamples they {how} (correlation {c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}), so read their combination, not each alone; runs over a wider range of N and D would separate them"));
+                        $"{names[i]} and {names[j]} are not separately identified: across resamples they {how} (correlation {c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}), so the data fix their combination much better than either alone (read each one's interval with that in mind); runs over a wider range of N and D would separate them"));
                 }
             }
         }

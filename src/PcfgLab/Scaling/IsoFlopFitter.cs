@@ -221,7 +221,7 @@ public static class IsoFlopFitter
         var needed = method == IsoFlopMinimum.Akima ? 5 : 3;
         if (points.Length < needed)
         {
-            reason = $"{points.Length} distinct model sizes, fewer than the {needed} a {(method == IsoFlopMinimum.Akima ? "spline" : "parabola")} needs";
+            reason = $"{points.Length} distinct model size{(points.Length == 1 ? string.Empty : "s")}, fewer than the {needed} a {(method == IsoFlopMinimum.Akima ? "spline" : "parabola")} needs";
             return null;
         }
 
