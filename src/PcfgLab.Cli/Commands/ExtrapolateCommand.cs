@@ -19,9 +19,11 @@ internal static class ExtrapolateCommand
         scheme.AcceptOnlyFromAmong("leave-one-budget-out", "rollout-flops", "rollout-n");
         var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by log10 C within this many decades (default: equal C)." };
         var json = new Option<bool>("--json") { Description = "Print the folds as one JSON document." };
+        var form = new Option<string>("--form") { Description = "Form refitted in each fold: chinchilla (E + A/N^alpha + B/D^beta), kaplan (Kaplan et al. 2020's [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D), or compare (both, ranked by held-out error).", DefaultValueFactory = _ => "chinchilla" };
+        form.AcceptOnlyFromAmong("chinchilla", "kaplan", "compare");
         var command = new Command("extrapolate", "Will the law extrapolate? Refit the Chinchilla law with budgets or sizes held out and report the relative error on them.")
         {
-            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json,
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json, form,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -33,6 +35,18 @@ internal static class ExtrapolateCommand
                 Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
                 BinWidthDecades = parse.GetValue(binWidth),
             };
+            if (parse.GetValue(form) == "compare")
+            {
+                var ranked = ExtrapolationCheck.CompareForms(runs, options, cancellationToken);
+                context.Output.WriteLine($"Model selection by held-out error ({parse.GetValue(scheme)}; lowest pooled mean relative error first)");
+                ScalingTables.Write(context.Output, ["form", "folds", "held-out predictions", "pooled mean rel err", "worst fold mean rel err"],
+                    ranked.Select(r => (IReadOnlyList<string>)[r.Form.ToString().ToLowerInvariant(), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
+                        ScalingTables.G(r.Result.PooledMeanRelativeError), ScalingTables.G(r.Result.Folds.Max(f => f.HeldOut.MeanRelativeError))]).ToList());
+                context.Output.WriteLine($"best: {ranked[0].Form.ToString().ToLowerInvariant()}");
+                return 0;
+            }
+
+            options = options with { Form = parse.GetValue(form) == "kaplan" ? ExtrapolatedForm.Kaplan : ExtrapolatedForm.Chinchilla };
             var result = ExtrapolationCheck.Run(runs, options, cancellationToken);
             if (parse.GetValue(json))
             {
@@ -48,11 +62,9 @@ internal static class ExtrapolateCommand
                         ["mean_relative_error"] = f.HeldOut.MeanRelativeError,
                         ["max_relative_error"] = f.MaxRelativeError,
                         ["converged"] = f.Converged,
-                        ["E"] = f.Law.E,
-                        ["A"] = f.Law.A,
-                        ["B"] = f.Law.B,
-                        ["alpha"] = f.Law.Alpha,
-                        ["beta"] = f.Law.Beta,
+                        ["law"] = f.Law is { } l
+                            ? new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta }
+                            : new JsonObject { ["N_c"] = f.Kaplan!.Nc, ["D_c"] = f.Kaplan.Dc, ["alpha_N"] = f.Kaplan.AlphaN, ["alpha_D"] = f.Kaplan.AlphaD },
                     });
                 }
 
@@ -74,10 +86,13 @@ internal static class ExtrapolateCommand
                 ExtrapolationScheme.RolloutParameters => "Rollout over model size: fit the sizes up to N, predict every larger model",
                 _ => "Leave one budget out: fit the other budgets, predict the held-out one",
             };
-            output.WriteLine($"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
-            ScalingTables.Write(output, [options.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", "E", "A", "B", "alpha", "beta", "RMSE", "mean rel err", "max rel err"],
+            var kaplanForm = options.Form == ExtrapolatedForm.Kaplan;
+            output.WriteLine(kaplanForm ? $"{what} (Kaplan law, Huber on log L, 256-start grid per fold)" : $"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
+            IReadOnlyList<string> lawHeader = kaplanForm ? ["N_c", "D_c", "alpha_N", "alpha_D"] : ["E", "A", "B", "alpha", "beta"];
+            ScalingTables.Write(output, [options.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", .. lawHeader, "RMSE", "mean rel err", "max rel err"],
                 result.Folds.Select(f => (IReadOnlyList<string>)[ScalingTables.G(f.Cut), f.TrainRuns.ToString(CultureInfo.InvariantCulture), f.HeldOut.Runs.ToString(CultureInfo.InvariantCulture),
-                    ScalingTables.G(f.Law.E), ScalingTables.G(f.Law.A), ScalingTables.G(f.Law.B), ScalingTables.G(f.Law.Alpha), ScalingTables.G(f.Law.Beta), ScalingTables.G(f.HeldOut.Rmse), ScalingTables.G(f.HeldOut.MeanRelativeError), ScalingTables.G(f.MaxRelativeError)]).ToList());
+                    .. (f.Law is { } l ? new[] { ScalingTables.G(l.E), ScalingTables.G(l.A), ScalingTables.G(l.B), ScalingTables.G(l.Alpha), ScalingTables.G(l.Beta) } : [ScalingTables.G(f.Kaplan!.Nc), ScalingTables.G(f.Kaplan.Dc), ScalingTables.G(f.Kaplan.AlphaN), ScalingTables.G(f.Kaplan.AlphaD)]),
+                    ScalingTables.G(f.HeldOut.Rmse), ScalingTables.G(f.HeldOut.MeanRelativeError), ScalingTables.G(f.MaxRelativeError)]).ToList());
             foreach (var s in result.Skipped)
             {
                 output.WriteLine($"skipped {s}");

@@ -13,9 +13,22 @@ public enum ExtrapolationScheme
     RolloutParameters,
 }
 
+/// <summary>A law form the extrapolation check can refit.</summary>
+public enum ExtrapolatedForm
+{
+    /// <summary>E + A/N^alpha + B/D^beta (<see cref="ChinchillaFitter"/>).</summary>
+    Chinchilla,
+
+    /// <summary>[(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D (<see cref="KaplanFitter"/>).</summary>
+    Kaplan,
+}
+
 /// <summary>Options of <see cref="ExtrapolationCheck"/>.</summary>
 public sealed record ExtrapolationOptions
 {
+    /// <summary>The form refitted in each fold.</summary>
+    public ExtrapolatedForm Form { get; init; } = ExtrapolatedForm.Chinchilla;
+
     /// <summary>The scheme.</summary>
     public ExtrapolationScheme Scheme { get; init; } = ExtrapolationScheme.LeaveOneBudgetOut;
 
@@ -40,11 +53,12 @@ public sealed record ExtrapolationOptions
 /// <summary>One fold: a fit on some runs, scored on the held-out ones.</summary>
 /// <param name="Cut">The held-out budget's C (leave-one-out), or the largest C or N fitted (rollouts).</param>
 /// <param name="TrainRuns">Runs fitted.</param>
-/// <param name="Law">The fold's law.</param>
+/// <param name="Law">The fold's law (Chinchilla form), else null.</param>
 /// <param name="Converged">Whether its fit converged.</param>
 /// <param name="HeldOut">Errors on the held-out runs.</param>
 /// <param name="MaxRelativeError">Largest |L_hat - L| / L among them.</param>
-public sealed record ExtrapolationFold(double Cut, int TrainRuns, ChinchillaParameters Law, bool Converged, GoodnessOfFit HeldOut, double MaxRelativeError);
+/// <param name="Kaplan">The fold's law (Kaplan form), else null.</param>
+public sealed record ExtrapolationFold(double Cut, int TrainRuns, ChinchillaParameters? Law, bool Converged, GoodnessOfFit HeldOut, double MaxRelativeError, KaplanParameters? Kaplan = null);
 
 /// <summary>An extrapolation check's folds and pooled error.</summary>
 /// <param name="Scheme">The scheme.</param>
@@ -77,10 +91,21 @@ public static class ExtrapolationCheck
             }
 
             var label = cut.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
-            ChinchillaFit fit;
+            ChinchillaParameters? law = null;
+            KaplanParameters? kaplan = null;
+            bool converged;
             try
             {
-                fit = ChinchillaFitter.Fit(train, options.Fit, cancellationToken);
+                if (options.Form == ExtrapolatedForm.Kaplan)
+                {
+                    var k = KaplanFitter.Fit(train, options.Fit, cancellationToken);
+                    (kaplan, converged) = (k.Parameters, k.Converged);
+                }
+                else
+                {
+                    var c = ChinchillaFitter.Fit(train, options.Fit, cancellationToken);
+                    (law, converged) = (c.Parameters, c.Converged);
+                }
             }
             catch (UserInputException ex)
             {
@@ -88,17 +113,17 @@ public static class ExtrapolationCheck
                 continue;
             }
 
-            var law = fit.Parameters;
+            Func<RunRecord, double> predict = kaplan is not null ? r => kaplan.Loss(r.Parameters, r.Tokens) : r => law!.Loss(r.Parameters, r.Tokens);
             double worst = 0;
             foreach (var run in test)
             {
-                var relative = Math.Abs(law.Loss(run.Parameters, run.Tokens) - run.Loss) / run.Loss;
+                var relative = Math.Abs(predict(run) - run.Loss) / run.Loss;
                 worst = Math.Max(worst, relative);
                 pooled += relative;
                 predictions++;
             }
 
-            folds.Add(new ExtrapolationFold(cut, train.Count, law, fit.Converged, GoodnessOfFit.Of(test, r => law.Loss(r.Parameters, r.Tokens)), worst));
+            folds.Add(new ExtrapolationFold(cut, train.Count, law, converged, GoodnessOfFit.Of(test, predict), worst, kaplan));
         }
 
         if (folds.Count == 0)
@@ -107,6 +132,36 @@ public static class ExtrapolationCheck
         }
 
         return new ExtrapolationResult(options.Scheme, folds, skipped, pooled / predictions);
+    }
+
+    /// <summary>
+    /// Model selection by held-out error: runs the same scheme for each form and returns them with the one of lowest
+    /// pooled mean relative error first (ties to the earlier form). Forms no fold could fit are left out.
+    /// </summary>
+    /// <exception cref="UserInputException">No form could be fitted in any fold.</exception>
+    public static IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> CompareForms(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var results = new List<(ExtrapolatedForm, ExtrapolationResult)>();
+        UserInputException? last = null;
+        foreach (var form in Enum.GetValues<ExtrapolatedForm>())
+        {
+            try
+            {
+                results.Add((form, Run(runs, options with { Form = form }, cancellationToken)));
+            }
+            catch (UserInputException ex)
+            {
+                last = ex;
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            throw last!;
+        }
+
+        return [.. results.OrderBy(r => r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
     }
 
     private static IEnumerable<(double Cut, List<RunRecord> Train, List<RunRecord> Test)> Splits(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options)
