@@ -21,15 +21,56 @@ internal static class ExtrapolateCommand
         var json = new Option<bool>("--json") { Description = "Print the folds as one JSON document." };
         var form = new Option<string>("--form") { Description = "Form refitted in each fold: chinchilla (E + A/N^alpha + B/D^beta), kaplan (Kaplan et al. 2020's [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D), or compare (both, ranked by held-out error).", DefaultValueFactory = _ => "chinchilla" };
         form.AcceptOnlyFromAmong("chinchilla", "kaplan", "compare");
+        var by = new Option<string?>("--by") { Description = "Check each value of this column (for example dataset) separately." };
         var command = new Command("extrapolate", "Will the law extrapolate? Refit the Chinchilla law with budgets or sizes held out and report the relative error on them.")
         {
-            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json, form,
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json, form, by,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
             var logger = context.CreateLogger("extrapolate");
             var path = parse.GetValue(file)!;
-            var runs = await RunRecordReader.ReadAsync(path, new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn) }, logger, cancellationToken).ConfigureAwait(false);
+            var groupColumn = parse.GetValue(by);
+            var all = await RunRecordReader.ReadAsync(path, new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn), Dataset = groupColumn }, logger, cancellationToken).ConfigureAwait(false);
+            var groups = groupColumn is null
+                ? [("all", all)]
+                : all.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (IReadOnlyList<RunRecord>)[.. g])).ToList();
+            var documents = new JsonObject();
+            foreach (var (name, runs) in groups)
+            {
+                if (groupColumn is not null && !parse.GetValue(json))
+                {
+                    context.Output.WriteLine($"== {name}");
+                }
+
+                try
+                {
+                    var node = await CheckAsync(context, parse, runs, scheme, binWidth, form, json, cancellationToken).ConfigureAwait(false);
+                    if (node is not null)
+                    {
+                        documents[name] = node;
+                    }
+                }
+                catch (UserInputException ex) when (groupColumn is not null)
+                {
+                    throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                await context.Output.WriteLineAsync((groupColumn is null ? documents["all"]!.DeepClone() : documents).ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<RunRecord> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        {
             var options = new ExtrapolationOptions
             {
                 Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
@@ -38,12 +79,27 @@ internal static class ExtrapolateCommand
             if (parse.GetValue(form) == "compare")
             {
                 var ranked = ExtrapolationCheck.CompareForms(runs, options, cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    return new JsonObject
+                    {
+                        ["scheme"] = parse.GetValue(scheme),
+                        ["best"] = ranked[0].Form.ToString().ToLowerInvariant(),
+                        ["forms"] = new JsonArray([.. ranked.Select(r => (JsonNode?)new JsonObject
+                        {
+                            ["form"] = r.Form.ToString().ToLowerInvariant(),
+                            ["folds"] = r.Result.Folds.Count,
+                            ["pooled_mean_relative_error"] = r.Result.PooledMeanRelativeError,
+                        })]),
+                    };
+                }
+
                 context.Output.WriteLine($"Model selection by held-out error ({parse.GetValue(scheme)}; lowest pooled mean relative error first)");
                 ScalingTables.Write(context.Output, ["form", "folds", "held-out predictions", "pooled mean rel err", "worst fold mean rel err"],
                     ranked.Select(r => (IReadOnlyList<string>)[r.Form.ToString().ToLowerInvariant(), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
                         ScalingTables.G(r.Result.PooledMeanRelativeError), ScalingTables.G(r.Result.Folds.Max(f => f.HeldOut.MeanRelativeError))]).ToList());
                 context.Output.WriteLine($"best: {ranked[0].Form.ToString().ToLowerInvariant()}");
-                return 0;
+                return null;
             }
 
             options = options with { Form = parse.GetValue(form) == "kaplan" ? ExtrapolatedForm.Kaplan : ExtrapolatedForm.Chinchilla };
@@ -75,8 +131,7 @@ internal static class ExtrapolateCommand
                     ["folds"] = folds,
                     ["skipped"] = new JsonArray([.. result.Skipped.Select(s => (JsonNode?)JsonValue.Create(s))]),
                 };
-                await context.Output.WriteLineAsync(root.ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
-                return 0;
+                return root;
             }
 
             var output = context.Output;
@@ -99,8 +154,7 @@ internal static class ExtrapolateCommand
             }
 
             output.WriteLine($"Pooled mean relative error over {result.Folds.Sum(f => f.HeldOut.Runs)} held-out predictions: {ScalingTables.G(result.PooledMeanRelativeError)}");
-            return 0;
-        });
-        return command;
+            return null;
+        }
     }
 }
