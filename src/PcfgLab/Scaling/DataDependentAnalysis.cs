@@ -213,7 +213,7 @@ public sealed record DataDependentAnalysis(
         var tokensCrossing = Crossing($"tokens per parameter at C = {options.Flops.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}", fit.Law, laws, TokensGap, options, refTokens);
 
         var parameterNames = NamesOf(data);
-        var correlation = resamples > 0 ? CorrelationMatrix(Centred(thetas, data), logLinear) : [];
+        var correlation = resamples > 0 ? CorrelationMatrix(Centred(thetas, data)) : [];
         var warnings = resamples > 0 ? FindWarnings(parameterNames, correlation, options.IdentifiabilityThreshold) : [];
         return new DataDependentAnalysis(resamples, converged.Count(c => c), starts.Length / DataDependentObjective.ParameterCount, options.Seed, options.ResampleDatasets,
             reference, options.Flops, lines, band, allocation, tokensCrossing, parameterNames, correlation, warnings);
@@ -427,9 +427,8 @@ public sealed record DataDependentAnalysis(
         })];
     }
 
-    private static double[] CorrelationMatrix(double[][] thetas, bool logLinear)
+    private static double[] CorrelationMatrix(double[][] thetas)
     {
-        _ = logLinear;
         const int P = DataDependentObjective.ParameterCount;
         var n = thetas.Length;
         var mean = new double[P];

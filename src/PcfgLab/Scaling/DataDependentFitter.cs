@@ -122,7 +122,6 @@ public static class DataDependentFitter
         var datasets = data.Datasets;
         CompressibilityRegression? twoStep = null;
         var starts = grid;
-        var twoStepCount = 0;
         if (options.TwoStepStarts)
         {
             var laws = TwoStepLaws(data, options.TwoStepFit, cancellationToken);
@@ -131,10 +130,9 @@ public static class DataDependentFitter
                 datasets = [.. datasets.Select((d, i) => d with { Law = laws[i] })];
                 var points = datasets.Select(d => new DatasetLaw(d.Name, d.Compressibility, d.Law!)).ToList();
                 twoStep = CompressibilityRegression.Fit(points);
-                double[] linear = ToTheta(data, LinesOf(twoStep), options.LogLinearCoefficients, fromLogLines: false);
-                double[] logs = ToTheta(data, LogLinesOf(points), options.LogLinearCoefficients, fromLogLines: true);
+                double[] linear = ToTheta(data, LinesOf(twoStep), fromLogLines: false);
+                double[] logs = ToTheta(data, LogLinesOf(points), fromLogLines: true);
                 starts = [.. grid, .. linear, .. logs];
-                twoStepCount = 2;
             }
         }
 
@@ -142,7 +140,6 @@ public static class DataDependentFitter
         var law = FromTheta(best.Theta, data.HLow, data.HHigh, options.LogLinearCoefficients);
         var quality = GoodnessOfFit.Of(data.Runs, r => law.Loss(r.Parameters, r.Tokens, data.HOf(r)));
         var kind = best.BestStart < gridCount ? "grid" : best.BestStart == gridCount ? "two-step" : "two-step-log";
-        _ = twoStepCount;
         var twoStepObjective = twoStep is null ? double.NaN : Objective(data.Runs, new JointLaw(Line(twoStep.E), Line(twoStep.A), Line(twoStep.B), Line(twoStep.Alpha), Line(twoStep.Beta), false), options.HuberDelta);
         return new DataDependentFit(law, data.HLow, data.HHigh, best.Objective, best.Converged, best.GradientNorm, data.Runs.Count, datasets,
             best.Starts, best.ConvergedStarts, best.BestStart, kind, quality.Rmse, quality.MeanRelativeError, twoStep, twoStepObjective, best.TotalEvaluations)
@@ -315,7 +312,7 @@ public static class DataDependentFitter
     /// Theta from five lines (E, A, B, alpha, beta), or with <paramref name="fromLogLines"/> (log E, log A, log B,
     /// alpha, beta); coefficients are clamped to be positive at both ends of the data's H.
     /// </summary>
-    private static double[] ToTheta(PreparedRuns data, LineInH[] lines, bool logLinear, bool fromLogLines)
+    private static double[] ToTheta(PreparedRuns data, LineInH[] lines, bool fromLogLines)
     {
         var theta = new double[DataDependentObjective.ParameterCount];
         double[] ends = [data.HLow, data.HHigh];
@@ -345,7 +342,6 @@ public static class DataDependentFitter
             theta[8 + end] = lines[4].At(h);
         }
 
-        _ = logLinear;
         return theta;
     }
 
