@@ -18,5 +18,7 @@ internal static class CommandCatalog
         yield return Commands.FitCommand.Create(context);
         yield return Commands.RegressCommand.Create(context);
         yield return Commands.PredictCommand.Create(context);
+        yield return Commands.IsoFlopCommand.Create(context);
+        yield return Commands.ExtrapolateCommand.Create(context);
     }
 }

@@ -19,8 +19,10 @@ internal static class FitCommand
         var gzipColumn = new Option<string?>("--gzip") { Description = "Column of gzip compressibility H (default H, dataset_gzip [median, stdev], gzip)." };
         var by = new Option<string?>("--by") { Description = "Fit each value of this column separately (for example dataset_name)." };
         var dropWorst = new Option<int>("--drop-worst") { Description = "Drop the K runs with the highest loss (per dataset with --by) before fitting.", DefaultValueFactory = _ => 0 };
-        var form = new Option<string>("--form") { Description = "chinchilla: E + A/N^alpha + B/D^beta; data: E + B/X^beta (Hestness); rosenfeld: Rosenfeld et al. 2020 with the eps0 envelope.", DefaultValueFactory = _ => "chinchilla" };
-        form.AcceptOnlyFromAmong("chinchilla", "data", "rosenfeld");
+        var form = new Option<string>("--form") { Description = "chinchilla: E + A/N^alpha + B/D^beta; data: E + B/X^beta (Hestness); rosenfeld: Rosenfeld et al. 2020 with the eps0 envelope; data-dependent: E(H) + A(H)/N^alpha(H) + B(H)/D^beta(H), every parameter a line in H, fitted jointly on all datasets.", DefaultValueFactory = _ => "chinchilla" };
+        form.AcceptOnlyFromAmong("chinchilla", "data", "rosenfeld", "data-dependent");
+        var dataDependent = new DataDependentFitCommand();
+        var constrained = new ConstrainedFitCommand();
         var variable = new Option<string>("--variable") { Description = "Variable of --form data: D (tokens) or N (parameters).", DefaultValueFactory = _ => "D" };
         variable.AcceptOnlyFromAmong("D", "N");
         var eps0 = new Option<double?>("--eps0") { Description = "Random-guess loss for --form rosenfeld (for language models ln of the vocabulary size)." };
@@ -38,6 +40,8 @@ internal static class FitCommand
             file, nColumn, tokensColumn, flopsColumn, lossColumn, trainTail, datasetColumn, gzipColumn, by, dropWorst, form, variable, eps0,
             bootstrap, seed, threads, holdoutFlops, holdoutN, delta, json, output,
         };
+        dataDependent.AddTo(command);
+        constrained.AddTo(command);
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -96,6 +100,16 @@ internal static class FitCommand
             if (request.BootstrapResamples is < 0 or 1)
             {
                 throw new UserInputException($"--bootstrap {request.BootstrapResamples}: use 0 (none) or at least 2 resamples");
+            }
+
+            if (parse.GetValue(form) == "data-dependent")
+            {
+                return await dataDependent.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (constrained.Requested(parse))
+            {
+                return await constrained.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
             var document = ScalingFitPipeline.Run(runs, request, logger, cancellationToken);

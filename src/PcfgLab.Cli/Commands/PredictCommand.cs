@@ -16,10 +16,12 @@ internal static class PredictCommand
         var flops = new Option<double?>("--flops") { Description = "Compute budget C: report the compute-optimal N and D (Chinchilla forms)." };
         var dataset = new Option<string?>("--dataset") { Description = "Which dataset's fit to use when the file holds several." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
+        var intervals = PredictIntervalOptions.Create();
         var command = new Command("predict", "Predict loss at (N, D[, H]) and the compute-optimal allocation of a FLOP budget from a saved fit or regression.")
         {
             file, n, d, h, flops, dataset, json,
         };
+        intervals.AddTo(command);
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -77,6 +79,7 @@ internal static class PredictCommand
                 result["loss_at_optimum"] = Number(frontier.OptimalLoss(c));
             }
 
+            var interval = await intervals.RunAsync(context, parse, path, parse.GetValue(dataset), law, nValue, dValue, result, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await context.Output.WriteLineAsync(result.ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
@@ -87,6 +90,10 @@ internal static class PredictCommand
             if (nValue is { } n2 && dValue is { } d2)
             {
                 await context.Output.WriteLineAsync($"loss at N = {ScalingTables.G(n2)}, D = {ScalingTables.G(d2)}: {ScalingTables.G(loss(n2, d2), 6)}").ConfigureAwait(false);
+                if (interval is not null)
+                {
+                    await context.Output.WriteLineAsync(PredictIntervalOptions.Describe(interval)).ConfigureAwait(false);
+                }
             }
 
             if (budget is { } c2 && law is not null)

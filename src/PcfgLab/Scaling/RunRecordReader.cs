@@ -388,9 +388,11 @@ public static class RunRecordReader
     {
         var available = table.Columns;
         var datasetColumn = Resolve(available, map.Dataset, DatasetNames, "dataset", source, required: false);
-        var nColumn = Resolve(available, map.Parameters, ParameterNames, "parameter count N", source, required: true)!;
         var dColumn = Resolve(available, map.Tokens, TokenNames, "training tokens D", source, required: false);
         var cColumn = Resolve(available, map.Flops, FlopNames, "training FLOPs C", source, required: false);
+
+        // IsoFLOP files often give only C and D (Llama 3's): then N = C/(6D).
+        var nColumn = Resolve(available, map.Parameters, ParameterNames, "parameter count N", source, required: dColumn is null || cColumn is null);
         var hColumn = Resolve(available, map.Compressibility, CompressibilityNames, "compressibility H", source, required: false);
         if (dColumn is null && cColumn is null)
         {
@@ -405,13 +407,18 @@ public static class RunRecordReader
         {
             var row = table.Rows[r];
             var rowNumber = r + 1;
-            var n = Number(row, nColumn, ListPick.Last);
+            var n = nColumn is null ? double.NaN : Number(row, nColumn, ListPick.Last);
             var loss = lossKind == ListPick.TailMean ? TailMean(row, lossColumn, map.TrainTailCount) : Number(row, lossColumn, ListPick.Last);
             var d = dColumn is null ? double.NaN : Number(row, dColumn, ListPick.Last);
             var c = cColumn is null ? double.NaN : Number(row, cColumn, ListPick.Last);
             if (dColumn is null || (!IsPositive(d) && cColumn is not null))
             {
                 d = c / (6 * n);
+            }
+
+            if (nColumn is null)
+            {
+                n = c / (6 * d);
             }
 
             if (cColumn is null || !IsPositive(c))
@@ -435,7 +442,7 @@ public static class RunRecordReader
             }
 
             var bad = false;
-            bad |= Check(n, nColumn, reasons);
+            bad |= Check(n, nColumn ?? cColumn!, reasons);
             bad |= Check(d, dColumn ?? cColumn!, reasons);
             bad |= Check(c, cColumn ?? dColumn!, reasons);
             bad |= Check(loss, lossColumn, reasons);

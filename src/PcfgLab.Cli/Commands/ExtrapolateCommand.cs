@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PcfgLab.Scaling;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary><c>pcfglab extrapolate</c>: leave-one-budget-out and rollout checks of the Chinchilla fit.</summary>
+internal static class ExtrapolateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("runs") { Description = "Training runs (as for 'fit')." };
+        var nColumn = new Option<string?>("--n") { Description = "Column of parameter counts N (default as 'fit')." };
+        var tokensColumn = new Option<string?>("--tokens") { Description = "Column of training tokens D (default as 'fit')." };
+        var flopsColumn = new Option<string?>("--flops") { Description = "Column of compute C or the budget (default as 'fit')." };
+        var lossColumn = new Option<string?>("--loss") { Description = "Loss column (default as 'fit')." };
+        var scheme = new Option<string>("--scheme") { Description = "leave-one-budget-out: predict each budget from the others; rollout-flops: fit budgets up to each cut, predict all above; rollout-n: the same over model sizes.", DefaultValueFactory = _ => "leave-one-budget-out" };
+        scheme.AcceptOnlyFromAmong("leave-one-budget-out", "rollout-flops", "rollout-n");
+        var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by log10 C within this many decades (default: equal C)." };
+        var json = new Option<bool>("--json") { Description = "Print the folds as one JSON document." };
+        var form = new Option<string>("--form") { Description = "Form refitted in each fold: chinchilla (E + A/N^alpha + B/D^beta), kaplan (Kaplan et al. 2020's [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D), or compare (both, ranked by held-out error).", DefaultValueFactory = _ => "chinchilla" };
+        form.AcceptOnlyFromAmong("chinchilla", "kaplan", "compare");
+        var by = new Option<string?>("--by") { Description = "Check each value of this column (for example dataset) separately." };
+        var command = new Command("extrapolate", "Will the law extrapolate? Refit the Chinchilla law with budgets or sizes held out and report the relative error on them.")
+        {
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json, form, by,
+        };
+        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        {
+            var logger = context.CreateLogger("extrapolate");
+            var path = parse.GetValue(file)!;
+            var groupColumn = parse.GetValue(by);
+            var all = await RunRecordReader.ReadAsync(path, new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn), Dataset = groupColumn }, logger, cancellationToken).ConfigureAwait(false);
+            var groups = groupColumn is null
+                ? [("all", all)]
+                : all.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (IReadOnlyList<RunRecord>)[.. g])).ToList();
+            var documents = new JsonObject();
+            foreach (var (name, runs) in groups)
+            {
+                if (groupColumn is not null && !parse.GetValue(json))
+                {
+                    context.Output.WriteLine($"== {name}");
+                }
+
+                try
+                {
+                    var node = await CheckAsync(context, parse, runs, scheme, binWidth, form, json, cancellationToken).ConfigureAwait(false);
+                    if (node is not null)
+                    {
+                        documents[name] = node;
+                    }
+                }
+                catch (UserInputException ex) when (groupColumn is not null)
+                {
+                    throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                await context.Output.WriteLineAsync((groupColumn is null ? documents["all"]!.DeepClone() : documents).ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<RunRecord> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        {
+            var options = new ExtrapolationOptions
+            {
+                Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
+                BinWidthDecades = parse.GetValue(binWidth),
+            };
+            if (parse.GetValue(form) == "compare")
+            {
+                var ranked = ExtrapolationCheck.CompareForms(runs, options, cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    return new JsonObject
+                    {
+                        ["scheme"] = parse.GetValue(scheme),
+                        ["best"] = ranked[0].Form.ToString().ToLowerInvariant(),
+                        ["forms"] = new JsonArray([.. ranked.Select(r => (JsonNode?)new JsonObject
+                        {
+                            ["form"] = r.Form.ToString().ToLowerInvariant(),
+                            ["folds"] = r.Result.Folds.Count,
+                            ["pooled_mean_relative_error"] = r.Result.PooledMeanRelativeError,
+                        })]),
+                    };
+                }
+
+                context.Output.WriteLine($"Model selection by held-out error ({parse.GetValue(scheme)}; lowest pooled mean relative error first)");
+                ScalingTables.Write(context.Output, ["form", "folds", "held-out predictions", "pooled mean rel err", "worst fold mean rel err"],
+                    ranked.Select(r => (IReadOnlyList<string>)[r.Form.ToString().ToLowerInvariant(), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
+                        ScalingTables.G(r.Result.PooledMeanRelativeError), ScalingTables.G(r.Result.Folds.Max(f => f.HeldOut.MeanRelativeError))]).ToList());
+                context.Output.WriteLine($"best: {ranked[0].Form.ToString().ToLowerInvariant()}");
+                return null;
+            }
+
+            options = options with { Form = parse.GetValue(form) == "kaplan" ? ExtrapolatedForm.Kaplan : ExtrapolatedForm.Chinchilla };
+            var result = ExtrapolationCheck.Run(runs, options, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                var folds = new JsonArray();
+                foreach (var f in result.Folds)
+                {
+                    folds.Add(new JsonObject
+                    {
+                        ["cut"] = f.Cut,
+                        ["train_runs"] = f.TrainRuns,
+                        ["held_out_runs"] = f.HeldOut.Runs,
+                        ["rmse"] = f.HeldOut.Rmse,
+                        ["mean_relative_error"] = f.HeldOut.MeanRelativeError,
+                        ["max_relative_error"] = f.MaxRelativeError,
+                        ["converged"] = f.Converged,
+                        ["law"] = f.Law is { } l
+                            ? new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta }
+                            : new JsonObject { ["N_c"] = f.Kaplan!.Nc, ["D_c"] = f.Kaplan.Dc, ["alpha_N"] = f.Kaplan.AlphaN, ["alpha_D"] = f.Kaplan.AlphaD },
+                    });
+                }
+
+                var root = new JsonObject
+                {
+                    ["scheme"] = parse.GetValue(scheme),
+                    ["pooled_mean_relative_error"] = result.PooledMeanRelativeError,
+                    ["folds"] = folds,
+                    ["skipped"] = new JsonArray([.. result.Skipped.Select(s => (JsonNode?)JsonValue.Create(s))]),
+                };
+                return root;
+            }
+
+            var output = context.Output;
+            var what = options.Scheme switch
+            {
+                ExtrapolationScheme.RolloutFlops => "Rollout over compute: fit the budgets up to C, predict every run above",
+                ExtrapolationScheme.RolloutParameters => "Rollout over model size: fit the sizes up to N, predict every larger model",
+                _ => "Leave one budget out: fit the other budgets, predict the held-out one",
+            };
+            var kaplanForm = options.Form == ExtrapolatedForm.Kaplan;
+            output.WriteLine(kaplanForm ? $"{what} (Kaplan law, Huber on log L, 256-start grid per fold)" : $"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
+            IReadOnlyList<string> lawHeader = kaplanForm ? ["N_c", "D_c", "alpha_N", "alpha_D"] : ["E", "A", "B", "alpha", "beta"];
+            ScalingTables.Write(output, [options.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", .. lawHeader, "RMSE", "mean rel err", "max rel err"],
+                result.Folds.Select(f => (IReadOnlyList<string>)[ScalingTables.G(f.Cut), f.TrainRuns.ToString(CultureInfo.InvariantCulture), f.HeldOut.Runs.ToString(CultureInfo.InvariantCulture),
+                    .. (f.Law is { } l ? new[] { ScalingTables.G(l.E), ScalingTables.G(l.A), ScalingTables.G(l.B), ScalingTables.G(l.Alpha), ScalingTables.G(l.Beta) } : [ScalingTables.G(f.Kaplan!.Nc), ScalingTables.G(f.Kaplan.Dc), ScalingTables.G(f.Kaplan.AlphaN), ScalingTables.G(f.Kaplan.AlphaD)]),
+                    ScalingTables.G(f.HeldOut.Rmse), ScalingTables.G(f.HeldOut.MeanRelativeError), ScalingTables.G(f.MaxRelativeError)]).ToList());
+            foreach (var s in result.Skipped)
+            {
+                output.WriteLine($"skipped {s}");
+            }
+
+            output.WriteLine($"Pooled mean relative error over {result.Folds.Sum(f => f.HeldOut.Runs)} held-out predictions: {ScalingTables.G(result.PooledMeanRelativeError)}");
+            return null;
+        }
+    }
+}

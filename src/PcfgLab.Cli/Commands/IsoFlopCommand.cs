@@ -1,0 +1,155 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using PcfgLab.Scaling;
+
+namespace PcfgLab.Cli.Commands;
+
+/// <summary><c>pcfglab isoflop</c>: compute-optimal allocation by Hoffmann et al.'s Approach 2 (IsoFLOP profiles).</summary>
+internal static class IsoFlopCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("runs") { Description = "Training runs: .csv, .jsonl or .parquet (as for 'fit')." };
+        var nColumn = new Option<string?>("--n") { Description = "Column of parameter counts N (default as 'fit'); without one N = C/(6D)." };
+        var tokensColumn = new Option<string?>("--tokens") { Description = "Column of training tokens D (default as 'fit')." };
+        var flopsColumn = new Option<string?>("--flops") { Description = "Column of compute C, or of the IsoFLOP budget (default C, flops, FLOPs; without one C = 6ND)." };
+        var lossColumn = new Option<string?>("--loss") { Description = "Loss column (default as 'fit')." };
+        var by = new Option<string?>("--by") { Description = "Fit each value of this column separately (for example dataset)." };
+        var method = new Option<string>("--method") { Description = "parabola: least-squares parabola of loss in log N per budget (Hoffmann's Approach 2); akima: Akima spline minimised on the sampled N.", DefaultValueFactory = _ => "parabola" };
+        method.AcceptOnlyFromAmong("parabola", "akima");
+        var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by C: a run joins a budget while its log10 C is within this many decades of the budget's smallest (default: runs with equal C form a budget)." };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples of the runs within each budget (0 for none).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<ulong>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 0UL };
+        var threads = new Option<int>("--threads") { Description = "Threads (0: every core). Results do not depend on it.", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print the fits as one JSON document." };
+        var output = new Option<string?>("--out") { Description = "Save the fits (atomically)." };
+        var approach = new Option<int>("--approach") { Description = "2: IsoFLOP profiles of final losses (default); 1: lower envelope of the runs' per-step training curves (train_losses in JSON Lines records).", DefaultValueFactory = _ => 2 };
+        approach.AcceptOnlyFromAmong("1", "2");
+        var smooth = new Option<int>("--smooth") { Description = "Approach 1: trailing moving average over this many steps.", DefaultValueFactory = _ => 5 };
+        var points = new Option<int>("--points") { Description = "Approach 1: log-spaced compute values at which the envelope is taken.", DefaultValueFactory = _ => 40 };
+        var command = new Command("isoflop", "Compute-optimal N and D by IsoFLOP profiles (Approach 2: the minimum of loss in log N per budget) or the lower envelope of training curves (Approach 1), then N_opt = G C^a, D_opt = C/(6 N_opt).")
+        {
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, by, method, binWidth, bootstrap, seed, threads, json, output, approach, smooth, points,
+        };
+
+        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        {
+            var logger = context.CreateLogger("isoflop");
+            var path = parse.GetValue(file)!;
+            var groupColumn = parse.GetValue(by);
+            var fits = new List<(string, IsoFlopFit)>();
+            if (parse.GetValue(approach) == 1)
+            {
+                var curves = TrainingCurveReader.Read(path);
+                var envelope = new EnvelopeOptions
+                {
+                    Smoothing = parse.GetValue(smooth),
+                    Points = parse.GetValue(points),
+                    Resamples = parse.GetValue(bootstrap),
+                    Seed = parse.GetValue(seed),
+                    MaxDegreeOfParallelism = parse.GetValue(threads),
+                };
+                var curveGroups = groupColumn is null
+                    ? [("all", curves.ToList())]
+                    : curves.GroupBy(c => c.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
+                foreach (var (name, members) in curveGroups)
+                {
+                    try
+                    {
+                        fits.Add((name, EnvelopeFitter.Fit(members, envelope, cancellationToken)));
+                    }
+                    catch (UserInputException ex) when (groupColumn is not null)
+                    {
+                        throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                    }
+                }
+            }
+            else
+            {
+                var map = new RunColumnMap
+                {
+                    Parameters = parse.GetValue(nColumn),
+                    Tokens = parse.GetValue(tokensColumn),
+                    Flops = parse.GetValue(flopsColumn),
+                    Loss = parse.GetValue(lossColumn),
+                    Dataset = groupColumn,
+                };
+                var runs = await RunRecordReader.ReadAsync(path, map, logger, cancellationToken).ConfigureAwait(false);
+                var options = new IsoFlopOptions
+                {
+                    Method = parse.GetValue(method) == "akima" ? IsoFlopMinimum.Akima : IsoFlopMinimum.Parabola,
+                    BinWidthDecades = parse.GetValue(binWidth),
+                    Resamples = parse.GetValue(bootstrap),
+                    Seed = parse.GetValue(seed),
+                    MaxDegreeOfParallelism = parse.GetValue(threads),
+                };
+                var groups = groupColumn is null
+                    ? [("all", runs.ToList())]
+                    : runs.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
+                foreach (var (name, members) in groups)
+                {
+                    try
+                    {
+                        fits.Add((name, IsoFlopFitter.Fit(members, options, cancellationToken)));
+                    }
+                    catch (UserInputException ex) when (groupColumn is not null)
+                    {
+                        throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                    }
+                }
+            }
+
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var option in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>())
+            {
+                given[option.Option.Name] = option.Tokens.Count > 0 ? string.Join(" ", option.Tokens.Select(t => t.Value)) : "true";
+            }
+
+            var document = new IsoFlopDocument(ToolInfo.Version, parse.GetValue(approach), [Path.GetFullPath(path)], given, fits);
+            if (parse.GetValue(output) is { } outPath)
+            {
+                document.Save(outPath);
+                logger.LogInformation("saved the IsoFLOP fit to {Path}", outPath);
+            }
+
+            if (parse.GetValue(json))
+            {
+                await context.Output.WriteLineAsync(document.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+            }
+            else
+            {
+                WriteTables(context.Output, document);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    internal static void WriteTables(TextWriter output, IsoFlopDocument document)
+    {
+        foreach (var (name, fit) in document.Fits)
+        {
+            var envelope = fit.Method == IsoFlopMinimum.Envelope;
+            var how = fit.Method == IsoFlopMinimum.Akima ? "Akima spline minimum in log N per budget" : envelope ? "lowest smoothed training curve at each compute" : "parabola vertex in log N per budget";
+            output.WriteLine($"{(envelope ? "Lower envelope of training curves" : "IsoFLOP profiles")} (Approach {document.Approach}) of '{name}': {how}");
+            ScalingTables.Write(output, ["C", envelope ? "sizes" : "runs", "N_opt", "D_opt", "D/N", "loss", envelope ? "N_opt not an end size" : "N_opt inside sampled N"],
+                fit.Budgets.Select(b => (IReadOnlyList<string>)[ScalingTables.G(b.Flops), b.Runs.ToString(System.Globalization.CultureInfo.InvariantCulture), ScalingTables.G(b.OptimalParameters), ScalingTables.G(b.OptimalTokens), ScalingTables.G(b.OptimalTokens / b.OptimalParameters), ScalingTables.G(b.MinimumLoss), b.Interior ? "yes" : "NO"]).ToList());
+            foreach (var s in fit.Skipped)
+            {
+                output.WriteLine($"left out C = {ScalingTables.G(s.Flops)} ({s.Runs} runs): {s.Reason}");
+            }
+
+            output.WriteLine();
+            output.WriteLine(fit.UsedResamples > 0
+                ? $"Least squares in log space; bootstrap 95% intervals ({fit.Resamples} resamples of {(envelope ? "the runs" : "the runs within each budget")}, seed {fit.Seed}, {fit.UsedResamples} usable)"
+                : "Least squares in log space (no bootstrap)");
+            ScalingTables.Write(output, ["law", "coefficient", "2.5%", "97.5%", "exponent", "2.5%", "97.5%", "std err"],
+            [
+                ["N_opt = G C^a", ScalingTables.G(fit.Parameters.Coefficient), ScalingTables.G(fit.Parameters.CoefficientLower), ScalingTables.G(fit.Parameters.CoefficientUpper), ScalingTables.G(fit.Parameters.Exponent), ScalingTables.G(fit.Parameters.ExponentLower), ScalingTables.G(fit.Parameters.ExponentUpper), ScalingTables.G(fit.Parameters.ExponentStandardError, 3)],
+                ["D_opt = G_D C^b", ScalingTables.G(fit.Tokens.Coefficient), ScalingTables.G(fit.Tokens.CoefficientLower), ScalingTables.G(fit.Tokens.CoefficientUpper), ScalingTables.G(fit.Tokens.Exponent), ScalingTables.G(fit.Tokens.ExponentLower), ScalingTables.G(fit.Tokens.ExponentUpper), ScalingTables.G(fit.Tokens.ExponentStandardError, 3)],
+            ]);
+            output.WriteLine();
+        }
+    }
+}
