@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 

@@ -104,7 +104,7 @@ public sealed record DatasetManifest
     public double TokensPerSecond { get; init; }
 
     /// <summary>The compressibility dial's search when <c>--target-gzip</c> chose the grammar, else null.</summary>
-    public Compression.DialEntry? Dial { get; init; }
+    public Generation.DialEntry? Dial { get; init; }
 
     /// <summary>Other formats the documents were exported to (<c>pcfglab export</c>), for trainers without a Parquet reader.</summary>
     public IReadOnlyList<ExportEntry> Exports { get; init; } = [];

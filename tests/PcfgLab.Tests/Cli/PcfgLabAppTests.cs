@@ -18,7 +18,7 @@ public sealed class PcfgLabAppTests
     {
         var (code, output, _) = await Run("version");
         Assert.Equal(0, code);
-        Assert.Equal($"pcfglab {PcfgLab.ToolInfo.Version}", output.Trim());
+        Assert.Equal($"pcfglab {ToolInfo.Version}", output.Trim());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 
 namespace PcfgLab.Tests.Cli.Commands;

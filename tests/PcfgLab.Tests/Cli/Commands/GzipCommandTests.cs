@@ -29,8 +29,8 @@ public sealed class GzipCommandTests : IDisposable
         var source = Assert.Single(root.GetProperty("sources").EnumerateArray());
         Assert.Equal("parquet input_ids", source.GetProperty("kind").GetString());
         Assert.Equal(expected.GetProperty("median").GetDouble(), source.GetProperty("median").GetDouble());
-        Assert.Equal(PcfgLab.ToolInfo.Version, root.GetProperty("version").GetString());
-        Assert.Contains($"\"version\": \"{PcfgLab.ToolInfo.Version}\"", stdout, StringComparison.Ordinal); // '+' not escaped
+        Assert.Equal(ToolInfo.Version, root.GetProperty("version").GetString());
+        Assert.Contains($"\"version\": \"{ToolInfo.Version}\"", stdout, StringComparison.Ordinal); // '+' not escaped
 
         (code, stdout, _) = await GenerateCommandTests.Run("gzip", Path.Combine(folder, "train-00000-of-00002.parquet"), "--docs", "50", "--seed", "3");
         Assert.Equal(0, code);

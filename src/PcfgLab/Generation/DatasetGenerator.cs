@@ -6,9 +6,10 @@ using System.Text.Json;
 using PcfgLab.Compression;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
+using PcfgLab.Storage;
 using PcfgLab.Sweeps;
 
-namespace PcfgLab.Storage;
+namespace PcfgLab.Generation;
 
 /// <summary>How documents are sampled.</summary>
 public enum GenerationProfile
@@ -82,7 +83,7 @@ public sealed record GenerationOptions
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The compressibility dial's search that chose the grammar, recorded in the manifest; null otherwise.</summary>
-    public Compression.DialEntry? Dial { get; init; }
+    public DialEntry? Dial { get; init; }
 
     /// <summary>Who is writing, quoted to a second run that finds the folder locked (the command line adds its process id).</summary>
     public string Owner { get; init; } = "pcfglab generate";

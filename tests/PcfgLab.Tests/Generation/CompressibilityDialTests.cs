@@ -1,7 +1,8 @@
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 
-namespace PcfgLab.Tests.Compression;
+namespace PcfgLab.Tests.Generation;
 
 public class CompressibilityDialTests
 {

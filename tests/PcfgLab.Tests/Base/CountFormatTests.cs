@@ -1,4 +1,4 @@
-namespace PcfgLab.Tests;
+namespace PcfgLab.Tests.Base;
 
 public sealed class CountFormatTests
 {

@@ -1,9 +1,9 @@
-namespace PcfgLab.Sampling;
+namespace PcfgLab.Base;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea and Flood 2014; Vigna's public-domain C version): a 64-bit counter advanced by the
 /// golden-ratio increment and passed through a bijective mixer. Used to expand one 64-bit seed into the
-/// 256-bit state of <see cref="Xoshiro256StarStar"/>, as the xoshiro authors recommend.
+/// 256-bit state of the samplers' <c>Sampling.Xoshiro256StarStar</c>, as the xoshiro authors recommend.
 /// </summary>
 public static class SplitMix64
 {

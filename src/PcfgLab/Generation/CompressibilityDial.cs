@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using PcfgLab.Compression;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 
-namespace PcfgLab.Compression;
+namespace PcfgLab.Generation;
 
 /// <summary>
 /// Bounds on the grammar specs the dial may try. Each field range clamps the spec the ladder proposes;

@@ -1,4 +1,4 @@
-namespace PcfgLab;
+namespace PcfgLab.Base;
 
 /// <summary>
 /// Bad input from the user (a missing file, a malformed grammar, an impossible option). The message is one

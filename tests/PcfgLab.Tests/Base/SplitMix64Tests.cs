@@ -1,6 +1,6 @@
 using PcfgLab.Sampling;
 
-namespace PcfgLab.Tests.Sampling;
+namespace PcfgLab.Tests.Base;
 
 public sealed class SplitMix64Tests
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PcfgLab;
+namespace PcfgLab.Base;
 
 /// <summary>Counts written with a metric suffix: <c>500k</c>, <c>10M</c>, <c>1B</c> (also <c>1G</c>, <c>2T</c>, <c>1.5M</c>, <c>1e6</c>).</summary>
 public static class CountFormat

@@ -1,9 +1,10 @@
 using PcfgLab.Floor;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
 
-namespace PcfgLab.Tests.Storage;
+namespace PcfgLab.Tests.Generation;
 
 public sealed class DatasetFloorTests : IDisposable
 {

@@ -3,8 +3,9 @@ using System.Text;
 using PcfgLab.Floor;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
+using PcfgLab.Storage;
 
-namespace PcfgLab.Storage;
+namespace PcfgLab.Generation;
 
 /// <summary>
 /// The loss floor of a dataset folder written by <c>pcfglab generate</c>: its manifest names the grammar copy, the seed

@@ -1,11 +1,12 @@
 using System.Globalization;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
 using PcfgLab.Tests.TestSupport;
 
-namespace PcfgLab.Tests.Storage;
+namespace PcfgLab.Tests.Generation;
 
 public sealed class DatasetGeneratorTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace PcfgLab;
+namespace PcfgLab.Base;
 
 /// <summary>Name and version of this tool, recorded in every dataset, fit and report.</summary>
 public static class ToolInfo

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PcfgLab.Sweeps;
+namespace PcfgLab.Base;
 
 /// <summary>What kind of thing a path names, as far as replacing it is concerned.</summary>
 public enum OutputPathKind

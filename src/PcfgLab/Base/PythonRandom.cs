@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace PcfgLab.Sampling;
+namespace PcfgLab.Base;
 
 /// <summary>
 /// A port of CPython's <c>random.Random</c> (MT19937 seeded by <c>init_by_array</c>) that consumes the

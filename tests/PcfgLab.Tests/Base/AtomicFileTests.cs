@@ -2,7 +2,7 @@ using System.Text;
 using PcfgLab.Sweeps;
 using PcfgLab.Tests.TestSupport;
 
-namespace PcfgLab.Tests.Sweeps;
+namespace PcfgLab.Tests.Base;
 
 public sealed class AtomicFileTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using PcfgLab.Sampling;
 
-namespace PcfgLab.Tests.Sampling;
+namespace PcfgLab.Tests.Base;
 
 // Expected values printed by CPython 3.11's random module.
 public sealed class PythonRandomTests

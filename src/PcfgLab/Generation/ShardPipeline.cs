@@ -1,6 +1,7 @@
 using PcfgLab.Sampling;
+using PcfgLab.Storage;
 
-namespace PcfgLab.Storage;
+namespace PcfgLab.Generation;
 
 /// <summary>
 /// Writes shard files of fast-profile documents in parallel. The unit of work is one row group: workers take row

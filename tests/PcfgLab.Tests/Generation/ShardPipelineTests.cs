@@ -1,8 +1,9 @@
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
 
-namespace PcfgLab.Tests.Storage;
+namespace PcfgLab.Tests.Generation;
 
 public sealed class ShardPipelineTests : IDisposable
 {
