@@ -77,7 +77,7 @@ internal static class GenerateCommand
                 }
 
                 var found = DialCommandOptions.Search(dialOptions, context.CreateLogger("generate"), cancellationToken);
-                dialEntry = DialEntry.From(found, dialOptions);
+                dialEntry = found.ToEntry(dialOptions);
                 grammar = new DatasetGrammar(found.Grammar, found.Spec, null, "dial");
             }
             else

@@ -6,6 +6,7 @@ using PcfgLab.Compression;
 using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
+using PcfgLab.Storage;
 
 namespace PcfgLab.Cli.Commands;
 
@@ -38,7 +39,7 @@ internal static class GrammarSearchCommand
 
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(DialEntry.From(result, options), DialJsonContext.Default.DialEntry));
+                context.Output.WriteLine(JsonSerializer.Serialize(result.ToEntry(options), DialJsonContext.Default.DialEntry));
             }
             else if (path is null)
             {

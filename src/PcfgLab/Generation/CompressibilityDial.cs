@@ -3,6 +3,7 @@ using System.Globalization;
 using PcfgLab.Compression;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
+using PcfgLab.Storage;
 
 namespace PcfgLab.Generation;
 
@@ -461,26 +462,15 @@ public static class CompressibilityDial
     }
 }
 
-/// <summary>The dial's search as recorded in a dataset manifest or printed as JSON.</summary>
-/// <param name="Target">Target median gzip ratio.</param>
-/// <param name="Tolerance">Accepted distance.</param>
-/// <param name="Median">Median of the chosen grammar.</param>
-/// <param name="Spec">Chosen spec, study notation.</param>
-/// <param name="GrammarSeed">Chosen grammar seed.</param>
-/// <param name="DocumentsPerCandidate">Documents sampled per candidate.</param>
-/// <param name="Seconds">Search time.</param>
-/// <param name="Candidates">Every candidate, in order.</param>
-/// <param name="Deflate">Deflate implementation of the medians (<c>zlib-ng</c> or <c>zlib</c>).</param>
-/// <param name="Measure"><c>dataset-sample</c> when candidates were measured on the dataset's own gzip sample,
-/// <c>first-documents</c> when on documents 0..n-1.</param>
-public sealed record DialEntry(double Target, double Tolerance, double Median, string Spec, long GrammarSeed, int DocumentsPerCandidate, double Seconds, IReadOnlyList<DialCandidateEntry> Candidates, string Deflate = DeflateImplementations.ZlibNgName, string Measure = "first-documents")
+/// <summary>The manifest's record of a dial search (<see cref="DialEntry"/>, a Storage type) made from its result.</summary>
+public static class DialEntries
 {
     /// <summary>The entry of a search result made with <paramref name="options"/>.</summary>
-    public static DialEntry From(DialResult result, DialOptions options)
+    public static DialEntry ToEntry(this DialResult result, DialOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var documents = options.DatasetSample is { } sample ? (int)Math.Min(sample.Documents, sample.Population) : options.DocumentsPerCandidate;
-        return From(result, documents) with
+        return result.ToEntry(documents) with
         {
             Deflate = options.Deflate.Name(),
             Measure = options.DatasetSample is null ? "first-documents" : "dataset-sample",
@@ -488,7 +478,7 @@ public sealed record DialEntry(double Target, double Tolerance, double Median, s
     }
 
     /// <summary>The entry of a search result.</summary>
-    public static DialEntry From(DialResult result, int documentsPerCandidate)
+    public static DialEntry ToEntry(this DialResult result, int documentsPerCandidate)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new DialEntry(
@@ -503,9 +493,3 @@ public sealed record DialEntry(double Target, double Tolerance, double Median, s
     }
 }
 
-/// <summary>One candidate of a <see cref="DialEntry"/>.</summary>
-/// <param name="Spec">Spec, study notation.</param>
-/// <param name="Seed">Grammar seed.</param>
-/// <param name="Median">Median gzip ratio, or null when rejected.</param>
-/// <param name="Status"><c>measured</c> or why it was rejected.</param>
-public sealed record DialCandidateEntry(string Spec, long Seed, double? Median, string Status);

@@ -207,7 +207,7 @@ public static class DatasetGenerator
             Shards = entries,
             StartTerminationProbability = analysis.StartTerminationProbability,
             SpectralRadius = analysis.SpectralRadius,
-            Gzip = GzipEntry.From(gzip),
+            Gzip = gzip.ToEntry(),
             Floor = floor,
             Dial = options.Dial,
             Threads = options.Profile == GenerationProfile.Reference ? 1 : options.Threads,

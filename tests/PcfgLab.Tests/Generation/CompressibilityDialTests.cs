@@ -98,7 +98,7 @@ public class CompressibilityDialTests
         Assert.Equal(result.Median, dataset.Summary.Median);
         Assert.Equal(DeflateImplementation.Zlib, dataset.Deflate);
 
-        var entry = DialEntry.From(result, options);
+        var entry = result.ToEntry(options);
         Assert.Equal("zlib", entry.Deflate);
         Assert.Equal("dataset-sample", entry.Measure);
         Assert.Equal(1000, entry.DocumentsPerCandidate);
