@@ -25,3 +25,39 @@ public static class SplitMix64
         return z ^ (z >> 31);
     }
 }
+
+/// <summary>
+/// A SplitMix64 stream: its sequence is fixed by its seed on every platform and .NET version (System.Random's seeded
+/// sequence is an implementation detail), so samples, bootstraps and intervals are reproducible. A struct: keep it in
+/// a local or a non-readonly field, or each call would advance a copy.
+/// </summary>
+/// <param name="seed">The starting state.</param>
+public struct SplitMix64Stream(ulong seed)
+{
+    private ulong _state = seed;
+
+    /// <summary>The stream numbered <paramref name="stream"/> of <paramref name="seed"/> (for example one per bootstrap resample).</summary>
+    public static SplitMix64Stream ForStream(ulong seed, ulong stream) => new(seed ^ ((stream + 1) * 0xD1342543DE82EF95UL));
+
+    /// <summary>Next 64 random bits.</summary>
+    public ulong NextUInt64() => SplitMix64.Next(ref _state);
+
+    /// <summary>Uniform integer in [0, <paramref name="bound"/>), without modulo bias (Lemire's method with rejection).</summary>
+    public long NextBelow(long bound)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bound);
+        var range = (ulong)bound;
+        var threshold = (0UL - range) % range;
+        while (true)
+        {
+            var high = Math.BigMul(NextUInt64(), range, out var low);
+            if (low >= threshold)
+            {
+                return (long)high;
+            }
+        }
+    }
+
+    /// <summary>An index in [0, <paramref name="count"/>) by multiply-and-shift (a bias below count / 2^64, no rejection).</summary>
+    public int NextIndex(int count) => (int)(((UInt128)NextUInt64() * (ulong)count) >> 64);
+}
