@@ -125,7 +125,7 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, "failures.jsonl");
+            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, RunRecordStore.FailuresFileName);
             var command = new TrainerCommand(parse.GetValue(trainer)!);
             var jobCount = parse.GetValue(jobs);
             if (jobCount < 1)
@@ -243,7 +243,7 @@ internal static class SweepCommand
                 Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
                 FailuresFiles = resultFiles
-                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, "failures.jsonl"))
+                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, RunRecordStore.FailuresFileName))
                     .Distinct(StringComparer.Ordinal)
                     .Where(File.Exists)
                     .ToArray(),

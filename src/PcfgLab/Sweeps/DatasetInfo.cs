@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PcfgLab.Storage;
 
 namespace PcfgLab.Sweeps;
 
@@ -28,16 +29,13 @@ public sealed record DatasetInfo(
     IReadOnlyList<string> Shards,
     DatasetFloorInfo? Floor = null)
 {
-    /// <summary>The manifest's file name inside a dataset folder.</summary>
-    public const string ManifestFileName = "dataset.json";
-
     /// <summary>Reads the manifest of the dataset folder <paramref name="path"/>; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
     public static DatasetInfo Read(string path)
     {
-        var manifest = System.IO.Path.Combine(path, ManifestFileName);
+        var manifest = System.IO.Path.Combine(path, DatasetManifest.FileName);
         if (!File.Exists(manifest))
         {
-            throw new UserInputException($"dataset '{path}' has no {ManifestFileName}: generate it first with `pcfglab generate` (or fix the path).");
+            throw new UserInputException($"dataset '{path}' has no {DatasetManifest.FileName}: generate it first with `pcfglab generate` (or fix the path).");
         }
 
         JsonDocument document;

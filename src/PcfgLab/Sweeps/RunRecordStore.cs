@@ -5,6 +5,9 @@ namespace PcfgLab.Sweeps;
 /// <summary>Reads results files (JSON Lines of <see cref="RunRecord"/>) and appends to them.</summary>
 public static class RunRecordStore
 {
+    /// <summary>The failures file beside a results file: where <see cref="SweepRunner"/> records failed cells, and what result discovery skips.</summary>
+    public const string FailuresFileName = "failures.jsonl";
+
     /// <summary>Appends one record as one locked write of one line.</summary>
     public static void Append(string path, RunRecord record, CancellationToken cancellationToken = default) =>
         JsonLinesFile.Append(path, record, SweepJson.Default.RunRecord, cancellationToken);
