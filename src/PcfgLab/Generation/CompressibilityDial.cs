@@ -175,12 +175,7 @@ public static class CompressibilityDial
     public static IReadOnlyList<GrammarSpec> Ladder { get; } =
     [
         new(2, 10, 2, 2),
-        new(3, 20, 2, 2),
-        new(10, 150, 5, 3),
-        new(20, 300, 10, 5),
-        new(30, 400, 10, 8),
-        new(50, 500, 20, 15),
-        new(100, 2000, 100, 30),
+        .. GrammarPresets.Study.Select(p => p.Spec),
     ];
 
     /// <summary>Spec at ladder position <paramref name="position"/> (0..6), before clamping to bounds.</summary>

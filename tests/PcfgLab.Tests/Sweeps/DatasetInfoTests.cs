@@ -1,6 +1,6 @@
-using PcfgLab.Cli;
 using PcfgLab.Sweeps;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Sweeps;
 
 public sealed class DatasetInfoTests : IDisposable
@@ -13,10 +13,7 @@ public sealed class DatasetInfoTests : IDisposable
     public async Task Reads_what_pcfglab_generate_writes()
     {
         var folder = Path.Combine(_root.FullName, "gzipscale-0.22");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(["generate", "--preset", "gzipscale-0.22", "--tokens", "20k", "--threads", "1", "--out", folder], stdout, stderr, interactive: false);
-        Assert.True(code == 0, stderr.ToString());
+        await CliRunner.RunOk("generate", "--preset", "gzipscale-0.22", "--tokens", "20k", "--threads", "1", "--out", folder);
 
         var info = DatasetInfo.Read(folder);
 

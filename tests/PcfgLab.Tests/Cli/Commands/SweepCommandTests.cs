@@ -6,6 +6,7 @@ using PcfgLab.Tests.Reporting;
 using PcfgLab.Tests.Sweeps;
 using PcfgLab.Tests.TestSupport;
 
+using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class SweepCommandTests : IDisposable
@@ -15,14 +16,6 @@ public sealed class SweepCommandTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     private string P(params string[] parts) => Path.Combine([_root.FullName, .. parts]);
-
-    private static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(args, stdout, stderr, interactive: false);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private async Task<string> SmallPlan(string tokens = "100k,1M", string shapes = "2")
     {
