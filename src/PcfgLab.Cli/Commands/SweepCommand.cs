@@ -89,7 +89,7 @@ internal static class SweepCommand
 
             var planPath = parse.GetValue(output)!;
             var cells = SweepPlanner.Plan(sweep, Path.GetDirectoryName(Path.GetFullPath(planPath))!);
-            var done = parse.GetValue(results) is { } resultsPath ? RunRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
+            var done = parse.GetValue(results) is { } resultsPath ? TrainingRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
             var pending = SweepPlanner.Pending(cells, done);
             var written = parse.GetValue(pendingOnly) ? SweepPlanner.Renumber(pending) : cells;
             SweepPlanner.Write(planPath, written);
@@ -125,7 +125,7 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, RunRecordStore.FailuresFileName);
+            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, TrainingRecordStore.FailuresFileName);
             var command = new TrainerCommand(parse.GetValue(trainer)!);
             var jobCount = parse.GetValue(jobs);
             if (jobCount < 1)
@@ -134,7 +134,7 @@ internal static class SweepCommand
             }
 
             var cells = SweepPlanner.Read(planPath);
-            var pending = SweepPlanner.Pending(cells, RunRecordStore.CompletedCells([resultsPath])).Count;
+            var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
             var runner = new SweepRunner(context.CreateLogger("sweep"));
             var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, p, ct)).ConfigureAwait(false);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -165,7 +165,7 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), RunRecordStore.CompletedCells([resultsPath]));
+            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), TrainingRecordStore.CompletedCells([resultsPath]));
             var outputPath = parse.GetValue(output)!;
             SlurmScript.Save(outputPath, pending, new SlurmOptions
             {
@@ -197,7 +197,7 @@ internal static class SweepCommand
             IReadOnlyList<PlanCell> selected = parse.GetValue(cell) is { } k ? [SweepPlanner.Cell(cells, k, planPath)] : cells;
             if (!parse.GetValue(force))
             {
-                selected = SweepPlanner.Pending(selected, RunRecordStore.CompletedCells([resultsPath]));
+                selected = SweepPlanner.Pending(selected, TrainingRecordStore.CompletedCells([resultsPath]));
             }
 
             var trainer = new SyntheticTrainer();
@@ -212,7 +212,7 @@ internal static class SweepCommand
                     datasets[path] = info;
                 }
 
-                RunRecordStore.Append(resultsPath, trainer.Train(c, info), ct);
+                TrainingRecordStore.Append(resultsPath, trainer.Train(c, info), ct);
             }
 
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synthetic records written: {selected.Count} (device \"synthetic\": no model was trained)"));
@@ -243,7 +243,7 @@ internal static class SweepCommand
                 Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
                 FailuresFiles = resultFiles
-                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, RunRecordStore.FailuresFileName))
+                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, TrainingRecordStore.FailuresFileName))
                     .Distinct(StringComparer.Ordinal)
                     .Where(File.Exists)
                     .ToArray(),

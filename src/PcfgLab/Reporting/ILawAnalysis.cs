@@ -6,7 +6,7 @@ namespace PcfgLab.Reporting;
 public interface ILawAnalysis
 {
     /// <summary>Fits L(N, D) to one dataset's records (final validation loss); throws <see cref="UserInputException"/> when they cannot identify a law.</summary>
-    LawFit Fit(string dataset, IReadOnlyList<RunRecord> records, CancellationToken cancellationToken);
+    LawFit Fit(string dataset, IReadOnlyList<TrainingRecord> records, CancellationToken cancellationToken);
 
     /// <summary>Regresses <paramref name="values"/> of <paramref name="parameter"/> on compressibilities <paramref name="h"/> (at least two points).</summary>
     ParameterTrend Regress(string parameter, IReadOnlyList<double> h, IReadOnlyList<double> values);

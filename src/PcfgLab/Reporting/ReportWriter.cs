@@ -32,7 +32,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         }
 
         var problems = new List<string>();
-        var records = RunRecordStore.Read(options.ResultsFiles, problems);
+        var records = TrainingRecordStore.Read(options.ResultsFiles, problems);
         var plan = options.PlanPath is { } planPath ? SweepPlanner.Read(planPath) : null;
         var recorded = records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
         var missing = plan?.Where(c => !recorded.Contains(c.CellId)).ToArray();
@@ -100,7 +100,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
             trends);
     }
 
-    private List<DatasetResults> CollectDatasets(ReportOptions options, IReadOnlyList<PlanCell>? plan, IReadOnlyList<RunRecord> records, List<string> problems, CancellationToken cancellationToken)
+    private List<DatasetResults> CollectDatasets(ReportOptions options, IReadOnlyList<PlanCell>? plan, IReadOnlyList<TrainingRecord> records, List<string> problems, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -190,7 +190,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
 
     private static string Markdown(
         ReportOptions options,
-        IReadOnlyList<RunRecord> records,
+        IReadOnlyList<TrainingRecord> records,
         int synthetic,
         IReadOnlyList<PlanCell>? plan,
         IReadOnlyList<PlanCell>? missing,

@@ -1,5 +1,5 @@
 using PcfgLab.Scaling;
-using SweepRecord = PcfgLab.Sweeps.RunRecord;
+using SweepRecord = PcfgLab.Sweeps.TrainingRecord;
 
 namespace PcfgLab.Reporting;
 
@@ -34,7 +34,7 @@ public sealed class ScalingAnalysis(FitOptions options, BootstrapOptions? bootst
     {
         ArgumentNullException.ThrowIfNull(records);
         var runs = records
-            .Select((r, i) => new RunRecord(dataset, r.Parameters, r.Tokens, r.FinalValidLoss, r.GzipMedian, 6.0 * r.Parameters * r.Tokens, i + 1))
+            .Select((r, i) => new FitRun(dataset, r.Parameters, r.Tokens, r.FinalValidLoss, r.GzipMedian, 6.0 * r.Parameters * r.Tokens, i + 1))
             .ToArray();
         var fit = ChinchillaFitter.Fit(runs, options, cancellationToken);
         var intervals = bootstrap is { Resamples: > 0 }

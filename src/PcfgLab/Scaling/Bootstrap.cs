@@ -44,7 +44,7 @@ public static class Bootstrap
     public static IReadOnlyList<string> Names { get; } = ["E", "A", "B", "alpha", "beta", "a", "b"];
 
     /// <summary>Runs the bootstrap around <paramref name="fit"/>, the full-data fit of <paramref name="runs"/>.</summary>
-    public static BootstrapResult Run(IReadOnlyList<RunRecord> runs, ChinchillaFit fit, BootstrapOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
+    public static BootstrapResult Run(IReadOnlyList<FitRun> runs, ChinchillaFit fit, BootstrapOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(fit);

@@ -8,7 +8,7 @@ public sealed record FitRequest
     /// <summary>The form to fit.</summary>
     public ScalingForm Form { get; init; } = ScalingForm.Chinchilla;
 
-    /// <summary>Fit each dataset separately (by <see cref="RunRecord.Dataset"/>); otherwise all runs together.</summary>
+    /// <summary>Fit each dataset separately (by <see cref="FitRun.Dataset"/>); otherwise all runs together.</summary>
     public bool ByDataset { get; init; }
 
     /// <summary>Name of the grouping column, recorded in the document.</summary>
@@ -46,7 +46,7 @@ public sealed record FitRequest
 public static class ScalingFitPipeline
 {
     /// <summary>Runs <paramref name="request"/> on <paramref name="runs"/>.</summary>
-    public static ScalingFitDocument Run(IReadOnlyList<RunRecord> runs, FitRequest request, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static ScalingFitDocument Run(IReadOnlyList<FitRun> runs, FitRequest request, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(request);
@@ -88,7 +88,7 @@ public static class ScalingFitPipeline
         return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results);
     }
 
-    private static DatasetFitResult FitGroup(string name, List<RunRecord> runs, double? h, FitRequest request, CancellationToken cancellationToken)
+    private static DatasetFitResult FitGroup(string name, List<FitRun> runs, double? h, FitRequest request, CancellationToken cancellationToken)
     {
         switch (request.Form)
         {
@@ -107,7 +107,7 @@ public static class ScalingFitPipeline
         }
     }
 
-    private static double? MedianCompressibility(List<RunRecord> runs)
+    private static double? MedianCompressibility(List<FitRun> runs)
     {
         var values = runs.Where(r => r.Compressibility.HasValue).Select(r => r.Compressibility!.Value).Order().ToArray();
         if (values.Length == 0)

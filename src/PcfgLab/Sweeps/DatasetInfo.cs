@@ -168,7 +168,7 @@ public sealed record DatasetFloorInfo(double Nats, double Lower95, double Upper9
     /// errors allow (95%, two-sided: the floor is measured on other documents than the run's validation split, so
     /// both spreads count). A run without a recorded standard error is held to the floor's interval alone.
     /// </summary>
-    public bool IsBelow(RunRecord run)
+    public bool IsBelow(TrainingRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var floorError = (Upper95 - Lower95) / (2 * 1.959964);

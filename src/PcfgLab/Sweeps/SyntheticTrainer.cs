@@ -27,7 +27,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
     /// Makes the record of <paramref name="cell"/>. H comes from <paramref name="dataset"/>'s manifest (else from the
     /// plan); E is the manifest's loss floor when it records one. The same cell always gives the same losses; only wall_seconds and finished_at vary.
     /// </summary>
-    public RunRecord Train(PlanCell cell, DatasetInfo dataset)
+    public TrainingRecord Train(PlanCell cell, DatasetInfo dataset)
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -56,7 +56,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
             trainLoss += losses[i];
         }
 
-        return new RunRecord
+        return new TrainingRecord
         {
             CellId = cell.CellId,
             CellIndex = cell.Index,
@@ -68,7 +68,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
             FinalValidLoss = Math.Round(valid, 6),
             TrainLosses = losses,
             WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 4),
-            Device = RunRecord.SyntheticDevice,
+            Device = TrainingRecord.SyntheticDevice,
             Seed = cell.Seed,
             Shape = cell.Shape,
             Trainer = TrainerName + " " + ToolInfo.Version,

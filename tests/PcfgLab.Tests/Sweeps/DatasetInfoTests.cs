@@ -86,7 +86,7 @@ public sealed class DatasetInfoTests : IDisposable
     public void A_run_is_below_the_floor_only_beyond_both_sampling_errors(double loss, double? stderr, bool expected)
     {
         var floor = new DatasetFloorInfo(1.0, 0.99, 1.01, null, null, null);
-        var run = new RunRecord { CellId = "c", Dataset = "d", Device = "cpu", Parameters = 1, Tokens = 1, FinalValidLoss = loss, ValidLossStandardError = stderr };
+        var run = new TrainingRecord { CellId = "c", Dataset = "d", Device = "cpu", Parameters = 1, Tokens = 1, FinalValidLoss = loss, ValidLossStandardError = stderr };
         Assert.Equal(expected, floor.IsBelow(run));
     }
 }

@@ -72,7 +72,7 @@ public sealed class SweepCommandTests : IDisposable
 
         (code, _, _) = await Run("sweep", "synthetic-train", "--plan", plan, "--results", P("results.jsonl"));
         Assert.Equal(0, code);
-        var records = RunRecordStore.Read([P("results.jsonl")], new List<string>());
+        var records = TrainingRecordStore.Read([P("results.jsonl")], new List<string>());
         Assert.Equal(24, records.Count);
         Assert.All(records, r => Assert.Equal("synthetic", r.Device));
     }
@@ -89,7 +89,7 @@ public sealed class SweepCommandTests : IDisposable
 
         Assert.True(code == 0, stderr);
         Assert.Contains("6 planned, 1 already done, 5 trained, 0 failed", stdout, StringComparison.Ordinal);
-        Assert.Equal(6, RunRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
+        Assert.Equal(6, TrainingRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
         Assert.False(File.Exists(P("failures.jsonl")));
     }
 
@@ -227,7 +227,7 @@ public sealed class SweepCommandTests : IDisposable
         Assert.InRange(valid, 0.5, Math.Log(151) - 1.0);
         Assert.True(root.GetProperty("cpu_seconds").GetDouble() > 0);
         // The sweep's own reader takes the record.
-        Assert.Single(RunRecordStore.Read([P("results.jsonl")], new List<string>()));
+        Assert.Single(TrainingRecordStore.Read([P("results.jsonl")], new List<string>()));
     }
 
     private static (int Code, string Stdout, string Stderr) RunPython(params string[] args) =>

@@ -2,26 +2,26 @@ using System.Text.Json;
 
 namespace PcfgLab.Sweeps;
 
-/// <summary>Reads results files (JSON Lines of <see cref="RunRecord"/>) and appends to them.</summary>
-public static class RunRecordStore
+/// <summary>Reads results files (JSON Lines of <see cref="TrainingRecord"/>) and appends to them.</summary>
+public static class TrainingRecordStore
 {
     /// <summary>The failures file beside a results file: where <see cref="SweepRunner"/> records failed cells, and what result discovery skips.</summary>
     public const string FailuresFileName = "failures.jsonl";
 
     /// <summary>Appends one record as one locked write of one line.</summary>
-    public static void Append(string path, RunRecord record, CancellationToken cancellationToken = default) =>
-        JsonLinesFile.Append(path, record, SweepJson.Default.RunRecord, cancellationToken);
+    public static void Append(string path, TrainingRecord record, CancellationToken cancellationToken = default) =>
+        JsonLinesFile.Append(path, record, SweepJson.Default.TrainingRecord, cancellationToken);
 
     /// <summary>
     /// Reads the records of every file in <paramref name="paths"/> (missing files are skipped). A malformed line (a
     /// record cut off by a killed trainer, say) is skipped and described in <paramref name="problems"/>. When a cell
     /// has several records, the last one read wins.
     /// </summary>
-    public static IReadOnlyList<RunRecord> Read(IEnumerable<string> paths, ICollection<string> problems)
+    public static IReadOnlyList<TrainingRecord> Read(IEnumerable<string> paths, ICollection<string> problems)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(problems);
-        var byCell = new Dictionary<string, RunRecord>(StringComparer.Ordinal);
+        var byCell = new Dictionary<string, TrainingRecord>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var path in paths)
         {
@@ -34,10 +34,10 @@ public static class RunRecordStore
                     continue;
                 }
 
-                RunRecord? record;
+                TrainingRecord? record;
                 try
                 {
-                    record = JsonSerializer.Deserialize(line, SweepJson.Default.RunRecord);
+                    record = JsonSerializer.Deserialize(line, SweepJson.Default.TrainingRecord);
                 }
                 catch (JsonException ex)
                 {

@@ -7,7 +7,7 @@ namespace PcfgLab.Sweeps;
 /// (<c>src/trainers/torch/train_cell.py</c>) or by the synthetic trainer (<see cref="SyntheticTrainer"/>, whose
 /// records say <c>"device": "synthetic"</c>).
 /// </summary>
-public sealed record RunRecord
+public sealed record TrainingRecord
 {
     /// <summary>The device string of records made by the synthetic trainer.</summary>
     public const string SyntheticDevice = "synthetic";

@@ -8,7 +8,7 @@ namespace PcfgLab.Tests.Sweeps;
 /// Seeded fuzzing of the results-file reader: mutated JSON Lines never throw; each line is a usable record or a
 /// skipped line described in one line of the problems list.
 /// </summary>
-public sealed partial class RunRecordStoreTests
+public sealed partial class TrainingRecordStoreTests
 {
     private static readonly string[] Fragments =
     [
@@ -25,8 +25,8 @@ public sealed partial class RunRecordStoreTests
     {
         var path = Path.Combine(_root.FullName, $"fuzz-{seed}.jsonl");
         File.Delete(path);
-        RunRecordStore.Append(path, Record("c0", 1_000_000, 20_000_000, 3.25) with { CellIndex = 0, GzipMedian = 0.4375, TrainLosses = [4.0, 3.5], Seed = 7 });
-        RunRecordStore.Append(path, Record("c1", 2_000_000, 40_000_000, 2.875));
+        TrainingRecordStore.Append(path, Record("c0", 1_000_000, 20_000_000, 3.25) with { CellIndex = 0, GzipMedian = 0.4375, TrainLosses = [4.0, 3.5], Seed = 7 });
+        TrainingRecordStore.Append(path, Record("c1", 2_000_000, 40_000_000, 2.875));
         var valid = File.ReadAllText(path);
         var random = new Random(seed);
         var watch = Stopwatch.StartNew();
@@ -47,10 +47,10 @@ public sealed partial class RunRecordStoreTests
 
             File.WriteAllText(path, text, new UTF8Encoding(false));
             var problems = new List<string>();
-            IReadOnlyList<RunRecord> records;
+            IReadOnlyList<TrainingRecord> records;
             try
             {
-                records = RunRecordStore.Read([path], problems);
+                records = TrainingRecordStore.Read([path], problems);
             }
             catch (Exception ex)
             {

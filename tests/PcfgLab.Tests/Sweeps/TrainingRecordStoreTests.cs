@@ -3,7 +3,7 @@ using PcfgLab.Sweeps;
 
 namespace PcfgLab.Tests.Sweeps;
 
-public sealed partial class RunRecordStoreTests : IDisposable
+public sealed partial class TrainingRecordStoreTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-runstore-");
 
@@ -25,12 +25,12 @@ public sealed partial class RunRecordStoreTests : IDisposable
             FinishedAt = "2026-11-24T05:00:00Z",
         };
         var second = Record("c1", 2_000_000, 40_000_000, 2.875);
-        RunRecordStore.Append(path, first);
-        RunRecordStore.Append(path, second);
+        TrainingRecordStore.Append(path, first);
+        TrainingRecordStore.Append(path, second);
         Assert.Equal(2, File.ReadAllLines(path).Length);
 
         var problems = new List<string>();
-        var read = RunRecordStore.Read([path], problems);
+        var read = TrainingRecordStore.Read([path], problems);
         Assert.Empty(problems);
         Assert.Equal(2, read.Count);
         AssertSame(first, read[0]);
@@ -56,14 +56,14 @@ public sealed partial class RunRecordStoreTests : IDisposable
                 {
                     TrainLosses = Enumerable.Range(0, 500).Select(s => s / 7.0).ToArray(),
                 };
-                RunRecordStore.Append(path, record);
+                TrainingRecordStore.Append(path, record);
             }
         })).ToArray();
         start.Set();
         await Task.WhenAll(writers);
 
         var problems = new List<string>();
-        var read = RunRecordStore.Read([path], problems);
+        var read = TrainingRecordStore.Read([path], problems);
         Assert.Empty(problems);
         Assert.Equal(Tasks * PerTask, File.ReadAllLines(path).Length);
         Assert.Equal(Tasks * PerTask, read.Count);
@@ -85,12 +85,12 @@ public sealed partial class RunRecordStoreTests : IDisposable
     public void A_cut_off_line_is_skipped_and_described()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");
-        RunRecordStore.Append(path, Record("a", 10, 20, 2.5));
+        TrainingRecordStore.Append(path, Record("a", 10, 20, 2.5));
         File.AppendAllText(path, "{\"cell_id\":\"b\",\"dataset\":\"d\",\"N\":10,\"D\":2\n");
-        RunRecordStore.Append(path, Record("c", 30, 40, 1.5));
+        TrainingRecordStore.Append(path, Record("c", 30, 40, 1.5));
 
         var problems = new List<string>();
-        var read = RunRecordStore.Read([path], problems);
+        var read = TrainingRecordStore.Read([path], problems);
         Assert.Equal(["a", "c"], read.Select(r => r.CellId).ToArray());
         var problem = Assert.Single(problems);
         Assert.StartsWith($"{path}:2: skipped, not a run record (", problem, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed partial class RunRecordStoreTests : IDisposable
         ]);
 
         var problems = new List<string>();
-        var read = RunRecordStore.Read([path], problems);
+        var read = TrainingRecordStore.Read([path], problems);
         var ok = Assert.Single(read);
         Assert.Equal("ok", ok.CellId);
         Assert.Equal(7, problems.Count);
@@ -131,15 +131,15 @@ public sealed partial class RunRecordStoreTests : IDisposable
     public void Blank_lines_and_missing_files_are_not_problems()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");
-        RunRecordStore.Append(path, Record("a", 10, 20, 2.5));
+        TrainingRecordStore.Append(path, Record("a", 10, 20, 2.5));
         File.AppendAllText(path, "\n   \n");
-        RunRecordStore.Append(path, Record("b", 10, 40, 2.25));
+        TrainingRecordStore.Append(path, Record("b", 10, 40, 2.25));
 
         var problems = new List<string>();
-        var read = RunRecordStore.Read([Path.Combine(_root.FullName, "missing.jsonl"), path], problems);
+        var read = TrainingRecordStore.Read([Path.Combine(_root.FullName, "missing.jsonl"), path], problems);
         Assert.Equal(["a", "b"], read.Select(r => r.CellId).ToArray());
         Assert.Empty(problems);
-        Assert.Empty(RunRecordStore.Read([Path.Combine(_root.FullName, "missing.jsonl")], problems));
+        Assert.Empty(TrainingRecordStore.Read([Path.Combine(_root.FullName, "missing.jsonl")], problems));
     }
 
     [Fact]
@@ -147,40 +147,40 @@ public sealed partial class RunRecordStoreTests : IDisposable
     {
         var first = Path.Combine(_root.FullName, "one.jsonl");
         var second = Path.Combine(_root.FullName, "two.jsonl");
-        RunRecordStore.Append(first, Record("x", 10, 20, 3.0));
-        RunRecordStore.Append(first, Record("y", 10, 20, 2.0));
-        RunRecordStore.Append(second, Record("z", 10, 20, 1.0));
-        RunRecordStore.Append(second, Record("x", 10, 20, 0.5));
+        TrainingRecordStore.Append(first, Record("x", 10, 20, 3.0));
+        TrainingRecordStore.Append(first, Record("y", 10, 20, 2.0));
+        TrainingRecordStore.Append(second, Record("z", 10, 20, 1.0));
+        TrainingRecordStore.Append(second, Record("x", 10, 20, 0.5));
 
         var problems = new List<string>();
-        var read = RunRecordStore.Read([first, second], problems);
+        var read = TrainingRecordStore.Read([first, second], problems);
         Assert.Empty(problems);
         Assert.Equal(["x", "y", "z"], read.Select(r => r.CellId).ToArray());
         Assert.Equal([0.5, 2.0, 1.0], read.Select(r => r.FinalValidLoss).ToArray());
-        Assert.Equal(new HashSet<string> { "x", "y", "z" }, RunRecordStore.CompletedCells([first, second]));
+        Assert.Equal(new HashSet<string> { "x", "y", "z" }, TrainingRecordStore.CompletedCells([first, second]));
     }
 
     [Fact]
     public void An_already_cancelled_append_writes_nothing()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");
-        Assert.Throws<OperationCanceledException>(() => RunRecordStore.Append(path, Record("a", 1, 1, 1), new CancellationToken(canceled: true)));
+        Assert.Throws<OperationCanceledException>(() => TrainingRecordStore.Append(path, Record("a", 1, 1, 1), new CancellationToken(canceled: true)));
         Assert.False(File.Exists(path));
     }
 
     private static string Id(int task, int index) => string.Create(CultureInfo.InvariantCulture, $"t{task}-r{index}");
 
-    private static RunRecord Record(string cell, long parameters, long tokens, double loss) => new()
+    private static TrainingRecord Record(string cell, long parameters, long tokens, double loss) => new()
     {
         CellId = cell,
         Dataset = "ds",
-        Device = RunRecord.SyntheticDevice,
+        Device = TrainingRecord.SyntheticDevice,
         Parameters = parameters,
         Tokens = tokens,
         FinalValidLoss = loss,
     };
 
-    private static void AssertSame(RunRecord expected, RunRecord actual)
+    private static void AssertSame(TrainingRecord expected, TrainingRecord actual)
     {
         Assert.Equal(expected.CellId, actual.CellId);
         Assert.Equal(expected.CellIndex, actual.CellIndex);

@@ -11,10 +11,10 @@ namespace PcfgLab.Scaling;
 /// <param name="Compressibility">Median gzip compressibility H of the dataset, when known.</param>
 /// <param name="Flops">Training compute C; 6ND when the input gives none.</param>
 /// <param name="Row">1-based data row number in the input (header excluded), for messages.</param>
-public sealed record RunRecord(string Dataset, double Parameters, double Tokens, double Loss, double? Compressibility, double Flops, int Row)
+public sealed record FitRun(string Dataset, double Parameters, double Tokens, double Loss, double? Compressibility, double Flops, int Row)
 {
     /// <summary>Creates a run with C = 6ND and no compressibility.</summary>
-    public RunRecord(string dataset, double parameters, double tokens, double loss)
+    public FitRun(string dataset, double parameters, double tokens, double loss)
         : this(dataset, parameters, tokens, loss, null, 6 * parameters * tokens, 0)
     {
     }
