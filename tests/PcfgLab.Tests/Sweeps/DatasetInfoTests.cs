@@ -54,6 +54,37 @@ public sealed class DatasetInfoTests : IDisposable
     }
 
     [Fact]
+    public void A_spec_written_as_an_object_and_root_level_gzip_fields_are_read_by_the_fallback()
+    {
+        // DatasetManifest.Load rejects a spec object (it is a string now): the tolerant reader takes over.
+        File.WriteAllText(Path.Combine(_root.FullName, "dataset.json"), """{"name": "old", "spec": {"terminals": 20}, "gzipMedian": 0.3, "gzipStdev": 0.01, "counts": {"tokens": 512, "documents": 2}}""");
+
+        var info = DatasetInfo.Read(_root.FullName);
+
+        Assert.Equal(new DatasetInfo("old", _root.FullName, 0.3, 0.01, 512, 2, 21, Array.Empty<string>()), info with { Shards = Array.Empty<string>() });
+    }
+
+    [Fact]
+    public void A_current_manifest_is_read_through_DatasetManifest_and_agrees_with_the_fallback()
+    {
+        var manifest = new PcfgLab.Storage.DatasetManifest
+        {
+            Spec = "(10,150,5,3)",
+            Tokens = 512,
+            Documents = 2,
+            MaxTokenId = 150,
+            Gzip = new PcfgLab.Storage.GzipEntry(0.25, 0.02, 0.26, 0.2, 0.3, 2, 0, "regenerated"),
+        };
+        var file = Path.Combine(_root.FullName, "dataset.json");
+        manifest.Save(file);
+
+        var info = DatasetInfo.Read(_root.FullName);
+
+        Assert.Equal(new DatasetInfo(_root.Name, _root.FullName, 0.25, 0.02, 512, 2, 151, Array.Empty<string>()), info with { Shards = Array.Empty<string>() });
+        Assert.Equal(info with { Shards = Array.Empty<string>() }, DatasetInfo.ReadEarlierManifest(_root.FullName, file) with { Shards = Array.Empty<string>() });
+    }
+
+    [Fact]
     public void A_folder_without_a_manifest_is_a_user_error()
     {
         var ex = Assert.Throws<UserInputException>(() => DatasetInfo.Read(_root.FullName));
