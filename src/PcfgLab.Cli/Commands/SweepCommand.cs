@@ -191,31 +191,8 @@ internal static class SweepCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var planPath = parse.GetValue(plan)!;
-            var resultsPath = parse.GetValue(results)!;
-            var cells = SweepPlanner.Read(planPath);
-            IReadOnlyList<PlanCell> selected = parse.GetValue(cell) is { } k ? [SweepPlanner.Cell(cells, k, planPath)] : cells;
-            if (!parse.GetValue(force))
-            {
-                selected = SweepPlanner.Pending(selected, TrainingRecordStore.CompletedCells([resultsPath]));
-            }
-
-            var trainer = new SyntheticTrainer();
-            var datasets = new Dictionary<string, DatasetInfo>(StringComparer.Ordinal);
-            foreach (var c in selected)
-            {
-                ct.ThrowIfCancellationRequested();
-                var path = c.ResolveDatasetPath(planPath);
-                if (!datasets.TryGetValue(path, out var info))
-                {
-                    info = DatasetInfo.Read(path);
-                    datasets[path] = info;
-                }
-
-                TrainingRecordStore.Append(resultsPath, trainer.Train(c, info), ct);
-            }
-
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synthetic records written: {selected.Count} (device \"synthetic\": no model was trained)"));
+            var written = new SyntheticTrainer().TrainPlan(parse.GetValue(plan)!, parse.GetValue(results)!, parse.GetValue(cell), parse.GetValue(force), ct);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synthetic records written: {written} (device \"synthetic\": no model was trained)"));
             return Task.FromResult(0);
         });
         return command;
@@ -237,16 +214,12 @@ internal static class SweepCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var resultFiles = ExpandResults(parse.GetValue(results)!);
+            var resultFiles = TrainingRecordStore.ExpandResultFiles(parse.GetValue(results)!);
             var options = new ReportOptions
             {
                 Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
-                FailuresFiles = resultFiles
-                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, TrainingRecordStore.FailuresFileName))
-                    .Distinct(StringComparer.Ordinal)
-                    .Where(File.Exists)
-                    .ToArray(),
+                FailuresFiles = TrainingRecordStore.FailuresFilesBeside(resultFiles),
                 PlanPath = parse.GetValue(plan),
                 OutputFolder = parse.GetValue(output)!,
                 BootstrapSamples = parse.GetValue(bootstrap),
@@ -277,24 +250,6 @@ internal static class SweepCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    private static string[] ExpandResults(IEnumerable<string> given)
-    {
-        var files = new List<string>();
-        foreach (var path in given)
-        {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.GetFiles(path, "*.jsonl", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("failures", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            }
-            else
-            {
-                files.Add(path);
-            }
-        }
-
-        return files.ToArray();
     }
 
     private static string[] SplitList(string text) =>

@@ -8,6 +8,40 @@ public static class TrainingRecordStore
     /// <summary>The failures file beside a results file: where <see cref="SweepRunner"/> records failed cells, and what result discovery skips.</summary>
     public const string FailuresFileName = "failures.jsonl";
 
+    /// <summary>
+    /// The results files named by <paramref name="paths"/>: a file as given, a folder as its <c>*.jsonl</c> files at any
+    /// depth in ordinal order, failures files left out.
+    /// </summary>
+    public static IReadOnlyList<string> ExpandResultFiles(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.GetFiles(path, "*.jsonl", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("failures", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>The failures files (<see cref="FailuresFileName"/>) that exist beside <paramref name="resultsFiles"/>, once each.</summary>
+    public static IReadOnlyList<string> FailuresFilesBeside(IEnumerable<string> resultsFiles)
+    {
+        ArgumentNullException.ThrowIfNull(resultsFiles);
+        return resultsFiles
+            .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, FailuresFileName))
+            .Distinct(StringComparer.Ordinal)
+            .Where(File.Exists)
+            .ToArray();
+    }
+
     /// <summary>Appends one record as one locked write of one line.</summary>
     public static void Append(string path, TrainingRecord record, CancellationToken cancellationToken = default) =>
         JsonLinesFile.Append(path, record, SweepJson.Default.TrainingRecord, cancellationToken);

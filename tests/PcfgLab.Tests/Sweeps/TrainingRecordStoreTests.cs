@@ -197,4 +197,21 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
         Assert.Equal(expected.Trainer, actual.Trainer);
         Assert.Equal(expected.FinishedAt, actual.FinishedAt);
     }
+
+    [Fact]
+    public void ExpandResultFiles_takes_files_as_given_and_folders_as_their_jsonl_files_without_failures()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root.FullName, "results")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "deep"));
+        foreach (var name in (string[])["b.jsonl", "a.jsonl", "failures.jsonl", "notes.txt", Path.Combine("deep", "c.jsonl")])
+        {
+            File.WriteAllText(Path.Combine(folder, name), string.Empty);
+        }
+
+        var given = Path.Combine(_root.FullName, "given.jsonl");
+        var files = TrainingRecordStore.ExpandResultFiles([given, folder]);
+
+        Assert.Equal([given, Path.Combine(folder, "a.jsonl"), Path.Combine(folder, "b.jsonl"), Path.Combine(folder, "deep", "c.jsonl")], files);
+        Assert.Equal([Path.Combine(folder, TrainingRecordStore.FailuresFileName)], TrainingRecordStore.FailuresFilesBeside(files));
+    }
 }
