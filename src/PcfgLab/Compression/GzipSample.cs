@@ -71,6 +71,13 @@ public static class GzipSample
             throw new UserInputException("The dataset has no documents to measure.");
         }
 
+        return new GzipStatistics(SummaryStatistics.Of(Ratios(documents, deflate)), seed, population, source, deflate);
+    }
+
+    /// <summary>The study's gzip ratio (level 9) of each document, measured with <paramref name="deflate"/>.</summary>
+    public static double[] Ratios(IReadOnlyList<int[]> documents, DeflateImplementation deflate = DeflateImplementation.ZlibNg)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
         var measure = new GzipCompressibility(GzipCompressibility.StudyLevel, deflate);
         var ratios = new double[documents.Count];
         for (var i = 0; i < ratios.Length; i++)
@@ -78,7 +85,24 @@ public static class GzipSample
             ratios[i] = measure.Ratio(documents[i]);
         }
 
-        return new GzipStatistics(SummaryStatistics.Of(ratios), seed, population, source, deflate);
+        return ratios;
+    }
+
+    /// <summary>
+    /// The per-document ratios of the same seeded sample <see cref="MeasureParquetAsync"/> summarises (for histograms);
+    /// empty when the files hold no documents.
+    /// </summary>
+    public static async Task<double[]> SampleRatiosAsync(ParquetDatasetReader reader, int count, ulong seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var population = await reader.CountDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        if (population == 0)
+        {
+            return [];
+        }
+
+        var documents = await reader.ReadDocumentsAtAsync(ChooseDocuments(population, count, seed), cancellationToken).ConfigureAwait(false);
+        return Ratios(documents);
     }
 
     /// <summary>Measures a sample of fast-profile documents by sampling them again from their indices.</summary>

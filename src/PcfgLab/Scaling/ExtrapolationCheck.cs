@@ -75,7 +75,7 @@ public static class ExtrapolationCheck
 {
     /// <summary>Runs the check.</summary>
     /// <exception cref="UserInputException">No fold could be fitted.</exception>
-    public static ExtrapolationResult Run(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
+    public static ExtrapolationResult Run(IReadOnlyList<FitRun> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);
@@ -113,7 +113,7 @@ public static class ExtrapolationCheck
                 continue;
             }
 
-            Func<RunRecord, double> predict = kaplan is not null ? r => kaplan.Loss(r.Parameters, r.Tokens) : r => law!.Loss(r.Parameters, r.Tokens);
+            Func<FitRun, double> predict = kaplan is not null ? r => kaplan.Loss(r.Parameters, r.Tokens) : r => law!.Loss(r.Parameters, r.Tokens);
             double worst = 0;
             foreach (var run in test)
             {
@@ -139,7 +139,7 @@ public static class ExtrapolationCheck
     /// pooled mean relative error first (ties to the earlier form). Forms no fold could fit are left out.
     /// </summary>
     /// <exception cref="UserInputException">No form could be fitted in any fold.</exception>
-    public static IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> CompareForms(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> CompareForms(IReadOnlyList<FitRun> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var results = new List<(ExtrapolatedForm, ExtrapolationResult)>();
@@ -164,7 +164,7 @@ public static class ExtrapolationCheck
         return [.. results.OrderBy(r => r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
     }
 
-    private static IEnumerable<(double Cut, List<RunRecord> Train, List<RunRecord> Test)> Splits(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options)
+    private static IEnumerable<(double Cut, List<FitRun> Train, List<FitRun> Test)> Splits(IReadOnlyList<FitRun> runs, ExtrapolationOptions options)
     {
         if (options.Scheme == ExtrapolationScheme.RolloutParameters)
         {

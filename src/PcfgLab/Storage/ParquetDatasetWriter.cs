@@ -94,8 +94,8 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(compression);
         compression.Validate();
         var full = Path.GetFullPath(path);
-        Sweeps.AtomicFile.EnsureReplaceable(full);
-        var temporary = Sweeps.AtomicFile.TemporaryPathFor(full);
+        AtomicFile.EnsureReplaceable(full);
+        var temporary = AtomicFile.TemporaryPathFor(full);
         var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
         try
         {
@@ -202,7 +202,7 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
         if (!_committed)
         {
-            Sweeps.AtomicFile.Commit(TemporaryPath, FinalPath);
+            AtomicFile.Commit(TemporaryPath, FinalPath);
             _committed = true;
         }
     }

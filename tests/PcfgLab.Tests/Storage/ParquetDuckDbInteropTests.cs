@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
