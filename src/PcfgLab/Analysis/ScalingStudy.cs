@@ -12,18 +12,46 @@ namespace PcfgLab.Analysis;
 /// </summary>
 public static class ScalingStudy
 {
-    /// <summary>The fit points of a dataset's training records: N, D, the final validation loss, H as recorded, C = 6ND.</summary>
+    /// <summary>
+    /// The fit points of a dataset's training records: N, D, the final validation loss, H as recorded, C = 6ND, in one
+    /// canonical order (N, then D, then cell id), whatever order the trainers appended them in: the bootstrap draws
+    /// runs by position, so file order would otherwise change the intervals (cells trained in parallel finish in any
+    /// order).
+    /// </summary>
     public static IReadOnlyList<FitRun> FitRuns(string dataset, IReadOnlyList<TrainingRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var runs = new FitRun[records.Count];
+        var ordered = new TrainingRecord[records.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = records[i];
+        }
+
+        Array.Sort(ordered, CompareCanonically);
+        var runs = new FitRun[ordered.Length];
         for (var i = 0; i < runs.Length; i++)
         {
-            var r = records[i];
+            var r = ordered[i];
             runs[i] = new FitRun(dataset, r.Parameters, r.Tokens, r.FinalValidLoss, r.GzipMedian, 6.0 * r.Parameters * r.Tokens, i + 1);
         }
 
         return runs;
+    }
+
+    private static int CompareCanonically(TrainingRecord a, TrainingRecord b)
+    {
+        var c = a.Parameters.CompareTo(b.Parameters);
+        if (c == 0)
+        {
+            c = a.Tokens.CompareTo(b.Tokens);
+        }
+
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(a.CellId, b.CellId);
+        }
+
+        return c != 0 ? c : a.FinalValidLoss.CompareTo(b.FinalValidLoss);
     }
 
     /// <summary>

@@ -63,6 +63,21 @@ public sealed class ScalingStudyTests
         Assert.Equal([new FitRun("d", 1000, 20000, 3.5, 0.25, 1.2e8, 1), new FitRun("d", 2000, 40000, 3.0, null, 4.8e8, 2)], runs);
     }
 
+    [Fact]
+    public void FitRuns_come_in_one_order_whatever_order_the_records_were_appended_in()
+    {
+        TrainingRecord R(string id, long n, long d, double loss) =>
+            new() { CellId = id, Dataset = "d", Parameters = n, Tokens = d, FinalValidLoss = loss, Device = "cpu" };
+        TrainingRecord[] appended = [R("b", 2000, 100, 3.0), R("a", 1000, 200, 3.2), R("c", 1000, 100, 3.4), R("a2", 1000, 200, 3.1)];
+
+        var runs = ScalingStudy.FitRuns("d", appended);
+        var reversed = ScalingStudy.FitRuns("d", [.. appended.Reverse()]);
+
+        // N, then D, then the cell id (two records of one shape and budget: "a" before "a2").
+        Assert.Equal([3.4, 3.2, 3.1, 3.0], runs.Select(r => r.Loss));
+        Assert.Equal(runs, reversed);
+    }
+
     private static ChinchillaFit Fit(double e) =>
         new(new ChinchillaParameters(e, 400, 400, 0.3, 0.3), 0, true, 0, 3, 1, 1, 0, 0, 0);
 }
