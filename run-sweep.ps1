@@ -47,7 +47,7 @@ param(
 $ErrorActionPreference = "Stop"
 Set-Location -Path $PSScriptRoot
 
-$Presets = @("gzipscale-0.11", "gzipscale-0.22", "gzipscale-0.35", "gzipscale-0.42", "gzipscale-0.51", "gzipscale-0.61")
+$script:Presets = @() # the study's six, asked of pcfglab once it is built (GrammarPresets.Study owns the list)
 $script:Pcfglab = $null
 $CpuResults = "results/cpu-grid.jsonl"
 
@@ -97,11 +97,13 @@ function Invoke-Build {
         }
     }
     Invoke-Checked $script:Pcfglab @("version")
+    $script:Presets = @(& $script:Pcfglab grammar presets --names --group study)
+    if ($LASTEXITCODE -ne 0 -or $script:Presets.Count -eq 0) { throw "'$($script:Pcfglab) grammar presets' listed no study presets" }
 }
 
 function Invoke-GenerateDatasets {
     New-Item -ItemType Directory -Force -Path $Out | Out-Null
-    foreach ($preset in $Presets) {
+    foreach ($preset in $script:Presets) {
         Write-Host "== generate $preset ($Tokens tokens, seed $Seed)"
         $arguments = @("generate", "--preset", $preset, "--tokens", $Tokens, "--seed", "$Seed", "--out", (Join-Path $Out $preset), "--force")
         if ($Threads -gt 0) {
@@ -114,7 +116,7 @@ function Invoke-GenerateDatasets {
 
 function Show-Summary {
     Write-Host "== summary"
-    $folders = @($Presets | ForEach-Object { Join-Path $Out $_ })
+    $folders = @($script:Presets | ForEach-Object { Join-Path $Out $_ })
     Invoke-Checked $script:Pcfglab (@("dataset", "summary") + $folders)
 }
 
@@ -146,7 +148,7 @@ function Write-Plan {
     if ($Train -eq "cpu") {
         Write-Host "== plan (sweeps/cpu.json)"
         $arguments = @("sweep", "plan", "--spec", "sweeps/cpu.json")
-        foreach ($preset in $Presets) { $arguments += @("--dataset", (Join-Path $Out $preset)) }
+        foreach ($preset in $script:Presets) { $arguments += @("--dataset", (Join-Path $Out $preset)) }
         $arguments += @("--out", (Join-Path $Out "plan-cpu.jsonl"))
         Invoke-Checked $script:Pcfglab $arguments | Select-Object -Last 1
         return

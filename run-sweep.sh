@@ -44,7 +44,7 @@ QUICK=0
 TRAIN=""
 PYTHON="${PCFGLAB_PYTHON:-}"
 CPU_RESULTS="results/cpu-grid.jsonl"
-PRESETS=(gzipscale-0.11 gzipscale-0.22 gzipscale-0.35 gzipscale-0.42 gzipscale-0.51 gzipscale-0.61)
+PRESETS=() # the study's six, asked of pcfglab once it is built (GrammarPresets.Study owns the list)
 PCFGLAB="${PCFGLAB_BIN:-}"
 
 usage() {
@@ -119,6 +119,8 @@ build() {
     fi
   fi
   "$PCFGLAB" version >&2
+  mapfile -t PRESETS < <("$PCFGLAB" grammar presets --names --group study)
+  [ "${#PRESETS[@]}" -gt 0 ] || { echo "error: '$PCFGLAB grammar presets' listed no study presets" >&2; exit 1; }
 }
 
 generate_datasets() {
