@@ -109,7 +109,7 @@ internal static class ExtrapolateCommand
                 var folds = new JsonArray();
                 foreach (var f in result.Folds)
                 {
-                    folds.Add(new JsonObject
+                    folds.Add((JsonNode)new JsonObject
                     {
                         ["cut"] = f.Cut,
                         ["train_runs"] = f.TrainRuns,

@@ -48,7 +48,7 @@ public sealed record DataDependentFitDocument(string Version, IReadOnlyList<stri
                 item["two_step_fit"] = new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta };
             }
 
-            datasets.Add(item);
+            datasets.Add((JsonNode)item);
         }
 
         JsonObject? twoStep = null;
@@ -65,7 +65,7 @@ public sealed record DataDependentFitDocument(string Version, IReadOnlyList<stri
         var band = new JsonArray();
         foreach (var p in Analysis.Band)
         {
-            band.Add(new JsonObject
+            band.Add((JsonNode)new JsonObject
             {
                 ["H"] = p.H,
                 ["a"] = JsonFiles.Number(p.AllocationExponent),
@@ -92,7 +92,7 @@ public sealed record DataDependentFitDocument(string Version, IReadOnlyList<stri
         var p2 = Analysis.ParameterNames.Count;
         for (var i = 0; i < p2 && Analysis.Correlation.Length > 0; i++)
         {
-            correlation.Add(new JsonArray([.. Enumerable.Range(0, p2).Select(j => JsonFiles.Number(Analysis.Correlation[(i * p2) + j]))]));
+            correlation.Add((JsonNode)new JsonArray([.. Enumerable.Range(0, p2).Select(j => JsonFiles.Number(Analysis.Correlation[(i * p2) + j]))]));
         }
 
         var options = new JsonObject();
