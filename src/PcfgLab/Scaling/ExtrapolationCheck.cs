@@ -133,7 +133,9 @@ public static class ExtrapolationCheck
             double worst = 0;
             foreach (var run in test)
             {
-                var relative = Math.Abs(predict(run) - run.Loss) / run.Loss;
+                // A law that predicts no finite loss (a degenerate fit) has failed on that run: infinite error, not NaN.
+                var prediction = predict(run);
+                var relative = double.IsFinite(prediction) ? Math.Abs(prediction - run.Loss) / run.Loss : double.PositiveInfinity;
                 worst = Math.Max(worst, relative);
                 pooled += relative;
                 predictions++;
@@ -183,7 +185,8 @@ public static class ExtrapolationCheck
             throw last!;
         }
 
-        return [.. results.OrderBy(r => r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
+        // NaN would sort first; a form whose error is not a number ranks last.
+        return [.. results.OrderBy(r => double.IsNaN(r.Item2.PooledMeanRelativeError) ? double.PositiveInfinity : r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
     }
 
     private static IEnumerable<(double Cut, List<RunRecord> Train, List<RunRecord> Test)> Splits(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options)
