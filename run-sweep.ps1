@@ -1,17 +1,23 @@
-# PcfgLab sweep, end to end: build Release once, generate the study's six preset datasets (gzip measured on the way),
+# PcfgLab sweep, end to end: build the native pcfglab binary once (Native AOT; the JIT build where that fails), generate the study's six preset datasets (gzip measured on the way),
 # print their summary, write the training plan, train the pending cells when a trainer is given, and always write
 # the report from whatever results exist (out/results.jsonl and any *.jsonl committed under results/), listing the
 # cells that have no record.
 #
 #   ./run-sweep.ps1 [-Tokens 110M] [-Seed 1] [-Out ./out] [-Threads N] [-Shapes K] [-Budgets 100k,1M,...]
 #                   [-Vocabulary 32001|grammar] [-Trainer "CMD {cell} {plan} {results}"] [-Jobs J] [-Quick]
-#                   [-Train cpu] [-Python PATH]
+#                   [-Train cpu] [-Python PATH] [-Bin PATH]
+#
+# Runs under PowerShell 7 (pwsh). Without a system-wide pwsh, the repository's tool manifest has one:
+#   dotnet tool restore; dotnet pwsh ./run-sweep.ps1 -Quick
 #
 #   -Train cpu  trains REAL models on this machine's CPU with PyTorch: the grid of sweeps/cpu.json, 4M tokens per
 #               preset (+ tokens.npy), bf16, one thread per cell, -Jobs cells at once (default: the core count).
 #               Records go to results/cpu-grid.jsonl (cells with a record are skipped); the report to out/report-cpu/.
 #   -Python     the interpreter with torch (default: $env:PCFGLAB_PYTHON, else the first of python3, /usr/bin/python3
-#               that imports torch and numpy); unlike run-sweep.sh, this script does not install PyTorch.
+#               that imports torch and numpy); on Linux, installs Debian's python3-torch with apt-get when none does.
+#   -Bin        a pcfglab binary to use instead of building one (default: $env:PCFGLAB_BIN); on a machine without
+#               .NET, copy a published folder (dotnet publish src/PcfgLab.Cli -c Release -r linux-x64
+#               -p:PublishAot=true) and pass its pcfglab here.
 #
 #   -Quick    minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
 #             the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
@@ -34,7 +40,8 @@ param(
     [int]$Jobs = 1,
     [switch]$Quick,
     [string]$Train = "",
-    [string]$Python = $env:PCFGLAB_PYTHON
+    [string]$Python = $env:PCFGLAB_PYTHON,
+    [string]$Bin = $env:PCFGLAB_BIN
 )
 
 $ErrorActionPreference = "Stop"
@@ -68,10 +75,27 @@ function Invoke-Checked {
 }
 
 function Invoke-Build {
-    Write-Host "== build (Release)"
-    Invoke-Checked "dotnet" @("publish", "src/PcfgLab.Cli/PcfgLab.Cli.csproj", "-c", "Release", "-o", ".tools/pcfglab", "--nologo", "-v", "quiet")
-    $name = if ($IsWindows -or $env:OS -eq "Windows_NT") { "PcfgLab.Cli.exe" } else { "PcfgLab.Cli" }
-    $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab") $name
+    if ($Bin) {
+        if (-not (Test-Path $Bin -PathType Leaf)) { throw "-Bin '$Bin' is not an executable file: pass a published pcfglab" }
+        Write-Host "== binary: $Bin"
+        $script:Pcfglab = (Resolve-Path $Bin).Path
+    }
+    else {
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        Write-Host "== build (Release, Native AOT, $rid)"
+        # One self-contained executable that starts in milliseconds: every synthetic cell and every trainer hand-off
+        # starts it again. The JIT build is the fallback where the native tool chain (gcc, clang or MSVC) is missing.
+        & dotnet publish src/PcfgLab.Cli/PcfgLab.Cli.csproj -c Release -r $rid -p:PublishAot=true -o .tools/pcfglab --nologo -v quiet
+        $exe = if ($IsWindows -or $env:OS -eq "Windows_NT") { ".exe" } else { "" }
+        if ($LASTEXITCODE -eq 0) {
+            $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab") "pcfglab$exe"
+        }
+        else {
+            Write-Warning "no native build here; using the JIT build (.NET needed where it runs)"
+            Invoke-Checked "dotnet" @("publish", "src/PcfgLab.Cli/PcfgLab.Cli.csproj", "-c", "Release", "-o", ".tools/pcfglab-jit", "--nologo", "-v", "quiet")
+            $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab-jit") "PcfgLab.Cli$exe"
+        }
+    }
     Invoke-Checked $script:Pcfglab @("version")
 }
 
@@ -94,7 +118,12 @@ function Show-Summary {
     Invoke-Checked $script:Pcfglab (@("dataset", "summary") + $folders)
 }
 
-# An interpreter that imports torch and numpy.
+function Invoke-AptGet {
+    param([string[]]$Arguments)
+    if ((& id -u) -ne "0") { & sudo apt-get @Arguments } else { & apt-get @Arguments }
+}
+
+# An interpreter that imports torch and numpy; on Linux, installs Debian's packages when none does.
 function Find-Python {
     foreach ($candidate in @($Python, "python3", "/usr/bin/python3")) {
         if (-not $candidate) { continue }
@@ -104,7 +133,13 @@ function Find-Python {
             if ($LASTEXITCODE -eq 0) { return $command.Source }
         }
     }
-    throw "no Python imports torch and numpy: apt-get install python3-torch python3-numpy libopenblas0, or pass -Python"
+    if ($Python) { throw "-Python $Python cannot import torch and numpy" }
+    if (-not $IsLinux) { throw "no Python imports torch and numpy: install PyTorch and numpy, or pass -Python" }
+    Write-Host "== install: python3-torch python3-numpy libopenblas0 (Debian's PyTorch, for /usr/bin/python3)"
+    Invoke-AptGet @("update", "-qq")
+    if ($LASTEXITCODE -eq 0) { Invoke-AptGet @("install", "-y", "-qq", "python3-torch", "python3-numpy", "libopenblas0") }
+    if ($LASTEXITCODE -ne 0) { throw "could not install PyTorch with apt-get: install python3-torch and python3-numpy, or pass -Python" }
+    return "/usr/bin/python3"
 }
 
 function Write-Plan {

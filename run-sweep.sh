@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# PcfgLab sweep, end to end: build Release once, generate the study's six preset datasets (gzip measured on the way),
+# PcfgLab sweep, end to end: build the native pcfglab binary once (Native AOT; the JIT build where that fails), generate the study's six preset datasets (gzip measured on the way),
 # print their summary, write the training plan, train the pending cells when a trainer is given, and always write
 # the report from whatever results exist (out/results.jsonl and any *.jsonl committed under results/), listing the
 # cells that have no record.
 #
 #   ./run-sweep.sh [--tokens 110M] [--seed 1] [--out ./out] [--threads N] [--shapes K] [--budgets 100k,1M,...]
 #                  [--vocabulary 32001|grammar] [--trainer "CMD {cell} {plan} {results}"] [--jobs J] [--quick]
-#                  [--train cpu] [--python PATH]
+#                  [--train cpu] [--python PATH] [--bin PATH]
 #
 #   --train cpu  trains REAL models on this machine's CPU with PyTorch: the grid of sweeps/cpu.json (six presets x four
 #                small Llama shapes x budgets 100K..3M, the small-model profile, bf16, one thread per cell, --jobs cells
@@ -21,6 +21,9 @@
 #                the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
 #                and report say "synthetic"); 100 bootstrap resamples. Writes out/results-synthetic.jsonl and
 #                out/report-quick/.
+#   --bin        a pcfglab binary to use instead of building one (default: $PCFGLAB_BIN); on a machine without .NET,
+#                copy a published folder (dotnet publish src/PcfgLab.Cli -c Release -r linux-x64 -p:PublishAot=true)
+#                and pass its pcfglab here.
 #   --trainer    a trainer command run once per pending cell, e.g.
 #                "python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}"
 #
@@ -42,7 +45,7 @@ TRAIN=""
 PYTHON="${PCFGLAB_PYTHON:-}"
 CPU_RESULTS="results/cpu-grid.jsonl"
 PRESETS=(gzipscale-0.11 gzipscale-0.22 gzipscale-0.35 gzipscale-0.42 gzipscale-0.51 gzipscale-0.61)
-PCFGLAB=""
+PCFGLAB="${PCFGLAB_BIN:-}"
 
 usage() {
   awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
@@ -63,6 +66,7 @@ parse_args() {
       --quick) QUICK=1; shift ;;
       --train) TRAIN="$2"; shift 2 ;;
       --python) PYTHON="$2"; shift 2 ;;
+      --bin) PCFGLAB="$2"; shift 2 ;;
       -h|--help) usage; exit 0 ;;
       *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -92,9 +96,28 @@ parse_args() {
 }
 
 build() {
-  echo "== build (Release)" >&2
-  dotnet publish src/PcfgLab.Cli/PcfgLab.Cli.csproj -c Release -o .tools/pcfglab --nologo -v quiet >&2
-  PCFGLAB="$PWD/.tools/pcfglab/PcfgLab.Cli"
+  if [ -n "$PCFGLAB" ]; then
+    [ -x "$PCFGLAB" ] || { echo "error: --bin '$PCFGLAB' is not an executable file: pass a published pcfglab" >&2; exit 2; }
+    echo "== binary: $PCFGLAB" >&2
+  else
+    local rid
+    case "$(uname -m)" in
+      x86_64) rid=linux-x64 ;;
+      aarch64|arm64) rid=linux-arm64 ;;
+      *) rid="" ;;
+    esac
+    echo "== build (Release, Native AOT${rid:+, $rid})" >&2
+    # One self-contained executable that starts in milliseconds: every synthetic cell and every trainer hand-off
+    # starts it again. The JIT build is the fallback where the native tool chain (gcc or clang) is missing.
+    if [ -n "$rid" ] && dotnet publish src/PcfgLab.Cli/PcfgLab.Cli.csproj -c Release -r "$rid" -p:PublishAot=true \
+        -o .tools/pcfglab --nologo -v quiet >&2; then
+      PCFGLAB="$PWD/.tools/pcfglab/pcfglab"
+    else
+      echo "warning: no native build here; using the JIT build (.NET needed where it runs)" >&2
+      dotnet publish src/PcfgLab.Cli/PcfgLab.Cli.csproj -c Release -o .tools/pcfglab-jit --nologo -v quiet >&2
+      PCFGLAB="$PWD/.tools/pcfglab-jit/PcfgLab.Cli"
+    fi
+  fi
   "$PCFGLAB" version >&2
 }
 

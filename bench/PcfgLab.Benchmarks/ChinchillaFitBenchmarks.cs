@@ -11,7 +11,7 @@ namespace PcfgLab.Benchmarks;
 [MemoryDiagnoser]
 public class ChinchillaFitBenchmarks
 {
-    private List<RunRecord> _runs = [];
+    private List<FitRun> _runs = [];
     private ChinchillaFit _fit = null!;
 
     [GlobalSetup]
@@ -26,7 +26,7 @@ public class ChinchillaFitBenchmarks
             {
                 var d = 2.5e8 * Math.Pow(1000, j / 14.0);
                 var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                _runs.Add(new RunRecord("bench", n, d, law.Loss(n, d) * Math.Exp(0.01 * z)));
+                _runs.Add(new FitRun("bench", n, d, law.Loss(n, d) * Math.Exp(0.01 * z)));
             }
         }
 

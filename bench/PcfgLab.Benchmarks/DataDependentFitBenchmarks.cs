@@ -11,8 +11,8 @@ namespace PcfgLab.Benchmarks;
 [MemoryDiagnoser]
 public class DataDependentFitBenchmarks
 {
-    private readonly List<RunRecord> _runs = [];
-    private readonly List<RunRecord> _isoflop = [];
+    private readonly List<FitRun> _runs = [];
+    private readonly List<FitRun> _isoflop = [];
     private DataDependentFit _fit = null!;
 
     [GlobalSetup]
@@ -29,7 +29,7 @@ public class DataDependentFitBenchmarks
                 {
                     var d = 1e8 * Math.Pow(1000, j / 5.0);
                     var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                    _runs.Add(new RunRecord($"h{h:0.0}", n, d, law.Loss(n, d) * Math.Exp(0.01 * z), h, 6 * n * d, _runs.Count + 1));
+                    _runs.Add(new FitRun($"h{h:0.0}", n, d, law.Loss(n, d) * Math.Exp(0.01 * z), h, 6 * n * d, _runs.Count + 1));
                 }
             }
         }
@@ -43,7 +43,7 @@ public class DataDependentFitBenchmarks
             {
                 var n = best * Math.Pow(10, (j - 8.5) * 0.1);
                 var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                _isoflop.Add(new RunRecord("iso", n, c / (6 * n), chinchilla.Loss(n, c / (6 * n)) * Math.Exp(0.005 * z), null, c, _isoflop.Count + 1));
+                _isoflop.Add(new FitRun("iso", n, c / (6 * n), chinchilla.Loss(n, c / (6 * n)) * Math.Exp(0.005 * z), null, c, _isoflop.Count + 1));
             }
         }
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;

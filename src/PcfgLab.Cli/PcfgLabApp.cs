@@ -14,6 +14,13 @@ internal static class PcfgLabApp
     /// <summary>Exit code for an unexpected exception (a bug): EX_SOFTWARE of sysexits.h.</summary>
     public const int InternalError = 70;
 
+    /// <summary>
+    /// Exit code when a native library the command needs cannot be loaded (sysexits' EX_UNAVAILABLE): the native
+    /// binary carries libSkiaSharp.so and libHarfBuzzSharp.so beside it for figures, and a copy of the executable alone
+    /// lacks them.
+    /// </summary>
+    public const int Unavailable = 69;
+
     /// <summary>Exit code after Ctrl+C (128 + SIGINT), as shells report it.</summary>
     public const int Cancelled = 130;
 
@@ -99,6 +106,13 @@ internal static class PcfgLabApp
             await error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
             return UsageError;
         }
+        catch (Exception ex) when (MissingNativeLibrary(ex) is { } missing)
+        {
+            await error.WriteLineAsync($"error: this command needs the native library '{missing}', which could not be loaded: "
+                + "copy libSkiaSharp.so and libHarfBuzzSharp.so from pcfglab's publish folder next to the executable "
+                + "(figures are drawn with them)").ConfigureAwait(false);
+            return Unavailable;
+        }
     }
 
     internal static RootCommand BuildRoot(CliContext context)
@@ -127,6 +141,22 @@ internal static class PcfgLabApp
     private static bool IsUserError(Exception ex) =>
         ex is UserInputException or ArgumentException or IOException or UnauthorizedAccessException
             or InvalidDataException or FormatException or System.Text.Json.JsonException;
+
+    /// <summary>The library named by a <see cref="DllNotFoundException"/> inside <paramref name="ex"/> (type initialisers wrap it), or null.</summary>
+    internal static string? MissingNativeLibrary(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is DllNotFoundException dll)
+            {
+                var start = dll.Message.IndexOf('\'', StringComparison.Ordinal);
+                var end = start < 0 ? -1 : dll.Message.IndexOf('\'', start + 1);
+                return end > start ? dll.Message[(start + 1)..end] : "(unnamed)";
+            }
+        }
+
+        return null;
+    }
 
     private static string OneLine(string message) =>
         message.ReplaceLineEndings(" ").Trim();

@@ -29,7 +29,7 @@ internal sealed class ConstrainedFitCommand
     /// <summary>Whether the command line asks for this path.</summary>
     public bool Requested(ParseResult parse) => parse.GetValue(_tie) || parse.GetValue(_fixE) is not null || parse.GetValue(_identify);
 
-    public async Task<int> RunAsync(CliContext context, ParseResult parse, IReadOnlyList<RunRecord> runs, FitRequest request, string? outPath, bool json, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, FitRequest request, string? outPath, bool json, CancellationToken cancellationToken)
     {
         if (request.Form != ScalingForm.Chinchilla || request.Holdout is not null)
         {

@@ -28,7 +28,7 @@ internal sealed class DataDependentFitCommand
     }
 
     /// <summary>Fits, analyses, saves and prints.</summary>
-    public async Task<int> RunAsync(CliContext context, ParseResult parse, IReadOnlyList<RunRecord> runs, FitRequest request, string? outPath, bool json, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, FitRequest request, string? outPath, bool json, CancellationToken cancellationToken)
     {
         if (request.DropWorst != 0 || request.Holdout is not null || request.ByDataset)
         {

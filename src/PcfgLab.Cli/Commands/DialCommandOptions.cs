@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 
 namespace PcfgLab.Cli.Commands;
 

@@ -35,7 +35,7 @@ internal static class ExtrapolateCommand
             var all = await RunRecordReader.ReadAsync(path, new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn), Dataset = groupColumn }, logger, cancellationToken).ConfigureAwait(false);
             var groups = groupColumn is null
                 ? [("all", all)]
-                : all.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (IReadOnlyList<RunRecord>)[.. g])).ToList();
+                : all.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (IReadOnlyList<FitRun>)[.. g])).ToList();
             var documents = new JsonObject();
             foreach (var (name, runs) in groups)
             {
@@ -68,7 +68,7 @@ internal static class ExtrapolateCommand
         return command;
     }
 
-    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<RunRecord> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, Option<double?> unique, CancellationToken cancellationToken)
+    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, Option<double?> unique, CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using PcfgLab.Floor;
+using PcfgLab.Generation;
 using PcfgLab.Storage;
 
 namespace PcfgLab.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
@@ -76,7 +77,7 @@ internal static class GenerateCommand
                 }
 
                 var found = DialCommandOptions.Search(dialOptions, context.CreateLogger("generate"), cancellationToken);
-                dialEntry = DialEntry.From(found, dialOptions);
+                dialEntry = found.ToEntry(dialOptions);
                 grammar = new DatasetGrammar(found.Grammar, found.Spec, null, "dial");
             }
             else

@@ -17,6 +17,27 @@ internal static class GrammarCommands
         command.Subcommands.Add(CreateInfo(context));
         command.Subcommands.Add(GrammarSearchCommand.Create(context));
         command.Subcommands.Add(CreateSurvey(context));
+        command.Subcommands.Add(CreatePresets(context));
+        return command;
+    }
+
+    private static Command CreatePresets(CliContext context)
+    {
+        var names = new Option<bool>("--names") { Description = "Print only the names, one per line (for scripts)." };
+        var group = new Option<string?>("--group") { Description = $"Only this series: {GrammarPresets.StudyGroup}, {GrammarPresets.IsoVocabularyGroup} or {GrammarPresets.EqualCompressibilityGroup}." };
+        group.AcceptOnlyFromAmong(GrammarPresets.StudyGroup, GrammarPresets.IsoVocabularyGroup, GrammarPresets.EqualCompressibilityGroup);
+        var command = new Command("presets", "List the named grammar specs (the study's six first), the one list every command and script uses.") { names, group };
+        command.SetAction(parse =>
+        {
+            var wanted = parse.GetValue(group);
+            var presets = GrammarPresets.All.Where(p => wanted is null || p.Group == wanted).ToArray();
+            foreach (var preset in presets)
+            {
+                context.Output.WriteLine(parse.GetValue(names) ? preset.Name : $"{preset.Name,-28} {preset.Group,-22} {preset.Spec,-18} {preset.Description}");
+            }
+
+            return 0;
+        });
         return command;
     }
 

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
+using PcfgLab.Storage;
 
 namespace PcfgLab.Cli.Commands;
 
@@ -37,7 +39,7 @@ internal static class GrammarSearchCommand
 
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(DialEntry.From(result, options), DialJsonContext.Default.DialEntry));
+                context.Output.WriteLine(JsonSerializer.Serialize(result.ToEntry(options), DialJsonContext.Default.DialEntry));
             }
             else if (path is null)
             {

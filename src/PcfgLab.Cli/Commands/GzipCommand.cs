@@ -34,10 +34,11 @@ internal static class GzipCommand
         var compressors = new Option<string[]>("--compressors") { Description = "More compressors beside gzip9, comma-separated: gzip0..gzip9, brotli[0-11], zstd[1-22]." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the median's 95% interval.", DefaultValueFactory = _ => BootstrapInterval.DefaultResamples };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
+        var threads = new Option<int>("--threads") { Description = "Threads that tokenise text (the numbers do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var deflate = DialCommandOptions.CreateDeflateOption();
         var command = new Command("gzip", "Gzip compressibility (level 9, tokens as 4-byte big-endian ints, the study's measure) of datasets and real corpora: median with a bootstrap 95% interval, spread, other compressors, throughput.");
         command.Arguments.Add(sources);
-        foreach (var option in new Option[] { documents, all, seed, column, field, format, include, exclude, tokenizer, documentLength, bytes, compressors, bootstrap, deflate, json })
+        foreach (var option in new Option[] { documents, all, seed, column, field, format, include, exclude, tokenizer, documentLength, bytes, compressors, bootstrap, threads, deflate, json })
         {
             command.Options.Add(option);
         }
@@ -55,6 +56,7 @@ internal static class GzipCommand
                 Compressors = parse.GetValue(compressors) ?? [],
                 BootstrapResamples = parse.GetValue(bootstrap),
                 Deflate = DeflateImplementations.Parse(parse.GetValue(deflate)!),
+                Threads = GenerateCommand.UsefulThreads(parse.GetValue(threads), context),
             };
             if (options.SampleSize < 1)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Cli.Commands;
@@ -41,19 +42,7 @@ internal static class RegressCommand
                 }
             }
 
-            var points = new List<DatasetLaw>();
-            foreach (var fit in document.Fits)
-            {
-                var h = overrides.TryGetValue(fit.Dataset, out var given) ? given : fit.Compressibility;
-                if (h is null)
-                {
-                    throw new UserInputException($"dataset '{fit.Dataset}' has no compressibility H; fit runs that carry H (--gzip COLUMN) or give --h {fit.Dataset}=VALUE");
-                }
-
-                points.Add(new DatasetLaw(fit.Dataset, h.Value, fit.Chinchilla!.Parameters));
-            }
-
-            var regression = CompressibilityRegression.Fit(points);
+            var regression = ScalingStudy.Regress(document.Fits, overrides);
             var referenceLaw = parse.GetValue(reference) is { } text ? ParseLaw(text) : ChinchillaParameters.Hoffmann2022;
             var law = new DataDependentLaw(regression, referenceLaw, parse.GetValue(epsilon));
             var bounds = parse.GetValue(range)!.Split(',');

@@ -89,7 +89,7 @@ internal static class SweepCommand
 
             var planPath = parse.GetValue(output)!;
             var cells = SweepPlanner.Plan(sweep, Path.GetDirectoryName(Path.GetFullPath(planPath))!);
-            var done = parse.GetValue(results) is { } resultsPath ? RunRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
+            var done = parse.GetValue(results) is { } resultsPath ? TrainingRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
             var pending = SweepPlanner.Pending(cells, done);
             var written = parse.GetValue(pendingOnly) ? SweepPlanner.Renumber(pending) : cells;
             SweepPlanner.Write(planPath, written);
@@ -125,7 +125,7 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, "failures.jsonl");
+            var failuresPath = parse.GetValue(failures) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, TrainingRecordStore.FailuresFileName);
             var command = new TrainerCommand(parse.GetValue(trainer)!);
             var jobCount = parse.GetValue(jobs);
             if (jobCount < 1)
@@ -134,7 +134,7 @@ internal static class SweepCommand
             }
 
             var cells = SweepPlanner.Read(planPath);
-            var pending = SweepPlanner.Pending(cells, RunRecordStore.CompletedCells([resultsPath])).Count;
+            var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
             var runner = new SweepRunner(context.CreateLogger("sweep"));
             var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, p, ct)).ConfigureAwait(false);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -165,7 +165,7 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), RunRecordStore.CompletedCells([resultsPath]));
+            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), TrainingRecordStore.CompletedCells([resultsPath]));
             var outputPath = parse.GetValue(output)!;
             SlurmScript.Save(outputPath, pending, new SlurmOptions
             {
@@ -191,31 +191,8 @@ internal static class SweepCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var planPath = parse.GetValue(plan)!;
-            var resultsPath = parse.GetValue(results)!;
-            var cells = SweepPlanner.Read(planPath);
-            IReadOnlyList<PlanCell> selected = parse.GetValue(cell) is { } k ? [SweepPlanner.Cell(cells, k, planPath)] : cells;
-            if (!parse.GetValue(force))
-            {
-                selected = SweepPlanner.Pending(selected, RunRecordStore.CompletedCells([resultsPath]));
-            }
-
-            var trainer = new SyntheticTrainer();
-            var datasets = new Dictionary<string, DatasetInfo>(StringComparer.Ordinal);
-            foreach (var c in selected)
-            {
-                ct.ThrowIfCancellationRequested();
-                var path = c.ResolveDatasetPath(planPath);
-                if (!datasets.TryGetValue(path, out var info))
-                {
-                    info = DatasetInfo.Read(path);
-                    datasets[path] = info;
-                }
-
-                RunRecordStore.Append(resultsPath, trainer.Train(c, info), ct);
-            }
-
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synthetic records written: {selected.Count} (device \"synthetic\": no model was trained)"));
+            var written = new SyntheticTrainer().TrainPlan(parse.GetValue(plan)!, parse.GetValue(results)!, parse.GetValue(cell), parse.GetValue(force), ct);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synthetic records written: {written} (device \"synthetic\": no model was trained)"));
             return Task.FromResult(0);
         });
         return command;
@@ -237,16 +214,12 @@ internal static class SweepCommand
         };
         command.SetAction((parse, ct) =>
         {
-            var resultFiles = ExpandResults(parse.GetValue(results)!);
+            var resultFiles = TrainingRecordStore.ExpandResultFiles(parse.GetValue(results)!);
             var options = new ReportOptions
             {
                 Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
-                FailuresFiles = resultFiles
-                    .Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(f))!, "failures.jsonl"))
-                    .Distinct(StringComparer.Ordinal)
-                    .Where(File.Exists)
-                    .ToArray(),
+                FailuresFiles = TrainingRecordStore.FailuresFilesBeside(resultFiles),
                 PlanPath = parse.GetValue(plan),
                 OutputFolder = parse.GetValue(output)!,
                 BootstrapSamples = parse.GetValue(bootstrap),
@@ -277,24 +250,6 @@ internal static class SweepCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    private static string[] ExpandResults(IEnumerable<string> given)
-    {
-        var files = new List<string>();
-        foreach (var path in given)
-        {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.GetFiles(path, "*.jsonl", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("failures", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            }
-            else
-            {
-                files.Add(path);
-            }
-        }
-
-        return files.ToArray();
     }
 
     private static string[] SplitList(string text) =>

@@ -55,7 +55,7 @@ public sealed record BootstrapInterval(double Low, double High, double Level, in
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(resamples);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(level);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(level, 1);
-        var random = new SeededRandom(seed);
+        var random = new SplitMix64Stream(seed);
         var n = values.Length;
         var resample = new double[n];
         var medians = new double[resamples];

@@ -36,6 +36,11 @@ public static class CorpusCompressibility
             throw new UserInputException($"--docs must be at least 1, got {options.SampleSize}.");
         }
 
+        if (options.Threads < 1)
+        {
+            throw new UserInputException($"--threads must be positive, got {options.Threads}.");
+        }
+
         if (options.WindowLength is < 1)
         {
             throw new UserInputException($"--doc-len must be at least 1, got {options.WindowLength}.");
@@ -60,9 +65,17 @@ public static class CorpusCompressibility
         int? window = options.WindowLength ?? (source.HasTokens ? null : options.Bytes ? CorpusMeasurementOptions.DefaultByteWindow : CorpusMeasurementOptions.DefaultTokenWindow);
         var stopwatch = Stopwatch.StartNew();
         var sink = new WindowingSink(tokenizer, options.Bytes, window, options.All ? null : new WindowSampler(options.SampleSize, options.Seed), compressors, bytesRead);
+
+        // Tokenising is most of the work on text: more threads tokenise pieces ahead, and the sink still receives
+        // them in the corpus's order, so every number is the same as on one thread.
+        var optionsTokenizer = options.Tokenizer;
+        using var parallel = tokenizer is not null && options.Threads > 1
+            ? new ParallelTokenizingSink(sink, tokenizer, () => TokenizerFactory.CreateUnshared(optionsTokenizer), options.Threads)
+            : null;
         try
         {
-            await source.ReadAsync(sink, cancellationToken).ConfigureAwait(false);
+            await source.ReadAsync((ICorpusSink?)parallel ?? sink, cancellationToken).ConfigureAwait(false);
+            parallel?.Complete();
             var ratios = sink.Finish();
             if (sink.WindowsSeen == 0)
             {

@@ -41,6 +41,12 @@ public sealed record CorpusMeasurementOptions
     /// <summary>Deflate implementation of the gzip measures (zlib-ng by default; classic zlib for Python's exact sizes).</summary>
     public DeflateImplementation Deflate { get; init; } = DeflateImplementation.ZlibNg;
 
+    /// <summary>
+    /// Threads that tokenise text (the numbers do not depend on it: the windows reach the sample in the corpus's
+    /// order). Token sources and <see cref="Bytes"/> need no tokenizer and read on one thread.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Bootstrap resamples for the median's interval.</summary>
     public int BootstrapResamples { get; init; } = BootstrapInterval.DefaultResamples;
 }

@@ -7,7 +7,7 @@ namespace PcfgLab.Compression;
 /// </summary>
 public sealed class WindowSampler
 {
-    private readonly SeededRandom _random;
+    private SplitMix64Stream _random; // not readonly: a struct that advances
     private readonly List<byte[]> _slots;
 
     /// <summary>Creates a sampler that keeps <paramref name="capacity"/> windows.</summary>
@@ -15,7 +15,7 @@ public sealed class WindowSampler
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Capacity = capacity;
-        _random = new SeededRandom(seed);
+        _random = new SplitMix64Stream(seed);
         _slots = new List<byte[]>(Math.Min(capacity, 4096));
     }
 

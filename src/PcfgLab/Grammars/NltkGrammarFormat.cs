@@ -114,7 +114,7 @@ public static class NltkGrammarFormat
             throw new UserInputException($"Cannot write '{path}': folder '{directory}' does not exist; create it first.");
         }
 
-        Sweeps.AtomicFile.WriteStream(full, stream =>
+        AtomicFile.WriteStream(full, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
             Write(grammar, writer);

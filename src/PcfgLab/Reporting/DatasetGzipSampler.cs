@@ -18,22 +18,7 @@ public static class DatasetGzipSampler
             return null;
         }
 
-        var reader = ParquetDatasetReader.Open(path);
-        var population = reader.CountDocumentsAsync(cancellationToken).GetAwaiter().GetResult();
-        if (population == 0)
-        {
-            return null;
-        }
-
-        var indices = GzipSample.ChooseDocuments(population, count, seed);
-        var documents = reader.ReadDocumentsAtAsync(indices, cancellationToken).GetAwaiter().GetResult();
-        var measure = new GzipCompressibility();
-        var ratios = new double[documents.Length];
-        for (var i = 0; i < ratios.Length; i++)
-        {
-            ratios[i] = measure.Ratio(documents[i]);
-        }
-
-        return ratios;
+        var ratios = GzipSample.SampleRatiosAsync(ParquetDatasetReader.Open(path), count, seed, cancellationToken).GetAwaiter().GetResult();
+        return ratios.Length == 0 ? null : ratios;
     }
 }

@@ -16,7 +16,7 @@ public sealed record DatasetResults(
     double? GzipMedian,
     double? GzipStandardDeviation,
     IReadOnlyList<double>? GzipSample,
-    IReadOnlyList<RunRecord> Records,
+    IReadOnlyList<TrainingRecord> Records,
     LawFit? Fit,
     string? FitProblem,
     DatasetFloorInfo? Floor = null);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using PcfgLab.Analysis;
+using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
 
 namespace PcfgLab.Reporting;
@@ -32,7 +34,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         }
 
         var problems = new List<string>();
-        var records = RunRecordStore.Read(options.ResultsFiles, problems);
+        var records = TrainingRecordStore.Read(options.ResultsFiles, problems);
         var plan = options.PlanPath is { } planPath ? SweepPlanner.Read(planPath) : null;
         var recorded = records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
         var missing = plan?.Where(c => !recorded.Contains(c.CellId)).ToArray();
@@ -100,7 +102,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
             trends);
     }
 
-    private List<DatasetResults> CollectDatasets(ReportOptions options, IReadOnlyList<PlanCell>? plan, IReadOnlyList<RunRecord> records, List<string> problems, CancellationToken cancellationToken)
+    private List<DatasetResults> CollectDatasets(ReportOptions options, IReadOnlyList<PlanCell>? plan, IReadOnlyList<TrainingRecord> records, List<string> problems, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -141,8 +143,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
                 }
             }
 
-            var h = info?.GzipMedian ?? runs.Select(r => r.GzipMedian).FirstOrDefault(v => v is not null)
-                ?? plan?.FirstOrDefault(c => c.Dataset == name)?.GzipMedian;
+            var h = DatasetCompressibility.Choose(info?.GzipMedian, runs.Select(r => r.GzipMedian), plan?.FirstOrDefault(c => c.Dataset == name)?.GzipMedian);
             LawFit? fit = null;
             string? fitProblem = null;
             if (runs.Length == 0)
@@ -169,28 +170,18 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         return result;
     }
 
-    private List<ParameterTrend> Regress(IReadOnlyList<DatasetResults> fitted)
+    private static List<ParameterTrend> Regress(IReadOnlyList<DatasetResults> fitted)
     {
-        var usable = fitted.Where(d => d.GzipMedian is not null).ToArray();
-        var trends = new List<ParameterTrend>();
-        if (usable.Length < 2 || usable.Select(d => d.GzipMedian).Distinct().Count() < 2)
-        {
-            return trends;
-        }
-
-        var h = usable.Select(d => d.GzipMedian!.Value).ToArray();
-        foreach (var parameter in new[] { "E", "A", "B", "alpha", "beta" })
-        {
-            var values = usable.Select(d => d.Fit!.Named().First(p => p.Name == parameter).Value).ToArray();
-            trends.Add(analysis.Regress(parameter, h, values));
-        }
-
-        return trends;
+        var regression = ScalingStudy.TryRegress(fitted.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)));
+        return regression is null
+            ? []
+            : [.. CompressibilityRegression.ParameterNames.Select(p => regression[p]).Select((line, i) =>
+                new ParameterTrend(CompressibilityRegression.ParameterNames[i], line.Intercept, line.Slope, line.PValue, line.RSquared, line.Points))];
     }
 
     private static string Markdown(
         ReportOptions options,
-        IReadOnlyList<RunRecord> records,
+        IReadOnlyList<TrainingRecord> records,
         int synthetic,
         IReadOnlyList<PlanCell>? plan,
         IReadOnlyList<PlanCell>? missing,

@@ -1,12 +1,13 @@
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
-using SweepRecord = PcfgLab.Sweeps.RunRecord;
+using SweepRecord = PcfgLab.Sweeps.TrainingRecord;
 
 namespace PcfgLab.Reporting;
 
 /// <summary>
-/// The report's statistics from the Scaling stage: <see cref="ChinchillaFitter"/> (Huber loss on log L, L-BFGS from
-/// a grid of starts) on each dataset's final validation losses, optionally <see cref="Bootstrap"/> intervals, and
-/// <see cref="LinearFit"/> (ordinary least squares with a two-sided t test of the slope) of each parameter on H.
+/// The report's fits, made by the one analysis path (<see cref="ScalingStudy"/>, <see cref="ScalingFitPipeline.FitDataset"/>:
+/// Huber loss on log L, L-BFGS from a grid of starts, on each dataset's final validation losses, optionally with
+/// <see cref="Bootstrap"/> intervals) that <c>pcfglab fit</c> uses.
 /// </summary>
 public sealed class ScalingAnalysis(FitOptions options, BootstrapOptions? bootstrap = null) : ILawAnalysis
 {
@@ -32,28 +33,15 @@ public sealed class ScalingAnalysis(FitOptions options, BootstrapOptions? bootst
     /// <inheritdoc/>
     public LawFit Fit(string dataset, IReadOnlyList<SweepRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        var runs = records
-            .Select((r, i) => new RunRecord(dataset, r.Parameters, r.Tokens, r.FinalValidLoss, r.GzipMedian, 6.0 * r.Parameters * r.Tokens, i + 1))
-            .ToArray();
-        var fit = ChinchillaFitter.Fit(runs, options, cancellationToken);
-        var intervals = bootstrap is { Resamples: > 0 }
-            ? Bootstrap.Run(runs, fit, bootstrap, options.HuberDelta, cancellationToken).Intervals
-            : null;
-        return new LawFit(fit.Parameters) { Rmse = fit.Rmse, Runs = fit.Runs, Converged = fit.Converged, Intervals = intervals };
-    }
-
-    /// <inheritdoc/>
-    public ParameterTrend Regress(string parameter, IReadOnlyList<double> h, IReadOnlyList<double> values)
-    {
-        ArgumentNullException.ThrowIfNull(h);
-        ArgumentNullException.ThrowIfNull(values);
-        if (h.Count < 2 || values.Count != h.Count)
+        var runs = ScalingStudy.FitRuns(dataset, records);
+        var request = new FitRequest
         {
-            throw new ArgumentException("regression needs at least two (H, value) pairs of equal count");
-        }
-
-        var line = LinearFit.Of(h, values);
-        return new ParameterTrend(parameter, line.Intercept, line.Slope, line.PValue, line.RSquared, line.Points);
+            Fit = options,
+            BootstrapResamples = bootstrap?.Resamples ?? 0,
+            Seed = bootstrap?.Seed ?? 0,
+        };
+        var result = ScalingFitPipeline.FitDataset(dataset, runs, null, request, cancellationToken);
+        var fit = result.Chinchilla!;
+        return new LawFit(fit.Parameters) { Rmse = fit.Rmse, Runs = fit.Runs, Converged = fit.Converged, Intervals = result.Bootstrap?.Intervals };
     }
 }

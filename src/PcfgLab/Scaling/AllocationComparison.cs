@@ -61,7 +61,7 @@ public sealed record AllocationComparisonOptions
 public static class AllocationComparison
 {
     /// <summary>Compares the approaches on each dataset of <paramref name="runs"/> (and <paramref name="curves"/>, matched by dataset name).</summary>
-    public static IReadOnlyList<AllocationRow> Run(IReadOnlyList<RunRecord> runs, IReadOnlyList<TrainingCurve>? curves, AllocationComparisonOptions options, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<AllocationRow> Run(IReadOnlyList<FitRun> runs, IReadOnlyList<TrainingCurve>? curves, AllocationComparisonOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);

@@ -44,7 +44,7 @@ public static class Bootstrap
     public static IReadOnlyList<string> Names { get; } = ["E", "A", "B", "alpha", "beta", "a", "b"];
 
     /// <summary>Runs the bootstrap around <paramref name="fit"/>, the full-data fit of <paramref name="runs"/>.</summary>
-    public static BootstrapResult Run(IReadOnlyList<RunRecord> runs, ChinchillaFit fit, BootstrapOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
+    public static BootstrapResult Run(IReadOnlyList<FitRun> runs, ChinchillaFit fit, BootstrapOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(fit);
@@ -79,7 +79,7 @@ public static class Bootstrap
         };
         Parallel.For(0, options.Resamples, parallel, resample =>
         {
-            var rng = new SplitMix64(options.Seed, (ulong)resample);
+            var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)resample);
             var rn = new double[n];
             var rd = new double[n];
             var rl = new double[n];
@@ -164,21 +164,5 @@ public static class Bootstrap
         }
 
         return [.. starts];
-    }
-
-    /// <summary>SplitMix64 (Steele, Lea and Flood 2014) seeded by a (seed, stream) pair: small, fast and stable across runtimes.</summary>
-    private struct SplitMix64(ulong seed, ulong stream)
-    {
-        private ulong _state = seed ^ ((stream + 1) * 0xD1342543DE82EF95UL);
-
-        public ulong Next()
-        {
-            var z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-
-        public int NextIndex(int count) => (int)(((UInt128)Next() * (ulong)count) >> 64);
     }
 }

@@ -12,14 +12,14 @@ public static class ChinchillaFitter
 
     /// <summary>Fits the law to <paramref name="runs"/> from the full grid in <paramref name="options"/>.</summary>
     /// <exception cref="UserInputException">Too few runs, or all runs at one N or one D.</exception>
-    public static ChinchillaFit Fit(IReadOnlyList<RunRecord> runs, FitOptions options, CancellationToken cancellationToken = default)
+    public static ChinchillaFit Fit(IReadOnlyList<FitRun> runs, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return Fit(runs, options, BuildGrid(options), cancellationToken);
     }
 
     /// <summary>The Huber objective of given parameters on <paramref name="runs"/> (to score published laws).</summary>
-    public static double Objective(IReadOnlyList<RunRecord> runs, ChinchillaParameters parameters, double huberDelta = 1e-3)
+    public static double Objective(IReadOnlyList<FitRun> runs, ChinchillaParameters parameters, double huberDelta = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var objective = CreateObjective(runs, huberDelta);
@@ -28,7 +28,7 @@ public static class ChinchillaFitter
     }
 
     /// <summary>Checks that a Chinchilla fit is identifiable from <paramref name="runs"/>; throws a one-line error if not.</summary>
-    internal static void Validate(IReadOnlyList<RunRecord> runs, string what)
+    internal static void Validate(IReadOnlyList<FitRun> runs, string what)
     {
         ArgumentNullException.ThrowIfNull(runs);
         if (runs.Count <= ParameterCount)
@@ -47,7 +47,7 @@ public static class ChinchillaFitter
         }
     }
 
-    internal static ChinchillaFit Fit(IReadOnlyList<RunRecord> runs, FitOptions options, double[] starts, CancellationToken cancellationToken)
+    internal static ChinchillaFit Fit(IReadOnlyList<FitRun> runs, FitOptions options, double[] starts, CancellationToken cancellationToken)
     {
         Validate(runs, "the input");
         var objective = CreateObjective(runs, options.HuberDelta);
@@ -57,7 +57,7 @@ public static class ChinchillaFitter
         return new ChinchillaFit(parameters, best.Objective, best.Converged, best.GradientNorm, runs.Count, best.Starts, best.ConvergedStarts, best.BestStart, quality.Rmse, quality.MeanRelativeError);
     }
 
-    internal static ChinchillaObjective CreateObjective(IReadOnlyList<RunRecord> runs, double huberDelta)
+    internal static ChinchillaObjective CreateObjective(IReadOnlyList<FitRun> runs, double huberDelta)
     {
         var logN = new double[runs.Count];
         var logD = new double[runs.Count];
@@ -108,7 +108,7 @@ public static class ChinchillaFitter
     internal static ChinchillaParameters FromTheta(ReadOnlySpan<double> theta) =>
         new(Math.Exp(theta[2]), Math.Exp(theta[0]), Math.Exp(theta[1]), theta[3], theta[4]);
 
-    private static bool AllEqual(IReadOnlyList<RunRecord> runs, Func<RunRecord, double> value)
+    private static bool AllEqual(IReadOnlyList<FitRun> runs, Func<FitRun, double> value)
     {
         var first = value(runs[0]);
         for (var i = 1; i < runs.Count; i++)

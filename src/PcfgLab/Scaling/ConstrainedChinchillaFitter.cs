@@ -32,7 +32,7 @@ public static class ConstrainedChinchillaFitter
 {
     /// <summary>Fits with <paramref name="constraints"/>.</summary>
     /// <exception cref="UserInputException">Too few runs, one N or one D, or a non-positive fixed E.</exception>
-    public static ChinchillaFit Fit(IReadOnlyList<RunRecord> runs, FitOptions options, ChinchillaConstraints constraints, CancellationToken cancellationToken = default)
+    public static ChinchillaFit Fit(IReadOnlyList<FitRun> runs, FitOptions options, ChinchillaConstraints constraints, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(constraints);
@@ -54,7 +54,7 @@ public static class ConstrainedChinchillaFitter
     /// <see cref="Bootstrap"/>), keeping the constraints; returns the intervals, the correlation matrix of the free
     /// parameters and a warning for each pair with |r| &gt;= <paramref name="threshold"/>.
     /// </summary>
-    public static Identifiability Identify(IReadOnlyList<RunRecord> runs, ChinchillaFit fit, ChinchillaConstraints constraints, BootstrapOptions options, double huberDelta = 1e-3, double threshold = 0.99, CancellationToken cancellationToken = default)
+    public static Identifiability Identify(IReadOnlyList<FitRun> runs, ChinchillaFit fit, ChinchillaConstraints constraints, BootstrapOptions options, double huberDelta = 1e-3, double threshold = 0.99, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(fit);
@@ -86,7 +86,7 @@ public static class ConstrainedChinchillaFitter
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(0, options.Resamples, parallel, r =>
         {
-            var rng = new SeededStream(options.Seed, (ulong)r);
+            var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)r);
             var rn = new double[n];
             var rd = new double[n];
             var rl = new double[n];

@@ -37,7 +37,7 @@ public static class DataConstrainedFitter
 {
     /// <summary>Fits runs whose unique tokens are given by <paramref name="uniqueTokens"/>.</summary>
     /// <exception cref="UserInputException">Too few runs, one N or D, or a non-positive unique-token count.</exception>
-    public static DataConstrainedFit Fit(IReadOnlyList<RunRecord> runs, Func<RunRecord, double> uniqueTokens, FitOptions options, CancellationToken cancellationToken = default)
+    public static DataConstrainedFit Fit(IReadOnlyList<FitRun> runs, Func<FitRun, double> uniqueTokens, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uniqueTokens);
         ArgumentNullException.ThrowIfNull(options);

@@ -106,7 +106,7 @@ public sealed record DataDependentAnalysis(
 {
     /// <summary>Analyses <paramref name="fit"/>, the joint fit of <paramref name="runs"/>.</summary>
     /// <exception cref="UserInputException">Bad options.</exception>
-    public static DataDependentAnalysis Run(IReadOnlyList<RunRecord> runs, DataDependentFit fit, DataDependentAnalysisOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
+    public static DataDependentAnalysis Run(IReadOnlyList<FitRun> runs, DataDependentFit fit, DataDependentAnalysisOptions options, double huberDelta = 1e-3, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(options);
@@ -138,7 +138,7 @@ public sealed record DataDependentAnalysis(
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
             Parallel.For(0, resamples, parallel, resample =>
             {
-                var rng = new SeededStream(options.Seed, (ulong)resample);
+                var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)resample);
                 var chosen = new int[groups];
                 if (options.ResampleDatasets && distinctH > 1)
                 {

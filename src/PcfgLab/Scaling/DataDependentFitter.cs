@@ -111,7 +111,7 @@ public static class DataDependentFitter
 {
     /// <summary>Fits the law.</summary>
     /// <exception cref="UserInputException">A run without H, fewer than two distinct H, too few runs, or one N or D only.</exception>
-    public static DataDependentFit Fit(IReadOnlyList<RunRecord> runs, DataDependentFitOptions options, CancellationToken cancellationToken = default)
+    public static DataDependentFit Fit(IReadOnlyList<FitRun> runs, DataDependentFitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var data = Prepare(runs);
@@ -149,7 +149,7 @@ public static class DataDependentFitter
     }
 
     /// <summary>The joint objective of a given law on <paramref name="runs"/> (to score the two-step law on the same scale).</summary>
-    public static double Objective(IReadOnlyList<RunRecord> runs, JointLaw law, double huberDelta = 1e-3)
+    public static double Objective(IReadOnlyList<FitRun> runs, JointLaw law, double huberDelta = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(law);
         var data = Prepare(runs);
@@ -167,7 +167,7 @@ public static class DataDependentFitter
     /// <summary>Runs grouped by dataset in order of H, with the log quantities the objective needs.</summary>
     internal sealed class PreparedRuns
     {
-        public required List<RunRecord> Runs { get; init; }
+        public required List<FitRun> Runs { get; init; }
 
         public required List<DataDependentDataset> Datasets { get; init; }
 
@@ -179,7 +179,7 @@ public static class DataDependentFitter
 
         public required Dictionary<string, double> H { get; init; }
 
-        public double HOf(RunRecord run) => H[run.Dataset];
+        public double HOf(FitRun run) => H[run.Dataset];
 
         public double U(double h) => (h - HLow) / (HHigh - HLow);
 
@@ -216,7 +216,7 @@ public static class DataDependentFitter
         }
     }
 
-    internal static PreparedRuns Prepare(IReadOnlyList<RunRecord> runs)
+    internal static PreparedRuns Prepare(IReadOnlyList<FitRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
         foreach (var run in runs)

@@ -76,7 +76,7 @@ public static class EnvelopeFitter
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(0, resamples, parallel, i =>
         {
-            var rng = new SeededStream(options.Seed, (ulong)i);
+            var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)i);
             var pick = new int[prepared.Length];
             for (var k = 0; k < pick.Length; k++)
             {

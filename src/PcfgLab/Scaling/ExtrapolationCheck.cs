@@ -33,7 +33,7 @@ public sealed record ExtrapolationOptions
     public ExtrapolatedForm Form { get; init; } = ExtrapolatedForm.Chinchilla;
 
     /// <summary>Unique tokens of each run's data, for <see cref="ExtrapolatedForm.DataConstrained"/> (null: that form is not available).</summary>
-    public Func<RunRecord, double>? UniqueTokens { get; init; }
+    public Func<FitRun, double>? UniqueTokens { get; init; }
 
     /// <summary>The scheme.</summary>
     public ExtrapolationScheme Scheme { get; init; } = ExtrapolationScheme.LeaveOneBudgetOut;
@@ -82,7 +82,7 @@ public static class ExtrapolationCheck
 {
     /// <summary>Runs the check.</summary>
     /// <exception cref="UserInputException">No fold could be fitted.</exception>
-    public static ExtrapolationResult Run(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
+    public static ExtrapolationResult Run(IReadOnlyList<FitRun> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);
@@ -127,7 +127,7 @@ public static class ExtrapolationCheck
                 continue;
             }
 
-            Func<RunRecord, double> predict = constrained is not null ? r => constrained.Loss(r.Parameters, r.Tokens, options.UniqueTokens!(r))
+            Func<FitRun, double> predict = constrained is not null ? r => constrained.Loss(r.Parameters, r.Tokens, options.UniqueTokens!(r))
                 : kaplan is not null ? r => kaplan.Loss(r.Parameters, r.Tokens)
                 : r => law!.Loss(r.Parameters, r.Tokens);
             double worst = 0;
@@ -158,7 +158,7 @@ public static class ExtrapolationCheck
     /// data-constrained form unless the options give unique tokens.
     /// </summary>
     /// <exception cref="UserInputException">No form could be fitted in any fold.</exception>
-    public static IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> CompareForms(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> CompareForms(IReadOnlyList<FitRun> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var results = new List<(ExtrapolatedForm, ExtrapolationResult)>();
@@ -189,7 +189,7 @@ public static class ExtrapolationCheck
         return [.. results.OrderBy(r => double.IsNaN(r.Item2.PooledMeanRelativeError) ? double.PositiveInfinity : r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
     }
 
-    private static IEnumerable<(double Cut, List<RunRecord> Train, List<RunRecord> Test)> Splits(IReadOnlyList<RunRecord> runs, ExtrapolationOptions options)
+    private static IEnumerable<(double Cut, List<FitRun> Train, List<FitRun> Test)> Splits(IReadOnlyList<FitRun> runs, ExtrapolationOptions options)
     {
         if (options.Scheme == ExtrapolationScheme.RolloutParameters)
         {

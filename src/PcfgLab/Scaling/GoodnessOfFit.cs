@@ -7,7 +7,7 @@ namespace PcfgLab.Scaling;
 public readonly record struct GoodnessOfFit(int Runs, double Rmse, double MeanRelativeError)
 {
     /// <summary>Compares <paramref name="predict"/> with the runs' losses.</summary>
-    public static GoodnessOfFit Of(IReadOnlyList<RunRecord> runs, Func<RunRecord, double> predict)
+    public static GoodnessOfFit Of(IReadOnlyList<FitRun> runs, Func<FitRun, double> predict)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(predict);

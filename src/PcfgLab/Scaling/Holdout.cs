@@ -22,11 +22,11 @@ public static class Holdout
 {
     /// <summary>Fits the runs with C (or N) at most <paramref name="threshold"/> and scores the rest.</summary>
     /// <exception cref="UserInputException">No run above the cut, or too few below it.</exception>
-    public static HoldoutResult Run(IReadOnlyList<RunRecord> runs, HoldoutCut cut, double threshold, FitOptions options, CancellationToken cancellationToken = default)
+    public static HoldoutResult Run(IReadOnlyList<FitRun> runs, HoldoutCut cut, double threshold, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var train = new List<RunRecord>();
-        var test = new List<RunRecord>();
+        var train = new List<FitRun>();
+        var test = new List<FitRun>();
         foreach (var run in runs)
         {
             var value = cut == HoldoutCut.Flops ? run.Flops : run.Parameters;

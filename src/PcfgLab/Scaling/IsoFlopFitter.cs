@@ -86,7 +86,7 @@ public static class IsoFlopFitter
 {
     /// <summary>Fits the runs.</summary>
     /// <exception cref="UserInputException">Fewer than two usable budgets, or bad options.</exception>
-    public static IsoFlopFit Fit(IReadOnlyList<RunRecord> runs, IsoFlopOptions options, CancellationToken cancellationToken = default)
+    public static IsoFlopFit Fit(IReadOnlyList<FitRun> runs, IsoFlopOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);
@@ -142,7 +142,7 @@ public static class IsoFlopFitter
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(0, resamples, parallel, i =>
         {
-            var rng = new SeededStream(options.Seed, (ulong)i);
+            var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)i);
             var xs = new List<double>(flops.Count);
             var ns = new List<double>(flops.Count);
             var ds = new List<double>(flops.Count);
@@ -183,11 +183,11 @@ public static class IsoFlopFitter
     }
 
     /// <summary>Runs grouped into budgets, by C.</summary>
-    internal static List<(double Flops, List<RunRecord> Runs)> Group(IReadOnlyList<RunRecord> runs, double? binWidthDecades)
+    internal static List<(double Flops, List<FitRun> Runs)> Group(IReadOnlyList<FitRun> runs, double? binWidthDecades)
     {
         var sorted = runs.OrderBy(r => r.Flops).ThenBy(r => r.Row).ToList();
-        var groups = new List<(double, List<RunRecord>)>();
-        var current = new List<RunRecord>();
+        var groups = new List<(double, List<FitRun>)>();
+        var current = new List<FitRun>();
         foreach (var run in sorted)
         {
             var joins = current.Count > 0 && (binWidthDecades is { } w
@@ -210,7 +210,7 @@ public static class IsoFlopFitter
         return groups;
     }
 
-    private static double BudgetOf(List<RunRecord> runs, double? binWidthDecades) =>
+    private static double BudgetOf(List<FitRun> runs, double? binWidthDecades) =>
         binWidthDecades is null ? runs[0].Flops : Math.Exp(runs.Average(r => Math.Log(r.Flops)));
 
     /// <summary>The minimum of loss against log N, or null with the reason.</summary>

@@ -37,7 +37,7 @@ public static class KaplanFitter
 {
     /// <summary>Fits the law.</summary>
     /// <exception cref="UserInputException">Too few runs, or one N or one D.</exception>
-    public static KaplanFit Fit(IReadOnlyList<RunRecord> runs, FitOptions options, CancellationToken cancellationToken = default)
+    public static KaplanFit Fit(IReadOnlyList<FitRun> runs, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ChinchillaFitter.Validate(runs, "the input");

@@ -21,7 +21,7 @@ public sealed record LearningCurveParameters(double E, double B, double Beta, Sc
     public double Loss(double x) => E + (B / Math.Pow(x, Beta));
 
     /// <summary>Predicted loss of a run (its D or N).</summary>
-    public double Loss(RunRecord run)
+    public double Loss(FitRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         return Loss(Variable == ScalingVariable.Tokens ? run.Tokens : run.Parameters);
@@ -43,7 +43,7 @@ public sealed record LearningCurveFit(LearningCurveParameters Parameters, double
 public static class LearningCurveFitter
 {
     /// <summary>Fits the curve of <paramref name="variable"/> to <paramref name="runs"/>.</summary>
-    public static LearningCurveFit Fit(IReadOnlyList<RunRecord> runs, ScalingVariable variable, FitOptions options, CancellationToken cancellationToken = default)
+    public static LearningCurveFit Fit(IReadOnlyList<FitRun> runs, ScalingVariable variable, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);

@@ -36,7 +36,7 @@ public static class PredictionIntervals
 {
     /// <summary>Intervals at each (N, D) of <paramref name="points"/> for <paramref name="law"/>, fitted to <paramref name="runs"/>.</summary>
     /// <exception cref="UserInputException">Too few runs or resamples.</exception>
-    public static IReadOnlyList<LossInterval> Run(IReadOnlyList<RunRecord> runs, ChinchillaParameters law, IReadOnlyList<(double Parameters, double Tokens)> points, PredictionIntervalOptions options, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<LossInterval> Run(IReadOnlyList<FitRun> runs, ChinchillaParameters law, IReadOnlyList<(double Parameters, double Tokens)> points, PredictionIntervalOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(law);
@@ -76,7 +76,7 @@ public static class PredictionIntervals
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(0, options.Resamples, parallel, b =>
         {
-            var rng = new SeededStream(options.Seed, (ulong)b);
+            var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)b);
             var logL = new double[n];
             for (var i = 0; i < n; i++)
             {

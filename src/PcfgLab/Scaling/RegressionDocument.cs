@@ -37,7 +37,8 @@ public sealed record RegressionDocument(string Version, IReadOnlyList<string> In
         var datasets = new JsonArray();
         foreach (var d in regression.Datasets)
         {
-            datasets.Add(new JsonObject
+            // The JsonNode overload: Add<T> would go through reflection, which a Native AOT binary does not have.
+            datasets.Add((JsonNode)new JsonObject
             {
                 ["dataset"] = d.Dataset,
                 ["H"] = JsonFiles.Number(d.Compressibility),

@@ -52,7 +52,7 @@ public sealed record RosenfeldFit(RosenfeldParameters Parameters, double Objecti
 public static class RosenfeldFitter
 {
     /// <summary>Fits the form to <paramref name="runs"/> with random-guess error <paramref name="eps0"/>.</summary>
-    public static RosenfeldFit Fit(IReadOnlyList<RunRecord> runs, double eps0, FitOptions options, CancellationToken cancellationToken = default)
+    public static RosenfeldFit Fit(IReadOnlyList<FitRun> runs, double eps0, FitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(options);

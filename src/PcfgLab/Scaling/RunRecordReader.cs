@@ -24,12 +24,12 @@ public static class RunRecordReader
 
     /// <summary>Reads the runs in <paramref name="path"/> (format from the extension).</summary>
     /// <exception cref="UserInputException">Unknown format, missing column, or no usable row.</exception>
-    public static IReadOnlyList<RunRecord> Read(string path, RunColumnMap map, ILogger? logger = null) =>
+    public static IReadOnlyList<FitRun> Read(string path, RunColumnMap map, ILogger? logger = null) =>
         ReadAsync(path, map, logger).GetAwaiter().GetResult();
 
     /// <summary>Reads the runs in <paramref name="path"/> (format from the extension).</summary>
     /// <exception cref="UserInputException">Unknown format, missing column, or no usable row.</exception>
-    public static async Task<IReadOnlyList<RunRecord>> ReadAsync(string path, RunColumnMap map, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<FitRun>> ReadAsync(string path, RunColumnMap map, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(map);
@@ -50,7 +50,7 @@ public static class RunRecordReader
     }
 
     /// <summary>Parses CSV text (RFC 4180 quoting) into runs; <paramref name="source"/> names it in messages.</summary>
-    public static IReadOnlyList<RunRecord> ParseCsv(string text, RunColumnMap map, string source = "input", ILogger? logger = null) =>
+    public static IReadOnlyList<FitRun> ParseCsv(string text, RunColumnMap map, string source = "input", ILogger? logger = null) =>
         ToRecords(ReadCsv(text, source), map, source, logger);
 
     internal sealed class Table(List<string> columns, List<Dictionary<string, object?>> rows)
@@ -384,7 +384,7 @@ public static class RunRecordReader
         }
     }
 
-    internal static IReadOnlyList<RunRecord> ToRecords(Table table, RunColumnMap map, string source, ILogger? logger)
+    internal static IReadOnlyList<FitRun> ToRecords(Table table, RunColumnMap map, string source, ILogger? logger)
     {
         var available = table.Columns;
         var datasetColumn = Resolve(available, map.Dataset, DatasetNames, "dataset", source, required: false);
@@ -400,7 +400,7 @@ public static class RunRecordReader
         }
 
         var (lossColumn, lossKind) = ResolveLoss(available, map, source);
-        var runs = new List<RunRecord>(table.Rows.Count);
+        var runs = new List<FitRun>(table.Rows.Count);
         var skipped = new List<int>();
         var reasons = new SortedSet<string>(StringComparer.Ordinal);
         for (var r = 0; r < table.Rows.Count; r++)
@@ -461,7 +461,7 @@ public static class RunRecordReader
             var dataset = datasetColumn is not null && row.TryGetValue(datasetColumn, out var name) && name is not null
                 ? Convert.ToString(name, CultureInfo.InvariantCulture) ?? string.Empty
                 : string.Empty;
-            runs.Add(new RunRecord(dataset, n, d, loss, h, c, rowNumber));
+            runs.Add(new FitRun(dataset, n, d, loss, h, c, rowNumber));
         }
 
         if (skipped.Count > 0)

@@ -10,7 +10,7 @@ public static class SavedFitRuns
 {
     /// <summary>Reads the runs behind the fit of <paramref name="dataset"/> (or the only fit) in the saved fit <paramref name="path"/>.</summary>
     /// <exception cref="UserInputException">Not a saved fit with its input, the input is gone, or an unknown dataset.</exception>
-    public static async Task<IReadOnlyList<RunRecord>> LoadAsync(string path, string? dataset, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<FitRun>> LoadAsync(string path, string? dataset, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         var document = ScalingFitDocument.Load(path);
         if (document.Inputs.Count != 1)

@@ -333,7 +333,7 @@ internal static class JsonFiles
     public static string Format(JsonNode node, bool indented = true) => node.ToJsonString(indented ? Indented : null);
 
     public static void WriteAtomic(string path, JsonNode node) =>
-        Sweeps.AtomicFile.WriteAllText(path, Format(node) + "\n");
+        AtomicFile.WriteAllText(path, Format(node) + "\n");
 
     public static JsonNode? Read(string path)
     {

@@ -8,7 +8,7 @@ public sealed record FitRequest
     /// <summary>The form to fit.</summary>
     public ScalingForm Form { get; init; } = ScalingForm.Chinchilla;
 
-    /// <summary>Fit each dataset separately (by <see cref="RunRecord.Dataset"/>); otherwise all runs together.</summary>
+    /// <summary>Fit each dataset separately (by <see cref="FitRun.Dataset"/>); otherwise all runs together.</summary>
     public bool ByDataset { get; init; }
 
     /// <summary>Name of the grouping column, recorded in the document.</summary>
@@ -46,7 +46,7 @@ public sealed record FitRequest
 public static class ScalingFitPipeline
 {
     /// <summary>Runs <paramref name="request"/> on <paramref name="runs"/>.</summary>
-    public static ScalingFitDocument Run(IReadOnlyList<RunRecord> runs, FitRequest request, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static ScalingFitDocument Run(IReadOnlyList<FitRun> runs, FitRequest request, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(request);
@@ -74,10 +74,10 @@ public static class ScalingFitPipeline
             }
 
             logger?.LogInformation("fitting {What}: {Runs} runs ({Dropped} dropped)", what, kept.Count, all.Count - kept.Count);
-            var h = MedianCompressibility(kept);
+            var h = DatasetCompressibility.Choose(null, kept.Select(r => r.Compressibility), null);
             try
             {
-                results.Add(FitGroup(name, kept, h, request, cancellationToken));
+                results.Add(FitDataset(name, kept, h, request, cancellationToken));
             }
             catch (UserInputException ex) when (request.ByDataset)
             {
@@ -88,8 +88,14 @@ public static class ScalingFitPipeline
         return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results);
     }
 
-    private static DatasetFitResult FitGroup(string name, List<RunRecord> runs, double? h, FitRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fits one dataset's runs in the form <paramref name="request"/> names (Chinchilla with its bootstrap and held-out
+    /// check, a learning curve, or Rosenfeld's form): the fit every command and the report share.
+    /// </summary>
+    public static DatasetFitResult FitDataset(string name, IReadOnlyList<FitRun> runs, double? h, FitRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(request);
         switch (request.Form)
         {
             case ScalingForm.Data:
@@ -105,17 +111,5 @@ public static class ScalingFitPipeline
                 var holdout = request.Holdout is { } cut ? Holdout.Run(runs, cut.Cut, cut.Threshold, request.Fit, cancellationToken) : null;
                 return new DatasetFitResult(name, h, Chinchilla: fit, Bootstrap: bootstrap, Holdout: holdout);
         }
-    }
-
-    private static double? MedianCompressibility(List<RunRecord> runs)
-    {
-        var values = runs.Where(r => r.Compressibility.HasValue).Select(r => r.Compressibility!.Value).Order().ToArray();
-        if (values.Length == 0)
-        {
-            return null;
-        }
-
-        var mid = values.Length / 2;
-        return values.Length % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
     }
 }

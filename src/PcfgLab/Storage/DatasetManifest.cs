@@ -104,7 +104,7 @@ public sealed record DatasetManifest
     public double TokensPerSecond { get; init; }
 
     /// <summary>The compressibility dial's search when <c>--target-gzip</c> chose the grammar, else null.</summary>
-    public Compression.DialEntry? Dial { get; init; }
+    public DialEntry? Dial { get; init; }
 
     /// <summary>Other formats the documents were exported to (<c>pcfglab export</c>), for trainers without a Parquet reader.</summary>
     public IReadOnlyList<ExportEntry> Exports { get; init; } = [];
@@ -299,16 +299,7 @@ public sealed record FloorEntry(
 /// <param name="Source">How the documents were obtained (regenerated, written or parquet).</param>
 /// <param name="Deflate">Deflate implementation of the sizes: <c>zlib-ng</c> (System.IO.Compression; manifests
 /// without the field were made by it) or <c>zlib</c> (classic zlib, Python's sizes).</param>
-public sealed record GzipEntry(double Median, double Stdev, double Mean, double P05, double P95, int Count, ulong SampleSeed, string Source, string Deflate = Compression.DeflateImplementations.ZlibNgName)
-{
-    /// <summary>The entry of a measurement.</summary>
-    public static GzipEntry From(Compression.GzipStatistics statistics)
-    {
-        ArgumentNullException.ThrowIfNull(statistics);
-        var s = statistics.Summary;
-        return new GzipEntry(s.Median, s.StandardDeviation, s.Mean, s.P05, s.P95, s.Count, statistics.SampleSeed, statistics.Source, Compression.DeflateImplementations.Name(statistics.Deflate));
-    }
-}
+public sealed record GzipEntry(double Median, double Stdev, double Mean, double P05, double P95, int Count, ulong SampleSeed, string Source, string Deflate = "zlib-ng");
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

@@ -72,7 +72,7 @@ public static class NpyTokenExport
         var lengthsPath = Path.Combine(folder, LengthsFileName);
         var lengths = ragged ? new int[checked((int)rows)] : null;
 
-        await Sweeps.AtomicFile.WriteAsync(tokensPath, async tmp =>
+        await AtomicFile.WriteAsync(tokensPath, async tmp =>
         {
             await using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
             WriteHeader(stream, dtype, [rows, width]);
@@ -98,7 +98,7 @@ public static class NpyTokenExport
 
         if (lengths is not null)
         {
-            Sweeps.AtomicFile.Write(lengthsPath, tmp =>
+            AtomicFile.Write(lengthsPath, tmp =>
             {
                 using var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write);
                 WriteHeader(stream, "<i4", [lengths.Length]);

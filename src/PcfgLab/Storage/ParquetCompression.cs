@@ -16,9 +16,8 @@ public enum ParquetCodec
 }
 
 /// <summary>
-/// Codec and level of the Parquet pages. Parquet.Net 6.1 maps its <see cref="System.IO.Compression.CompressionLevel"/>
-/// to Zstandard levels 1 (Fastest), 3 (Optimal) and 19 (SmallestSize) and offers no other: those are the levels
-/// accepted here. Its own default is level 19 (about 0.2M tokens/s), which this type never uses by accident.
+/// Codec and level of the Parquet pages. The accepted Zstandard levels are 1, 3 and 19, the three that Parquet.Net 6.1
+/// offered when it wrote the pages (datasets written since by <see cref="TokenColumnEncoder"/> keep the same choice).
 /// </summary>
 /// <param name="Codec">The codec.</param>
 /// <param name="ZstdLevel">Zstandard level (1, 3 or 19); ignored for the other codecs.</param>
@@ -67,24 +66,4 @@ public sealed record ParquetCompression(ParquetCodec Codec, int ZstdLevel = Parq
     /// <summary>Short description, for example <c>zstd-3</c> or <c>snappy</c>.</summary>
     public override string ToString() =>
         Codec == ParquetCodec.Zstd ? string.Create(CultureInfo.InvariantCulture, $"zstd-{ZstdLevel}") : CodecName;
-
-    internal Parquet.ParquetOptions ToParquetOptions()
-    {
-        Validate();
-        return new Parquet.ParquetOptions
-        {
-            CompressionMethod = Codec switch
-            {
-                ParquetCodec.Zstd => Parquet.CompressionMethod.Zstd,
-                ParquetCodec.None => Parquet.CompressionMethod.None,
-                _ => Parquet.CompressionMethod.Snappy,
-            },
-            CompressionLevel = ZstdLevel switch
-            {
-                1 => System.IO.Compression.CompressionLevel.Fastest,
-                19 => System.IO.Compression.CompressionLevel.SmallestSize,
-                _ => System.IO.Compression.CompressionLevel.Optimal,
-            },
-        };
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Parquet;
 using Parquet.Schema;
 
 namespace PcfgLab.Storage;
@@ -7,7 +6,9 @@ namespace PcfgLab.Storage;
 /// <summary>
 /// Writes one Parquet file of token documents: one row per document in a <c>list&lt;int32&gt;</c> column
 /// <c>input_ids</c> (the Hugging Face layout), row group by row group, with the footer keys <c>huggingface</c>
-/// (feature description) and whatever the caller adds (this tool adds <c>pcfglab</c>).
+/// (feature description) and whatever the caller adds (this tool adds <c>pcfglab</c>). Pages and footer are encoded
+/// here (<see cref="TokenColumnEncoder"/>, <see cref="ParquetFooter"/>), not by Parquet.Net's general writer: token ids
+/// are bit-packed against an identity dictionary, which DuckDB, Arrow and Parquet.Net read like any dictionary column.
 /// The file is written under a temporary name in the destination folder; <see cref="CloseAsync"/> finishes it and
 /// <see cref="Commit"/> renames it. Disposing a writer that was not committed deletes the temporary file, so a
 /// failure or a cancellation leaves nothing half-written. Not thread-safe.
@@ -27,26 +28,22 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     public const string HuggingFaceFeatures =
         "{\"info\":{\"features\":{\"input_ids\":{\"feature\":{\"dtype\":\"int32\",\"_type\":\"Value\"},\"_type\":\"List\"}}}}";
 
-    // Levels of list<int32> with an optional list and a required element: definition 2 = element present,
-    // 1 = empty list; repetition 0 = first element of a row, 1 = continuation.
-    private const int PresentDefinition = 2;
-    private const int EmptyListDefinition = 1;
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
-    private readonly ParquetWriter _writer;
     private readonly FileStream _stream;
-    private readonly DataField _element;
-    private int[] _definitions = [];
-    private int[] _repetitions = [];
+    private readonly TokenColumnEncoder _encoder;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _footer;
+    private readonly List<TokenColumnChunk> _chunks = [];
     private bool _closed;
     private bool _committed;
 
-    private ParquetDatasetWriter(string path, string temporaryPath, FileStream stream, ParquetWriter writer, DataField element)
+    private ParquetDatasetWriter(string path, string temporaryPath, FileStream stream, ParquetCompression compression, IReadOnlyList<KeyValuePair<string, string>> footer)
     {
         FinalPath = path;
         TemporaryPath = temporaryPath;
         _stream = stream;
-        _writer = writer;
-        _element = element;
+        _encoder = new TokenColumnEncoder(compression);
+        _footer = footer;
     }
 
     /// <summary>Path the file gets once committed.</summary>
@@ -95,26 +92,25 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(compression);
+        compression.Validate();
         var full = Path.GetFullPath(path);
-        Sweeps.AtomicFile.EnsureReplaceable(full);
-        var temporary = Sweeps.AtomicFile.TemporaryPathFor(full);
-        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.None);
+        AtomicFile.EnsureReplaceable(full);
+        var temporary = AtomicFile.TemporaryPathFor(full);
+        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
         try
         {
-            var schema = CreateSchema();
-            var element = schema.DataFields[0];
-            var writer = await ParquetWriter.CreateAsync(schema, stream, compression.ToParquetOptions(), append: false, cancellationToken).ConfigureAwait(false);
-            var footer = new Dictionary<string, string>(StringComparer.Ordinal) { [HuggingFaceKey] = HuggingFaceFeatures };
+            var footer = new List<KeyValuePair<string, string>> { new(HuggingFaceKey, HuggingFaceFeatures) };
             if (metadata is not null)
             {
                 foreach (var (key, value) in metadata)
                 {
-                    footer[key] = value;
+                    footer.RemoveAll(kv => kv.Key == key);
+                    footer.Add(new(key, value));
                 }
             }
 
-            writer.CustomMetadata = footer;
-            return new ParquetDatasetWriter(full, temporary, stream, writer, element);
+            await stream.WriteAsync(Magic, cancellationToken).ConfigureAwait(false);
+            return new ParquetDatasetWriter(full, temporary, stream, compression, footer);
         }
         catch
         {
@@ -128,7 +124,7 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     /// <param name="tokens">The documents one after the other; its length is a multiple of the document length.</param>
     /// <param name="documentLength">Tokens per document (at least 1).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task WriteRowGroupAsync(ReadOnlyMemory<int> tokens, int documentLength, CancellationToken cancellationToken = default)
+    public Task WriteRowGroupAsync(ReadOnlyMemory<int> tokens, int documentLength, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(documentLength, 1);
         if (tokens.Length == 0 || tokens.Length % documentLength != 0)
@@ -137,27 +133,41 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         }
 
         EnsureOpen();
+        cancellationToken.ThrowIfCancellationRequested();
 
-        // The level arrays of fixed-length documents are periodic: one pair, built once for the largest row group
-        // and sliced for smaller ones, serves every row group of every file (they are only read).
-        var (definitions, repetitions) = FixedLevels.Get(documentLength, tokens.Length);
-        await WriteLevelsAsync(tokens, definitions, repetitions, tokens.Length, tokens.Length / documentLength, cancellationToken).ConfigureAwait(false);
+        // Encoding is CPU work on the caller's thread (a pipeline worker): the pages go to the file stream's buffer
+        // or straight to the file, so there is nothing to await.
+        Add(_encoder.WriteFixed(_stream, tokens.Span, documentLength), tokens.Length);
+        return Task.CompletedTask;
     }
 
     /// <summary>Writes one row group of documents of any lengths (an empty document is an empty list).</summary>
     /// <param name="tokens">The documents one after the other.</param>
     /// <param name="documentLengths">Length of each document; they sum to the token count.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task WriteRowGroupAsync(ReadOnlyMemory<int> tokens, ReadOnlyMemory<int> documentLengths, CancellationToken cancellationToken = default)
+    public Task WriteRowGroupAsync(ReadOnlyMemory<int> tokens, ReadOnlyMemory<int> documentLengths, CancellationToken cancellationToken = default)
     {
         if (documentLengths.Length == 0)
         {
             throw new ArgumentException("A row group needs at least one document.", nameof(documentLengths));
         }
 
+        var total = 0L;
+        foreach (var length in documentLengths.Span)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(length, nameof(documentLengths));
+            total += length;
+        }
+
+        if (total != tokens.Length)
+        {
+            throw new ArgumentException("Document lengths do not add up to the number of tokens.", nameof(documentLengths));
+        }
+
         EnsureOpen();
-        var levelCount = FillVariableLevels(documentLengths.Span, tokens.Length);
-        await WriteLevelsAsync(tokens, _definitions, _repetitions, levelCount, documentLengths.Length, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        Add(_encoder.WriteVariable(_stream, tokens.Span, documentLengths.Span), tokens.Length);
+        return Task.CompletedTask;
     }
 
     /// <summary>Writes the footer and closes the temporary file (not yet renamed). Returns the file's size.</summary>
@@ -169,11 +179,13 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         }
 
         _closed = true;
-
-        // A dataset keeps every closed writer until it commits them all: drop the level buffers now.
-        _definitions = [];
-        _repetitions = [];
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        _encoder.Dispose();
+        var footer = ParquetFooter.Write(_chunks, _footer, _encoder.CodecId);
+        var tail = new byte[footer.Length + 8];
+        footer.CopyTo(tail);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(tail.AsSpan(footer.Length), footer.Length);
+        Magic.CopyTo(tail, footer.Length + 4);
+        await _stream.WriteAsync(tail).ConfigureAwait(false);
         await _stream.FlushAsync().ConfigureAwait(false);
         ByteCount = _stream.Length;
         await _stream.DisposeAsync().ConfigureAwait(false);
@@ -190,7 +202,7 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
         if (!_committed)
         {
-            Sweeps.AtomicFile.Commit(TemporaryPath, FinalPath);
+            AtomicFile.Commit(TemporaryPath, FinalPath);
             _committed = true;
         }
     }
@@ -206,22 +218,8 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     /// <summary>Closes the file if needed and deletes it unless it was committed.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_closed)
-        {
-            _closed = true;
-            try
-            {
-                await _writer.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // The file is deleted below: a footer that could not be written does not matter.
-            }
-            catch (InvalidOperationException)
-            {
-                // Same: a row group left unfinished by a failure makes the footer unwritable, and it is discarded.
-            }
-        }
+        _closed = true;
+        _encoder.Dispose();
 
         // Idempotent, and needed when CloseAsync itself failed half-way.
         await _stream.DisposeAsync().ConfigureAwait(false);
@@ -232,78 +230,18 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         }
     }
 
-    private static void FillDefinitions(Span<int> definitions) => definitions.Fill(PresentDefinition);
-
     private void EnsureOpen() => ObjectDisposedException.ThrowIf(_closed, this);
 
-    private void EnsureCapacity(int levelCount)
+    private void Add(TokenColumnChunk chunk, int tokens)
     {
-        if (_definitions.Length < levelCount)
+        _chunks.Add(chunk);
+        DocumentCount += chunk.Rows;
+        TokenCount += tokens;
+        if (tokens > 0)
         {
-            _definitions = new int[levelCount];
-            _repetitions = new int[levelCount];
-        }
-    }
-
-    private int FillVariableLevels(ReadOnlySpan<int> lengths, int tokenCount)
-    {
-        var empties = 0;
-        var total = 0L;
-        foreach (var length in lengths)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(length);
-            total += length;
-            if (length == 0)
-            {
-                empties++;
-            }
+            MaxTokenId = Math.Max(MaxTokenId, chunk.Max);
         }
 
-        if (total != tokenCount)
-        {
-            throw new ArgumentException("Document lengths do not add up to the number of tokens.", nameof(lengths));
-        }
-
-        var levelCount = tokenCount + empties;
-        EnsureCapacity(levelCount);
-        var defs = _definitions.AsSpan(0, levelCount);
-        var reps = _repetitions.AsSpan(0, levelCount);
-        FillDefinitions(defs);
-        reps.Fill(1);
-        var position = 0;
-        foreach (var length in lengths)
-        {
-            reps[position] = 0;
-            if (length == 0)
-            {
-                defs[position] = EmptyListDefinition;
-                position++;
-            }
-            else
-            {
-                position += length;
-            }
-        }
-
-        return levelCount;
-    }
-
-    private async Task WriteLevelsAsync(ReadOnlyMemory<int> tokens, int[] definitions, int[] repetitions, int levelCount, int documents, CancellationToken cancellationToken)
-    {
-        using (var group = _writer.CreateRowGroup())
-        {
-            await group.WriteAllPartsAsync(
-                _element,
-                tokens,
-                new ReadOnlyMemory<int>(definitions, 0, levelCount),
-                new ReadOnlyMemory<int>(repetitions, 0, levelCount),
-                cancellationToken).ConfigureAwait(false);
-            group.CompleteValidate();
-        }
-
-        DocumentCount += documents;
-        TokenCount += tokens.Length;
-        MaxTokenId = Math.Max(MaxTokenId, MaxOf(tokens.Span));
         RowGroupCount++;
     }
 
@@ -335,37 +273,5 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         }
 
         return max;
-    }
-
-    /// <summary>Read-only level arrays of fixed-length documents, shared by all writers of the process.</summary>
-    private static class FixedLevels
-    {
-        private static readonly Lock Gate = new();
-        private static int _documentLength;
-        private static int[] _definitions = [];
-        private static int[] _repetitions = [];
-
-        public static (int[] Definitions, int[] Repetitions) Get(int documentLength, int levelCount)
-        {
-            lock (Gate)
-            {
-                if (_documentLength != documentLength || _repetitions.Length < levelCount)
-                {
-                    // Replaced, never modified: writers still holding the old pair keep reading valid levels.
-                    var definitions = new int[levelCount];
-                    var repetitions = new int[levelCount];
-                    FillDefinitions(definitions);
-                    repetitions.AsSpan().Fill(1);
-                    for (var i = 0; i < levelCount; i += documentLength)
-                    {
-                        repetitions[i] = 0;
-                    }
-
-                    (_documentLength, _definitions, _repetitions) = (documentLength, definitions, repetitions);
-                }
-
-                return (_definitions, _repetitions);
-            }
-        }
     }
 }

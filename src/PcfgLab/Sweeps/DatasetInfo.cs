@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PcfgLab.Storage;
 
 namespace PcfgLab.Sweeps;
 
@@ -28,18 +29,47 @@ public sealed record DatasetInfo(
     IReadOnlyList<string> Shards,
     DatasetFloorInfo? Floor = null)
 {
-    /// <summary>The manifest's file name inside a dataset folder.</summary>
-    public const string ManifestFileName = "dataset.json";
-
-    /// <summary>Reads the manifest of the dataset folder <paramref name="path"/>; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
+    /// <summary>
+    /// Reads the manifest of the dataset folder <paramref name="path"/> through <see cref="DatasetManifest.Load"/>, the
+    /// one reader of <c>dataset.json</c>. Manifests of earlier versions (no <c>gzip</c> entry or no <c>maxTokenId</c>,
+    /// other field names, a spec written as an object) are read by a tolerant fallback. Throws
+    /// <see cref="UserInputException"/> when the manifest is missing or malformed.
+    /// </summary>
     public static DatasetInfo Read(string path)
     {
-        var manifest = System.IO.Path.Combine(path, ManifestFileName);
-        if (!File.Exists(manifest))
+        var file = System.IO.Path.Combine(path, DatasetManifest.FileName);
+        if (!File.Exists(file))
         {
-            throw new UserInputException($"dataset '{path}' has no {ManifestFileName}: generate it first with `pcfglab generate` (or fix the path).");
+            throw new UserInputException($"dataset '{path}' has no {DatasetManifest.FileName}: generate it first with `pcfglab generate` (or fix the path).");
         }
 
+        DatasetManifest? manifest = null;
+        try
+        {
+            manifest = DatasetManifest.Load(file);
+        }
+        catch (UserInputException)
+        {
+            // Not this version's layout (or not JSON): the fallback below reads it or names the problem.
+        }
+
+        return manifest is { Gzip: { } gzip, MaxTokenId: { } maxTokenId }
+            ? new DatasetInfo(
+                new DirectoryInfo(path).Name,
+                path,
+                gzip.Median,
+                gzip.Stdev,
+                manifest.Tokens,
+                manifest.Documents,
+                maxTokenId + 1,
+                ShardFiles(path),
+                manifest.Floor is { } f ? new DatasetFloorInfo(f.Nats, f.Lower95, f.Upper95, f.EntropyRateNats, f.OverLogVocabulary, f.EntropyRateOverLogVocabulary) : null)
+            : ReadEarlierManifest(path, file);
+    }
+
+    /// <summary>The tolerant reader of manifests written before the current layout (about 20 field names tried).</summary>
+    internal static DatasetInfo ReadEarlierManifest(string path, string manifest)
+    {
         JsonDocument document;
         try
         {
@@ -84,9 +114,7 @@ public sealed record DatasetInfo(
                 vocabulary = (int)v;
             }
 
-            var shards = Directory.Exists(path)
-                ? Directory.GetFiles(path, "train-*.parquet").OrderBy(f => f, StringComparer.Ordinal).ToArray()
-                : [];
+            var shards = ShardFiles(path);
             DatasetFloorInfo? floor = null;
             if (FindObject(root, "floor") is { } f && FindNumber(f, "nats") is { } nats)
             {
@@ -102,6 +130,10 @@ public sealed record DatasetInfo(
             return new DatasetInfo(name, path, median, stdev, tokens is { } t ? (long)t : null, documents is { } d ? (long)d : null, vocabulary, shards, floor);
         }
     }
+
+    private static string[] ShardFiles(string path) => Directory.Exists(path)
+        ? Directory.GetFiles(path, "train-*.parquet").OrderBy(f => f, StringComparer.Ordinal).ToArray()
+        : [];
 
     /// <summary>T of a spec written as <c>(NT,T,OPTS,LEN)</c>, or null when the text is not one.</summary>
     internal static int? TerminalsOfSpec(string spec)
@@ -170,7 +202,7 @@ public sealed record DatasetFloorInfo(double Nats, double Lower95, double Upper9
     /// errors allow (95%, two-sided: the floor is measured on other documents than the run's validation split, so
     /// both spreads count). A run without a recorded standard error is held to the floor's interval alone.
     /// </summary>
-    public bool IsBelow(RunRecord run)
+    public bool IsBelow(TrainingRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var floorError = (Upper95 - Lower95) / (2 * 1.959964);

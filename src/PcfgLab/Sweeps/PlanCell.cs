@@ -59,7 +59,7 @@ public sealed record PlanCell
 
     /// <summary>Version of the tool that wrote the plan.</summary>
     [JsonPropertyName("tool_version")]
-    public string ToolVersion { get; init; } = PcfgLab.ToolInfo.Version;
+    public string ToolVersion { get; init; } = ToolInfo.Version;
 
     /// <summary>Builds the cell identifier from its parts.</summary>
     public static string MakeId(string dataset, LlamaShape shape, long tokens, int seed) =>

@@ -6,7 +6,7 @@ namespace PcfgLab.Sweeps;
 /// <summary>Source-generated JSON for plans, run records and failures (one object per line, compact).</summary>
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(PlanCell))]
-[JsonSerializable(typeof(RunRecord))]
+[JsonSerializable(typeof(TrainingRecord))]
 [JsonSerializable(typeof(TrainingFailure))]
 internal sealed partial class SweepJson : JsonSerializerContext
 {

@@ -36,7 +36,7 @@ public sealed class SweepRunner(ILogger logger)
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         var plan = SweepPlanner.Read(planPath);
-        var done = RunRecordStore.CompletedCells([resultsPath]);
+        var done = TrainingRecordStore.CompletedCells([resultsPath]);
         // Cheapest cells first (then plan order): a sweep stopped early leaves a balanced grid of the small budgets
         // and shapes across all datasets, rather than one dataset finished and the rest untouched.
         var pending = SweepPlanner.Pending(plan, done).OrderBy(c => c.Compute).ThenBy(c => c.Index).ToArray();
@@ -135,7 +135,7 @@ public sealed class SweepRunner(ILogger logger)
             return Failure(cell, exitCode, string.Create(CultureInfo.InvariantCulture, $"trainer exited with code {exitCode}"), stderrTail, commandText);
         }
 
-        return RunRecordStore.CompletedCells([resultsPath]).Contains(cell.CellId)
+        return TrainingRecordStore.CompletedCells([resultsPath]).Contains(cell.CellId)
             ? null
             : Failure(cell, 0, "trainer exited with code 0 but wrote no record for the cell", stderrTail, commandText);
     }

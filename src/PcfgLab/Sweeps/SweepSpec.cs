@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PcfgLab.Grammars;
 
 namespace PcfgLab.Sweeps;
 
@@ -16,9 +17,8 @@ namespace PcfgLab.Sweeps;
 /// </summary>
 public sealed record SweepSpec
 {
-    /// <summary>The study's six dataset names, in order of compressibility.</summary>
-    public static IReadOnlyList<string> StudyPresets { get; } =
-        ["gzipscale-0.11", "gzipscale-0.22", "gzipscale-0.35", "gzipscale-0.42", "gzipscale-0.51", "gzipscale-0.61"];
+    /// <summary>The study's six dataset names, in order of compressibility (<see cref="GrammarPresets.Study"/> owns them).</summary>
+    public static IReadOnlyList<string> StudyPresets { get; } = [.. GrammarPresets.Study.Select(p => p.Name)];
 
     /// <summary>The study's token budgets: 100K, 1M, 5M, 20M, 50M, 100M.</summary>
     public static IReadOnlyList<long> StudyTokens { get; } = [100_000, 1_000_000, 5_000_000, 20_000_000, 50_000_000, 100_000_000];

@@ -24,10 +24,41 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
     public SyntheticLaw Law => law;
 
     /// <summary>
+    /// Writes a synthetic record for cell <paramref name="cellIndex"/> of the plan, or for every cell when it is null,
+    /// appending to <paramref name="resultsPath"/>; cells that already have a record are skipped unless
+    /// <paramref name="force"/>. Returns how many records were written.
+    /// </summary>
+    public int TrainPlan(string planPath, string resultsPath, int? cellIndex = null, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var cells = SweepPlanner.Read(planPath);
+        IReadOnlyList<PlanCell> selected = cellIndex is { } k ? [SweepPlanner.Cell(cells, k, planPath)] : cells;
+        if (!force)
+        {
+            selected = SweepPlanner.Pending(selected, TrainingRecordStore.CompletedCells([resultsPath]));
+        }
+
+        var datasets = new Dictionary<string, DatasetInfo>(StringComparer.Ordinal);
+        foreach (var cell in selected)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = cell.ResolveDatasetPath(planPath);
+            if (!datasets.TryGetValue(path, out var info))
+            {
+                info = DatasetInfo.Read(path);
+                datasets[path] = info;
+            }
+
+            TrainingRecordStore.Append(resultsPath, Train(cell, info), cancellationToken);
+        }
+
+        return selected.Count;
+    }
+
+    /// <summary>
     /// Makes the record of <paramref name="cell"/>. H comes from <paramref name="dataset"/>'s manifest (else from the
     /// plan); E is the manifest's loss floor when it records one. The same cell always gives the same losses; only wall_seconds and finished_at vary.
     /// </summary>
-    public RunRecord Train(PlanCell cell, DatasetInfo dataset)
+    public TrainingRecord Train(PlanCell cell, DatasetInfo dataset)
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -56,7 +87,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
             trainLoss += losses[i];
         }
 
-        return new RunRecord
+        return new TrainingRecord
         {
             CellId = cell.CellId,
             CellIndex = cell.Index,
@@ -68,7 +99,7 @@ public sealed class SyntheticTrainer(SyntheticLaw law)
             FinalValidLoss = Math.Round(valid, 6),
             TrainLosses = losses,
             WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 4),
-            Device = RunRecord.SyntheticDevice,
+            Device = TrainingRecord.SyntheticDevice,
             Seed = cell.Seed,
             Shape = cell.Shape,
             Trainer = TrainerName + " " + ToolInfo.Version,

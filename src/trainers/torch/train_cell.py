@@ -416,6 +416,7 @@ def train(cell, args, local_rank):
                 raise RuntimeError(f"training loss became {value} at step {len(losses)}")
             losses.append(round(value, 6))
     train_seconds = time.time() - began
+    train_cpu_seconds = time.process_time() - cpu_began
 
     model.eval()
     total, count, per_document = 0.0, 0, []
@@ -449,7 +450,8 @@ def train(cell, args, local_rank):
         "final_valid_loss": round(valid_loss, 6), "valid_loss_stderr": round(se, 6) if se is not None else None,
         "valid_documents": len(valid_docs), "valid_tokens": count,
         "train_losses": losses, "steps": len(losses), "tokens_per_step": batch_size * context,
-        "wall_seconds": round(wall, 3), "train_seconds": round(train_seconds, 3), "cpu_seconds": round(cpu, 3),
+        "wall_seconds": round(wall, 3), "train_seconds": round(train_seconds, 3),
+        "train_cpu_seconds": round(train_cpu_seconds, 3), "cpu_seconds": round(cpu, 3),
         "tokens_per_second": round(cell["D"] * epochs / train_seconds, 1) if train_seconds > 0 else None,
         "load_average": [round(x, 2) for x in load_before], "threads": torch.get_num_threads(),
         "device": device_name, "dtype": dtype, "blas": blas_library() if device.type == "cpu" else None,

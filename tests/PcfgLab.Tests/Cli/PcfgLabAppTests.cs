@@ -1,24 +1,17 @@
 using System.CommandLine;
 using PcfgLab.Cli;
 
+using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli;
 
 public sealed class PcfgLabAppTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(args, stdout, stderr, interactive: false);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Version_prints_the_tool_name_and_version()
     {
         var (code, output, _) = await Run("version");
         Assert.Equal(0, code);
-        Assert.Equal($"pcfglab {PcfgLab.ToolInfo.Version}", output.Trim());
+        Assert.Equal($"pcfglab {ToolInfo.Version}", output.Trim());
     }
 
     [Fact]

@@ -42,6 +42,44 @@ public sealed class CorpusCompressibilityTests : IDisposable
     private static double Median(IEnumerable<double> values) => SummaryStatistics.Of([.. values]).Median;
 
     [Fact]
+    public async Task Every_number_is_the_same_on_one_two_or_three_threads()
+    {
+        // Small files, and one of about 3 MB that the source hands on in several pieces, with brotli beside gzip:
+        // the sample, the counts and every summary must not depend on which thread tokenised what.
+        for (var i = 0; i < 40; i++)
+        {
+            Write($"src/f{i:D2}.txt", Prose(5 + (i * 7 % 40), i));
+        }
+
+        var large = Write("src/large.txt", Prose(28_000, 99));
+        Assert.True(new FileInfo(large).Length > 2 << 20, "the large file should come in three 1 MiB pieces or more");
+        var results = new List<CorpusMeasurement>();
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            results.Add(await Measure(Path.Combine(_dir.FullName, "src"), new CorpusMeasurementOptions { Threads = threads, SampleSize = 300, Seed = 5, Compressors = ["brotli5"] }));
+        }
+
+        var one = results[0];
+        foreach (var other in results.Skip(1))
+        {
+            Assert.Equal(one.Gzip, other.Gzip);
+            Assert.Equal(one.MedianInterval, other.MedianInterval);
+            Assert.Equal(one.Compressors["brotli5"], other.Compressors["brotli5"]);
+            Assert.Equal(
+                (one.Counts.WindowsSeen, one.Counts.WindowsMeasured, one.Counts.Documents, one.Counts.BytesRead, one.Counts.Tokens),
+                (other.Counts.WindowsSeen, other.Counts.WindowsMeasured, other.Counts.Documents, other.Counts.BytesRead, other.Counts.Tokens));
+        }
+    }
+
+    [Fact]
+    public async Task Zero_threads_are_refused_in_one_line()
+    {
+        Write("t/a.txt", Prose(30, 1));
+        var error = await Assert.ThrowsAsync<UserInputException>(() => Measure(Path.Combine(_dir.FullName, "t"), new CorpusMeasurementOptions { Threads = 0 }));
+        Assert.Equal("--threads must be positive, got 0.", error.Message);
+    }
+
+    [Fact]
     public async Task Text_is_tokenized_cut_into_windows_with_tails_dropped_and_measured_with_the_study_gzip()
     {
         var texts = new[] { Prose(60, 1), Prose(45, 2), "too short to fill a window\n" };

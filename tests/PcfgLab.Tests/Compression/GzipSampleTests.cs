@@ -59,4 +59,27 @@ public sealed class GzipSampleTests
         Assert.Equal(10, statistics.Population);
         Assert.Throws<UserInputException>(() => GzipSample.Summarise([], 0, 0, "test"));
     }
+
+    [Theory]
+    [InlineData(DeflateImplementation.ZlibNg)]
+    [InlineData(DeflateImplementation.Zlib)]
+    public void MeasureRegenerated_gives_the_same_statistics_on_any_number_of_threads(DeflateImplementation deflate)
+    {
+        var grammar = PcfgLab.Sampling.CompiledGrammar.Renormalised(PcfgLab.Grammars.RandomGrammarBuilder.Build(new PcfgLab.Grammars.GrammarSpec(20, 300, 10, 5), 1));
+        var sampler = new PcfgLab.Sampling.DocumentSampler(grammar, 7, 64);
+
+        // Reference: the chosen documents sampled and measured one by one.
+        var indices = GzipSample.ChooseDocuments(5000, 301, 3);
+        var documents = indices.Select(i =>
+        {
+            var document = new int[64];
+            sampler.SampleDocument(i, document);
+            return document;
+        }).ToArray();
+        var expected = GzipSample.Summarise(documents, 3, 5000, "regenerated", deflate);
+        foreach (var threads in new[] { 1, 2, 3, 8 })
+        {
+            Assert.Equal(expected, GzipSample.MeasureRegenerated(sampler, 5000, 301, 3, deflate, threads));
+        }
+    }
 }

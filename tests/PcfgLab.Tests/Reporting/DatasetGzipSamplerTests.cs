@@ -1,8 +1,8 @@
-using PcfgLab.Cli;
 using PcfgLab.Compression;
 using PcfgLab.Reporting;
 using PcfgLab.Sweeps;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Reporting;
 
 public sealed class DatasetGzipSamplerTests : IDisposable
@@ -15,10 +15,7 @@ public sealed class DatasetGzipSamplerTests : IDisposable
     public async Task Seed_zero_samples_the_documents_generate_measured()
     {
         var folder = Path.Combine(_root.FullName, "ds");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(["generate", "--preset", "gzipscale-0.35", "--tokens", "300k", "--threads", "1", "--gzip-docs", "200", "--out", folder], stdout, stderr, interactive: false);
-        Assert.True(code == 0, stderr.ToString());
+        await CliRunner.RunOk("generate", "--preset", "gzipscale-0.35", "--tokens", "300k", "--threads", "1", "--gzip-docs", "200", "--out", folder);
 
         var ratios = DatasetGzipSampler.Sample(folder, 200, 0, CancellationToken.None)!;
 

@@ -30,7 +30,7 @@ public sealed class ReportWriterTests : IDisposable
         var trainer = new SyntheticTrainer();
         foreach (var cell in cells.Where(c => skipEvery == 0 || c.Index % skipEvery != 1))
         {
-            RunRecordStore.Append(results, trainer.Train(cell, DatasetInfo.Read(cell.ResolveDatasetPath(plan))));
+            TrainingRecordStore.Append(results, trainer.Train(cell, DatasetInfo.Read(cell.ResolveDatasetPath(plan))));
         }
 
         return (plan, results, cells);
@@ -144,8 +144,8 @@ public sealed class ReportWriterTests : IDisposable
     public void A_dataset_with_too_few_runs_is_reported_unfitted()
     {
         var results = Path.Combine(_root.FullName, "few.jsonl");
-        RunRecordStore.Append(results, new RunRecord { CellId = "a", Dataset = "tiny", Device = "cpu", Parameters = 1000, Tokens = 1000, FinalValidLoss = 3, GzipMedian = 0.3 });
-        RunRecordStore.Append(results, new RunRecord { CellId = "b", Dataset = "tiny", Device = "cpu", Parameters = 2000, Tokens = 1000, FinalValidLoss = 2.9, GzipMedian = 0.3 });
+        TrainingRecordStore.Append(results, new TrainingRecord { CellId = "a", Dataset = "tiny", Device = "cpu", Parameters = 1000, Tokens = 1000, FinalValidLoss = 3, GzipMedian = 0.3 });
+        TrainingRecordStore.Append(results, new TrainingRecord { CellId = "b", Dataset = "tiny", Device = "cpu", Parameters = 2000, Tokens = 1000, FinalValidLoss = 2.9, GzipMedian = 0.3 });
 
         var summary = new ReportWriter(NullLogger.Instance, Analysis).Write(
             new ReportOptions { ResultsFiles = [results], OutputFolder = Path.Combine(_root.FullName, "report") }, CancellationToken.None);
@@ -161,9 +161,9 @@ public sealed class ReportWriterTests : IDisposable
     public void Provenance_says_which_profile_and_precision_made_the_trained_runs()
     {
         var results = Path.Combine(_root.FullName, "profiles.jsonl");
-        RunRecordStore.Append(results, new RunRecord { CellId = "a", Dataset = "d", Device = "cpu", Parameters = 1000, Tokens = 1000, FinalValidLoss = 3, Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" });
-        RunRecordStore.Append(results, new RunRecord { CellId = "b", Dataset = "d", Device = "cpu", Parameters = 2000, Tokens = 1000, FinalValidLoss = 2.9, Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" });
-        RunRecordStore.Append(results, new RunRecord { CellId = "c", Dataset = "d", Device = "cuda", Parameters = 2000, Tokens = 2000, FinalValidLoss = 2.8, Profile = "study", DType = "float32" });
+        TrainingRecordStore.Append(results, new TrainingRecord { CellId = "a", Dataset = "d", Device = "cpu", Parameters = 1000, Tokens = 1000, FinalValidLoss = 3, Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" });
+        TrainingRecordStore.Append(results, new TrainingRecord { CellId = "b", Dataset = "d", Device = "cpu", Parameters = 2000, Tokens = 1000, FinalValidLoss = 2.9, Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" });
+        TrainingRecordStore.Append(results, new TrainingRecord { CellId = "c", Dataset = "d", Device = "cuda", Parameters = 2000, Tokens = 2000, FinalValidLoss = 2.8, Profile = "study", DType = "float32" });
 
         var summary = new ReportWriter(NullLogger.Instance, Analysis).Write(
             new ReportOptions { ResultsFiles = [results], OutputFolder = Path.Combine(_root.FullName, "report") }, CancellationToken.None);
@@ -175,11 +175,11 @@ public sealed class ReportWriterTests : IDisposable
 
     private static DatasetResults FloorDataset(string name, double floor, double? fittedE, (double Lower, double Upper)? eInterval, params (double Loss, bool Synthetic)[] runs)
     {
-        var records = runs.Select((r, k) => new RunRecord
+        var records = runs.Select((r, k) => new TrainingRecord
         {
             CellId = name + k,
             Dataset = name,
-            Device = r.Synthetic ? RunRecord.SyntheticDevice : "cuda",
+            Device = r.Synthetic ? TrainingRecord.SyntheticDevice : "cuda",
             Parameters = 1000 * (k + 1),
             Tokens = 5000,
             FinalValidLoss = r.Loss,

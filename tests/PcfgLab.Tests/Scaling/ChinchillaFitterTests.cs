@@ -6,7 +6,7 @@ namespace PcfgLab.Tests.Scaling;
 public sealed class ChinchillaFitterTests
 {
     /// <summary>Epoch AI's digitised Chinchilla runs, N = Model Size, C = Training FLOP, D = C/(6N), minus the 5 highest losses.</summary>
-    internal static IReadOnlyList<RunRecord> EpochRuns()
+    internal static IReadOnlyList<FitRun> EpochRuns()
     {
         var runs = RunRecordReader.Read(
             SharedFiles.PathOf("validation", "chinchilla_epoch_svg_extracted_data.csv"),

@@ -7,10 +7,10 @@ public sealed class DataConstrainedFitterTests
     private static readonly DataConstrainedParameters Truth = new(SyntheticRuns.TrueLaw, 15);
 
     /// <summary>5 sizes x 6 epoch counts (1 to 32) on 1e8 and 1e9 unique tokens: 60 runs, unique tokens in the dataset name.</summary>
-    private static List<RunRecord> RepeatedRuns(double sigma, int seed)
+    private static List<FitRun> RepeatedRuns(double sigma, int seed)
     {
         var random = new Random(seed);
-        var runs = new List<RunRecord>();
+        var runs = new List<FitRun>();
         foreach (var u in new[] { 1e8, 1e9 })
         {
             for (var i = 0; i < 5; i++)
@@ -20,7 +20,7 @@ public sealed class DataConstrainedFitterTests
                 {
                     var d = u * epochs;
                     var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                    runs.Add(new RunRecord(u.ToString("R", System.Globalization.CultureInfo.InvariantCulture), n, d, Truth.Loss(n, d, u) * Math.Exp(sigma * z), null, 6 * n * d, runs.Count + 1));
+                    runs.Add(new FitRun(u.ToString("R", System.Globalization.CultureInfo.InvariantCulture), n, d, Truth.Loss(n, d, u) * Math.Exp(sigma * z), null, 6 * n * d, runs.Count + 1));
                 }
             }
         }
@@ -28,7 +28,7 @@ public sealed class DataConstrainedFitterTests
         return runs;
     }
 
-    private static double Unique(RunRecord run) => double.Parse(run.Dataset, System.Globalization.CultureInfo.InvariantCulture);
+    private static double Unique(FitRun run) => double.Parse(run.Dataset, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void Effective_tokens_follow_muennighoffs_formula()

@@ -10,10 +10,10 @@ internal static class DataDependentRuns
 
     public static IReadOnlyList<double> H { get; } = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
 
-    public static List<RunRecord> Draw(JointLaw law, double sigma, int seed, int sizes = 5, int tokenCounts = 5)
+    public static List<FitRun> Draw(JointLaw law, double sigma, int seed, int sizes = 5, int tokenCounts = 5)
     {
         var random = new Random(seed);
-        var runs = new List<RunRecord>();
+        var runs = new List<FitRun>();
         foreach (var h in H)
         {
             for (var i = 0; i < sizes; i++)
@@ -23,7 +23,7 @@ internal static class DataDependentRuns
                 {
                     var d = 1e8 * Math.Pow(1000, j / (double)(tokenCounts - 1));
                     var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                    runs.Add(new RunRecord($"h{h:0.0}", n, d, law.Loss(n, d, h) * Math.Exp(sigma * z), h, 6 * n * d, runs.Count + 1));
+                    runs.Add(new FitRun($"h{h:0.0}", n, d, law.Loss(n, d, h) * Math.Exp(sigma * z), h, 6 * n * d, runs.Count + 1));
                 }
             }
         }

@@ -5,11 +5,11 @@ namespace PcfgLab.Tests.Scaling;
 public sealed class ExtrapolationCheckTests
 {
     /// <summary>Noise-free runs of the true law on IsoFLOP budgets 1e17 .. 1e21 (five budgets, seven sizes each).</summary>
-    private static List<RunRecord> BudgetRuns(double sigma = 0, int seed = 1)
+    private static List<FitRun> BudgetRuns(double sigma = 0, int seed = 1)
     {
         var law = SyntheticRuns.TrueLaw;
         var random = new Random(seed);
-        var runs = new List<RunRecord>();
+        var runs = new List<FitRun>();
         foreach (var c in new[] { 1e17, 1e18, 1e19, 1e20, 1e21 })
         {
             var best = new ComputeOptimalFrontier(law).OptimalParameters(c);
@@ -18,7 +18,7 @@ public sealed class ExtrapolationCheckTests
                 var n = best * Math.Pow(10, 0.3 * j);
                 var d = c / (6 * n);
                 var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                runs.Add(new RunRecord("b", n, d, law.Loss(n, d) * Math.Exp(sigma * z), null, c, runs.Count + 1));
+                runs.Add(new FitRun("b", n, d, law.Loss(n, d) * Math.Exp(sigma * z), null, c, runs.Count + 1));
             }
         }
 

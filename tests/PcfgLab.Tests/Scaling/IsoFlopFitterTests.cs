@@ -8,9 +8,9 @@ public sealed class IsoFlopFitterTests
     private static readonly IsoFlopOptions NoBootstrap = new() { Resamples = 0 };
 
     /// <summary>Runs at budgets 1e18..1e21 whose loss is exactly a parabola in ln N with its vertex at N* = k C^a.</summary>
-    private static List<RunRecord> ParabolicRuns(double k, double a)
+    private static List<FitRun> ParabolicRuns(double k, double a)
     {
-        var runs = new List<RunRecord>();
+        var runs = new List<FitRun>();
         foreach (var c in new[] { 1e18, 1e19, 1e20, 1e21 })
         {
             var best = k * Math.Pow(c, a);
@@ -18,7 +18,7 @@ public sealed class IsoFlopFitterTests
             {
                 var n = best * Math.Exp(0.4 * j + 0.1);
                 var x = Math.Log(n / best);
-                runs.Add(new RunRecord("p", n, c / (6 * n), 2 + (0.05 * x * x), null, c, runs.Count + 1));
+                runs.Add(new FitRun("p", n, c / (6 * n), 2 + (0.05 * x * x), null, c, runs.Count + 1));
             }
         }
 
@@ -48,7 +48,7 @@ public sealed class IsoFlopFitterTests
         // a = beta/(alpha + beta). A parabola only approximates the profile, so the estimate is close, not exact.
         var law = SyntheticRuns.TrueLaw;
         var truth = new ComputeOptimalFrontier(law);
-        var runs = new List<RunRecord>();
+        var runs = new List<FitRun>();
         foreach (var c in new[] { 1e18, 1e19, 1e20, 1e21, 1e22 })
         {
             var best = truth.OptimalParameters(c);
@@ -56,7 +56,7 @@ public sealed class IsoFlopFitterTests
             {
                 var n = best * Math.Pow(10, 0.15 * j);
                 var d = c / (6 * n);
-                runs.Add(new RunRecord("c", n, d, law.Loss(n, d), null, c, runs.Count + 1));
+                runs.Add(new FitRun("c", n, d, law.Loss(n, d), null, c, runs.Count + 1));
             }
         }
 
@@ -86,7 +86,7 @@ public sealed class IsoFlopFitterTests
     public void A_budget_without_a_minimum_is_left_out_and_named()
     {
         var runs = ParabolicRuns(0.1, 0.5);
-        runs.AddRange([new RunRecord("p", 1e9, 1e12 / 6e9, 3, null, 1e12, 100), new RunRecord("p", 2e9, 1e12 / 12e9, 2, null, 1e12, 101)]);
+        runs.AddRange([new FitRun("p", 1e9, 1e12 / 6e9, 3, null, 1e12, 100), new FitRun("p", 2e9, 1e12 / 12e9, 2, null, 1e12, 101)]);
 
         var fit = IsoFlopFitter.Fit(runs, NoBootstrap);
         var skipped = Assert.Single(fit.Skipped);

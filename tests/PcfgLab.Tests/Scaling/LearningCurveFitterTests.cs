@@ -4,7 +4,7 @@ namespace PcfgLab.Tests.Scaling;
 
 public sealed class LearningCurveFitterTests
 {
-    private static List<RunRecord> Curve(LearningCurveParameters law, double sigma, int seed) =>
+    private static List<FitRun> Curve(LearningCurveParameters law, double sigma, int seed) =>
         SyntheticRuns.Grid((n, d) => law.Loss(law.Variable == ScalingVariable.Tokens ? d : n), sigma, seed, sizes: 1 + 1, tokenCounts: 15)
             .Where(r => law.Variable == ScalingVariable.Tokens ? r.Parameters == 1e7 : true).ToList();
 

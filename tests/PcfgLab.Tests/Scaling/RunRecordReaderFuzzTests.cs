@@ -161,9 +161,9 @@ public sealed partial class RunRecordReaderTests
         Assert.Throws<UserInputException>(() => RunRecordReader.CheckRowCount(-1, 600, "r.parquet", 0));
     }
 
-    private static void CheckRecordsOrError(Func<IReadOnlyList<RunRecord>> read, string where, string input)
+    private static void CheckRecordsOrError(Func<IReadOnlyList<FitRun>> read, string where, string input)
     {
-        IReadOnlyList<RunRecord> records;
+        IReadOnlyList<FitRun> records;
         try
         {
             records = read();

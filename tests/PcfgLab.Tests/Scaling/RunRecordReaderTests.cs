@@ -37,7 +37,7 @@ public sealed partial class RunRecordReaderTests : IDisposable
         var path = Write("q.csv", "\"dataset\",\"N\",\"D\",\"loss\",\"H\"\n\"a,b\",\"10\",\"20\",\"3.5\",\"0.4\"\n");
         var run = Assert.Single(RunRecordReader.Read(path, RunColumnMap.Default));
         Assert.Equal("a,b", run.Dataset);
-        Assert.Equal(new RunRecord("a,b", 10, 20, 3.5, 0.4, 1200, 1), run);
+        Assert.Equal(new FitRun("a,b", 10, 20, 3.5, 0.4, 1200, 1), run);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed partial class RunRecordReaderTests : IDisposable
         var path = Write("sweep.jsonl",
             """{"dataset": "d1", "H": 0.42, "N": 2000000, "D": 40000000, "final_train_loss": 2.2, "final_valid_loss": 2.3, "train_losses": [3.0, 2.5, 2.2], "wall_seconds": 12.5, "device": "cuda"}""" + "\n");
         var run = Assert.Single(RunRecordReader.Read(path, RunColumnMap.Default));
-        Assert.Equal(new RunRecord("d1", 2e6, 4e7, 2.3, 0.42, 6 * 2e6 * 4e7, 1), run);
+        Assert.Equal(new FitRun("d1", 2e6, 4e7, 2.3, 0.42, 6 * 2e6 * 4e7, 1), run);
         Assert.Equal((2.5 + 2.2) / 2, Assert.Single(RunRecordReader.Read(path, new RunColumnMap { FinalLoss = FinalLossChoice.TrainTail, TrainTailCount = 2 })).Loss, 12);
         Assert.Equal(2.2, Assert.Single(RunRecordReader.Read(path, new RunColumnMap { Loss = "final_train_loss" })).Loss);
     }
@@ -125,7 +125,7 @@ public sealed partial class RunRecordReaderTests : IDisposable
 
         var logger = new ListLogger();
         var runs = await RunRecordReader.ReadAsync(path, RunColumnMap.Default, logger);
-        Assert.Equal([new RunRecord("x", 10, 100, 3.0, null, 6000, 1), new RunRecord("y", 30, 300, 2.0, null, 6 * 30 * 300, 3)], runs);
+        Assert.Equal([new FitRun("x", 10, 100, 3.0, null, 6000, 1), new FitRun("y", 30, 300, 2.0, null, 6 * 30 * 300, 3)], runs);
         Assert.Contains("skipped 1 of 3 rows", Assert.Single(logger.Messages), StringComparison.Ordinal);
     }
 

@@ -7,10 +7,10 @@ internal static class SyntheticRuns
 {
     public static ChinchillaParameters TrueLaw { get; } = new(1.8, 400, 1500, 0.34, 0.36);
 
-    public static List<RunRecord> Grid(Func<double, double, double> law, double sigma, int seed, int sizes = 10, int tokenCounts = 10, string dataset = "synthetic")
+    public static List<FitRun> Grid(Func<double, double, double> law, double sigma, int seed, int sizes = 10, int tokenCounts = 10, string dataset = "synthetic")
     {
         var random = new Random(seed);
-        var runs = new List<RunRecord>();
+        var runs = new List<FitRun>();
         for (var i = 0; i < sizes; i++)
         {
             var n = 1e7 * Math.Pow(1000, sizes == 1 ? 0 : i / (double)(sizes - 1));
@@ -18,7 +18,7 @@ internal static class SyntheticRuns
             {
                 var d = 1e8 * Math.Pow(1000, tokenCounts == 1 ? 0 : j / (double)(tokenCounts - 1));
                 var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-                runs.Add(new RunRecord(dataset, n, d, law(n, d) * Math.Exp(sigma * z), null, 6 * n * d, runs.Count + 1));
+                runs.Add(new FitRun(dataset, n, d, law(n, d) * Math.Exp(sigma * z), null, 6 * n * d, runs.Count + 1));
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
@@ -47,7 +48,7 @@ public sealed class NpyTokenExportTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, NpyTokenExport.LengthsFileName)));
         var manifest = DatasetManifest.Load(folder);
         Assert.Equal(entry, Assert.Single(manifest.Exports));
-        Assert.DoesNotContain(Directory.GetFiles(folder), f => PcfgLab.Sweeps.AtomicFile.IsTemporaryName(Path.GetFileName(f))); // no temporary file left
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => AtomicFile.IsTemporaryName(Path.GetFileName(f))); // no temporary file left
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 using PcfgLab.Storage;
@@ -60,6 +61,36 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         Assert.Equal(head, root.GetProperty("head").EnumerateArray().Select(e => e.GetInt32()).ToArray());
         Assert.Equal(["huggingface", "pcfglab"], root.GetProperty("keys").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal(ParquetDatasetWriter.HuggingFaceFeatures, root.GetProperty("huggingface").GetString());
+        Assert.Equal("INTEGER[]", root.GetProperty("type").GetString());
+    }
+
+    [NodeFact]
+    public async Task DuckDB_reads_dictionary_and_plain_row_groups_of_one_file_exactly()
+    {
+        // Row group 1: small ids, bit-packed against the identity dictionary; 2: ids too large for it, PLAIN;
+        // 3: variable lengths with an empty list, dictionary again. Zstd, so another codec than the test above.
+        var path = Path.Combine(_root.FullName, "mixed", "m.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var small = Enumerable.Range(0, 4096).Select(i => (i * 7) % 300).ToArray();
+        int[] large = [3_000_000, 1, 2, 2_999_999];
+        var variable = Enumerable.Range(0, 900).Select(i => i % 5).ToArray();
+        await using (var writer = await ParquetDatasetWriter.CreateAsync(path, ParquetCompression.Parse("zstd", 3)))
+        {
+            await writer.WriteRowGroupAsync(small, 256);
+            await writer.WriteRowGroupAsync(large, 2);
+            await writer.WriteRowGroupAsync(variable, new[] { 300, 0, 600 });
+            await writer.CompleteAsync();
+        }
+
+        using var json = JsonDocument.Parse(await Node("inspect", path));
+        var root = json.RootElement;
+        Assert.Equal(16 + 2 + 3, root.GetProperty("documents").GetInt64());
+        Assert.Equal(4096 + 4 + 900, root.GetProperty("tokens").GetInt64());
+        Assert.Equal(0, root.GetProperty("shortest").GetInt32());
+        Assert.Equal(600, root.GetProperty("longest").GetInt32());
+        Assert.Equal(0, root.GetProperty("minToken").GetInt32());
+        Assert.Equal(3_000_000, root.GetProperty("maxToken").GetInt32());
+        Assert.Equal(small[..5], root.GetProperty("head").EnumerateArray().Select(e => e.GetInt32()).ToArray());
         Assert.Equal("INTEGER[]", root.GetProperty("type").GetString());
     }
 

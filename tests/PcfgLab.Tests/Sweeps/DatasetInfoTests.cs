@@ -1,6 +1,6 @@
-using PcfgLab.Cli;
 using PcfgLab.Sweeps;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Sweeps;
 
 public sealed class DatasetInfoTests : IDisposable
@@ -13,10 +13,7 @@ public sealed class DatasetInfoTests : IDisposable
     public async Task Reads_what_pcfglab_generate_writes()
     {
         var folder = Path.Combine(_root.FullName, "gzipscale-0.22");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(["generate", "--preset", "gzipscale-0.22", "--tokens", "20k", "--threads", "1", "--out", folder], stdout, stderr, interactive: false);
-        Assert.True(code == 0, stderr.ToString());
+        await CliRunner.RunOk("generate", "--preset", "gzipscale-0.22", "--tokens", "20k", "--threads", "1", "--out", folder);
 
         var info = DatasetInfo.Read(folder);
 
@@ -57,6 +54,37 @@ public sealed class DatasetInfoTests : IDisposable
     }
 
     [Fact]
+    public void A_spec_written_as_an_object_and_root_level_gzip_fields_are_read_by_the_fallback()
+    {
+        // DatasetManifest.Load rejects a spec object (it is a string now): the tolerant reader takes over.
+        File.WriteAllText(Path.Combine(_root.FullName, "dataset.json"), """{"name": "old", "spec": {"terminals": 20}, "gzipMedian": 0.3, "gzipStdev": 0.01, "counts": {"tokens": 512, "documents": 2}}""");
+
+        var info = DatasetInfo.Read(_root.FullName);
+
+        Assert.Equal(new DatasetInfo("old", _root.FullName, 0.3, 0.01, 512, 2, 21, Array.Empty<string>()), info with { Shards = Array.Empty<string>() });
+    }
+
+    [Fact]
+    public void A_current_manifest_is_read_through_DatasetManifest_and_agrees_with_the_fallback()
+    {
+        var manifest = new PcfgLab.Storage.DatasetManifest
+        {
+            Spec = "(10,150,5,3)",
+            Tokens = 512,
+            Documents = 2,
+            MaxTokenId = 150,
+            Gzip = new PcfgLab.Storage.GzipEntry(0.25, 0.02, 0.26, 0.2, 0.3, 2, 0, "regenerated"),
+        };
+        var file = Path.Combine(_root.FullName, "dataset.json");
+        manifest.Save(file);
+
+        var info = DatasetInfo.Read(_root.FullName);
+
+        Assert.Equal(new DatasetInfo(_root.Name, _root.FullName, 0.25, 0.02, 512, 2, 151, Array.Empty<string>()), info with { Shards = Array.Empty<string>() });
+        Assert.Equal(info with { Shards = Array.Empty<string>() }, DatasetInfo.ReadEarlierManifest(_root.FullName, file) with { Shards = Array.Empty<string>() });
+    }
+
+    [Fact]
     public void A_folder_without_a_manifest_is_a_user_error()
     {
         var ex = Assert.Throws<UserInputException>(() => DatasetInfo.Read(_root.FullName));
@@ -89,7 +117,7 @@ public sealed class DatasetInfoTests : IDisposable
     public void A_run_is_below_the_floor_only_beyond_both_sampling_errors(double loss, double? stderr, bool expected)
     {
         var floor = new DatasetFloorInfo(1.0, 0.99, 1.01, null, null, null);
-        var run = new RunRecord { CellId = "c", Dataset = "d", Device = "cpu", Parameters = 1, Tokens = 1, FinalValidLoss = loss, ValidLossStandardError = stderr };
+        var run = new TrainingRecord { CellId = "c", Dataset = "d", Device = "cpu", Parameters = 1, Tokens = 1, FinalValidLoss = loss, ValidLossStandardError = stderr };
         Assert.Equal(expected, floor.IsBelow(run));
     }
 }

@@ -15,10 +15,10 @@ public sealed class JsonLinesFileTests : IDisposable
         var path = Path.Combine(_root.FullName, "results.jsonl");
         var losses = Enumerable.Range(0, 2000).Select(i => i / 1000.0).ToArray();
         Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-            RunRecordStore.Append(path, new RunRecord { CellId = "cell-" + i, Dataset = "d", Device = "synthetic", Parameters = 10, Tokens = 10, FinalValidLoss = 1, TrainLosses = losses }));
+            TrainingRecordStore.Append(path, new TrainingRecord { CellId = "cell-" + i, Dataset = "d", Device = "synthetic", Parameters = 10, Tokens = 10, FinalValidLoss = 1, TrainLosses = losses }));
 
         var problems = new List<string>();
-        var records = RunRecordStore.Read([path], problems);
+        var records = TrainingRecordStore.Read([path], problems);
 
         Assert.Empty(problems);
         Assert.Equal(200, records.Count);
@@ -30,11 +30,11 @@ public sealed class JsonLinesFileTests : IDisposable
     public void A_cut_off_line_is_skipped_and_reported()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");
-        RunRecordStore.Append(path, new RunRecord { CellId = "a", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 2 });
+        TrainingRecordStore.Append(path, new TrainingRecord { CellId = "a", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 2 });
         File.AppendAllText(path, "{\"cell_id\": \"b\", \"datas");
 
         var problems = new List<string>();
-        var records = RunRecordStore.Read([path], problems);
+        var records = TrainingRecordStore.Read([path], problems);
 
         Assert.Equal("a", Assert.Single(records).CellId);
         Assert.Contains(":2: skipped", Assert.Single(problems), StringComparison.Ordinal);
@@ -45,10 +45,10 @@ public sealed class JsonLinesFileTests : IDisposable
     {
         var first = Path.Combine(_root.FullName, "a.jsonl");
         var second = Path.Combine(_root.FullName, "b.jsonl");
-        RunRecordStore.Append(first, new RunRecord { CellId = "x", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 2 });
-        RunRecordStore.Append(second, new RunRecord { CellId = "x", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 3 });
+        TrainingRecordStore.Append(first, new TrainingRecord { CellId = "x", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 2 });
+        TrainingRecordStore.Append(second, new TrainingRecord { CellId = "x", Dataset = "d", Device = "cpu", Parameters = 10, Tokens = 10, FinalValidLoss = 3 });
 
-        var record = Assert.Single(RunRecordStore.Read([first, second], new List<string>()));
+        var record = Assert.Single(TrainingRecordStore.Read([first, second], new List<string>()));
         Assert.Equal(3, record.FinalValidLoss);
     }
 
@@ -57,7 +57,7 @@ public sealed class JsonLinesFileTests : IDisposable
     {
         var pipe = Path.Combine(_root.FullName, "results.jsonl");
         Assert.True(SpecialFiles.TryMakeFifo(pipe));
-        var append = Task.Run(() => RunRecordStore.Append(pipe, new RunRecord { CellId = "c", Dataset = "d", Device = "synthetic", Parameters = 10, Tokens = 10, FinalValidLoss = 1 }));
+        var append = Task.Run(() => TrainingRecordStore.Append(pipe, new TrainingRecord { CellId = "c", Dataset = "d", Device = "synthetic", Parameters = 10, Tokens = 10, FinalValidLoss = 1 }));
         var error = await Assert.ThrowsAsync<UserInputException>(() => append.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains("refusing to append to it", error.Message, StringComparison.Ordinal);
     }

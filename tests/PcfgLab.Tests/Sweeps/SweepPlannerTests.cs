@@ -70,10 +70,10 @@ public sealed class SweepPlannerTests : IDisposable
         var trainer = new SyntheticTrainer();
         foreach (var cell in plan.Where(c => c.Index % 3 == 0))
         {
-            RunRecordStore.Append(results, trainer.Train(cell, DatasetInfo.Read(Path.Combine(data, cell.Dataset))));
+            TrainingRecordStore.Append(results, trainer.Train(cell, DatasetInfo.Read(Path.Combine(data, cell.Dataset))));
         }
 
-        var pending = SweepPlanner.Pending(plan, RunRecordStore.CompletedCells([results]));
+        var pending = SweepPlanner.Pending(plan, TrainingRecordStore.CompletedCells([results]));
 
         Assert.Equal(plan.Where(c => c.Index % 3 != 0).Select(c => c.CellId), pending.Select(c => c.CellId));
         Assert.Equal(Enumerable.Range(0, pending.Count), SweepPlanner.Renumber(pending).Select(c => c.Index));

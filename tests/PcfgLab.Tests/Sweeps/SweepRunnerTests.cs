@@ -42,7 +42,7 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal(2, recorded.Count);
         Assert.All(recorded, f => Assert.Equal(0, f.ExitCode));
         Assert.All(recorded, f => Assert.Contains("wrote no record", f.Reason, StringComparison.Ordinal));
-        Assert.Equal(2, RunRecordStore.Read([elsewhere], new List<string>()).Count);
+        Assert.Equal(2, TrainingRecordStore.Read([elsewhere], new List<string>()).Count);
     }
 
     [Fact]

@@ -98,4 +98,22 @@ public sealed class SyntheticTrainerTests : IDisposable
         Assert.Equal(law.AlphaSlope * 0.2, alpha2 - alpha1, 12);
         Assert.Equal(law.BetaSlope * 0.2, beta2 - beta1, 12);
     }
+
+    [Fact]
+    public void TrainPlan_writes_each_pending_cell_once_and_again_only_when_forced()
+    {
+        var planPath = Path.Combine(_root.FullName, "plan.jsonl");
+        SweepPlanner.Write(planPath, Plan());
+        var results = Path.Combine(_root.FullName, "results.jsonl");
+        var trainer = new SyntheticTrainer();
+
+        var cells = SweepPlanner.Read(planPath).Count;
+        Assert.Equal(cells, trainer.TrainPlan(planPath, results));
+        Assert.Equal(0, trainer.TrainPlan(planPath, results));
+        Assert.Equal(1, trainer.TrainPlan(planPath, results, cellIndex: 3, force: true));
+
+        var problems = new List<string>();
+        Assert.Equal(cells, TrainingRecordStore.Read([results], problems).Count);
+        Assert.Equal(cells + 1, File.ReadAllLines(results).Length);
+    }
 }

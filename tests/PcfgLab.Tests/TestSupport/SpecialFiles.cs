@@ -23,5 +23,5 @@ internal static class SpecialFiles
 
     /// <summary>True when <paramref name="path"/> is still a FIFO (not replaced by a regular file).</summary>
     public static bool IsFifo(string path) =>
-        PcfgLab.Sweeps.AtomicFile.KindOf(path) == PcfgLab.Sweeps.OutputPathKind.Special;
+        AtomicFile.KindOf(path) == OutputPathKind.Special;
 }

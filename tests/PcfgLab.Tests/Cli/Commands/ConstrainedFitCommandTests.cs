@@ -1,3 +1,4 @@
+using PcfgLab.Tests.TestSupport;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PcfgLab.Tests.Scaling;
@@ -28,7 +29,7 @@ public sealed class ConstrainedFitCommandTests : IDisposable
             File.WriteAllText(Path.Combine(folder.FullName, "dataset.json"), "{\"name\": \"" + name + "\", \"floor\": {\"nats\": " + floor + ", \"lower95\": " + floor + ", \"upper95\": " + floor + "}}");
         }
 
-        var (code, stdout, stderr) = await FitCommandTests.Run("fit", WriteRuns(), "--by", "dataset", "--fix-e", "floor", "--datasets", Path.Combine(_dir.FullName, "data"), "--bootstrap", "0", "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("fit", WriteRuns(), "--by", "dataset", "--fix-e", "floor", "--datasets", Path.Combine(_dir.FullName, "data"), "--bootstrap", "0", "--json");
 
         Assert.True(code == 0, stderr);
         var json = JsonNode.Parse(stdout)!;
@@ -40,7 +41,7 @@ public sealed class ConstrainedFitCommandTests : IDisposable
     [Fact]
     public async Task Identify_prints_the_correlation_matrix()
     {
-        var (code, stdout, stderr) = await FitCommandTests.Run("fit", WriteRuns(), "--by", "dataset", "--identify", "--bootstrap", "30");
+        var (code, stdout, stderr) = await CliRunner.Run("fit", WriteRuns(), "--by", "dataset", "--identify", "--bootstrap", "30");
 
         Assert.True(code == 0, stderr);
         Assert.Contains("Bootstrap correlation of h0.1's parameters", stdout, StringComparison.Ordinal);
@@ -50,9 +51,9 @@ public sealed class ConstrainedFitCommandTests : IDisposable
     [Fact]
     public async Task Fix_e_floor_without_datasets_is_a_one_line_error()
     {
-        var (code, _, stderr) = await FitCommandTests.Run("fit", WriteRuns(), "--fix-e", "floor");
+        var (code, _, stderr) = await CliRunner.Run("fit", WriteRuns(), "--fix-e", "floor");
 
         Assert.Equal(2, code);
-        Assert.Equal("error: --fix-e floor needs --datasets DIR, the folder holding each dataset's folder with its dataset.json", FitCommandTests.LastLine(stderr));
+        Assert.Equal("error: --fix-e floor needs --datasets DIR, the folder holding each dataset's folder with its dataset.json", CliRunner.LastLine(stderr));
     }
 }

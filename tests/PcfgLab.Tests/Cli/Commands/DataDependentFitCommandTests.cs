@@ -1,3 +1,4 @@
+using PcfgLab.Tests.TestSupport;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PcfgLab.Tests.Scaling;
@@ -24,7 +25,7 @@ public sealed class DataDependentFitCommandTests : IDisposable
     {
         var path = WriteRuns();
         var outPath = Path.Combine(_dir.FullName, "joint.json");
-        var (code, stdout, stderr) = await FitCommandTests.Run("fit", path, "--form", "data-dependent", "--bootstrap", "20", "--seed", "3", "--json", "--out", outPath);
+        var (code, stdout, stderr) = await CliRunner.Run("fit", path, "--form", "data-dependent", "--bootstrap", "20", "--seed", "3", "--json", "--out", outPath);
 
         Assert.True(code == 0, stderr);
         var json = JsonNode.Parse(stdout)!;
@@ -41,7 +42,7 @@ public sealed class DataDependentFitCommandTests : IDisposable
     [Fact]
     public async Task Tables_show_the_joint_and_two_step_slopes_side_by_side()
     {
-        var (code, stdout, stderr) = await FitCommandTests.Run("fit", WriteRuns(), "--form", "data-dependent", "--bootstrap", "10", "--reference", "hoffmann");
+        var (code, stdout, stderr) = await CliRunner.Run("fit", WriteRuns(), "--form", "data-dependent", "--bootstrap", "10", "--reference", "hoffmann");
 
         Assert.True(code == 0, stderr);
         Assert.Contains("Joint vs two-step slopes", stdout, StringComparison.Ordinal);
@@ -52,18 +53,18 @@ public sealed class DataDependentFitCommandTests : IDisposable
     [Fact]
     public async Task By_dataset_does_not_apply_and_says_so()
     {
-        var (code, _, stderr) = await FitCommandTests.Run("fit", WriteRuns(), "--form", "data-dependent", "--by", "dataset");
+        var (code, _, stderr) = await CliRunner.Run("fit", WriteRuns(), "--form", "data-dependent", "--by", "dataset");
 
         Assert.Equal(2, code);
-        Assert.Equal("error: --form data-dependent fits all datasets jointly: --by, --drop-worst and --holdout-above-* do not apply", FitCommandTests.LastLine(stderr));
+        Assert.Equal("error: --form data-dependent fits all datasets jointly: --by, --drop-worst and --holdout-above-* do not apply", CliRunner.LastLine(stderr));
     }
 
     [Fact]
     public async Task Bad_reference_is_a_one_line_error()
     {
-        var (code, _, stderr) = await FitCommandTests.Run("fit", WriteRuns(), "--form", "data-dependent", "--reference", "1,2,3");
+        var (code, _, stderr) = await CliRunner.Run("fit", WriteRuns(), "--form", "data-dependent", "--reference", "1,2,3");
 
         Assert.Equal(2, code);
-        Assert.Equal("error: --reference '1,2,3': expected epoch, hoffmann or five positive numbers E,A,B,alpha,beta", FitCommandTests.LastLine(stderr));
+        Assert.Equal("error: --reference '1,2,3': expected epoch, hoffmann or five positive numbers E,A,B,alpha,beta", CliRunner.LastLine(stderr));
     }
 }

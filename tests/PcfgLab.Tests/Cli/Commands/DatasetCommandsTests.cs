@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class DatasetCommandsTests : IDisposable
@@ -14,17 +15,17 @@ public sealed class DatasetCommandsTests : IDisposable
         var whole = Path.Combine(_root.FullName, "whole");
         var split = Path.Combine(_root.FullName, "split");
         string[] common = ["generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--threads", "2", "--shards", "3"];
-        var (code, wholeJson, stderr) = await GenerateCommandTests.Run([.. common, "--out", whole, "--json"]);
+        var (code, wholeJson, stderr) = await CliRunner.Run([.. common, "--out", whole, "--json"]);
         Assert.True(code == 0, stderr);
 
         for (var i = 0; i < 3; i++)
         {
-            (code, _, stderr) = await GenerateCommandTests.Run(["generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--threads", "1", "--shard", $"{i}/3", "--out", split]);
+            (code, _, stderr) = await CliRunner.Run(["generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--threads", "1", "--shard", $"{i}/3", "--out", split]);
             Assert.True(code == 0, stderr);
             Assert.False(File.Exists(Path.Combine(split, "dataset.json")));
         }
 
-        (code, var mergedJson, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split, "--json");
+        (code, var mergedJson, stderr) = await CliRunner.Run("dataset", "merge-manifests", split, "--json");
         Assert.True(code == 0, stderr);
         using var a = JsonDocument.Parse(wholeJson);
         using var b = JsonDocument.Parse(mergedJson);
@@ -42,7 +43,7 @@ public sealed class DatasetCommandsTests : IDisposable
         }
 
         Assert.True(File.Exists(Path.Combine(split, "dataset.json")));
-        (code, var table, _) = await GenerateCommandTests.Run("dataset", "summary", whole, split);
+        (code, var table, _) = await CliRunner.Run("dataset", "summary", whole, split);
         Assert.Equal(0, code);
         var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -55,12 +56,12 @@ public sealed class DatasetCommandsTests : IDisposable
     public async Task Merging_before_every_shard_is_done_is_a_user_error()
     {
         var split = Path.Combine(_root.FullName, "split");
-        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--shard", "0/2", "--out", split);
+        var (code, _, stderr) = await CliRunner.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "60k", "--shard", "0/2", "--out", split);
         Assert.True(code == 0, stderr);
-        (code, _, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split);
+        (code, _, stderr) = await CliRunner.Run("dataset", "merge-manifests", split);
         Assert.Equal(2, code);
         Assert.Contains("Shard 1 of 2 has no manifest yet", stderr, StringComparison.Ordinal);
-        (code, _, stderr) = await GenerateCommandTests.Run("dataset", "summary", Path.Combine(_root.FullName, "none"));
+        (code, _, stderr) = await CliRunner.Run("dataset", "summary", Path.Combine(_root.FullName, "none"));
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }
@@ -69,17 +70,17 @@ public sealed class DatasetCommandsTests : IDisposable
     public async Task Merge_manifests_waits_for_no_one_and_refuses_while_a_run_writes_the_folder()
     {
         var split = Path.Combine(_root.FullName, "busy");
-        var (code, _, stderr) = await GenerateCommandTests.Run(["generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--threads", "1", "--shard", "0/1", "--out", split]);
+        var (code, _, stderr) = await CliRunner.Run(["generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--threads", "1", "--shard", "0/1", "--out", split]);
         Assert.True(code == 0, stderr);
         using (PcfgLab.Storage.OutputFolderLock.Acquire(split, "pcfglab generate, process 5", "train-00000-of-00001"))
         {
-            (code, _, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split);
+            (code, _, stderr) = await CliRunner.Run("dataset", "merge-manifests", split);
             Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
             Assert.Contains("in use by another run (pcfglab generate, process 5", stderr, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(split, "dataset.json")));
         }
 
-        (code, _, stderr) = await GenerateCommandTests.Run("dataset", "merge-manifests", split);
+        (code, _, stderr) = await CliRunner.Run("dataset", "merge-manifests", split);
         Assert.True(code == 0, stderr);
     }
 }

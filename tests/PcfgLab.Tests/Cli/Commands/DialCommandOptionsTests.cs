@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Cli.Commands;
 
 /// <summary><c>pcfglab generate --target-gzip</c>: the dial picks the grammar, the normal pipeline writes the data.</summary>
@@ -13,7 +14,7 @@ public sealed class DialCommandOptionsTests : IDisposable
     public async Task Generate_with_a_target_records_the_search_in_the_manifest()
     {
         var folder = Path.Combine(_root.FullName, "ds");
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.35", "--tolerance", "0.015", "--terminals", "300", "--dial-docs", "300", "--tokens", "100k", "--seed", "1", "--out", folder, "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("generate", "--target-gzip", "0.35", "--tolerance", "0.015", "--terminals", "300", "--dial-docs", "300", "--tokens", "100k", "--seed", "1", "--out", folder, "--json");
         Assert.True(code == 0, stderr);
         Assert.Contains("dial: chose", stderr, StringComparison.Ordinal);
         using var manifest = JsonDocument.Parse(stdout);
@@ -37,7 +38,7 @@ public sealed class DialCommandOptionsTests : IDisposable
     {
         // Issue 14: this command reported a hit, but 'pcfglab gzip' on the dataset gave 0.4395 (0.0105 away).
         var folder = Path.Combine(_root.FullName, "d45");
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.45", "--tokens", "1M", "--seed", "1", "--out", folder, "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("generate", "--target-gzip", "0.45", "--tokens", "1M", "--seed", "1", "--out", folder, "--json");
         Assert.True(code == 0, stderr);
         double dialMedian;
         using (var manifest = JsonDocument.Parse(stdout))
@@ -51,7 +52,7 @@ public sealed class DialCommandOptionsTests : IDisposable
         }
 
         // Re-measure what was written, as a user would: the same seeded sample, read back from the Parquet files.
-        (code, stdout, stderr) = await GenerateCommandTests.Run("gzip", folder, "--json");
+        (code, stdout, stderr) = await CliRunner.Run("gzip", folder, "--json");
         Assert.True(code == 0, stderr);
         using var measured = JsonDocument.Parse(stdout);
         var median = measured.RootElement.GetProperty("median").GetDouble();
@@ -65,7 +66,7 @@ public sealed class DialCommandOptionsTests : IDisposable
     public async Task Deflate_zlib_makes_the_dial_and_the_dataset_sample_with_classic_zlib()
     {
         var folder = Path.Combine(_root.FullName, "zlib");
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.30", "--tokens", "50k", "--seed", "1", "--deflate", "zlib", "--out", folder, "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("generate", "--target-gzip", "0.30", "--tokens", "50k", "--seed", "1", "--deflate", "zlib", "--out", folder, "--json");
         Assert.True(code == 0, stderr);
         using var manifest = JsonDocument.Parse(stdout);
         var root = manifest.RootElement;
@@ -75,7 +76,7 @@ public sealed class DialCommandOptionsTests : IDisposable
         Assert.Equal(root.GetProperty("dial").GetProperty("median").GetDouble(), root.GetProperty("gzip").GetProperty("median").GetDouble());
         Assert.InRange(root.GetProperty("gzip").GetProperty("median").GetDouble(), 0.295, 0.305);
 
-        (code, stdout, stderr) = await GenerateCommandTests.Run("gzip", folder, "--deflate", "zlib", "--json");
+        (code, stdout, stderr) = await CliRunner.Run("gzip", folder, "--deflate", "zlib", "--json");
         Assert.True(code == 0, stderr);
         using var measured = JsonDocument.Parse(stdout);
         Assert.Equal(root.GetProperty("gzip").GetProperty("median").GetDouble(), measured.RootElement.GetProperty("median").GetDouble());
@@ -85,7 +86,7 @@ public sealed class DialCommandOptionsTests : IDisposable
     public async Task Unreachable_target_fails_before_writing_anything()
     {
         var folder = Path.Combine(_root.FullName, "none");
-        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.40", "--terminals", "300", "--nonterminals-range", "1..5", "--max-length-range", "1..2", "--dial-docs", "200", "--tokens", "10k", "--out", folder);
+        var (code, _, stderr) = await CliRunner.Run("generate", "--target-gzip", "0.40", "--terminals", "300", "--nonterminals-range", "1..5", "--max-length-range", "1..2", "--dial-docs", "200", "--tokens", "10k", "--out", folder);
         Assert.Equal(2, code);
         Assert.Contains("error: target 0.400 is outside what these bounds reach", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder));
@@ -97,7 +98,7 @@ public sealed class DialCommandOptionsTests : IDisposable
     [InlineData("--compat", "reference")]
     public async Task A_target_with_another_grammar_source_is_a_user_error(string option, string value)
     {
-        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--target-gzip", "0.3", option, value, "--tokens", "10k", "--out", Path.Combine(_root.FullName, "x"));
+        var (code, _, stderr) = await CliRunner.Run("generate", "--target-gzip", "0.3", option, value, "--tokens", "10k", "--out", Path.Combine(_root.FullName, "x"));
         Assert.Equal(2, code);
         Assert.Contains("--target-gzip chooses the grammar", stderr, StringComparison.Ordinal);
     }

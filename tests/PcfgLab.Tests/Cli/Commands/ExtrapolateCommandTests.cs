@@ -15,7 +15,7 @@ public sealed class ExtrapolateCommandTests : IDisposable
     public async Task Leave_one_budget_out_on_hoffmanns_points_gives_the_documented_pooled_error()
     {
         var path = SharedFiles.PathOf("validation", "openathena_ml_scalefit_chinchilla_isoflops.csv");
-        var (code, stdout, stderr) = await FitCommandTests.Run("extrapolate", path, "--n", "params", "--tokens", "tokens", "--flops", "budget", "--loss", "loss", "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("extrapolate", path, "--n", "params", "--tokens", "tokens", "--flops", "budget", "--loss", "loss", "--json");
 
         Assert.True(code == 0, stderr);
         var json = JsonNode.Parse(stdout)!;
@@ -29,7 +29,7 @@ public sealed class ExtrapolateCommandTests : IDisposable
         var path = Path.Combine(_dir.FullName, "runs.jsonl");
         File.WriteAllLines(path, DataDependentRuns.Draw(DataDependentRuns.TrueLaw, 0.005, 2).Where(r => r.Compressibility < 0.25).Select(r => string.Create(CultureInfo.InvariantCulture,
             $"{{\"dataset\": \"{r.Dataset}\", \"N\": {r.Parameters:R}, \"D\": {r.Tokens:R}, \"loss\": {r.Loss:R}}}")));
-        var (code, stdout, stderr) = await FitCommandTests.Run("extrapolate", path, "--by", "dataset", "--scheme", "rollout-n", "--form", "compare", "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("extrapolate", path, "--by", "dataset", "--scheme", "rollout-n", "--form", "compare", "--json");
 
         Assert.True(code == 0, stderr);
         var json = (JsonObject)JsonNode.Parse(stdout)!;

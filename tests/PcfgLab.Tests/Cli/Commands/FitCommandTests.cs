@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PcfgLab.Cli;
 using PcfgLab.Tests.TestSupport;
 
+using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class FitCommandTests : IDisposable
@@ -9,17 +10,6 @@ public sealed class FitCommandTests : IDisposable
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("pcfglab-fitcmd-");
 
     public void Dispose() => _dir.Delete(recursive: true);
-
-    internal static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(args, output, error, interactive: false);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    /// <summary>The last line of stderr (the error, after any log lines).</summary>
-    internal static string LastLine(string text) => text.Trim().Split('\n')[^1];
 
     private string Write(string name, string text)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class FloorCommandTests : IDisposable
@@ -12,14 +13,14 @@ public sealed class FloorCommandTests : IDisposable
     public async Task Floor_prints_the_table_and_json_and_matches_the_manifest()
     {
         var folder = Path.Combine(_root.FullName, "g35");
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "20k", "--threads", "2",
+        var (code, stdout, stderr) = await CliRunner.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "20k", "--threads", "2",
             "--floor-docs", "30", "--floor-sentences", "300", "--out", folder, "--json");
         Assert.True(code == 0, stderr);
         Assert.Contains("loss floor", stderr, StringComparison.Ordinal);
         using var manifest = JsonDocument.Parse(stdout);
         var recorded = manifest.RootElement.GetProperty("floor");
 
-        (code, stdout, stderr) = await GenerateCommandTests.Run("floor", folder, "--docs", "30", "--sentences", "300", "--threads", "1", "--json");
+        (code, stdout, stderr) = await CliRunner.Run("floor", folder, "--docs", "30", "--sentences", "300", "--threads", "1", "--json");
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var floor = json.RootElement.GetProperty("floor");
@@ -30,7 +31,7 @@ public sealed class FloorCommandTests : IDisposable
         Assert.Equal("gzipscale-0.35", json.RootElement.GetProperty("grammar").GetString());
         Assert.InRange(floor.GetProperty("nats").GetDouble(), 0.5, 2.0);
 
-        (code, stdout, stderr) = await GenerateCommandTests.Run("floor", folder, "--docs", "30", "--sentences", "300");
+        (code, stdout, stderr) = await CliRunner.Run("floor", folder, "--docs", "30", "--sentences", "300");
         Assert.True(code == 0, stderr);
         Assert.Contains("loss floor", stdout, StringComparison.Ordinal);
         Assert.Contains("entropy rate h", stdout, StringComparison.Ordinal);
@@ -41,7 +42,7 @@ public sealed class FloorCommandTests : IDisposable
     [Fact]
     public async Task A_missing_dataset_is_one_line_and_exit_code_2()
     {
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("floor", Path.Combine(_root.FullName, "nothing"));
+        var (code, stdout, stderr) = await CliRunner.Run("floor", Path.Combine(_root.FullName, "nothing"));
         Assert.Equal(2, code);
         Assert.Equal(string.Empty, stdout);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -52,9 +53,9 @@ public sealed class FloorCommandTests : IDisposable
     public async Task Zero_documents_is_one_line_and_exit_code_2()
     {
         var folder = Path.Combine(_root.FullName, "g");
-        var (code, _, stderr) = await GenerateCommandTests.Run("generate", "--preset", "gzipscale-0.11", "--tokens", "2k", "--floor-docs", "0", "--out", folder);
+        var (code, _, stderr) = await CliRunner.Run("generate", "--preset", "gzipscale-0.11", "--tokens", "2k", "--floor-docs", "0", "--out", folder);
         Assert.True(code == 0, stderr);
-        (code, _, stderr) = await GenerateCommandTests.Run("floor", folder, "--docs", "0");
+        (code, _, stderr) = await CliRunner.Run("floor", folder, "--docs", "0");
         Assert.Equal(2, code);
         Assert.Equal("error: --docs must be positive, got 0.", stderr.Trim());
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PcfgLab.Cli;
 
+using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class GenerateCommandTests : IDisposable
@@ -167,14 +168,6 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.Equal(PcfgLabApp.UsageError, code);
         Assert.Contains("error: '" + folder + "' is in use by another run (pcfglab generate, process 777 on elsewhere, started ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(Directory.GetFiles(folder), f => f.EndsWith(".parquet", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
-    }
-
-    internal static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(args, stdout, stderr, interactive: false);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private static async Task<List<int[]>> ReadAll(string folder)

@@ -5,6 +5,7 @@ using PcfgLab.Grammars;
 using PcfgLab.Tests.Grammars;
 using PcfgLab.Tests.TestSupport;
 
+using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class GrammarCommandsTests : IDisposable
@@ -12,14 +13,6 @@ public sealed class GrammarCommandsTests : IDisposable
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("pcfglab-grammar-cli-");
 
     public void Dispose() => _temp.Delete(recursive: true);
-
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var code = await PcfgLabApp.RunAsync(args, output, error, interactive: false);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string TempPath(string name) => Path.Combine(_temp.FullName, name);
 
@@ -221,5 +214,26 @@ public sealed class GrammarCommandsTests : IDisposable
             Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.True(SpecialFiles.IsFifo(pipe));
         Assert.Equal(["pipe.pcfg"], _temp.GetFiles().Select(f => f.Name));
+    }
+
+    [Fact]
+    public async Task Presets_names_of_the_study_are_the_six_in_order_one_per_line()
+    {
+        var (code, output, _) = await Run("grammar", "presets", "--names", "--group", "study");
+
+        Assert.Equal(0, code);
+        Assert.Equal("gzipscale-0.11\ngzipscale-0.22\ngzipscale-0.35\ngzipscale-0.42\ngzipscale-0.51\ngzipscale-0.61\n", output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Presets_lists_every_preset_with_its_spec()
+    {
+        var (code, output, _) = await Run("grammar", "presets");
+
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(GrammarPresets.All.Count, lines.Length);
+        Assert.StartsWith("gzipscale-0.35", lines[2], StringComparison.Ordinal);
+        Assert.Contains("(20,300,10,5)", lines[2], StringComparison.Ordinal);
     }
 }

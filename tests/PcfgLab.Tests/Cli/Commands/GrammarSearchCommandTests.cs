@@ -1,7 +1,9 @@
 using System.Text.Json;
 using PcfgLab.Compression;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 
+using PcfgLab.Tests.TestSupport;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class GrammarSearchCommandTests : IDisposable
@@ -14,7 +16,7 @@ public sealed class GrammarSearchCommandTests : IDisposable
     public async Task Search_writes_a_grammar_that_hits_the_target()
     {
         var path = Path.Combine(_root.FullName, "g.pcfg");
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("grammar", "search", "--target-gzip", "0.25", "--dial-docs", "300", "--seed", "3", "--out", path, "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("grammar", "search", "--target-gzip", "0.25", "--dial-docs", "300", "--seed", "3", "--out", path, "--json");
         Assert.True(code == 0, stderr);
         Assert.Contains("dial: (2,10,2,2) seed 3: median", stderr, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(stdout);
@@ -28,7 +30,7 @@ public sealed class GrammarSearchCommandTests : IDisposable
         Assert.Equal(json.RootElement.GetProperty("spec").GetString(), grammar.Origin?.Spec.ToString() ?? json.RootElement.GetProperty("spec").GetString());
 
         // Without --out the grammar itself goes to stdout, the same text as the file.
-        (code, stdout, _) = await GenerateCommandTests.Run("grammar", "search", "--target-gzip", "0.25", "--dial-docs", "300", "--seed", "3");
+        (code, stdout, _) = await CliRunner.Run("grammar", "search", "--target-gzip", "0.25", "--dial-docs", "300", "--seed", "3");
         Assert.Equal(0, code);
         Assert.Equal(File.ReadAllText(path).ReplaceLineEndings(), stdout.ReplaceLineEndings());
     }
@@ -38,7 +40,7 @@ public sealed class GrammarSearchCommandTests : IDisposable
     [InlineData("0.02", "outside what these bounds reach (medians 0.")]
     public async Task Unreachable_targets_are_a_one_line_error_naming_the_range(string target, string message)
     {
-        var (code, stdout, stderr) = await GenerateCommandTests.Run("grammar", "search", "--target-gzip", target, "--dial-docs", "200");
+        var (code, stdout, stderr) = await CliRunner.Run("grammar", "search", "--target-gzip", target, "--dial-docs", "200");
         Assert.Equal(2, code);
         Assert.Empty(stdout);
         var error = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
@@ -52,7 +54,7 @@ public sealed class GrammarSearchCommandTests : IDisposable
     [InlineData("--dial-docs", "0")]
     public async Task Bad_bounds_are_user_errors(string option, string value)
     {
-        var (code, _, stderr) = await GenerateCommandTests.Run("grammar", "search", "--target-gzip", "0.3", option, value);
+        var (code, _, stderr) = await CliRunner.Run("grammar", "search", "--target-gzip", "0.3", option, value);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }

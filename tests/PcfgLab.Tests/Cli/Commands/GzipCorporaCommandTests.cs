@@ -71,7 +71,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
         var jsonl = Write("records.jsonl", string.Join("\n", Enumerable.Range(0, 20).Select(i => JsonSerializer.Serialize(new { text = Prose(40, 10 + i) }))));
         var parquet = await WriteTextParquetAsync("pq/t.parquet", "text", [.. Enumerable.Range(0, 10).Select(i => Prose(60, 50 + i))]);
 
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", prose, jsonl, code, parquet, "--docs", "100", "--json");
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", prose, jsonl, code, parquet, "--docs", "100", "--json");
         Assert.True(status == 0, stderr);
         var sources = Sources(stdout);
         Assert.Equal(4, sources.Length);
@@ -92,7 +92,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
         Assert.True(sources[0].GetProperty("medianCiHigh").GetDouble() < sources[1].GetProperty("medianCiLow").GetDouble());
         Assert.False(JsonDocument.Parse(stdout).RootElement.TryGetProperty("median", out _)); // several sources: no top-level headline
 
-        (status, stdout, _) = await GenerateCommandTests.Run("gzip", prose, code, "--docs", "100");
+        (status, stdout, _) = await CliRunner.Run("gzip", prose, code, "--docs", "100");
         Assert.Equal(0, status);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -107,13 +107,13 @@ public sealed class GzipCorporaCommandTests : IDisposable
     public async Task Compressors_bytes_all_and_doc_len_options()
     {
         var file = Write("a.txt", Prose(200, 2));
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", file, "--compressors", "gzip1,brotli", "--compressors", "zstd", "--json");
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", file, "--compressors", "gzip1,brotli", "--compressors", "zstd", "--json");
         Assert.True(status == 0, stderr);
         var source = Assert.Single(Sources(stdout));
         Assert.Equal(["gzip9", "gzip1", "brotli", "zstd"], source.GetProperty("compressors").EnumerateObject().Select(p => p.Name));
         Assert.Equal(source.GetProperty("median").GetDouble(), source.GetProperty("compressors").GetProperty("gzip9").GetProperty("median").GetDouble());
 
-        (status, stdout, _) = await GenerateCommandTests.Run("gzip", file, "--bytes", "--all", "--json");
+        (status, stdout, _) = await CliRunner.Run("gzip", file, "--bytes", "--all", "--json");
         Assert.Equal(0, status);
         source = Assert.Single(Sources(stdout));
         Assert.Equal("bytes", source.GetProperty("unit").GetString());
@@ -121,7 +121,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
         Assert.Equal(new FileInfo(file).Length / 1024, source.GetProperty("windows").GetInt64());
         Assert.Equal(source.GetProperty("windows").GetInt64(), source.GetProperty("count").GetInt32());
 
-        (status, stdout, _) = await GenerateCommandTests.Run("gzip", file, "--doc-len", "64", "--docs", "10", "--bootstrap", "300", "--json");
+        (status, stdout, _) = await CliRunner.Run("gzip", file, "--doc-len", "64", "--docs", "10", "--bootstrap", "300", "--json");
         Assert.Equal(0, status);
         source = Assert.Single(Sources(stdout));
         Assert.Equal(64, source.GetProperty("docLen").GetInt32());
@@ -136,17 +136,17 @@ public sealed class GzipCorporaCommandTests : IDisposable
         Write("tree/keep.py", Code(60));
         Write("tree/skip.c", Code(60));
         Write("tree/tests/t.py", Code(60));
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", Path.Combine(_root.FullName, "tree"), "--include", "*.py", "--include", "*.h", "--exclude", "tests", "--json");
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", Path.Combine(_root.FullName, "tree"), "--include", "*.py", "--include", "*.h", "--exclude", "tests", "--json");
         Assert.True(status == 0, stderr);
         Assert.Equal(1, Assert.Single(Sources(stdout)).GetProperty("documents").GetInt64());
 
         var jsonl = Write("r.jsonl", JsonSerializer.Serialize(new { body = Prose(60, 3) }) + "\n");
-        (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", jsonl, "--field", "body", "--json");
+        (status, stdout, stderr) = await CliRunner.Run("gzip", jsonl, "--field", "body", "--json");
         Assert.True(status == 0, stderr);
         Assert.Equal(1, Assert.Single(Sources(stdout)).GetProperty("documents").GetInt64());
 
         var parquet = await WriteTextParquetAsync("c.parquet", "content", [Prose(80, 4)]);
-        (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", parquet, "--column", "content", "--tokenizer", "o200k", "--json");
+        (status, stdout, stderr) = await CliRunner.Run("gzip", parquet, "--column", "content", "--tokenizer", "o200k", "--json");
         Assert.True(status == 0, stderr);
         var source = Assert.Single(Sources(stdout));
         Assert.Equal("parquet content", source.GetProperty("kind").GetString());
@@ -154,7 +154,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
 
         // --format forces a reader: a .txt of JSON Lines read as records.
         var records = Write("records.txt", JsonSerializer.Serialize(new { text = Prose(60, 5) }) + "\n");
-        (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", records, "--format", "jsonl", "--json");
+        (status, stdout, stderr) = await CliRunner.Run("gzip", records, "--format", "jsonl", "--json");
         Assert.True(status == 0, stderr);
         Assert.Equal("jsonl text", Assert.Single(Sources(stdout)).GetProperty("kind").GetString());
     }
@@ -164,7 +164,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
     {
         Write("mixed/a.txt", Prose(100, 6));
         File.WriteAllBytes(Path.Combine(_root.FullName, "mixed", "b.bin"), [0, 1, 2, 0]);
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", Path.Combine(_root.FullName, "mixed"), "--json");
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", Path.Combine(_root.FullName, "mixed"), "--json");
         Assert.True(status == 0, stderr);
         Assert.Equal(1, Assert.Single(Sources(stdout)).GetProperty("skipped").GetProperty("binary").GetInt64());
         Assert.Contains("skipped 1 binary", stderr, StringComparison.Ordinal);
@@ -181,7 +181,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
     {
         var parquet = await WriteTextParquetAsync("t.parquet", "text", [Prose(100, 7)]);
         File.WriteAllText(Path.Combine(_root.FullName, "tokenizer.json"), "{ not json");
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", parquet, option, value.Replace("{root}", _root.FullName, StringComparison.Ordinal));
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", parquet, option, value.Replace("{root}", _root.FullName, StringComparison.Ordinal));
         Assert.True(status == 2, $"{name}: exit {status}, {stderr}");
         Assert.Empty(stdout);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
@@ -192,7 +192,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
     public async Task An_empty_folder_is_an_error()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_root.FullName, "empty")).FullName;
-        var (status, _, stderr) = await GenerateCommandTests.Run("gzip", empty);
+        var (status, _, stderr) = await CliRunner.Run("gzip", empty);
         Assert.Equal(2, status);
         Assert.Contains("no complete window", stderr, StringComparison.Ordinal);
     }
@@ -203,7 +203,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
         // The 34 whole 1,024-byte windows of GPL-3: Python's gzip (classic zlib) gives a median of 0.515625
         // (528 bytes), System.IO.Compression's zlib-ng 0.51611328125 (528.5: the two middle windows differ).
         var gpl = Path.Combine(SystemCorpora.Licenses, "GPL-3");
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", gpl, "--bytes", "--all", "--deflate", "zlib", "--json");
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", gpl, "--bytes", "--all", "--deflate", "zlib", "--json");
         Assert.True(status == 0, stderr);
         using (var json = JsonDocument.Parse(stdout))
         {
@@ -213,7 +213,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
             Assert.Equal(0.515625, json.RootElement.GetProperty("median").GetDouble());
         }
 
-        (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", gpl, "--bytes", "--all", "--json");
+        (status, stdout, stderr) = await CliRunner.Run("gzip", gpl, "--bytes", "--all", "--json");
         Assert.True(status == 0, stderr);
         using (var json = JsonDocument.Parse(stdout))
         {
@@ -225,7 +225,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_deflate_is_a_usage_error()
     {
-        var (status, stdout, stderr) = await GenerateCommandTests.Run("gzip", "/dev/null", "--deflate", "miniz");
+        var (status, stdout, stderr) = await CliRunner.Run("gzip", "/dev/null", "--deflate", "miniz");
         Assert.NotEqual(0, status);
         Assert.Equal(string.Empty, stdout);
         Assert.Contains("miniz", stderr, StringComparison.Ordinal);
@@ -236,7 +236,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
     public async Task Real_c_headers_are_more_compressible_than_licence_prose_under_cl100k()
     {
         // A few hundred windows each: the a*.h Linux UAPI headers and the GPL and Apache licence texts.
-        var (status, stdout, stderr) = await GenerateCommandTests.Run(
+        var (status, stdout, stderr) = await CliRunner.Run(
             "gzip", Path.Combine(SystemCorpora.CHeaders, "linux"), SystemCorpora.Licenses, "--include", "a*.h", "--include", "*GPL*", "--include", "Apache*", "--docs", "300", "--tokenizer", "cl100k", "--json");
         Assert.True(status == 0, stderr);
         var sources = Sources(stdout);
@@ -251,7 +251,7 @@ public sealed class GzipCorporaCommandTests : IDisposable
         // Two small packages of the standard library (json, email: about 2 MB, a few hundred windows) against the
         // GPL and Apache texts; code's interval must lie wholly below prose's.
         var stdlib = SystemCorpora.PythonStdlib!;
-        var (status, stdout, stderr) = await GenerateCommandTests.Run(
+        var (status, stdout, stderr) = await CliRunner.Run(
             "gzip", Path.Combine(stdlib, "json"), Path.Combine(stdlib, "email"), SystemCorpora.Licenses,
             "--include", "*.py", "--include", "*GPL*", "--include", "Apache*", "--docs", "300", "--json");
         Assert.True(status == 0, stderr);

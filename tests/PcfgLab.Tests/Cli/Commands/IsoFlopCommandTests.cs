@@ -9,7 +9,7 @@ public sealed class IsoFlopCommandTests
     public async Task Llama3_points_print_the_token_law()
     {
         var path = SharedFiles.PathOf("validation", "llama3_isoflops_points.csv");
-        var (code, stdout, stderr) = await FitCommandTests.Run("isoflop", path, "--tokens", "training_tokens", "--flops", "compute_budget", "--loss", "validation_loss", "--bootstrap", "0");
+        var (code, stdout, stderr) = await CliRunner.Run("isoflop", path, "--tokens", "training_tokens", "--flops", "compute_budget", "--loss", "validation_loss", "--bootstrap", "0");
 
         Assert.True(code == 0, stderr);
         var line = stdout.Split('\n').Single(l => l.StartsWith("D_opt = G_D C^b", StringComparison.Ordinal));
@@ -20,7 +20,7 @@ public sealed class IsoFlopCommandTests
     public async Task Approach_1_on_the_cpu_grid_gives_one_fit_per_dataset()
     {
         var path = Path.Combine(SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl");
-        var (code, stdout, stderr) = await FitCommandTests.Run("isoflop", path, "--approach", "1", "--by", "dataset", "--bootstrap", "0", "--json");
+        var (code, stdout, stderr) = await CliRunner.Run("isoflop", path, "--approach", "1", "--by", "dataset", "--bootstrap", "0", "--json");
 
         Assert.True(code == 0, stderr);
         var json = JsonNode.Parse(stdout)!;
@@ -34,9 +34,9 @@ public sealed class IsoFlopCommandTests
     public async Task Too_few_budgets_is_a_one_line_error()
     {
         var path = Path.Combine(SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl");
-        var (code, _, stderr) = await FitCommandTests.Run("isoflop", path, "--bootstrap", "0");
+        var (code, _, stderr) = await CliRunner.Run("isoflop", path, "--bootstrap", "0");
 
         Assert.Equal(2, code);
-        Assert.StartsWith("error: an IsoFLOP fit needs at least two budgets with a minimum; found 0 of", FitCommandTests.LastLine(stderr), StringComparison.Ordinal);
+        Assert.StartsWith("error: an IsoFLOP fit needs at least two budgets with a minimum; found 0 of", CliRunner.LastLine(stderr), StringComparison.Ordinal);
     }
 }

@@ -37,11 +37,11 @@ public sealed class RegressCommandTests : IDisposable
     public async Task Regression_recovers_the_linear_laws_and_predict_uses_it()
     {
         var fitPath = Path.Combine(_dir.FullName, "fits.json");
-        var (fitCode, _, fitErr) = await FitCommandTests.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
+        var (fitCode, _, fitErr) = await CliRunner.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
         Assert.True(fitCode == 0, fitErr);
 
         var regPath = Path.Combine(_dir.FullName, "reg.json");
-        var (code, stdout, stderr) = await FitCommandTests.Run("regress", fitPath, "--json", "--out", regPath, "--at-flops", "1e21");
+        var (code, stdout, stderr) = await CliRunner.Run("regress", fitPath, "--json", "--out", regPath, "--at-flops", "1e21");
         Assert.True(code == 0, stderr);
         var json = JsonNode.Parse(stdout)!;
 
@@ -52,31 +52,31 @@ public sealed class RegressCommandTests : IDisposable
         Assert.Equal(1, json["parameters"]!["beta"]!["r2"]!.GetValue<double>(), 1e-6);
         Assert.Single(json["allocation_exponent_crossings"]!.AsArray());
 
-        var (humanCode, human, _) = await FitCommandTests.Run("regress", fitPath);
+        var (humanCode, human, _) = await CliRunner.Run("regress", fitPath);
         Assert.Equal(0, humanCode);
         Assert.Contains("slope m", human, StringComparison.Ordinal);
 
-        var (pCode, prediction, pErr) = await FitCommandTests.Run("predict", regPath, "--h", "0.4", "--n", "1e9", "--d", "1e10", "--json");
+        var (pCode, prediction, pErr) = await CliRunner.Run("predict", regPath, "--h", "0.4", "--n", "1e9", "--d", "1e10", "--json");
         Assert.True(pCode == 0, pErr);
         var expected = new PcfgLab.Scaling.ChinchillaParameters(1.8, 380, 500, 0.34, 0.32).Loss(1e9, 1e10);
         Assert.Equal(expected, JsonNode.Parse(prediction)!["loss"]!.GetValue<double>(), 1e-3);
 
-        var (noH, _, noHErr) = await FitCommandTests.Run("predict", regPath, "--n", "1e9", "--d", "1e10");
+        var (noH, _, noHErr) = await CliRunner.Run("predict", regPath, "--n", "1e9", "--d", "1e10");
         Assert.Equal(2, noH);
-        Assert.Equal($"error: '{regPath}' is a regression on compressibility: give the dataset's --h", FitCommandTests.LastLine(noHErr));
+        Assert.Equal($"error: '{regPath}' is a regression on compressibility: give the dataset's --h", CliRunner.LastLine(noHErr));
     }
 
     [Fact]
     public async Task Dataset_without_h_is_a_one_line_error_naming_it()
     {
         var fitPath = Path.Combine(_dir.FullName, "noh.json");
-        var (fitCode, _, _) = await FitCommandTests.Run("fit", SweepRuns(withH: false), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
+        var (fitCode, _, _) = await CliRunner.Run("fit", SweepRuns(withH: false), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
         Assert.Equal(0, fitCode);
-        var (code, _, err) = await FitCommandTests.Run("regress", fitPath);
+        var (code, _, err) = await CliRunner.Run("regress", fitPath);
         Assert.Equal(2, code);
-        Assert.Equal("error: dataset 'gz0.2' has no compressibility H; fit runs that carry H (--gzip COLUMN) or give --h gz0.2=VALUE", FitCommandTests.LastLine(err));
+        Assert.Equal("error: dataset 'gz0.2' has no compressibility H; fit runs that carry H (--gzip COLUMN) or give --h gz0.2=VALUE", CliRunner.LastLine(err));
 
-        var (withOverrides, _, _) = await FitCommandTests.Run("regress", fitPath, "--h", "gz0.2=0.2", "--h", "gz0.4=0.4", "--h", "gz0.6=0.6");
+        var (withOverrides, _, _) = await CliRunner.Run("regress", fitPath, "--h", "gz0.2=0.2", "--h", "gz0.4=0.4", "--h", "gz0.6=0.6");
         Assert.Equal(0, withOverrides);
     }
 
@@ -85,16 +85,16 @@ public sealed class RegressCommandTests : IDisposable
     {
         var pipe = Path.Combine(_dir.FullName, "pipe.json");
         Assert.True(SpecialFiles.TryMakeFifo(pipe));
-        var (code, _, error) = await FitCommandTests.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", pipe);
+        var (code, _, error) = await CliRunner.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", pipe);
         Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
-        Assert.Contains("not a regular file: refusing to replace it", FitCommandTests.LastLine(error), StringComparison.Ordinal);
+        Assert.Contains("not a regular file: refusing to replace it", CliRunner.LastLine(error), StringComparison.Ordinal);
 
         var fitPath = Path.Combine(_dir.FullName, "fits.json");
-        (code, _, error) = await FitCommandTests.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
+        (code, _, error) = await CliRunner.Run("fit", SweepRuns(), "--by", "dataset", "--bootstrap", "0", "--out", fitPath);
         Assert.True(code == 0, error);
-        (code, _, error) = await FitCommandTests.Run("regress", fitPath, "--out", pipe);
+        (code, _, error) = await CliRunner.Run("regress", fitPath, "--out", pipe);
         Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
-        Assert.Contains("not a regular file: refusing to replace it", FitCommandTests.LastLine(error), StringComparison.Ordinal);
+        Assert.Contains("not a regular file: refusing to replace it", CliRunner.LastLine(error), StringComparison.Ordinal);
         Assert.True(SpecialFiles.IsFifo(pipe));
     }
 }

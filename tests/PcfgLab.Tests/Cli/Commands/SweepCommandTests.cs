@@ -6,6 +6,7 @@ using PcfgLab.Tests.Reporting;
 using PcfgLab.Tests.Sweeps;
 using PcfgLab.Tests.TestSupport;
 
+using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli.Commands;
 
 public sealed class SweepCommandTests : IDisposable
@@ -15,14 +16,6 @@ public sealed class SweepCommandTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     private string P(params string[] parts) => Path.Combine([_root.FullName, .. parts]);
-
-    private static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await PcfgLabApp.RunAsync(args, stdout, stderr, interactive: false);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private async Task<string> SmallPlan(string tokens = "100k,1M", string shapes = "2")
     {
@@ -79,7 +72,7 @@ public sealed class SweepCommandTests : IDisposable
 
         (code, _, _) = await Run("sweep", "synthetic-train", "--plan", plan, "--results", P("results.jsonl"));
         Assert.Equal(0, code);
-        var records = RunRecordStore.Read([P("results.jsonl")], new List<string>());
+        var records = TrainingRecordStore.Read([P("results.jsonl")], new List<string>());
         Assert.Equal(24, records.Count);
         Assert.All(records, r => Assert.Equal("synthetic", r.Device));
     }
@@ -96,7 +89,7 @@ public sealed class SweepCommandTests : IDisposable
 
         Assert.True(code == 0, stderr);
         Assert.Contains("6 planned, 1 already done, 5 trained, 0 failed", stdout, StringComparison.Ordinal);
-        Assert.Equal(6, RunRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
+        Assert.Equal(6, TrainingRecordStore.Read([P("results.jsonl")], new List<string>()).Count);
         Assert.False(File.Exists(P("failures.jsonl")));
     }
 
@@ -233,8 +226,10 @@ public sealed class SweepCommandTests : IDisposable
         var valid = root.GetProperty("final_valid_loss").GetDouble();
         Assert.InRange(valid, 0.5, Math.Log(151) - 1.0);
         Assert.True(root.GetProperty("cpu_seconds").GetDouble() > 0);
+        var trainCpu = root.GetProperty("train_cpu_seconds").GetDouble();
+        Assert.InRange(trainCpu, double.Epsilon, root.GetProperty("cpu_seconds").GetDouble());
         // The sweep's own reader takes the record.
-        Assert.Single(RunRecordStore.Read([P("results.jsonl")], new List<string>()));
+        Assert.Single(TrainingRecordStore.Read([P("results.jsonl")], new List<string>()));
     }
 
     private static (int Code, string Stdout, string Stderr) RunPython(params string[] args) =>

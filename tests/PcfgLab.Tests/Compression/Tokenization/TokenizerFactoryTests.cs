@@ -10,6 +10,26 @@ public sealed class TokenizerFactoryTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Theory]
+    [InlineData("cl100k")]
+    [InlineData("o200k")]
+    public void An_unshared_tokenizer_gives_the_same_ids_as_the_built_in_one(string name)
+    {
+        // Contractions in both cases, digits in runs, letters with marks, CJK, CRLF, tabs, trailing spaces, code;
+        // then seeded random strings over the same characters, for the regex's less common paths.
+        const string sample = "It's THEY'LL we'Ve I'M you'd 12345678 3.14 naïve café 日本語のテキスト Ωμέγα\r\n\tint x = 0;  \n\n  }\n#define FOO(a) ((a) + 1) /* note */   \n";
+        var shared = TokenizerFactory.Create(name);
+        var unshared = TokenizerFactory.CreateUnshared(name);
+        Assert.NotSame(shared, unshared);
+        Assert.Equal(shared.EncodeToIds(sample), unshared.EncodeToIds(sample));
+        var random = new Random(4);
+        for (var i = 0; i < 200; i++)
+        {
+            var text = new string(Enumerable.Range(0, 1 + random.Next(80)).Select(_ => sample[random.Next(sample.Length)]).ToArray());
+            Assert.Equal(shared.EncodeToIds(text), unshared.EncodeToIds(text));
+        }
+    }
+
+    [Theory]
     [InlineData("cl100k", new[] { 15339, 1917 })]
     [InlineData("o200k", new[] { 24912, 2375 })]
     public void Built_in_encodings_give_OpenAI_ids(string name, int[] expected) =>

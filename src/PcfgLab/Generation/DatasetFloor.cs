@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using PcfgLab.Floor;
+using PcfgLab.Grammars;
+using PcfgLab.Sampling;
+using PcfgLab.Storage;
+
+namespace PcfgLab.Generation;
+
+/// <summary>
+/// The loss floor of a dataset folder written by <c>pcfglab generate</c>: its manifest names the grammar copy, the seed
+/// and the document length, and documents 0..N-1 are sampled again exactly as the generator wrote them.
+/// </summary>
+public static class DatasetFloor
+{
+    /// <summary>Reads the dataset's manifest and grammar and computes its floor and entropy rate.</summary>
+    /// <param name="folder">The dataset folder (or its dataset.json).</param>
+    /// <param name="documents">Documents of the document-level floor.</param>
+    /// <param name="sentences">Sentences of the entropy-rate estimate.</param>
+    /// <param name="threads">Worker threads; the result does not depend on them.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    /// <exception cref="UserInputException">The folder is no dataset, its grammar copy was changed, or it was made with the
+    /// reference profile.</exception>
+    public static (DatasetManifest Manifest, FloorSummary Summary) Measure(
+        string folder,
+        int documents = LossFloor.DefaultDocuments,
+        int sentences = EntropyRate.DefaultSentences,
+        int threads = 1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var manifest = DatasetManifest.Load(folder);
+        var root = Directory.Exists(folder) ? folder : Path.GetDirectoryName(Path.GetFullPath(folder))!;
+        if (manifest.Profile == DatasetGenerator.ProfileName(GenerationProfile.Reference))
+        {
+            throw new UserInputException($"'{folder}' was made with --compat reference, whose documents (terminal 0 doubling as the separator, 255/256-token packing) have no floor here: regenerate it with the default profile.");
+        }
+
+        var grammarPath = Path.Combine(root, manifest.GrammarFile);
+        if (!File.Exists(grammarPath))
+        {
+            throw new UserInputException($"'{grammarPath}' is missing: the floor needs the dataset's grammar copy; regenerate the dataset.");
+        }
+
+        var text = File.ReadAllText(grammarPath);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        if (manifest.GrammarSha256.Length > 0 && !string.Equals(hash, manifest.GrammarSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserInputException($"'{grammarPath}' does not match the SHA-256 in {DatasetManifest.FileName}: it was changed after generation; restore it or regenerate the dataset.");
+        }
+
+        var grammar = NltkGrammarFormat.Read(new StringReader(text), grammarPath);
+        if (documents < 1)
+        {
+            throw new UserInputException($"--docs must be positive, got {documents}.");
+        }
+
+        var summary = FloorAnalysis.Analyze(
+            CompiledGrammar.Renormalised(grammar), unchecked((ulong)manifest.Seed), manifest.DocumentLength, documents, sentences, threads, cancellationToken);
+        return (manifest, summary);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+
+namespace PcfgLab.Sweeps;
+
+/// <summary>
+/// The result of training one cell: one line of a results file (JSON Lines), written by the PyTorch adapter
+/// (<c>src/trainers/torch/train_cell.py</c>) or by the synthetic trainer (<see cref="SyntheticTrainer"/>, whose
+/// records say <c>"device": "synthetic"</c>).
+/// </summary>
+public sealed record TrainingRecord
+{
+    /// <summary>The device string of records made by the synthetic trainer.</summary>
+    public const string SyntheticDevice = "synthetic";
+
+    /// <summary>Plan cell identifier.</summary>
+    [JsonPropertyName("cell_id")]
+    public required string CellId { get; init; }
+
+    /// <summary>Index of the cell in the plan it was trained from.</summary>
+    [JsonPropertyName("cell_index")]
+    public int? CellIndex { get; init; }
+
+    /// <summary>Dataset name.</summary>
+    [JsonPropertyName("dataset")]
+    public required string Dataset { get; init; }
+
+    /// <summary>Median gzip compressibility of the dataset.</summary>
+    [JsonPropertyName("H")]
+    public double? GzipMedian { get; init; }
+
+    /// <summary>Model parameters N.</summary>
+    [JsonPropertyName("N")]
+    public long Parameters { get; init; }
+
+    /// <summary>Training tokens D.</summary>
+    [JsonPropertyName("D")]
+    public long Tokens { get; init; }
+
+    /// <summary>Mean training loss (nats per token) over the last steps.</summary>
+    [JsonPropertyName("final_train_loss")]
+    public double FinalTrainLoss { get; init; }
+
+    /// <summary>Loss (nats per token) on the held-out validation documents after training.</summary>
+    [JsonPropertyName("final_valid_loss")]
+    public double FinalValidLoss { get; init; }
+
+    /// <summary>Standard error of <see cref="FinalValidLoss"/> over the held-out documents, or null when not recorded.</summary>
+    [JsonPropertyName("valid_loss_stderr")]
+    public double? ValidLossStandardError { get; init; }
+
+    /// <summary>Training loss of every optimiser step.</summary>
+    [JsonPropertyName("train_losses")]
+    public IReadOnlyList<double> TrainLosses { get; init; } = [];
+
+    /// <summary>Wall-clock seconds of the training run.</summary>
+    [JsonPropertyName("wall_seconds")]
+    public double WallSeconds { get; init; }
+
+    /// <summary>Where it ran: a CUDA device name, <c>cpu</c>, or <c>synthetic</c>.</summary>
+    [JsonPropertyName("device")]
+    public required string Device { get; init; }
+
+    /// <summary>PyTorch version, or null for synthetic records.</summary>
+    [JsonPropertyName("torch_version")]
+    public string? TorchVersion { get; init; }
+
+    /// <summary>transformers version, or null for synthetic records.</summary>
+    [JsonPropertyName("transformers_version")]
+    public string? TransformersVersion { get; init; }
+
+    /// <summary>Training seed.</summary>
+    [JsonPropertyName("seed")]
+    public int Seed { get; init; }
+
+    /// <summary>Model shape, when the trainer recorded it.</summary>
+    [JsonPropertyName("shape")]
+    public LlamaShape? Shape { get; init; }
+
+    /// <summary>Which trainer wrote the record (<c>torch</c> or <c>synthetic</c>) and its version.</summary>
+    [JsonPropertyName("trainer")]
+    public string? Trainer { get; init; }
+
+    /// <summary>The training profile the plan used (<c>study</c>, <c>small</c>), or null in older records.</summary>
+    [JsonPropertyName("profile")]
+    public string? Profile { get; init; }
+
+    /// <summary>The autocast dtype (<c>float32</c>, <c>bfloat16</c>), or null in older and synthetic records.</summary>
+    [JsonPropertyName("dtype")]
+    public string? DType { get; init; }
+
+    /// <summary>The cell's learning rate, or null in older and synthetic records.</summary>
+    [JsonPropertyName("learning_rate")]
+    public double? LearningRate { get; init; }
+
+    /// <summary>UTC time the record was written (ISO 8601).</summary>
+    [JsonPropertyName("finished_at")]
+    public string? FinishedAt { get; init; }
+
+    /// <summary>True when the record came from the synthetic trainer, not from training a model.</summary>
+    [JsonIgnore]
+    public bool IsSynthetic => string.Equals(Device, SyntheticDevice, StringComparison.Ordinal);
+}
