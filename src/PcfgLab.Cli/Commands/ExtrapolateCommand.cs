@@ -20,11 +20,12 @@ internal static class ExtrapolateCommand
         var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by log10 C within this many decades (default: equal C)." };
         var json = new Option<bool>("--json") { Description = "Print the folds as one JSON document." };
         var form = new Option<string>("--form") { Description = "Form refitted in each fold: chinchilla (E + A/N^alpha + B/D^beta), kaplan (Kaplan et al. 2020's [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D), or compare (both, ranked by held-out error).", DefaultValueFactory = _ => "chinchilla" };
-        form.AcceptOnlyFromAmong("chinchilla", "kaplan", "compare");
+        form.AcceptOnlyFromAmong("chinchilla", "kaplan", "data-constrained", "compare");
+        var unique = new Option<double?>("--unique-tokens") { Description = "Unique tokens of the training data (one count for every run, e.g. a dataset's size) for --form data-constrained (Muennighoff et al. 2023's repeated-data law); with --form compare it adds that form." };
         var by = new Option<string?>("--by") { Description = "Check each value of this column (for example dataset) separately." };
         var command = new Command("extrapolate", "Will the law extrapolate? Refit the Chinchilla law with budgets or sizes held out and report the relative error on them.")
         {
-            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json, form, by,
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, scheme, binWidth, json, form, by, unique,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -45,7 +46,7 @@ internal static class ExtrapolateCommand
 
                 try
                 {
-                    var node = await CheckAsync(context, parse, runs, scheme, binWidth, form, json, cancellationToken).ConfigureAwait(false);
+                    var node = await CheckAsync(context, parse, runs, scheme, binWidth, form, json, unique, cancellationToken).ConfigureAwait(false);
                     if (node is not null)
                     {
                         documents[name] = node;
@@ -67,7 +68,7 @@ internal static class ExtrapolateCommand
         return command;
     }
 
-    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, CancellationToken cancellationToken)
+    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, Option<double?> unique, CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(false);
         {
@@ -75,6 +76,7 @@ internal static class ExtrapolateCommand
             {
                 Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
                 BinWidthDecades = parse.GetValue(binWidth),
+                UniqueTokens = parse.GetValue(unique) is { } u ? u > 0 ? _ => u : throw new UserInputException($"--unique-tokens {u}: must be positive") : null,
             };
             if (parse.GetValue(form) == "compare")
             {
@@ -84,10 +86,10 @@ internal static class ExtrapolateCommand
                     return new JsonObject
                     {
                         ["scheme"] = parse.GetValue(scheme),
-                        ["best"] = ranked[0].Form.ToString().ToLowerInvariant(),
+                        ["best"] = Name(ranked[0].Form),
                         ["forms"] = new JsonArray([.. ranked.Select(r => (JsonNode?)new JsonObject
                         {
-                            ["form"] = r.Form.ToString().ToLowerInvariant(),
+                            ["form"] = Name(r.Form),
                             ["folds"] = r.Result.Folds.Count,
                             ["pooled_mean_relative_error"] = r.Result.PooledMeanRelativeError,
                         })]),
@@ -96,13 +98,13 @@ internal static class ExtrapolateCommand
 
                 context.Output.WriteLine($"Model selection by held-out error ({parse.GetValue(scheme)}; lowest pooled mean relative error first)");
                 ScalingTables.Write(context.Output, ["form", "folds", "held-out predictions", "pooled mean rel err", "worst fold mean rel err"],
-                    ranked.Select(r => (IReadOnlyList<string>)[r.Form.ToString().ToLowerInvariant(), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
+                    ranked.Select(r => (IReadOnlyList<string>)[Name(r.Form), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
                         ScalingTables.G(r.Result.PooledMeanRelativeError), ScalingTables.G(r.Result.Folds.Max(f => f.HeldOut.MeanRelativeError))]).ToList());
-                context.Output.WriteLine($"best: {ranked[0].Form.ToString().ToLowerInvariant()}");
+                context.Output.WriteLine($"best: {Name(ranked[0].Form)}");
                 return null;
             }
 
-            options = options with { Form = parse.GetValue(form) == "kaplan" ? ExtrapolatedForm.Kaplan : ExtrapolatedForm.Chinchilla };
+            options = options with { Form = parse.GetValue(form) switch { "kaplan" => ExtrapolatedForm.Kaplan, "data-constrained" => ExtrapolatedForm.DataConstrained, _ => ExtrapolatedForm.Chinchilla } };
             var result = ExtrapolationCheck.Run(runs, options, cancellationToken);
             if (parse.GetValue(json))
             {
@@ -121,6 +123,7 @@ internal static class ExtrapolateCommand
                         ["law"] = f.Law is { } l
                             ? new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta }
                             : new JsonObject { ["N_c"] = f.Kaplan!.Nc, ["D_c"] = f.Kaplan.Dc, ["alpha_N"] = f.Kaplan.AlphaN, ["alpha_D"] = f.Kaplan.AlphaD },
+                        ["R_star"] = f.RepetitionScale is { } rs ? rs : null,
                     });
                 }
 
@@ -142,7 +145,9 @@ internal static class ExtrapolateCommand
                 _ => "Leave one budget out: fit the other budgets, predict the held-out one",
             };
             var kaplanForm = options.Form == ExtrapolatedForm.Kaplan;
-            output.WriteLine(kaplanForm ? $"{what} (Kaplan law, Huber on log L, 256-start grid per fold)" : $"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
+            output.WriteLine(kaplanForm ? $"{what} (Kaplan law, Huber on log L, 256-start grid per fold)"
+                : options.Form == ExtrapolatedForm.DataConstrained ? $"{what} (data-constrained law, Huber on log L, 729-start grid per fold; R* per fold: {string.Join(", ", result.Folds.Select(f => ScalingTables.G(f.RepetitionScale ?? double.NaN, 3)))})"
+                : $"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
             IReadOnlyList<string> lawHeader = kaplanForm ? ["N_c", "D_c", "alpha_N", "alpha_D"] : ["E", "A", "B", "alpha", "beta"];
             ScalingTables.Write(output, [options.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", .. lawHeader, "RMSE", "mean rel err", "max rel err"],
                 result.Folds.Select(f => (IReadOnlyList<string>)[ScalingTables.G(f.Cut), f.TrainRuns.ToString(CultureInfo.InvariantCulture), f.HeldOut.Runs.ToString(CultureInfo.InvariantCulture),
@@ -157,4 +162,6 @@ internal static class ExtrapolateCommand
             return null;
         }
     }
+
+    private static string Name(ExtrapolatedForm form) => form == ExtrapolatedForm.DataConstrained ? "data-constrained" : form.ToString().ToLowerInvariant();
 }

@@ -21,6 +21,9 @@ public enum ExtrapolatedForm
 
     /// <summary>[(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D (<see cref="KaplanFitter"/>).</summary>
     Kaplan,
+
+    /// <summary>Muennighoff et al.'s repeated-data form (<see cref="DataConstrainedFitter"/>); needs <see cref="ExtrapolationOptions.UniqueTokens"/>.</summary>
+    DataConstrained,
 }
 
 /// <summary>Options of <see cref="ExtrapolationCheck"/>.</summary>
@@ -28,6 +31,9 @@ public sealed record ExtrapolationOptions
 {
     /// <summary>The form refitted in each fold.</summary>
     public ExtrapolatedForm Form { get; init; } = ExtrapolatedForm.Chinchilla;
+
+    /// <summary>Unique tokens of each run's data, for <see cref="ExtrapolatedForm.DataConstrained"/> (null: that form is not available).</summary>
+    public Func<FitRun, double>? UniqueTokens { get; init; }
 
     /// <summary>The scheme.</summary>
     public ExtrapolationScheme Scheme { get; init; } = ExtrapolationScheme.LeaveOneBudgetOut;
@@ -58,7 +64,8 @@ public sealed record ExtrapolationOptions
 /// <param name="HeldOut">Errors on the held-out runs.</param>
 /// <param name="MaxRelativeError">Largest |L_hat - L| / L among them.</param>
 /// <param name="Kaplan">The fold's law (Kaplan form), else null.</param>
-public sealed record ExtrapolationFold(double Cut, int TrainRuns, ChinchillaParameters? Law, bool Converged, GoodnessOfFit HeldOut, double MaxRelativeError, KaplanParameters? Kaplan = null);
+/// <param name="RepetitionScale">R* of the data-constrained form, else null (its E, A, B, alpha, beta are in <paramref name="Law"/>).</param>
+public sealed record ExtrapolationFold(double Cut, int TrainRuns, ChinchillaParameters? Law, bool Converged, GoodnessOfFit HeldOut, double MaxRelativeError, KaplanParameters? Kaplan = null, double? RepetitionScale = null);
 
 /// <summary>An extrapolation check's folds and pooled error.</summary>
 /// <param name="Scheme">The scheme.</param>
@@ -93,10 +100,17 @@ public static class ExtrapolationCheck
             var label = cut.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
             ChinchillaParameters? law = null;
             KaplanParameters? kaplan = null;
+            DataConstrainedParameters? constrained = null;
             bool converged;
             try
             {
-                if (options.Form == ExtrapolatedForm.Kaplan)
+                if (options.Form == ExtrapolatedForm.DataConstrained)
+                {
+                    var unique = options.UniqueTokens ?? throw new UserInputException("the data-constrained form needs each run's unique tokens (--unique-tokens)");
+                    var d = DataConstrainedFitter.Fit(train, unique, options.Fit, cancellationToken);
+                    (constrained, law, converged) = (d.Parameters, d.Parameters.Law, d.Converged);
+                }
+                else if (options.Form == ExtrapolatedForm.Kaplan)
                 {
                     var k = KaplanFitter.Fit(train, options.Fit, cancellationToken);
                     (kaplan, converged) = (k.Parameters, k.Converged);
@@ -113,17 +127,21 @@ public static class ExtrapolationCheck
                 continue;
             }
 
-            Func<FitRun, double> predict = kaplan is not null ? r => kaplan.Loss(r.Parameters, r.Tokens) : r => law!.Loss(r.Parameters, r.Tokens);
+            Func<FitRun, double> predict = constrained is not null ? r => constrained.Loss(r.Parameters, r.Tokens, options.UniqueTokens!(r))
+                : kaplan is not null ? r => kaplan.Loss(r.Parameters, r.Tokens)
+                : r => law!.Loss(r.Parameters, r.Tokens);
             double worst = 0;
             foreach (var run in test)
             {
-                var relative = Math.Abs(predict(run) - run.Loss) / run.Loss;
+                // A law that predicts no finite loss (a degenerate fit) has failed on that run: infinite error, not NaN.
+                var prediction = predict(run);
+                var relative = double.IsFinite(prediction) ? Math.Abs(prediction - run.Loss) / run.Loss : double.PositiveInfinity;
                 worst = Math.Max(worst, relative);
                 pooled += relative;
                 predictions++;
             }
 
-            folds.Add(new ExtrapolationFold(cut, train.Count, law, converged, GoodnessOfFit.Of(test, predict), worst, kaplan));
+            folds.Add(new ExtrapolationFold(cut, train.Count, law, converged, GoodnessOfFit.Of(test, predict), worst, kaplan, constrained?.RepetitionScale));
         }
 
         if (folds.Count == 0)
@@ -136,7 +154,8 @@ public static class ExtrapolationCheck
 
     /// <summary>
     /// Model selection by held-out error: runs the same scheme for each form and returns them with the one of lowest
-    /// pooled mean relative error first (ties to the earlier form). Forms no fold could fit are left out.
+    /// pooled mean relative error first (ties to the earlier form). Forms no fold could fit are left out, and the
+    /// data-constrained form unless the options give unique tokens.
     /// </summary>
     /// <exception cref="UserInputException">No form could be fitted in any fold.</exception>
     public static IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> CompareForms(IReadOnlyList<FitRun> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)
@@ -146,6 +165,11 @@ public static class ExtrapolationCheck
         UserInputException? last = null;
         foreach (var form in Enum.GetValues<ExtrapolatedForm>())
         {
+            if (form == ExtrapolatedForm.DataConstrained && options.UniqueTokens is null)
+            {
+                continue;
+            }
+
             try
             {
                 results.Add((form, Run(runs, options with { Form = form }, cancellationToken)));
@@ -161,7 +185,8 @@ public static class ExtrapolationCheck
             throw last!;
         }
 
-        return [.. results.OrderBy(r => r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
+        // NaN would sort first; a form whose error is not a number ranks last.
+        return [.. results.OrderBy(r => double.IsNaN(r.Item2.PooledMeanRelativeError) ? double.PositiveInfinity : r.Item2.PooledMeanRelativeError).ThenBy(r => r.Item1)];
     }
 
     private static IEnumerable<(double Cut, List<FitRun> Train, List<FitRun> Test)> Splits(IReadOnlyList<FitRun> runs, ExtrapolationOptions options)

@@ -78,4 +78,19 @@ public sealed class ExtrapolationCheckTests
         var ex = Assert.Throws<UserInputException>(() => ExtrapolationCheck.Run(runs, new ExtrapolationOptions { Scheme = ExtrapolationScheme.RolloutParameters }));
         Assert.StartsWith("no fold of the extrapolation check could be fitted (1E+07: the input has 2 usable runs", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_fold_law_that_predicts_no_finite_loss_counts_as_infinite_error_and_ranks_last()
+    {
+        // cpu-grid's gzipscale-0.61 with its two smallest sizes fitted: A overflows (alpha 208), so the law predicts NaN.
+        var path = Path.Combine(TestSupport.SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl");
+        var runs = RunRecordReader.Read(path, RunColumnMap.Default).Where(r => r.Dataset == "gzipscale-0.61").ToList();
+        var options = new ExtrapolationOptions { Scheme = ExtrapolationScheme.RolloutParameters };
+
+        var chinchilla = ExtrapolationCheck.Run(runs, options);
+        Assert.Equal(double.PositiveInfinity, chinchilla.PooledMeanRelativeError);
+        var ranked = ExtrapolationCheck.CompareForms(runs, options);
+        Assert.Equal(ExtrapolatedForm.Chinchilla, ranked[^1].Form);
+        Assert.True(double.IsFinite(ranked[0].Result.PooledMeanRelativeError));
+    }
 }
