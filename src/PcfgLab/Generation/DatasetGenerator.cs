@@ -134,6 +134,17 @@ public static class DatasetGenerator
         {
             if (options.Profile == GenerationProfile.Fast)
             {
+                // The gzip sample and the loss floor depend on the grammar and the seed, not on the files: they run on
+                // threads of their own beside the writers and fill the cores the pipeline leaves idle while it starts
+                // and drains (their numbers do not depend on it: both are the same for any thread count).
+                using var side = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var sampler = new DocumentSampler(compiled, unchecked((ulong)options.Seed), options.DocumentLength);
+                var gzipTask = Task.Factory.StartNew(
+                    () => GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed, options.Deflate, options.Threads),
+                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var floorTask = Task.Factory.StartNew(
+                    () => MeasureFloor(compiled, options, side.Token),
+                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 var pipeline = new ShardPipeline(
                     compiled, unchecked((ulong)options.Seed), layout, shards, options.Threads, options.Compression,
                     shard => Path.Combine(folder, ParquetDatasetWriter.ShardFileName(shard, layout.ShardCount)),
@@ -142,22 +153,42 @@ public static class DatasetGenerator
                 {
                     await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
                 }
+                catch
+                {
+                    // Nothing runs on after a failure or a cancellation: stop the side work and wait for it.
+                    await side.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAll(gzipTask, floorTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
+                }
                 finally
                 {
                     writers.AddRange(pipeline.Writers);
                 }
 
-                var sampler = new DocumentSampler(compiled, unchecked((ulong)options.Seed), options.DocumentLength);
-                gzip = GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed, options.Deflate, options.Threads);
+                try
+                {
+                    gzip = await gzipTask.ConfigureAwait(false);
+                }
+                catch
+                {
+                    await side.CancelAsync().ConfigureAwait(false);
+                    await ((Task)floorTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
+                }
+
+                watch.Stop();
+                floor = await floorTask.ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
             else
             {
                 gzip = await WriteReferenceAsync(grammar.Spec!, options, layout, folder, footerBase, writers, progress, cancellationToken).ConfigureAwait(false);
-            }
+                watch.Stop();
+                cancellationToken.ThrowIfCancellationRequested();
 
-            watch.Stop();
-            cancellationToken.ThrowIfCancellationRequested();
-            floor = MeasureFloor(compiled, options, cancellationToken);
+                // The reference profile records no floor (see MeasureFloor).
+                floor = null;
+            }
 
             // Commit: shards first, then the grammar, the manifest last (its presence marks a complete dataset).
             RemoveStaleFiles(folder, options, layout);
