@@ -92,28 +92,8 @@ internal static class DatasetCommands
         command.SetAction(parse =>
         {
             var path = parse.GetValue(folder)!;
-            if (!Directory.Exists(path))
-            {
-                throw new UserInputException($"'{path}' is not a folder: give the dataset folder of the split run.");
-            }
-
-            // Not while a generate run writes the folder (it would merge half a dataset), nor beside another merge.
-            using var folderLock = OutputFolderLock.Acquire(path, context.Owner("pcfglab dataset merge-manifests"));
-            var files = Directory.GetFiles(path, "dataset.train-*.json");
-            Array.Sort(files, StringComparer.Ordinal);
-            var parts = files.Select(DatasetManifest.Load).ToList();
-            var merged = DatasetManifest.Merge(parts);
-            foreach (var shard in merged.Shards)
-            {
-                var file = Path.Combine(path, shard.File);
-                if (!File.Exists(file) || new FileInfo(file).Length != shard.Bytes)
-                {
-                    throw new UserInputException($"'{file}' is missing or not the size its manifest records ({shard.Bytes} bytes): rerun that shard.");
-                }
-            }
-
-            merged.Save(Path.Combine(path, DatasetManifest.FileName));
-            context.Error.WriteLine($"merged {parts.Count} shard manifests into {Path.Combine(path, DatasetManifest.FileName)}");
+            var (merged, parts) = DatasetManifest.MergeFolder(path, context.Owner("pcfglab dataset merge-manifests"));
+            context.Error.WriteLine($"merged {parts} shard manifests into {Path.Combine(path, DatasetManifest.FileName)}");
             context.Output.WriteLine(parse.GetValue(json) ? merged.ToJson() : FormatTable([(path, merged)]));
             return 0;
         });

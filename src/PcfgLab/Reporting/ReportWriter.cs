@@ -44,6 +44,14 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         var datasets = CollectDatasets(options, plan, records, problems, cancellationToken);
         var fitted = datasets.Where(d => d.Fit is not null).ToArray();
         var trends = Regress(fitted);
+        // The study's two-step procedure (fit each dataset, regress on H) beside the joint fit of all runs at once,
+        // and the three approaches' allocation exponents. At most 200 resamples: the joint fit is the report's
+        // costliest step, and its intervals are stable well before that.
+        var comparison = Analysis.StudyComparisons.Run(
+            [.. datasets.Select(d => new Analysis.StudyDataset(d.Name, d.GzipMedian, d.Records))],
+            Math.Min(options.BootstrapSamples, 200),
+            (ulong)options.Seed,
+            cancellationToken);
 
         var figuresFolder = Path.Combine(options.OutputFolder, "figures");
         var figures = new List<(string Title, string Png, string Svg)>();
@@ -87,7 +95,7 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
             Add($"{trend.Parameter} against H", "parameter-" + trend.Parameter, SweepFigures.ParameterAgainstCompressibility(datasets, trend.Parameter, trend, anySynthetic));
         }
 
-        var markdown = Markdown(options, records, synthetic, plan, missing, datasets, trends, referenceFlops, figures, problems);
+        var markdown = Markdown(options, records, synthetic, plan, missing, datasets, trends, referenceFlops, figures, problems, comparison);
         var markdownPath = Path.Combine(options.OutputFolder, MarkdownFileName);
         AtomicFile.WriteAllText(markdownPath, markdown);
         logger.LogInformation("wrote {Path} with {Figures} figures", markdownPath, figures.Count * 2);
@@ -189,7 +197,8 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
         IReadOnlyList<ParameterTrend> trends,
         double referenceFlops,
         IReadOnlyList<(string Title, string Png, string Svg)> figures,
-        IReadOnlyList<string> problems)
+        IReadOnlyList<string> problems,
+        Analysis.StudyComparison comparison)
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -302,6 +311,8 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
             AddAllocation(allocation, "Chinchilla", null, LawFit.Chinchilla, referenceFlops);
             md.Append(allocation).Append('\n');
         }
+
+        AppendComparison(md, comparison);
 
         md.Append("## Figures\n\n");
         foreach (var (title, png, svg) in figures)
@@ -462,6 +473,62 @@ public sealed class ReportWriter(ILogger logger, ILawAnalysis analysis, Func<str
     {
         var rounded = Math.Round(difference, 4);
         return (rounded == 0 ? 0.0 : rounded).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
+    }
+
+    private static void AppendComparison(StringBuilder md, Analysis.StudyComparison comparison)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        md.Append("## Joint data-dependent fit beside the two-step regression\n\n");
+        if (comparison.Joint is not { } joint)
+        {
+            md.Append(inv, $"No joint fit: {comparison.JointProblem}.\n\n");
+        }
+        else
+        {
+            var fit = joint.Fit;
+            md.Append(inv, $"L(N, D, H) = E(H) + A(H)/N^alpha(H) + B(H)/D^beta(H), every parameter a line in H, fitted to all {fit.Runs} runs at once ")
+              .Append(inv, $"(Huber on log loss, {fit.Starts} starts, best from {fit.BestStartKind}; RMSE {fit.Rmse:0.0000}, mean relative error {100 * fit.MeanRelativeError:0.00}%), ")
+              .Append(inv, $"{joint.Analysis.Resamples} bootstrap resamples of datasets and of runs within them. The two-step columns are the table above: ")
+              .Append("a slope outside the joint 95% interval is marked.\n\n");
+            var table = new MarkdownTable("parameter", "joint slope", "joint 95% interval", "two-step slope", "two-step p-value", "agree");
+            foreach (var row in comparison.Slopes)
+            {
+                table.Add(row.Name, row.JointSlope.ToString("G4", inv), Interval(row.JointLower, row.JointUpper, "G4"), double.IsNaN(row.TwoStepSlope) ? "n/a" : row.TwoStepSlope.ToString("G4", inv),
+                    SweepFigures.FormatP(row.TwoStepPValue), row.Disagree ? "**no**" : "yes");
+            }
+
+            md.Append(table).Append('\n');
+            var crossing = joint.Analysis.AllocationCrossing;
+            md.Append(inv, $"The joint law's allocation exponent a(H) equals the reference's ({crossing.ReferenceValue:0.0000}) at H = ")
+              .Append(crossing.Estimate is { } h ? h.ToString("0.000", inv) : "(nowhere in range)")
+              .Append(inv, $" (95%: {Interval(crossing.Lower, crossing.Upper, "0.000")}, {crossing.ResamplesCrossing} of {joint.Analysis.Resamples} resamples cross).\n\n");
+            foreach (var warning in joint.Analysis.Warnings)
+            {
+                md.Append("- ").Append(warning.Message).Append('\n');
+            }
+
+            if (joint.Analysis.Warnings.Count > 0)
+            {
+                md.Append('\n');
+            }
+        }
+
+        md.Append("## Allocation exponent a (N_opt ∝ C^a) by three approaches\n\n");
+        md.Append("Approach 1: lower envelope of the training curves; Approach 2: IsoFLOP minima of the final losses per compute budget; ")
+          .Append("Approach 3: beta/(alpha+beta) of the dataset's Chinchilla fit. 95% bootstrap intervals; an approach that does not apply says why.\n\n");
+        var allocation = new MarkdownTable("dataset", "H", "Approach 1", "Approach 2", "Approach 3");
+        foreach (var row in comparison.Allocation)
+        {
+            allocation.Add(row.Dataset, row.Compressibility is { } h ? h.ToString("0.0000", inv) : "", Estimate(row.Approach1), Estimate(row.Approach2), Estimate(row.Approach3));
+        }
+
+        md.Append(allocation).Append('\n');
+
+        string Estimate(Scaling.ExponentEstimate e) =>
+            e.Missing is { } why ? "— (" + why + ")" : e.Value.ToString("0.000", inv) + " (" + Interval(e.Lower, e.Upper, "0.000") + ")";
+
+        string Interval(double low, double high, string format) =>
+            double.IsFinite(low) && double.IsFinite(high) ? low.ToString(format, inv) + " to " + high.ToString(format, inv) : "n/a";
     }
 
     private static void AddAllocation(MarkdownTable table, string name, double? h, LawFit fit, double flops)

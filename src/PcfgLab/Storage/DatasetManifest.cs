@@ -152,6 +152,40 @@ public sealed record DatasetManifest
     }
 
     /// <summary>
+    /// Joins the per-shard manifests in <paramref name="folder"/> (a split run's <c>dataset.train-*.json</c>) with
+    /// <see cref="Merge"/>, checks that every shard file exists at the size its manifest records, and saves the
+    /// dataset's <see cref="FileName"/>, holding the folder's lock as <paramref name="owner"/> (not while a generate run
+    /// writes the folder, which would merge half a dataset, nor beside another merge). Returns the merged manifest and
+    /// the number of parts.
+    /// </summary>
+    /// <exception cref="UserInputException">The folder is missing, a part disagrees, or a shard is missing or cut short.</exception>
+    public static (DatasetManifest Merged, int Parts) MergeFolder(string folder, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new UserInputException($"'{folder}' is not a folder: give the dataset folder of the split run.");
+        }
+
+        using var folderLock = OutputFolderLock.Acquire(folder, owner);
+        var files = Directory.GetFiles(folder, "dataset.train-*.json");
+        Array.Sort(files, StringComparer.Ordinal);
+        var parts = files.Select(Load).ToList();
+        var merged = Merge(parts);
+        foreach (var shard in merged.Shards)
+        {
+            var file = Path.Combine(folder, shard.File);
+            if (!File.Exists(file) || new FileInfo(file).Length != shard.Bytes)
+            {
+                throw new UserInputException($"'{file}' is missing or not the size its manifest records ({shard.Bytes} bytes): rerun that shard.");
+            }
+        }
+
+        merged.Save(Path.Combine(folder, FileName));
+        return (merged, parts.Count);
+    }
+
+    /// <summary>
     /// Joins the per-shard manifests of one split run into the dataset's manifest: they must describe the same
     /// dataset (parameters other than the shard, spec, seed, profile, grammar, document counts), every shard exactly
     /// once. Generation seconds add up; tokens per second is the dataset's tokens over that sum (per-job speed).

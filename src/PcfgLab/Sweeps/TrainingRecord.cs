@@ -52,6 +52,10 @@ public sealed record TrainingRecord
     [JsonPropertyName("train_losses")]
     public IReadOnlyList<double> TrainLosses { get; init; } = [];
 
+    /// <summary>Tokens per optimiser step (batch x context), or null when not recorded: with <see cref="TrainLosses"/>, the training curve against compute.</summary>
+    [JsonPropertyName("tokens_per_step")]
+    public long? TokensPerStep { get; init; }
+
     /// <summary>Wall-clock seconds of the training run.</summary>
     [JsonPropertyName("wall_seconds")]
     public double WallSeconds { get; init; }

@@ -51,4 +51,23 @@ public sealed class DatasetManifestTests : IDisposable
     {
         Assert.Equal("dataset.train-00003-of-00016.json", DatasetManifest.ShardManifestFileName(3, 16));
     }
+
+    [Fact]
+    public void MergeFolder_of_a_missing_folder_or_one_without_parts_is_a_user_error()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "pcfglab-no-such-folder-" + Guid.NewGuid().ToString("N"));
+        var ex = Assert.Throws<UserInputException>(() => DatasetManifest.MergeFolder(missing, "test"));
+        Assert.Equal($"'{missing}' is not a folder: give the dataset folder of the split run.", ex.Message);
+
+        var empty = Directory.CreateTempSubdirectory("pcfglab-merge-empty-");
+        try
+        {
+            Assert.Throws<UserInputException>(() => DatasetManifest.MergeFolder(empty.FullName, "test"));
+            Assert.False(File.Exists(Path.Combine(empty.FullName, DatasetManifest.FileName)));
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
 }

@@ -1,0 +1,58 @@
+using PcfgLab.Analysis;
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Tests.Analysis;
+
+public sealed class StudyComparisonsTests
+{
+    // E and alpha are lines in H; A, B and beta are not: the joint fit must find both slopes without noise.
+    private static double Loss(double h, double n, double d) =>
+        1.0 + (2.0 * h) + (400 / Math.Pow(n, 0.3 + (0.2 * h))) + (600 / Math.Pow(d, 0.35));
+
+    private static StudyDataset Dataset(double h)
+    {
+        var records = new List<TrainingRecord>();
+        foreach (var n in new long[] { 1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000 })
+        {
+            foreach (var d in new long[] { 10_000_000, 20_000_000, 40_000_000, 80_000_000, 160_000_000 })
+            {
+                records.Add(new TrainingRecord { CellId = $"h{h}-{n}-{d}", Dataset = $"h{h}", Parameters = n, Tokens = d, FinalValidLoss = Loss(h, n, d), Device = "cpu" });
+            }
+        }
+
+        return new StudyDataset($"h{h}", h, records);
+    }
+
+    [Fact]
+    public void Run_fits_the_joint_law_beside_the_two_step_one_and_compares_the_approaches()
+    {
+        var comparison = StudyComparisons.Run([Dataset(0.2), Dataset(0.4), Dataset(0.6)], resamples: 0, seed: 1);
+
+        Assert.Null(comparison.JointProblem);
+        var joint = Assert.IsType<PcfgLab.Scaling.DataDependentFitDocument>(comparison.Joint);
+        Assert.Equal(75, joint.Fit.Runs);
+        Assert.Equal(5, comparison.Slopes.Count);
+        // Noise-free data: the joint slopes are the law's (tolerances allow for the optimiser's stopping rule).
+        Assert.Equal(2.0, comparison.Slopes.Single(s => s.Name == "E").JointSlope, 0.05);
+        Assert.Equal(0.2, comparison.Slopes.Single(s => s.Name == "alpha").JointSlope, 0.01);
+        Assert.Equal(0.0, comparison.Slopes.Single(s => s.Name == "beta").JointSlope, 0.01);
+
+        Assert.Equal(["h0.2", "h0.4", "h0.6"], comparison.Allocation.Select(r => r.Dataset));
+        foreach (var row in comparison.Allocation)
+        {
+            Assert.NotNull(row.Approach1.Missing); // no per-step curves in these records
+            var h = row.Compressibility!.Value;
+            Assert.Equal(0.35 / (0.3 + (0.2 * h) + 0.35), row.Approach3.Value, 0.01); // a = beta / (alpha + beta)
+        }
+    }
+
+    [Fact]
+    public void Run_with_one_H_says_why_there_is_no_joint_fit()
+    {
+        var comparison = StudyComparisons.Run([Dataset(0.4)], resamples: 0, seed: 1);
+
+        Assert.Null(comparison.Joint);
+        Assert.Contains("two datasets with different H", comparison.JointProblem, StringComparison.Ordinal);
+        Assert.Single(comparison.Allocation);
+    }
+}
