@@ -33,7 +33,7 @@ public static partial class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>The temporary name of <paramref name="path"/>: <c>.NAME.tmp-XXXXXXXXXXXX</c> (12 hex digits) in its folder.</summary>
+    /// <summary>The temporary name of <paramref name="path"/>: <c>.NAME.tmp-</c> followed by 12 random hex digits, in its folder.</summary>
     public static string TemporaryPathFor(string path)
     {
         var full = Path.GetFullPath(path);
