@@ -32,7 +32,7 @@ public sealed partial class RunSweepScriptsTests
                 Assert.True(File.ReadAllBytes(file).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, Path.GetFileName(file)))), file);
             }
 
-            Assert.Equal(StableManifestHash(a), StableManifestHash(b));
+            Assert.Equal(StableManifest.Hash(a), StableManifest.Hash(b));
         }
 
         Assert.Equal(File.ReadAllText(Path.Combine(bash, "plan.jsonl")), File.ReadAllText(Path.Combine(pwsh, "plan.jsonl")));
@@ -42,18 +42,6 @@ public sealed partial class RunSweepScriptsTests
         Assert.Equal(
             Directory.GetFiles(Path.Combine(bash, "report-quick", "figures")).Select(Path.GetFileName).Order(),
             Directory.GetFiles(Path.Combine(pwsh, "report-quick", "figures")).Select(Path.GetFileName).Order());
-    }
-
-    /// <summary>SHA-256 of dataset.json without the time it was made, the output path and the timings.</summary>
-    private static string StableManifestHash(string folder)
-    {
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "dataset.json")))!.AsObject();
-        manifest.Remove("createdAt");
-        manifest.Remove("generationSeconds");
-        manifest.Remove("tokensPerSecond");
-        manifest["parameters"]!.AsObject().Remove("out");
-        manifest["floor"]?.AsObject().Remove("seconds");
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString())));
     }
 
     /// <summary>The records in cell order (two cells train at once, so the file's order varies), without times.</summary>
@@ -77,31 +65,8 @@ public sealed partial class RunSweepScriptsTests
     [GeneratedRegex(@"- Written: [^\n]*")]
     private static partial Regex WrittenLine();
 
-    private static (int Code, string Stdout, string Stderr) Run(string program, string[] arguments)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = SharedFiles.RepositoryRoot,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var name in new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Run(string program, string[] arguments) =>
+        ChildProcess.Run(program, arguments);
 
     private static void Check((int Code, string Stdout, string Stderr) run) =>
         Assert.True(run.Code == 0, $"exit {run.Code}: {run.Stdout} {run.Stderr}");

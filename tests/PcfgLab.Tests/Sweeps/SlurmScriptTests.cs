@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -63,15 +63,12 @@ public sealed class SlurmScriptTests : IDisposable
         var script = Path.Combine(_root.FullName, "sweep.sbatch");
         File.WriteAllText(script, SlurmScript.Write(Cells(4), new SlurmOptions { PlanPath = "plan with space.jsonl", ResultsPath = "r.jsonl", Python = fake, LogFolder = Path.Combine(_root.FullName, "logs") }));
 
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        info.Environment["SLURM_ARRAY_TASK_ID"] = "4";
-        info.Environment["SLURM_CPUS_PER_TASK"] = "6";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var (code, stdout, _) = ChildProcess.Run(
+            "bash",
+            [script],
+            environment: new Dictionary<string, string> { ["SLURM_ARRAY_TASK_ID"] = "4", ["SLURM_CPUS_PER_TASK"] = "6" });
 
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, code);
         Assert.Equal("src/trainers/torch/train_cell.py --plan plan with space.jsonl --cell 4 --results r.jsonl --device cuda --threads 6", stdout.Trim());
         Assert.True(Directory.Exists(Path.Combine(_root.FullName, "logs")));
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PcfgLab.Tests.TestSupport;
 
 /// <summary>
@@ -23,40 +21,16 @@ internal static class NativeBinary
     private static string Publish()
     {
         var folder = Path.Combine(Path.GetTempPath(), "pcfglab-native-" + Environment.ProcessId);
-        var info = new ProcessStartInfo("dotnet")
+        var (code, output, error) = ChildProcess.Run(
+            "dotnet",
+            [
+                "publish", Path.Combine("src", "PcfgLab.Cli", "PcfgLab.Cli.csproj"), "-c", "Release", "-r", "linux-x64",
+                "-p:PublishAot=true", "-o", folder, "--nologo", "-v", "quiet", "-nodeReuse:false",
+            ],
+            timeout: TimeSpan.FromMinutes(10));
+        if (code != 0 || !File.Exists(Path.Combine(folder, "pcfglab")))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = SharedFiles.RepositoryRoot,
-        };
-        foreach (var a in new[]
-                 {
-                     "publish", Path.Combine("src", "PcfgLab.Cli", "PcfgLab.Cli.csproj"), "-c", "Release", "-r", "linux-x64",
-                     "-p:PublishAot=true", "-o", folder, "--nologo", "-v", "quiet", "-nodeReuse:false",
-                 })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        // The test host runs under 'dotnet test', whose MSBuild variables would point the nested build at the wrong SDK parts.
-        foreach (var name in new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet publish of the native binary ran past 10 minutes");
-        }
-
-        if (process.ExitCode != 0 || !File.Exists(Path.Combine(folder, "pcfglab")))
-        {
-            throw new InvalidOperationException($"dotnet publish of the native binary failed ({process.ExitCode}): {output} {error.Result}");
+            throw new InvalidOperationException($"dotnet publish of the native binary failed ({code}): {output} {error}");
         }
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

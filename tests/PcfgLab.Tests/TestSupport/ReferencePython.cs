@@ -13,24 +13,10 @@ internal static class ReferencePython
     /// <summary>Runs python3 with the arguments and returns its stdout lines (empty lines dropped); fails the test on a non-zero exit.</summary>
     public static string[] Run(IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("python3 is not on PATH"))
+        var (code, output, error) = ChildProcess.Run(Executable ?? throw new InvalidOperationException("python3 is not on PATH"), arguments);
+        if (code != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("python3 did not start");
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException("python3 failed: " + error.Result);
+            throw new InvalidOperationException("python3 failed: " + error);
         }
 
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -22,26 +22,8 @@ internal static class TorchPython
         RunProgram(Executable ?? throw new InvalidOperationException(MissingMessage), arguments, workingDirectory);
 
     /// <summary>Runs <paramref name="program"/> and returns its exit code, stdout and stderr (both read to the end).</summary>
-    public static (int Code, string Stdout, string Stderr) RunProgram(string program, IEnumerable<string> arguments, string? workingDirectory = null)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? SharedFiles.RepositoryRoot,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
+    public static (int Code, string Stdout, string Stderr) RunProgram(string program, IEnumerable<string> arguments, string? workingDirectory = null) =>
+        ChildProcess.Run(program, arguments, workingDirectory);
 
     internal const string MissingMessage =
         "no Python with torch and numpy: apt-get install -y python3-torch python3-numpy (for /usr/bin/python3), or set PCFGLAB_PYTHON";
