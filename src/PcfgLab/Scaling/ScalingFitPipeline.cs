@@ -96,6 +96,7 @@ public static class ScalingFitPipeline
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(request);
+        runs = InCanonicalOrder(runs);
         switch (request.Form)
         {
             case ScalingForm.Data:
@@ -111,5 +112,49 @@ public static class ScalingFitPipeline
                 var holdout = request.Holdout is { } cut ? Holdout.Run(runs, cut.Cut, cut.Threshold, request.Fit, cancellationToken) : null;
                 return new DatasetFitResult(name, h, Chinchilla: fit, Bootstrap: bootstrap, Holdout: holdout);
         }
+    }
+
+    /// <summary>
+    /// The runs ordered by N, then D, then loss (ties keep their order): the fit's sums and the bootstrap's draws by
+    /// position would otherwise depend on the order of the input file, and on a flat objective a different summation
+    /// order can land the multi-start on a different optimum. The same runs in any order give the same fit.
+    /// </summary>
+    internal static IReadOnlyList<FitRun> InCanonicalOrder(IReadOnlyList<FitRun> runs)
+    {
+        var ordered = new FitRun[runs.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = runs[i];
+        }
+
+        // A stable sort: Array.Sort is not, so ties are broken by the input position.
+        var position = new int[ordered.Length];
+        for (var i = 0; i < position.Length; i++)
+        {
+            position[i] = i;
+        }
+
+        Array.Sort(position, (x, y) =>
+        {
+            var c = ordered[x].Parameters.CompareTo(ordered[y].Parameters);
+            if (c == 0)
+            {
+                c = ordered[x].Tokens.CompareTo(ordered[y].Tokens);
+            }
+
+            if (c == 0)
+            {
+                c = ordered[x].Loss.CompareTo(ordered[y].Loss);
+            }
+
+            return c != 0 ? c : x.CompareTo(y);
+        });
+        var result = new FitRun[ordered.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = ordered[position[i]];
+        }
+
+        return result;
     }
 }
