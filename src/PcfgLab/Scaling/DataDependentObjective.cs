@@ -77,7 +77,7 @@ internal sealed class DataDependentObjective : HuberLogObjective
             var alpha = (theta[6] * w) + (theta[7] * u);
             var beta = (theta[8] * w) + (theta[9] * u);
             var end = _groupStart[g + 1];
-            GroupSums(_groupStart[g], end, la, lb, le, alpha, beta, logN, logD, logL, delta, sums);
+            ChinchillaKernel.Sums(_groupStart[g], end, la, lb, le, alpha, beta, logN, logD, logL, delta, sums);
             total += sums[0];
             double ga = sums[1], gb = sums[2], ge = sums[3], galpha = sums[4], gbeta = sums[5];
 
@@ -106,136 +106,6 @@ internal sealed class DataDependentObjective : HuberLogObjective
         }
 
         return total;
-    }
-
-    /// <summary>
-    /// One group's Huber sum and its gradient in (log A, log B, log E, alpha, beta), into sums = (f, ga, gb, ge, galpha, gbeta):
-    /// eight runs at a time with Vector512 where available, then four with Vector256, then one at a time, as
-    /// <see cref="ChinchillaObjective"/> does (the exponentials and the logarithm dominate).
-    /// </summary>
-    private static void GroupSums(int start, int end, double la, double lb, double le, double alpha, double beta, double[] logN, double[] logD, double[] logL, double delta, Span<double> sums)
-    {
-        var i = start;
-        double total = 0, ga = 0, gb = 0, ge = 0, galpha = 0, gbeta = 0;
-        if (Vector512.IsHardwareAccelerated && end - i >= 8)
-        {
-            var vA = Vector512.Create(la);
-            var vB = Vector512.Create(lb);
-            var vE = Vector512.Create(le);
-            var vAlpha = Vector512.Create(alpha);
-            var vBeta = Vector512.Create(beta);
-            var vDelta = Vector512.Create(delta);
-            var vMinusDelta = Vector512.Create(-delta);
-            var vHalf = Vector512.Create(0.5);
-            var vHalfDelta = Vector512.Create(0.5 * delta);
-            Vector512<double> sumV = Vector512<double>.Zero, gaV = sumV, gbV = sumV, geV = sumV, galphaV = sumV, gbetaV = sumV;
-            for (; i <= end - 8; i += 8)
-            {
-                var ln = Vector512.Create(logN.AsSpan(i, 8));
-                var ld = Vector512.Create(logD.AsSpan(i, 8));
-                var ll = Vector512.Create(logL.AsSpan(i, 8));
-                var t1 = vA - (vAlpha * ln);
-                var t2 = vB - (vBeta * ld);
-                var m = Vector512.Max(Vector512.Max(t1, t2), vE);
-                var x1 = Vector512.Exp(t1 - m);
-                var x2 = Vector512.Exp(t2 - m);
-                var x3 = Vector512.Exp(vE - m);
-                var sum = x1 + x2 + x3;
-                var r = m + Vector512.Log(sum) - ll;
-                var abs = Vector512.Abs(r);
-                var inside = Vector512.LessThanOrEqual(abs, vDelta);
-                sumV += Vector512.ConditionalSelect(inside, vHalf * r * r, vDelta * (abs - vHalfDelta));
-                var scale = Vector512.Min(Vector512.Max(r, vMinusDelta), vDelta) / sum;
-                var w1 = x1 * scale;
-                var w2 = x2 * scale;
-                gaV += w1;
-                gbV += w2;
-                geV += x3 * scale;
-                galphaV -= w1 * ln;
-                gbetaV -= w2 * ld;
-            }
-
-            total += Vector512.Sum(sumV);
-            ga += Vector512.Sum(gaV);
-            gb += Vector512.Sum(gbV);
-            ge += Vector512.Sum(geV);
-            galpha += Vector512.Sum(galphaV);
-            gbeta += Vector512.Sum(gbetaV);
-        }
-
-        if (Vector256.IsHardwareAccelerated && end - i >= 4)
-        {
-            var vA = Vector256.Create(la);
-            var vB = Vector256.Create(lb);
-            var vE = Vector256.Create(le);
-            var vAlpha = Vector256.Create(alpha);
-            var vBeta = Vector256.Create(beta);
-            var vDelta = Vector256.Create(delta);
-            var vMinusDelta = Vector256.Create(-delta);
-            var vHalf = Vector256.Create(0.5);
-            var vHalfDelta = Vector256.Create(0.5 * delta);
-            Vector256<double> sumV = Vector256<double>.Zero, gaV = sumV, gbV = sumV, geV = sumV, galphaV = sumV, gbetaV = sumV;
-            for (; i <= end - 4; i += 4)
-            {
-                var ln = Vector256.Create(logN.AsSpan(i, 4));
-                var ld = Vector256.Create(logD.AsSpan(i, 4));
-                var ll = Vector256.Create(logL.AsSpan(i, 4));
-                var t1 = vA - (vAlpha * ln);
-                var t2 = vB - (vBeta * ld);
-                var m = Vector256.Max(Vector256.Max(t1, t2), vE);
-                var x1 = Vector256.Exp(t1 - m);
-                var x2 = Vector256.Exp(t2 - m);
-                var x3 = Vector256.Exp(vE - m);
-                var sum = x1 + x2 + x3;
-                var r = m + Vector256.Log(sum) - ll;
-                var abs = Vector256.Abs(r);
-                var inside = Vector256.LessThanOrEqual(abs, vDelta);
-                sumV += Vector256.ConditionalSelect(inside, vHalf * r * r, vDelta * (abs - vHalfDelta));
-                var scale = Vector256.Min(Vector256.Max(r, vMinusDelta), vDelta) / sum;
-                var w1 = x1 * scale;
-                var w2 = x2 * scale;
-                gaV += w1;
-                gbV += w2;
-                geV += x3 * scale;
-                galphaV -= w1 * ln;
-                gbetaV -= w2 * ld;
-            }
-
-            total += Vector256.Sum(sumV);
-            ga += Vector256.Sum(gaV);
-            gb += Vector256.Sum(gbV);
-            ge += Vector256.Sum(geV);
-            galpha += Vector256.Sum(galphaV);
-            gbeta += Vector256.Sum(gbetaV);
-        }
-
-        for (; i < end; i++)
-        {
-            var t1 = la - (alpha * logN[i]);
-            var t2 = lb - (beta * logD[i]);
-            var m = Math.Max(Math.Max(t1, t2), le);
-            var x1 = Math.Exp(t1 - m);
-            var x2 = Math.Exp(t2 - m);
-            var x3 = Math.Exp(le - m);
-            var s = x1 + x2 + x3;
-            var r = m + Math.Log(s) - logL[i];
-            total += Huber(r, delta);
-            var scale = HuberDerivative(r, delta) / s;
-            var w1 = x1 * scale;
-            var w2 = x2 * scale;
-            ga += w1;
-            gb += w2;
-            ge += x3 * scale;
-            galpha -= w1 * logN[i];
-            gbeta -= w2 * logD[i];
-        }
-
-        sums[0] = total;
-        sums[1] = ga;
-        sums[2] = gb;
-        sums[3] = ge;
-        sums[4] = galpha;
-        sums[5] = gbeta;
     }
 
     public override double LogPrediction(ReadOnlySpan<double> theta, int run)
