@@ -54,6 +54,26 @@ public static class Bootstrap
             throw new UserInputException($"--bootstrap {options.Resamples}: need at least 2 resamples (or 0 for none)");
         }
 
+        var (logN, logD, logL, meanLogN, meanLogD) = LogColumns(runs);
+        var starts = LocalGrid(ChinchillaFitter.ToTheta(fit.Parameters), meanLogN, meanLogD);
+        var startCount = starts.Length / ChinchillaFitter.ParameterCount;
+        var (thetas, converged) = Refit(logN, logD, logL, options, (rn, rd, rl) =>
+        {
+            var best = MultiStartMinimizer.Minimize(new ChinchillaObjective(rn, rd, rl, huberDelta), starts, 1, cancellationToken);
+            return (best.Theta, best.Converged);
+        }, cancellationToken);
+        var laws = new ChinchillaParameters[thetas.Length];
+        for (var r = 0; r < laws.Length; r++)
+        {
+            laws[r] = ChinchillaFitter.FromTheta(thetas[r]);
+        }
+
+        return new BootstrapResult(options.Resamples, converged.Count(c => c), startCount, options.Seed, Intervals(laws, fit.Parameters));
+    }
+
+    /// <summary>log N, log D and log L of every run, and the means of log N and log D.</summary>
+    internal static (double[] LogN, double[] LogD, double[] LogL, double MeanLogN, double MeanLogD) LogColumns(IReadOnlyList<FitRun> runs)
+    {
         var n = runs.Count;
         var logN = new double[n];
         var logD = new double[n];
@@ -68,9 +88,25 @@ public static class Bootstrap
             meanLogD += logD[i] / n;
         }
 
-        var starts = LocalGrid(ChinchillaFitter.ToTheta(fit.Parameters), meanLogN, meanLogD);
-        var startCount = starts.Length / ChinchillaFitter.ParameterCount;
-        var values = new double[options.Resamples][];
+        return (logN, logD, logL, meanLogN, meanLogD);
+    }
+
+    /// <summary>
+    /// Refits <see cref="BootstrapOptions.Resamples"/> resamples of the runs, each drawn with replacement from its own
+    /// stream <see cref="SplitMix64Stream.ForStream"/>(seed, resample), so the draws do not depend on the thread count.
+    /// <paramref name="refit"/> gets a resample's log N, log D and log L and returns the optimum's theta and whether it
+    /// converged.
+    /// </summary>
+    internal static (double[][] Thetas, bool[] Converged) Refit(
+        double[] logN,
+        double[] logD,
+        double[] logL,
+        BootstrapOptions options,
+        Func<double[], double[], double[], (double[] Theta, bool Converged)> refit,
+        CancellationToken cancellationToken)
+    {
+        var n = logN.Length;
+        var thetas = new double[options.Resamples][];
         var converged = new bool[options.Resamples];
         var parallel = new ParallelOptions
         {
@@ -91,29 +127,42 @@ public static class Bootstrap
                 rl[i] = logL[k];
             }
 
-            var objective = new ChinchillaObjective(rn, rd, rl, huberDelta);
-            var best = MultiStartMinimizer.Minimize(objective, starts, 1, cancellationToken);
-            var p = ChinchillaFitter.FromTheta(best.Theta);
-            values[resample] = [p.E, p.A, p.B, p.Alpha, p.Beta, p.ParameterAllocationExponent, p.TokenAllocationExponent];
-            converged[resample] = best.Converged;
+            (thetas[resample], converged[resample]) = refit(rn, rd, rl);
         });
+        return (thetas, converged);
+    }
 
-        var full = fit.Parameters;
+    /// <summary>
+    /// The intervals of <see cref="Names"/> (E, A, B, alpha, beta, a, b) over the resampled laws: the full-data
+    /// estimate, the standard deviation and the 2.5% and 97.5% percentiles.
+    /// </summary>
+    internal static List<ParameterInterval> Intervals(IReadOnlyList<ChinchillaParameters> laws, ChinchillaParameters full)
+    {
         double[] estimates = [full.E, full.A, full.B, full.Alpha, full.Beta, full.ParameterAllocationExponent, full.TokenAllocationExponent];
         var intervals = new List<ParameterInterval>(Names.Count);
-        var column = new double[options.Resamples];
+        var column = new double[laws.Count];
         for (var q = 0; q < Names.Count; q++)
         {
-            for (var r = 0; r < options.Resamples; r++)
+            for (var r = 0; r < laws.Count; r++)
             {
-                column[r] = values[r][q];
+                var p = laws[r];
+                column[r] = q switch
+                {
+                    0 => p.E,
+                    1 => p.A,
+                    2 => p.B,
+                    3 => p.Alpha,
+                    4 => p.Beta,
+                    5 => p.ParameterAllocationExponent,
+                    _ => p.TokenAllocationExponent,
+                };
             }
 
             Array.Sort(column);
             intervals.Add(new ParameterInterval(Names[q], estimates[q], StandardDeviation(column), Percentile(column, 0.025), Percentile(column, 0.975)));
         }
 
-        return new BootstrapResult(options.Resamples, converged.Count(c => c), startCount, options.Seed, intervals);
+        return intervals;
     }
 
     /// <summary>Percentile of sorted values by linear interpolation between closest ranks (numpy's default, type 7).</summary>

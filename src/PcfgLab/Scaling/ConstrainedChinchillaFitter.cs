@@ -65,58 +65,19 @@ public static class ConstrainedChinchillaFitter
             throw new UserInputException($"--bootstrap {options.Resamples}: the identifiability check needs at least 3 resamples");
         }
 
-        var n = runs.Count;
-        var logN = new double[n];
-        var logD = new double[n];
-        var logL = new double[n];
-        double meanLogN = 0, meanLogD = 0;
-        for (var i = 0; i < n; i++)
-        {
-            logN[i] = Math.Log(runs[i].Parameters);
-            logD[i] = Math.Log(runs[i].Tokens);
-            logL[i] = Math.Log(runs[i].Loss);
-            meanLogN += logN[i] / n;
-            meanLogD += logD[i] / n;
-        }
-
+        var (logN, logD, logL, meanLogN, meanLogD) = Scaling.Bootstrap.LogColumns(runs);
         var template = new ConstrainedChinchillaObjective(new ChinchillaObjective(logN, logD, logL, huberDelta), constraints);
         var starts = LocalStarts(ChinchillaFitter.ToTheta(fit.Parameters), meanLogN, meanLogD, template);
-        var samples = new double[options.Resamples][];
-        var converged = new bool[options.Resamples];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism <= 0 ? -1 : options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        Parallel.For(0, options.Resamples, parallel, r =>
+        var (samples, converged) = Scaling.Bootstrap.Refit(logN, logD, logL, options, (rn, rd, rl) =>
         {
-            var rng = SplitMix64Stream.ForStream(options.Seed, (ulong)r);
-            var rn = new double[n];
-            var rd = new double[n];
-            var rl = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var k = rng.NextIndex(n);
-                rn[i] = logN[k];
-                rd[i] = logD[k];
-                rl[i] = logL[k];
-            }
-
             var objective = new ConstrainedChinchillaObjective(new ChinchillaObjective(rn, rd, rl, huberDelta), constraints);
             var best = MultiStartMinimizer.Minimize(objective, starts, 1, cancellationToken);
-            samples[r] = objective.Expand(best.Theta);
-            converged[r] = best.Converged;
-        });
+            return (objective.Expand(best.Theta), best.Converged);
+        }, cancellationToken);
 
         // Intervals in the usual order E, A, B, alpha, beta, a, b.
         var laws = samples.Select(t => ChinchillaFitter.FromTheta(t)).ToArray();
-        var full = fit.Parameters;
-        Func<ChinchillaParameters, double>[] quantities = [p => p.E, p => p.A, p => p.B, p => p.Alpha, p => p.Beta, p => p.ParameterAllocationExponent, p => p.TokenAllocationExponent];
-        var intervals = new List<ParameterInterval>(7);
-        for (var q = 0; q < 7; q++)
-        {
-            var values = laws.Select(quantities[q]).ToArray();
-            Array.Sort(values);
-            var mean = values.Average();
-            var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-            intervals.Add(new ParameterInterval(Scaling.Bootstrap.Names[q], quantities[q](full), sd, Scaling.Bootstrap.Percentile(values, 0.025), Scaling.Bootstrap.Percentile(values, 0.975)));
-        }
+        var intervals = Scaling.Bootstrap.Intervals(laws, fit.Parameters);
 
         // Correlation of the free parameters: log E, the terms A/Nbar^alpha and B/Dbar^beta at the runs' geometric-mean
         // N and D (log), alpha, beta. A itself is the term at N = 1, far outside the data, so log A and alpha always move
@@ -175,7 +136,7 @@ public static class ConstrainedChinchillaFitter
         {
             var minLoss = runs.Min(r => r.Loss);
             var e = intervals[0];
-            if (e.Lower < 0.5 * e.Estimate || full.E < 0.5 * minLoss)
+            if (e.Lower < 0.5 * e.Estimate || fit.Parameters.E < 0.5 * minLoss)
             {
                 warnings.Add($"E is poorly determined: its 95% interval is {e.Lower.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} to {e.Upper.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)} while the lowest loss is {minLoss.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}: no run is near the floor; fix E (--fix-e) if the floor is known");
             }
