@@ -270,13 +270,13 @@ public sealed record DataDependentAnalysis(
     private static CrossingEstimate Crossing(string what, JointLaw full, JointLaw[] laws, Func<JointLaw, double, double> gap, DataDependentAnalysisOptions options, double referenceValue)
     {
         var middle = 0.5 * (options.HLow + options.HHigh);
-        var fullRoots = Roots(h => gap(full, h), options.HLow, options.HHigh);
+        var fullRoots = RootScan.Roots(h => gap(full, h), options.HLow, options.HHigh, RootScan.ResampleSteps);
         double? estimate = fullRoots.Count == 0 ? null : Nearest(fullRoots, middle);
         var target = estimate ?? middle;
         var values = new List<double>(laws.Length);
         foreach (var law in laws)
         {
-            var roots = Roots(h => gap(law, h), options.HLow, options.HHigh);
+            var roots = RootScan.Roots(h => gap(law, h), options.HLow, options.HHigh, RootScan.ResampleSteps);
             if (roots.Count > 0)
             {
                 values.Add(Nearest(roots, target));
@@ -299,57 +299,6 @@ public sealed record DataDependentAnalysis(
         }
 
         return best;
-    }
-
-    /// <summary>Sign changes of f on a 2,000-step scan of [low, high], refined by bisection (NaN points are skipped).</summary>
-    internal static List<double> Roots(Func<double, double> f, double low, double high)
-    {
-        const int Steps = 2000;
-        var roots = new List<double>();
-        var previousX = low;
-        var previous = f(low);
-        for (var i = 1; i <= Steps; i++)
-        {
-            var x = low + ((high - low) * i / Steps);
-            var value = f(x);
-            if (double.IsFinite(previous) && double.IsFinite(value))
-            {
-                if (previous == 0)
-                {
-                    roots.Add(previousX);
-                }
-                else if (Math.Sign(previous) != Math.Sign(value) && value != 0)
-                {
-                    double a = previousX, b = x, fa = previous;
-                    for (var k = 0; k < 60 && b - a > 1e-14; k++)
-                    {
-                        var m = 0.5 * (a + b);
-                        var fm = f(m);
-                        if (Math.Sign(fm) == Math.Sign(fa))
-                        {
-                            a = m;
-                            fa = fm;
-                        }
-                        else
-                        {
-                            b = m;
-                        }
-                    }
-
-                    roots.Add(0.5 * (a + b));
-                }
-            }
-
-            previousX = x;
-            previous = value;
-        }
-
-        if (previous == 0)
-        {
-            roots.Add(high);
-        }
-
-        return roots;
     }
 
     private static (double Lower, double Upper) Interval(double[] values)

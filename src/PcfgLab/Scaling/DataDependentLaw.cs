@@ -60,72 +60,13 @@ public sealed class DataDependentLaw
     public IReadOnlyList<double> AllocationExponentCrossings(double low = 0, double high = 1)
     {
         var target = Reference.ParameterAllocationExponent;
-        return Roots(h => At(h).ParameterAllocationExponent - target, low, high);
+        return RootScan.Roots(h => At(h).ParameterAllocationExponent - target, low, high, RootScan.FineSteps);
     }
 
     /// <summary>The values of H in the range where tokens per parameter D_opt/N_opt at compute C equals the reference's.</summary>
     public IReadOnlyList<double> TokensPerParameterCrossings(double flops, double low = 0, double high = 1)
     {
         var target = Math.Log(new ComputeOptimalFrontier(Reference).TokensPerParameter(flops));
-        return Roots(h => Math.Log(Frontier(h).TokensPerParameter(flops)) - target, low, high);
-    }
-
-    private static List<double> Roots(Func<double, double> f, double low, double high)
-    {
-        const int Steps = 10_000;
-        var roots = new List<double>();
-        var previousX = low;
-        var previous = f(low);
-        for (var i = 1; i <= Steps; i++)
-        {
-            var x = low + ((high - low) * i / Steps);
-            var value = f(x);
-            if (double.IsFinite(previous) && double.IsFinite(value))
-            {
-                if (previous == 0)
-                {
-                    roots.Add(previousX);
-                }
-                else if (Math.Sign(previous) != Math.Sign(value) && value != 0)
-                {
-                    roots.Add(Bisect(f, previousX, x, previous));
-                }
-            }
-
-            previousX = x;
-            previous = value;
-        }
-
-        if (previous == 0)
-        {
-            roots.Add(high);
-        }
-
-        return roots;
-    }
-
-    private static double Bisect(Func<double, double> f, double a, double b, double fa)
-    {
-        for (var k = 0; k < 100; k++)
-        {
-            var m = 0.5 * (a + b);
-            var fm = f(m);
-            if (fm == 0 || b - a < 1e-15)
-            {
-                return m;
-            }
-
-            if (Math.Sign(fm) == Math.Sign(fa))
-            {
-                a = m;
-                fa = fm;
-            }
-            else
-            {
-                b = m;
-            }
-        }
-
-        return 0.5 * (a + b);
+        return RootScan.Roots(h => Math.Log(Frontier(h).TokensPerParameter(flops)) - target, low, high, RootScan.FineSteps);
     }
 }
