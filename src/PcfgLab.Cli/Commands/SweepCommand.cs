@@ -257,18 +257,29 @@ internal static class SweepCommand
 
     private static void WritePlanTable(TextWriter output, IReadOnlyList<PlanCell> cells, IReadOnlySet<string> done)
     {
-        output.WriteLine("dataset            H       shape               N              D        C (FLOPs)   cells  done");
+        var inv = CultureInfo.InvariantCulture;
+        var table = new CliTable(["dataset", "H", "shape", "N", "D", "C (FLOPs)", "cells", "done"], [0, 1, 2]);
         foreach (var group in cells.GroupBy(c => (c.Dataset, c.Shape)))
         {
             var first = group.First();
             foreach (var byTokens in group.GroupBy(c => c.Tokens))
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{first.Dataset,-18} {(first.GzipMedian is { } h ? h.ToString("0.0000", CultureInfo.InvariantCulture) : "?"),-7} {first.Shape,-19} {first.Parameters,14:N0} {CountFormat.Format(byTokens.Key),8} {byTokens.First().Compute,14:0.00e+00} {byTokens.Count(),5} {byTokens.Count(c => done.Contains(c.CellId)),5}"));
+                table.Add(
+                [
+                    first.Dataset,
+                    first.GzipMedian is { } h ? h.ToString("0.0000", inv) : "?",
+                    first.Shape.ToString(),
+                    first.Parameters.ToString("N0", inv),
+                    CountFormat.Format(byTokens.Key),
+                    byTokens.First().Compute.ToString("0.00e+00", inv),
+                    byTokens.Count().ToString(inv),
+                    byTokens.Count(c => done.Contains(c.CellId)).ToString(inv),
+                ]);
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cells.Count} cells, {cells.Count(c => done.Contains(c.CellId))} with a record, total compute {cells.Sum(c => c.Compute):0.00e+00} FLOPs"));
+        table.Write(output);
+        output.WriteLine(string.Create(inv, $"{cells.Count} cells, {cells.Count(c => done.Contains(c.CellId))} with a record, total compute {cells.Sum(c => c.Compute):0.00e+00} FLOPs"));
     }
 }
 
