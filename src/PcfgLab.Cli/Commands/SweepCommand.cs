@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PcfgLab.Analysis;
 using PcfgLab.Reporting;
 using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
@@ -215,38 +216,31 @@ internal static class SweepCommand
         command.SetAction((parse, ct) =>
         {
             var resultFiles = TrainingRecordStore.ExpandResultFiles(parse.GetValue(results)!);
-            var options = new ReportOptions
+            var inputs = new StudyReportOptions
             {
-                Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
                 FailuresFiles = TrainingRecordStore.FailuresFilesBeside(resultFiles),
                 PlanPath = parse.GetValue(plan),
-                OutputFolder = parse.GetValue(output)!,
                 BootstrapSamples = parse.GetValue(bootstrap),
                 Seed = parse.GetValue(seed),
             };
-            var sampleSeed = (ulong)(uint)options.Seed;
-            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(
-                    parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
-                    options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = sampleSeed } : null), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
+            var logger = context.CreateLogger("report");
+            using var writer = ReportWriter.Open(logger, new ReportOptions { Owner = context.Owner("pcfglab sweep report"), OutputFolder = parse.GetValue(output)! });
+            var sampleSeed = (ulong)(uint)inputs.Seed;
+            var analysis = new ScalingAnalysis(
+                parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
+                inputs.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = inputs.BootstrapSamples, Seed = sampleSeed } : null);
+            var model = new StudyReportBuilder(logger, analysis, (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Build(inputs, ct);
+            var report = writer.Write(model);
             if (parse.GetValue(json))
             {
-                var document = new ReportJson(
-                    report.MarkdownPath,
-                    report.Records,
-                    report.SyntheticRecords,
-                    report.MissingCells,
-                    report.Datasets.Select(d => new ReportDatasetJson(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem)).ToArray(),
-                    report.Trends.Select(t => new ReportTrendJson(t.Parameter, t.Intercept, t.Slope, t.PValue, t.RSquared, t.Datasets)).ToArray(),
-                    report.Figures,
-                    ToolInfo.Version);
-                context.Output.WriteLine(JsonSerializer.Serialize(document, SweepCliJson.Default.ReportJson));
+                context.Output.WriteLine(ReportJson.Render(report));
                 return Task.FromResult(0);
             }
 
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));
+                $"records: {model.Records.Count} ({model.SyntheticRecords} synthetic), datasets fitted: {model.DatasetsFitted}, missing cells: {model.MissingCells?.Count.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Files.Count}"));
             return Task.FromResult(0);
         });
         return command;
