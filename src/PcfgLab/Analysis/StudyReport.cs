@@ -73,7 +73,7 @@ public sealed record ResultsFileStatus(string Path, bool Found);
 public sealed record ComputeRange(double Low, double High)
 {
     /// <summary>
-    /// The runs' compute range, widened to a decade either side when it spans less than a decade (a frontier drawn
+    /// The runs' compute range, widened by a decade either side when it spans a decade or less (a frontier drawn
     /// over less says little); null without runs.
     /// </summary>
     public static ComputeRange? Of(IReadOnlyList<TrainingRecord> records)
