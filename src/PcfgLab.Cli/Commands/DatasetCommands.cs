@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using PcfgLab.Storage;
 
 namespace PcfgLab.Cli.Commands;
@@ -20,10 +19,11 @@ internal static class DatasetCommands
     internal static string FormatTable(IReadOnlyList<(string Folder, DatasetManifest Manifest)> rows)
     {
         string[] header = ["dataset", "grammar", "seed", "profile", "tokens", "spectral radius", "q_S", "gzip median", "gzip stdev", "tokens/s"];
-        var cells = new List<string[]> { header };
+        // Text columns left-aligned, numbers right-aligned.
+        var table = new CliTable(header, [0, 1, 3]);
         foreach (var (folder, m) in rows)
         {
-            cells.Add(
+            table.Add(
             [
                 Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
                 m.Preset ?? m.Spec ?? m.GrammarSource,
@@ -38,29 +38,7 @@ internal static class DatasetCommands
             ]);
         }
 
-        var widths = new int[header.Length];
-        foreach (var row in cells)
-        {
-            for (var c = 0; c < row.Length; c++)
-            {
-                widths[c] = Math.Max(widths[c], row[c].Length);
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var row in cells)
-        {
-            for (var c = 0; c < row.Length; c++)
-            {
-                // Text columns left-aligned, numbers right-aligned.
-                text.Append(c < 2 || c == 3 ? row[c].PadRight(widths[c]) : row[c].PadLeft(widths[c]));
-                text.Append(c == row.Length - 1 ? string.Empty : "  ");
-            }
-
-            text.Append('\n');
-        }
-
-        return text.ToString().TrimEnd('\n');
+        return string.Join('\n', table.Lines());
     }
 
     private static Command CreateSummary(CliContext context)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization;
 using PcfgLab.Floor;
 using PcfgLab.Generation;
@@ -76,14 +75,13 @@ internal static class FloorCommand
             rows.Add(("gzip median", N(gzip)));
         }
 
-        var width = rows.Max(row => row.Item1.Length);
-        var text = new StringBuilder();
+        var table = CliTable.KeyValue();
         foreach (var (key, value) in rows)
         {
-            text.Append(key.PadRight(width + 2)).Append(value).Append('\n');
+            table.Add([key, value]);
         }
 
-        return text.ToString();
+        return table.ToString();
     }
 
     private static string N(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

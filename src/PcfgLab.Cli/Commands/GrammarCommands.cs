@@ -31,9 +31,22 @@ internal static class GrammarCommands
         {
             var wanted = parse.GetValue(group);
             var presets = GrammarPresets.All.Where(p => wanted is null || p.Group == wanted).ToArray();
-            foreach (var preset in presets)
+            if (parse.GetValue(names))
             {
-                context.Output.WriteLine(parse.GetValue(names) ? preset.Name : $"{preset.Name,-28} {preset.Group,-22} {preset.Spec,-18} {preset.Description}");
+                foreach (var preset in presets)
+                {
+                    context.Output.WriteLine(preset.Name);
+                }
+            }
+            else
+            {
+                var table = CliTable.WithoutHeader(4);
+                foreach (var preset in presets)
+                {
+                    table.Add([preset.Name, preset.Group, preset.Spec.ToString(), preset.Description]);
+                }
+
+                table.Write(context.Output);
             }
 
             return 0;
@@ -260,19 +273,13 @@ internal static class GrammarCommands
             rows.Add(("  entropy per token", Number(report.EntropyPerTokenBits) + " bits"));
         }
 
-        var width = 0;
-        foreach (var (key, _) in rows)
-        {
-            width = Math.Max(width, key.Length);
-        }
-
-        var text = new StringBuilder();
+        var table = CliTable.KeyValue();
         foreach (var (key, value) in rows)
         {
-            text.Append(value.Length == 0 ? key : key.PadRight(width + 2) + value).Append('\n');
+            table.Add([key, value]);
         }
 
-        return text.ToString();
+        return table.ToString();
 
         static string Names(IReadOnlyList<string> names) =>
             names.Count == 0 ? "none" : names.Count <= 12 ? string.Join(", ", names) : string.Join(", ", names.Take(12)) + $", ... ({Number(names.Count)} in all)";

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -134,7 +133,7 @@ internal static class GzipCommand
         var header = new List<string> { "source", "kind", "windows", "measured", "median", "95% CI", "stdev", "mean", "p05", "p95" };
         header.AddRange(others.Select(o => o + " median"));
         header.AddRange(["skipped", "MB/s", "tokens/s"]);
-        var rows = new List<List<string>> { header };
+        var table = new CliTable(header, [0, 1]);
         foreach (var r in results)
         {
             var unit = r.Unit == "bytes" ? $"{r.WindowLength} bytes" : r.WindowLength is { } w ? string.Create(c, $"{w} {r.Tokenizer ?? "tokens"}") : "rows";
@@ -155,17 +154,10 @@ internal static class GzipCommand
             row.Add(r.Counts.Skipped.Values.Sum().ToString(c));
             row.Add(r.MegabytesPerSecond.ToString("0.0", c));
             row.Add(r.TokensPerSecond.ToString("0", c));
-            rows.Add(row);
+            table.Add(row);
         }
 
-        var widths = Enumerable.Range(0, header.Count).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        var builder = new StringBuilder();
-        foreach (var row in rows)
-        {
-            builder.AppendLine(string.Join("  ", row.Select((cell, i) => i < 2 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd());
-        }
-
-        return builder.ToString();
+        return table.ToString();
     }
 
     private sealed class BytesProgress(IProgress<double> inner) : IProgress<long>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PcfgLab.Analysis;
 using PcfgLab.Reporting;
 using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
@@ -215,38 +216,31 @@ internal static class SweepCommand
         command.SetAction((parse, ct) =>
         {
             var resultFiles = TrainingRecordStore.ExpandResultFiles(parse.GetValue(results)!);
-            var options = new ReportOptions
+            var inputs = new StudyReportOptions
             {
-                Owner = context.Owner("pcfglab sweep report"),
                 ResultsFiles = resultFiles,
                 FailuresFiles = TrainingRecordStore.FailuresFilesBeside(resultFiles),
                 PlanPath = parse.GetValue(plan),
-                OutputFolder = parse.GetValue(output)!,
                 BootstrapSamples = parse.GetValue(bootstrap),
                 Seed = parse.GetValue(seed),
             };
-            var sampleSeed = (ulong)(uint)options.Seed;
-            var report = new ReportWriter(context.CreateLogger("report"), new ScalingAnalysis(
-                    parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
-                    options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = sampleSeed } : null), (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Write(options, ct);
+            var logger = context.CreateLogger("report");
+            using var writer = ReportWriter.Open(logger, new ReportOptions { Owner = context.Owner("pcfglab sweep report"), OutputFolder = parse.GetValue(output)! });
+            var sampleSeed = (ulong)(uint)inputs.Seed;
+            var analysis = new ScalingAnalysis(
+                parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
+                inputs.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = inputs.BootstrapSamples, Seed = sampleSeed } : null);
+            var model = new StudyReportBuilder(logger, analysis, (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Build(inputs, ct);
+            var report = writer.Write(model);
             if (parse.GetValue(json))
             {
-                var document = new ReportJson(
-                    report.MarkdownPath,
-                    report.Records,
-                    report.SyntheticRecords,
-                    report.MissingCells,
-                    report.Datasets.Select(d => new ReportDatasetJson(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem)).ToArray(),
-                    report.Trends.Select(t => new ReportTrendJson(t.Parameter, t.Intercept, t.Slope, t.PValue, t.RSquared, t.Datasets)).ToArray(),
-                    report.Figures,
-                    ToolInfo.Version);
-                context.Output.WriteLine(JsonSerializer.Serialize(document, SweepCliJson.Default.ReportJson));
+                context.Output.WriteLine(ReportJson.Render(report));
                 return Task.FromResult(0);
             }
 
             context.Output.WriteLine($"report: {report.MarkdownPath}");
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"records: {report.Records} ({report.SyntheticRecords} synthetic), datasets fitted: {report.DatasetsFitted}, missing cells: {report.MissingCells?.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Figures.Count}"));
+                $"records: {model.Records.Count} ({model.SyntheticRecords} synthetic), datasets fitted: {model.DatasetsFitted}, missing cells: {model.MissingCells?.Count.ToString(CultureInfo.InvariantCulture) ?? "unknown (no --plan)"}, figures: {report.Files.Count}"));
             return Task.FromResult(0);
         });
         return command;
@@ -257,18 +251,29 @@ internal static class SweepCommand
 
     private static void WritePlanTable(TextWriter output, IReadOnlyList<PlanCell> cells, IReadOnlySet<string> done)
     {
-        output.WriteLine("dataset            H       shape               N              D        C (FLOPs)   cells  done");
+        var inv = CultureInfo.InvariantCulture;
+        var table = new CliTable(["dataset", "H", "shape", "N", "D", "C (FLOPs)", "cells", "done"], [0, 1, 2]);
         foreach (var group in cells.GroupBy(c => (c.Dataset, c.Shape)))
         {
             var first = group.First();
             foreach (var byTokens in group.GroupBy(c => c.Tokens))
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{first.Dataset,-18} {(first.GzipMedian is { } h ? h.ToString("0.0000", CultureInfo.InvariantCulture) : "?"),-7} {first.Shape,-19} {first.Parameters,14:N0} {CountFormat.Format(byTokens.Key),8} {byTokens.First().Compute,14:0.00e+00} {byTokens.Count(),5} {byTokens.Count(c => done.Contains(c.CellId)),5}"));
+                table.Add(
+                [
+                    first.Dataset,
+                    first.GzipMedian is { } h ? h.ToString("0.0000", inv) : "?",
+                    first.Shape.ToString(),
+                    first.Parameters.ToString("N0", inv),
+                    CountFormat.Format(byTokens.Key),
+                    byTokens.First().Compute.ToString("0.00e+00", inv),
+                    byTokens.Count().ToString(inv),
+                    byTokens.Count(c => done.Contains(c.CellId)).ToString(inv),
+                ]);
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cells.Count} cells, {cells.Count(c => done.Contains(c.CellId))} with a record, total compute {cells.Sum(c => c.Compute):0.00e+00} FLOPs"));
+        table.Write(output);
+        output.WriteLine(string.Create(inv, $"{cells.Count} cells, {cells.Count(c => done.Contains(c.CellId))} with a record, total compute {cells.Sum(c => c.Compute):0.00e+00} FLOPs"));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PcfgLab.Analysis;
 using ScottPlot;
 
 namespace PcfgLab.Reporting;

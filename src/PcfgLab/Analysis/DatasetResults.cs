@@ -1,6 +1,6 @@
 using PcfgLab.Sweeps;
 
-namespace PcfgLab.Reporting;
+namespace PcfgLab.Analysis;
 
 /// <summary>Everything the report knows about one dataset: compressibility, run records and the fitted law.</summary>
 /// <param name="Name">Dataset name.</param>

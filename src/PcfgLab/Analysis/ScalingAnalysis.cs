@@ -2,7 +2,7 @@ using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 using SweepRecord = PcfgLab.Sweeps.TrainingRecord;
 
-namespace PcfgLab.Reporting;
+namespace PcfgLab.Analysis;
 
 /// <summary>
 /// The report's fits, made by the one analysis path (<see cref="ScalingStudy"/>, <see cref="ScalingFitPipeline.FitDataset"/>:

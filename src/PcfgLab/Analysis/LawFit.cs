@@ -1,6 +1,6 @@
 using PcfgLab.Scaling;
 
-namespace PcfgLab.Reporting;
+namespace PcfgLab.Analysis;
 
 /// <summary>
 /// A fitted Chinchilla law L(N, D) = E + A / N^alpha + B / D^beta for the report, with its quality, optional bootstrap

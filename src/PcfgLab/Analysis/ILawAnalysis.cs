@@ -1,6 +1,6 @@
 using PcfgLab.Sweeps;
 
-namespace PcfgLab.Reporting;
+namespace PcfgLab.Analysis;
 
 /// <summary>The fit the report needs per dataset (the regression on H is <see cref="Analysis.ScalingStudy"/>'s, not replaceable).</summary>
 public interface ILawAnalysis

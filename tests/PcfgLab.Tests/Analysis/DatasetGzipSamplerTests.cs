@@ -1,9 +1,9 @@
 using PcfgLab.Compression;
-using PcfgLab.Reporting;
+using PcfgLab.Analysis;
 using PcfgLab.Sweeps;
 
 using PcfgLab.Tests.TestSupport;
-namespace PcfgLab.Tests.Reporting;
+namespace PcfgLab.Tests.Analysis;
 
 public sealed class DatasetGzipSamplerTests : IDisposable
 {

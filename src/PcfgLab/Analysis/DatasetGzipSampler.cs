@@ -1,7 +1,7 @@
 using PcfgLab.Compression;
 using PcfgLab.Storage;
 
-namespace PcfgLab.Reporting;
+namespace PcfgLab.Analysis;
 
 /// <summary>Per-document gzip ratios of a seeded sample of a dataset's documents, for the report's histograms.</summary>
 public static class DatasetGzipSampler

@@ -1,6 +1,6 @@
-using PcfgLab.Reporting;
+using PcfgLab.Analysis;
 
-namespace PcfgLab.Tests.Reporting;
+namespace PcfgLab.Tests.Analysis;
 
 public sealed class LawFitTests
 {

@@ -1,4 +1,4 @@
-namespace PcfgLab.Reporting;
+namespace PcfgLab.Analysis;
 
 /// <summary>A least-squares line of one law parameter against gzip compressibility H across datasets.</summary>
 /// <param name="Parameter">E, A, B, alpha or beta.</param>

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+using PcfgLab.Scaling;
+using PcfgLab.Sweeps;
+
+namespace PcfgLab.Analysis;
+
+/// <summary>
+/// Builds a <see cref="StudyReport"/>: reads the run records, the plan, each dataset's manifest (its H, gzip spread and
+/// loss floor) and the failures files; fits each dataset by <paramref name="analysis"/>; regresses the parameters on H
+/// (<see cref="ScalingStudy.TryRegress"/>); and runs <see cref="StudyComparisons.Run"/>. A file or dataset that cannot
+/// be read becomes a line of <see cref="StudyReport.Problems"/>, a dataset that cannot be fitted says why: the report
+/// still renders.
+/// </summary>
+/// <param name="logger">Progress of the fits.</param>
+/// <param name="analysis">Fits one dataset's law.</param>
+/// <param name="gzipSampler">Per-document gzip ratios of a dataset folder (path, documents, cancellation), or null for none.</param>
+/// <param name="clock">The time recorded as <see cref="StudyReport.Created"/> (default: the system's).</param>
+public sealed class StudyReportBuilder(
+    ILogger logger,
+    ILawAnalysis analysis,
+    Func<string, int, CancellationToken, IReadOnlyList<double>?>? gzipSampler = null,
+    TimeProvider? clock = null)
+{
+    /// <summary>Most resamples the joint fit and the allocation approaches use: the report's costliest step, and its intervals are stable well before.</summary>
+    public const int MaxComparisonResamples = 200;
+
+    /// <summary>Reads and fits what <paramref name="options"/> names.</summary>
+    public StudyReport Build(StudyReportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var created = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var problems = new List<string>();
+        var records = TrainingRecordStore.Read(options.ResultsFiles, problems);
+        var plan = options.PlanPath is { } planPath ? SweepPlanner.Read(planPath) : null;
+        var recorded = records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
+        var missing = plan?.Where(c => !recorded.Contains(c.CellId)).ToArray();
+        logger.LogInformation("{Records} run records ({Synthetic} synthetic) from {Files} file(s)", records.Count, records.Count(r => r.IsSynthetic), options.ResultsFiles.Count);
+
+        var datasets = CollectDatasets(options, plan, records, problems, cancellationToken);
+        var fitted = datasets.Where(d => d.Fit is not null).ToArray();
+        var regression = ScalingStudy.TryRegress(fitted.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)));
+        List<ParameterTrend> trends = regression is null
+            ? []
+            : [.. CompressibilityRegression.ParameterNames.Select(p => regression[p]).Select((line, i) =>
+                new ParameterTrend(CompressibilityRegression.ParameterNames[i], line.Intercept, line.Slope, line.PValue, line.RSquared, line.Points))];
+
+        // The study's two-step procedure (fit each dataset, regress on H) beside the joint fit of all runs at once,
+        // and the three approaches' allocation exponents.
+        var comparison = StudyComparisons.Run(
+            [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records))],
+            Math.Min(options.BootstrapSamples, MaxComparisonResamples),
+            (ulong)options.Seed,
+            cancellationToken);
+
+        var unreadable = new List<string>();
+        var missingCells = missing is null ? null : MissingCells(missing, options.FailuresFiles, unreadable);
+        return new StudyReport
+        {
+            Created = created,
+            ResultsFiles = [.. options.ResultsFiles.Select(f => new ResultsFileStatus(f, File.Exists(f)))],
+            PlanPath = options.PlanPath,
+            Plan = plan,
+            Records = records,
+            Datasets = datasets,
+            Trends = trends,
+            Comparison = comparison,
+            Compute = fitted.Length > 0 ? ComputeRange.Of(records) : null,
+            MissingCells = missingCells,
+            UnreadableFailuresFiles = unreadable,
+            Problems = problems,
+            BootstrapSamples = options.BootstrapSamples,
+            Seed = options.Seed,
+        };
+    }
+
+    private List<DatasetResults> CollectDatasets(StudyReportOptions options, IReadOnlyList<PlanCell>? plan, IReadOnlyList<TrainingRecord> records, List<string> problems, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cell in plan ?? [])
+        {
+            if (!paths.ContainsKey(cell.Dataset))
+            {
+                names.Add(cell.Dataset);
+                paths[cell.Dataset] = cell.ResolveDatasetPath(options.PlanPath!);
+            }
+        }
+
+        foreach (var record in records)
+        {
+            if (!names.Contains(record.Dataset))
+            {
+                names.Add(record.Dataset);
+            }
+        }
+
+        var result = new List<DatasetResults>();
+        foreach (var name in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var runs = records.Where(r => r.Dataset == name).ToArray();
+            DatasetInfo? info = null;
+            IReadOnlyList<double>? sample = null;
+            if (paths.TryGetValue(name, out var path))
+            {
+                try
+                {
+                    info = DatasetInfo.Read(path);
+                    sample = gzipSampler?.Invoke(path, options.GzipSampleDocuments, cancellationToken);
+                }
+                catch (Exception ex) when (ex is UserInputException or IOException or InvalidDataException)
+                {
+                    problems.Add($"dataset {name}: {ex.Message}");
+                }
+            }
+
+            var h = DatasetCompressibility.Choose(info?.GzipMedian, runs.Select(r => r.GzipMedian), plan?.FirstOrDefault(c => c.Dataset == name)?.GzipMedian);
+            LawFit? fit = null;
+            string? fitProblem = null;
+            if (runs.Length == 0)
+            {
+                fitProblem = "no run records";
+            }
+            else
+            {
+                try
+                {
+                    fit = analysis.Fit(name, runs, cancellationToken);
+                    logger.LogInformation("{Dataset}: fitted {Runs} runs, E = {E:G4}, alpha = {Alpha:G4}, beta = {Beta:G4}", name, runs.Length, fit.E, fit.Alpha, fit.Beta);
+                }
+                catch (UserInputException ex)
+                {
+                    fitProblem = ex.Message;
+                    logger.LogWarning("{Dataset}: not fitted: {Reason}", name, ex.Message);
+                }
+            }
+
+            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor));
+        }
+
+        return result;
+    }
+
+    /// <summary>The missing cells with their last recorded failure; the failures files are read only when a cell is missing.</summary>
+    private static MissingCell[] MissingCells(IReadOnlyList<PlanCell> missing, IReadOnlyList<string> failuresFiles, List<string> unreadable)
+    {
+        var failures = new Dictionary<string, TrainingFailure>(StringComparer.Ordinal);
+        if (missing.Count > 0)
+        {
+            foreach (var file in failuresFiles)
+            {
+                try
+                {
+                    foreach (var failure in JsonLinesFile.ReadAll(file, SweepJson.Default.TrainingFailure))
+                    {
+                        failures[failure.CellId] = failure;
+                    }
+                }
+                catch (InvalidDataException ex)
+                {
+                    unreadable.Add($"failures file `{file}` unreadable: {ex.Message.ReplaceLineEndings(" ")}");
+                }
+            }
+        }
+
+        return [.. missing.Select(c => new MissingCell(c, failures.GetValueOrDefault(c.CellId)))];
+    }
+}

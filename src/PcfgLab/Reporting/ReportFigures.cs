@@ -1,0 +1,59 @@
+using PcfgLab.Analysis;
+
+namespace PcfgLab.Reporting;
+
+/// <summary>A figure of the report: its title and the PNG and SVG files written.</summary>
+/// <param name="Title">The figure's heading in the report.</param>
+/// <param name="Png">The PNG file.</param>
+/// <param name="Svg">The SVG file.</param>
+public sealed record ReportFigure(string Title, string Png, string Svg);
+
+/// <summary>
+/// The figures renderer of a <see cref="StudyReport"/>: the gzip distribution of the datasets, each dataset's loss
+/// curves, the compute-optimal frontiers and tokens per parameter (when a dataset was fitted) and each parameter
+/// against H (when there are trends), each saved as PNG and SVG by <see cref="FigureFile"/>.
+/// </summary>
+public static class ReportFigures
+{
+    /// <summary>Writes the report's figures into <paramref name="folder"/>, in the order the report lists them.</summary>
+    public static IReadOnlyList<ReportFigure> Write(StudyReport report, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var figures = new List<ReportFigure>();
+        var datasets = report.Datasets;
+        var anySynthetic = report.SyntheticRecords > 0;
+        void Add(string title, string name, ScottPlot.Plot plot)
+        {
+            var (png, svg) = FigureFile.Save(plot, folder, name);
+            figures.Add(new ReportFigure(title, png, svg));
+        }
+
+        if (datasets.Any(d => d.GzipMedian is not null || d.GzipSample is not null))
+        {
+            Add("Gzip compressibility of each dataset", "gzip-distribution", SweepFigures.GzipDistribution(datasets));
+        }
+
+        foreach (var dataset in datasets.Where(d => d.Records.Count > 0))
+        {
+            Add($"Loss against D for each N: {dataset.Name}", "loss-" + Slug(dataset.Name), SweepFigures.LossCurves(dataset, dataset.Records.Any(r => r.IsSynthetic)));
+        }
+
+        if (report.Compute is { } compute)
+        {
+            Add("Compute-optimal model size against compute", "frontier-parameters", SweepFigures.ParameterFrontier(datasets, compute.Low, compute.High, anySynthetic));
+            Add("Compute-optimal training tokens against compute", "frontier-tokens", SweepFigures.TokenFrontier(datasets, compute.Low, compute.High, anySynthetic));
+            Add("Compute-optimal tokens per parameter against H", "tokens-per-parameter", SweepFigures.TokensPerParameter(datasets, report.ReferenceFlops, anySynthetic));
+        }
+
+        foreach (var trend in report.Trends)
+        {
+            Add($"{trend.Parameter} against H", "parameter-" + trend.Parameter, SweepFigures.ParameterAgainstCompressibility(datasets, trend.Parameter, trend, anySynthetic));
+        }
+
+        return figures;
+    }
+
+    /// <summary>A file-name-safe form of a dataset name: letters, digits, '.', '-' and '_' kept, anything else '_'.</summary>
+    internal static string Slug(string name) =>
+        new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
+}

@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PcfgLab.Analysis;
+using PcfgLab.Sweeps;
+using PcfgLab.Tests.Sweeps;
+using PcfgLab.Tests.TestSupport;
+
+namespace PcfgLab.Tests.Analysis;
+
+public sealed class StudyReportBuilderTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-studyreport-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private static StudyReport Build(StudyReportOptions options, ILawAnalysis? analysis = null, TimeProvider? clock = null) =>
+        new StudyReportBuilder(NullLogger.Instance, analysis ?? StudyReports.Coarse, clock: clock).Build(options, CancellationToken.None);
+
+    [Fact]
+    public void A_sweep_with_a_plan_gives_its_records_fits_trends_and_missing_cells()
+    {
+        var (plan, results, cells) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 40);
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+
+        Assert.Equal(cells.Count - 3, report.Records.Count);
+        Assert.Equal(report.Records.Count, report.SyntheticRecords);
+        Assert.Equal(cells.Count, report.Plan!.Count);
+        Assert.Equal([cells[1].CellId, cells[41].CellId, cells[81].CellId], report.MissingCells!.Select(m => m.Cell.CellId));
+        Assert.All(report.MissingCells!, m => Assert.Null(m.LastFailure));
+        Assert.Equal(SweepTestData.StudyDatasets.Select(d => d.Name), report.Datasets.Select(d => d.Name));
+        Assert.Equal(6, report.DatasetsFitted);
+        Assert.Equal(["E", "A", "B", "alpha", "beta"], report.Trends.Select(t => t.Parameter));
+        Assert.All(report.Trends, t => Assert.Equal(6, t.Datasets));
+        Assert.NotNull(report.Comparison.Joint);
+        Assert.Equal(6, report.Comparison.Allocation.Count);
+        Assert.Equal(ComputeRange.Of(report.Records), report.Compute);
+        Assert.Equal([new ResultsFileStatus(results, true)], report.ResultsFiles);
+        Assert.Empty(report.Problems);
+    }
+
+    [Fact]
+    public void Fitted_laws_reproduce_the_synthetic_losses_and_E_rises_with_H()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+
+        var law = SyntheticLaw.Default;
+        foreach (var dataset in report.Datasets)
+        {
+            var fit = Assert.IsType<LawFit>(dataset.Fit);
+            foreach (var record in dataset.Records)
+            {
+                // The noise is log-normal with sd 0.5%; the fit may not beat it, and 3% is 6 standard deviations.
+                var truth = law.Loss(dataset.GzipMedian!.Value, record.Parameters, record.Tokens);
+                Assert.InRange(fit.Loss(record.Parameters, record.Tokens) / truth, 0.97, 1.03);
+            }
+        }
+
+        // E rises with H by 3 nats per unit H in the law; the fitted E's trend must at least have that sign (the other
+        // parameters trade off against each other in a Chinchilla fit on 20 runs, so their slopes are not checked).
+        var e = report.Trends.Single(t => t.Parameter == "E");
+        Assert.True(e.Slope > 0, $"slope of E in H: {e.Slope}");
+        Assert.Empty(report.MissingCells!);
+    }
+
+    [Fact]
+    public void A_bootstrap_adds_intervals_that_contain_the_estimates()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var analysis = new ScalingAnalysis(ScalingAnalysis.CoarseGrid, new PcfgLab.Scaling.BootstrapOptions { Resamples = 10, Seed = 7 });
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, BootstrapSamples = 10, Seed = 7 }, analysis);
+
+        Assert.Equal((10, 7), (report.BootstrapSamples, report.Seed));
+        foreach (var dataset in report.Datasets)
+        {
+            var fit = dataset.Fit!;
+            Assert.Equal(7, fit.Intervals!.Count);
+            foreach (var (name, value) in fit.Named())
+            {
+                var interval = fit.Interval(name)!;
+                Assert.True(interval.Lower <= interval.Upper, $"{dataset.Name} {name}: {interval.Lower} > {interval.Upper}");
+                Assert.Equal(value, interval.Estimate, 9);
+            }
+        }
+    }
+
+    [Fact]
+    public void Without_a_plan_the_missing_cells_are_unknown_and_the_datasets_come_from_the_records()
+    {
+        var results = Path.Combine(_root.FullName, "r.jsonl");
+        TrainingRecordStore.Append(results, StudyReports.Record("b", "b1", 1000, 1000, 3));
+        TrainingRecordStore.Append(results, StudyReports.Record("a", "a1", 1000, 1000, 3));
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results, Path.Combine(_root.FullName, "absent.jsonl")] });
+
+        Assert.Null(report.Plan);
+        Assert.Null(report.MissingCells);
+        Assert.Equal(["b", "a"], report.Datasets.Select(d => d.Name));
+        Assert.Equal([true, false], report.ResultsFiles.Select(f => f.Found));
+    }
+
+    [Fact]
+    public void A_dataset_with_too_few_runs_is_unfitted_and_says_why()
+    {
+        var results = Path.Combine(_root.FullName, "few.jsonl");
+        TrainingRecordStore.Append(results, StudyReports.Record("tiny", "a", 1000, 1000, 3) with { GzipMedian = 0.3 });
+        TrainingRecordStore.Append(results, StudyReports.Record("tiny", "b", 2000, 1000, 2.9) with { GzipMedian = 0.3 });
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results] });
+
+        var dataset = Assert.Single(report.Datasets);
+        Assert.Null(dataset.Fit);
+        Assert.NotNull(dataset.FitProblem);
+        Assert.Equal(0.3, dataset.GzipMedian);
+        Assert.Equal(0, report.DatasetsFitted);
+        Assert.Null(report.Compute);
+        Assert.Empty(report.Trends);
+        Assert.Equal(0, report.SyntheticRecords);
+    }
+
+    [Fact]
+    public void Missing_cells_carry_their_last_failure_and_an_unreadable_failures_file_is_named()
+    {
+        var (plan, results, cells) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 40);
+        var failures = Path.Combine(_root.FullName, "failures.jsonl");
+        foreach (var reason in new[] { "exit 1", "exit 2" })
+        {
+            JsonLinesFile.Append(failures, new TrainingFailure { CellId = cells[41].CellId, CellIndex = 41, Reason = reason, Command = "t", FailedAt = "now", StderrTail = "a\nlast line" }, SweepJson.Default.TrainingFailure);
+        }
+
+        var broken = Path.Combine(_root.FullName, "failures-broken.jsonl");
+        File.WriteAllText(broken, "{not json\n");
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, FailuresFiles = [failures, broken] }, new NoFits());
+
+        Assert.Equal([null, "exit 2", null], report.MissingCells!.Select(m => m.LastFailure?.Reason));
+        var unreadable = Assert.Single(report.UnreadableFailuresFiles);
+        Assert.StartsWith($"failures file `{broken}` unreadable: ", unreadable, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreadable_dataset_manifest_is_a_problem_not_a_failure()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        File.WriteAllText(Path.Combine(_root.FullName, "data", "gzipscale-0.35", "dataset.json"), "{broken");
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, new NoFits());
+
+        var problem = Assert.Single(report.Problems);
+        Assert.StartsWith("dataset gzipscale-0.35: ", problem, StringComparison.Ordinal);
+        Assert.Equal(6, report.Datasets.Count);
+        Assert.All(report.Datasets, d => Assert.Equal("no fits in this test", d.FitProblem));
+    }
+
+    [Fact]
+    public void Created_is_the_clock_s_time()
+    {
+        var results = Path.Combine(_root.FullName, "none.jsonl");
+        var now = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results] }, clock: new StudyReports.FixedClock(now));
+
+        Assert.Equal(now.UtcDateTime, report.Created);
+        Assert.Empty(report.Records);
+        Assert.Empty(report.Datasets);
+    }
+
+    /// <summary>An analysis that fits nothing: the tests that are about reading stay fast.</summary>
+    private sealed class NoFits : ILawAnalysis
+    {
+        public LawFit Fit(string dataset, IReadOnlyList<TrainingRecord> records, CancellationToken cancellationToken) =>
+            throw new UserInputException("no fits in this test");
+    }
+}

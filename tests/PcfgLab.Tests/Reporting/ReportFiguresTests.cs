@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PcfgLab.Analysis;
+using PcfgLab.Reporting;
+using PcfgLab.Tests.TestSupport;
+
+namespace PcfgLab.Tests.Reporting;
+
+public sealed class ReportFiguresTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void A_fitted_sweep_has_every_figure_as_valid_png_and_svg()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_temp.Path, skipEvery: 40);
+        var report = new StudyReportBuilder(NullLogger.Instance, StudyReports.Coarse).Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, CancellationToken.None);
+        var folder = Path.Combine(_temp.Path, "figures");
+
+        var figures = ReportFigures.Write(report, folder);
+
+        // gzip distribution, six loss figures, two frontiers, tokens per parameter, five parameters: 15 figures.
+        Assert.Equal(15, figures.Count);
+        Assert.Equal("gzip-distribution.png", Path.GetFileName(figures[0].Png));
+        Assert.Equal("Loss against D for each N: gzipscale-0.11", figures[1].Title);
+        Assert.Equal(["frontier-parameters", "frontier-tokens", "tokens-per-parameter"], figures.Skip(7).Take(3).Select(f => Path.GetFileNameWithoutExtension(f.Svg)));
+        Assert.Equal(["parameter-E", "parameter-A", "parameter-B", "parameter-alpha", "parameter-beta"], figures.Skip(10).Select(f => Path.GetFileNameWithoutExtension(f.Png)));
+        foreach (var figure in figures)
+        {
+            Assert.Equal((FigureFile.Width, FigureFile.Height), FigureChecks.AssertPng(figure.Png));
+            FigureChecks.AssertSvg(figure.Svg);
+        }
+
+        Assert.DoesNotContain(Directory.GetFiles(folder), f => AtomicFile.IsTemporaryName(Path.GetFileName(f)));
+    }
+
+    [Fact]
+    public void An_unfitted_study_has_only_its_gzip_and_loss_figures()
+    {
+        var records = new[] { StudyReports.Record("a b/c", "1", 1000, 1000, 3), StudyReports.Record("a b/c", "2", 2000, 1000, 2.9) };
+        var report = StudyReports.Empty(records, [new DatasetResults("a b/c", 0.3, 0.01, null, records, null, "too few runs")]);
+
+        var figures = ReportFigures.Write(report, _temp.Path);
+
+        Assert.Equal(["gzip-distribution", "loss-a_b_c"], figures.Select(f => Path.GetFileNameWithoutExtension(f.Png)));
+    }
+
+    [Theory]
+    [InlineData("gzipscale-0.35", "gzipscale-0.35")]
+    [InlineData("a b/c\\d", "a_b_c_d")]
+    [InlineData("x_y-z.1", "x_y-z.1")]
+    public void Slugs_keep_letters_digits_dots_dashes_and_underscores(string name, string expected) =>
+        Assert.Equal(expected, ReportFigures.Slug(name));
+}

@@ -1,0 +1,194 @@
+using PcfgLab.Analysis;
+using PcfgLab.Reporting;
+using PcfgLab.Scaling;
+using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
+
+namespace PcfgLab.Tests.Reporting;
+
+public sealed class ReportMarkdownTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>A plan of the study's six datasets (manifests only) by one shape and <paramref name="tokens"/>.</summary>
+    private IReadOnlyList<PlanCell> Plan(params long[] tokens)
+    {
+        var data = Path.Combine(_temp.Path, "data");
+        Sweeps.SweepTestData.WriteStudyManifests(data, 11_000_000);
+        return SweepPlanner.Plan(SweepSpec.Study(data) with { Shapes = [LlamaShape.Study[0]], Tokens = tokens }, _temp.Path);
+    }
+
+    private static string Render(StudyReport report, params ReportFigure[] figures) =>
+        ReportMarkdown.Render(report, figures, Path.Combine(Path.GetTempPath(), "report"));
+
+    [Fact]
+    public void Provenance_names_the_time_files_plan_and_records()
+    {
+        var report = StudyReports.Empty([StudyReports.Record("d", "a", 1000, 1000, 3)]) with
+        {
+            ResultsFiles = [new ResultsFileStatus("r1.jsonl", true), new ResultsFileStatus("r2.jsonl", false)],
+            BootstrapSamples = 10,
+            Seed = 7,
+        };
+
+        var markdown = Render(report);
+
+        Assert.StartsWith("# Data-dependent scaling laws: sweep report\n\n## Provenance\n\n", markdown, StringComparison.Ordinal);
+        Assert.Contains($"- Tool: {ToolInfo.Name} {ToolInfo.Version}\n- Written: 2026-01-02 03:04 UTC\n- Plan: none given (missing cells unknown)\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Results files:\n  - `r1.jsonl`\n  - `r2.jsonl` (not found)\n- Run records: 1 (0 synthetic, 1 from training)\n- Devices: cpu (1)\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Bootstrap: 10 resamples per dataset, seed 7\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("No plan was given, so the cells without a record are not known.", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("SYNTHETIC RESULTS", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("## Problems while reading", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Synthetic_records_are_announced_first()
+    {
+        var report = StudyReports.Empty([StudyReports.Record("d", "a", 1000, 1000, 3, TrainingRecord.SyntheticDevice), StudyReports.Record("d", "b", 1000, 1000, 3)]);
+
+        Assert.Contains("\n\n> **SYNTHETIC RESULTS.** 1 of 2 run records were written by `pcfglab sweep synthetic-train`", Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Provenance_says_which_profile_and_precision_made_the_trained_runs()
+    {
+        var report = StudyReports.Empty(
+        [
+            StudyReports.Record("d", "a", 1000, 1000, 3) with { Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" },
+            StudyReports.Record("d", "b", 2000, 1000, 2.9) with { Profile = "small", DType = "bfloat16", TorchVersion = "1.13.0a0" },
+            StudyReports.Record("d", "c", 2000, 2000, 2.8, "cuda") with { Profile = "study", DType = "float32" },
+        ]);
+
+        var markdown = Render(report);
+
+        Assert.Contains("- Training profiles: small, bfloat16 (2); study, float32 (1)", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Training software: torch 1.13.0a0, transformers not used", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Devices: cpu (2), cuda (1)", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_cells_show_their_last_failure_and_unreadable_failures_files()
+    {
+        var cells = Plan(1000, 2000);
+        var failure = new TrainingFailure { CellId = cells[1].CellId, Reason = "exit 1", Command = "t", FailedAt = "now", StderrTail = "first\nlast | line\n" };
+        var report = StudyReports.Empty() with
+        {
+            PlanPath = "plan.jsonl",
+            Plan = cells,
+            MissingCells = [new MissingCell(cells[0], null), new MissingCell(cells[1], failure)],
+            UnreadableFailuresFiles = ["failures file `f.jsonl` unreadable: bad line 1"],
+            Problems = ["dataset x: unreadable"],
+        };
+
+        var markdown = Render(report);
+
+        Assert.Contains($"- Plan: `plan.jsonl` ({cells.Count} cells)", markdown, StringComparison.Ordinal);
+        Assert.Contains($"(failures file `f.jsonl` unreadable: bad line 1)\n\n2 of {cells.Count} planned cells have no record (1 of them failed;", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| 1 | {cells[1].CellId} | {CountFormat.Format(cells[1].Parameters)} | {CountFormat.Format(cells[1].Tokens)} | exit 1: last \\| line |\n", markdown, StringComparison.Ordinal);
+        Assert.EndsWith("## Problems while reading\n\n- dataset x: unreadable\n\n", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plan_with_every_cell_recorded_says_so()
+    {
+        var cells = Plan(1000);
+        var report = StudyReports.Empty() with { PlanPath = "plan.jsonl", Plan = cells, MissingCells = [] };
+
+        Assert.Contains($"None: all {cells.Count} planned cells have a record.", Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Figures_are_linked_relative_to_the_report_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "report");
+        var figure = new ReportFigure("Loss: d", Path.Combine(folder, "figures", "loss-d.png"), Path.Combine(folder, "figures", "loss-d.svg"));
+
+        var markdown = ReportMarkdown.Render(StudyReports.Empty(), [figure], folder);
+
+        Assert.Contains("### Loss: d\n\n![Loss: d](figures/loss-d.png)\n\n[SVG](figures/loss-d.svg)\n\n", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocation_intervals_that_round_to_zero_read_0_000_not_minus_0_000()
+    {
+        var row = new AllocationRow("d", 0.35, new ExponentEstimate(0.647, -0.0001, 0.689), new ExponentEstimate(0.5, -0.771, 0.914), new ExponentEstimate(0.4, 0.1, 0.6, "needs two budgets"));
+        var report = StudyReports.Empty() with { Comparison = new StudyComparison(null, "not enough datasets", [], [row]) };
+
+        var markdown = Render(report);
+
+        Assert.Contains("| d | 0.3500 | 0.647 (0.000 to 0.689) | 0.500 (-0.771 to 0.914) | — (needs two budgets) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("No joint fit: not enough datasets.", markdown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-0.0004, "0.000", "0.000")]
+    [InlineData(-0.0, "0.000", "0.000")]
+    [InlineData(-0.0006, "0.000", "-0.001")]
+    [InlineData(-0.0, "G4", "0")]
+    [InlineData(-12.5, "G4", "-12.5")]
+    [InlineData(0.25, "0.000", "0.250")]
+    public void Numbers_never_read_minus_zero(double value, string format, string expected) =>
+        Assert.Equal(expected, ReportMarkdown.Number(value, format));
+
+    private static DatasetResults FloorDataset(string name, double floor, double? fittedE, (double Lower, double Upper)? eInterval, params (double Loss, bool Synthetic)[] runs)
+    {
+        var records = runs.Select((r, k) => new TrainingRecord
+        {
+            CellId = name + k,
+            Dataset = name,
+            Device = r.Synthetic ? TrainingRecord.SyntheticDevice : "cuda",
+            Parameters = 1000 * (k + 1),
+            Tokens = 5000,
+            FinalValidLoss = r.Loss,
+        }).ToArray();
+        LawFit? fit = fittedE is { } e
+            ? new LawFit(new ChinchillaParameters(e, 100, 100, 0.3, 0.3))
+            {
+                Intervals = eInterval is { } i ? [new ParameterInterval("E", e, 0.01, i.Lower, i.Upper)] : null,
+            }
+            : null;
+        return new DatasetResults(name, 0.3, 0.01, null, records, fit, fit is null ? "no fit" : null, new DatasetFloorInfo(floor, floor - 0.01, floor + 0.01, floor - 0.02, 0.2, 0.19));
+    }
+
+    [Fact]
+    public void Floor_section_compares_E_with_the_floor_and_flags_real_runs_below_it()
+    {
+        var md = new System.Text.StringBuilder();
+        ReportMarkdown.FloorSection(md,
+        [
+            FloorDataset("ok", 1.0, 1.005, (0.98, 1.03), (1.5, false), (1.2, false)),
+            FloorDataset("bug", 1.0, 0.9, (0.85, 0.95), (0.95, false), (0.985, true)),
+            FloorDataset("high", 1.0, 1.2, null, (1.3, false)),
+        ]);
+        var text = md.ToString();
+        var lines = text.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("| ok ", StringComparison.Ordinal) && l.Contains("| consistent |", StringComparison.Ordinal) && l.Contains("+0.0050", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| bug ", StringComparison.Ordinal) && l.Contains("E below the floor", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| high ", StringComparison.Ordinal) && l.Contains("E above the floor (no bootstrap)", StringComparison.Ordinal));
+
+        // The real run at 0.95 is below the floor's interval [0.99, 1.01]; the synthetic one at 0.985 is labelled, not flagged.
+        Assert.Contains("**1 run(s) from training are below the floor", text, StringComparison.Ordinal);
+        Assert.Single(lines, l => l.Contains("BELOW FLOOR: pipeline bug", StringComparison.Ordinal) && l.Contains("0.9500", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("0.9850", StringComparison.Ordinal) && l.EndsWith("| synthetic |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("| 1.5000 | 1.0000 | +0.5000 |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Floor_section_says_when_no_manifest_records_a_floor()
+    {
+        var md = new System.Text.StringBuilder();
+        ReportMarkdown.FloorSection(md, [new DatasetResults("old", 0.3, 0.01, null, [], null, "no run records")]);
+        Assert.Contains("No dataset manifest records a loss floor", md.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-0.00001, "+0.0000")]
+    [InlineData(0.0, "+0.0000")]
+    [InlineData(0.01234, "+0.0123")]
+    [InlineData(-0.0010, "-0.0010")]
+    public void Signed_differences_read_cleanly_around_zero(double value, string expected) =>
+        Assert.Equal(expected, ReportMarkdown.Signed(value));
+}

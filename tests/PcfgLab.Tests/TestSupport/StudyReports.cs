@@ -1,0 +1,59 @@
+using PcfgLab.Analysis;
+using PcfgLab.Sweeps;
+using PcfgLab.Tests.Sweeps;
+
+namespace PcfgLab.Tests.TestSupport;
+
+/// <summary>Study reports for the report tests: a synthetic sweep on disk, and small models made by hand.</summary>
+internal static class StudyReports
+{
+    /// <summary>A 108-start grid instead of the fitter's 4500 keeps the tests fast; the fit test checks it still reproduces the law.</summary>
+    public static ScalingAnalysis Coarse { get; } = new(ScalingAnalysis.CoarseGrid);
+
+    /// <summary>
+    /// The study's six datasets (manifests only), a plan of four shapes by five token budgets, and synthetic records of
+    /// every cell but those with index % <paramref name="skipEvery"/> == 1 (none when 0).
+    /// </summary>
+    public static (string Plan, string Results, IReadOnlyList<PlanCell> Cells) SyntheticSweep(string root, int skipEvery)
+    {
+        var data = Path.Combine(root, "data");
+        SweepTestData.WriteStudyManifests(data, 11_000_000);
+        var spec = SweepSpec.Study(data) with
+        {
+            Shapes = LlamaShape.Study.Take(4).ToArray(),
+            Tokens = [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000],
+        };
+        var plan = Path.Combine(root, "plan.jsonl");
+        var cells = SweepPlanner.Plan(spec, root);
+        SweepPlanner.Write(plan, cells);
+        var results = Path.Combine(root, "results.jsonl");
+        var trainer = new SyntheticTrainer();
+        foreach (var cell in cells.Where(c => skipEvery == 0 || c.Index % skipEvery != 1))
+        {
+            TrainingRecordStore.Append(results, trainer.Train(cell, DatasetInfo.Read(cell.ResolveDatasetPath(plan))));
+        }
+
+        return (plan, results, cells);
+    }
+
+    /// <summary>A record of dataset <paramref name="dataset"/>.</summary>
+    public static TrainingRecord Record(string dataset, string cell, long parameters, long tokens, double loss, string device = "cpu") =>
+        new() { CellId = cell, Dataset = dataset, Device = device, Parameters = parameters, Tokens = tokens, FinalValidLoss = loss };
+
+    /// <summary>A model with no fit, no comparison and the given records and datasets; the rest empty.</summary>
+    public static StudyReport Empty(IReadOnlyList<TrainingRecord>? records = null, IReadOnlyList<DatasetResults>? datasets = null) => new()
+    {
+        Created = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+        ResultsFiles = [new ResultsFileStatus("results.jsonl", true)],
+        Records = records ?? [],
+        Datasets = datasets ?? [],
+        Trends = [],
+        Comparison = new StudyComparison(null, "the joint fit needs runs of at least two datasets with different H", [], []),
+    };
+
+    /// <summary>A clock that always reads <paramref name="now"/>.</summary>
+    public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
