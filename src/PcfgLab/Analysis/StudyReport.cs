@@ -58,8 +58,11 @@ public sealed record StudyReport
     /// <summary>Datasets with a fitted law.</summary>
     public int DatasetsFitted => Datasets.Count(d => d.Fit is not null);
 
-    /// <summary>The compute at which the allocation table is evaluated: the top of <see cref="Compute"/>, 0 without fits.</summary>
-    public double ReferenceFlops => Compute?.High ?? 0;
+    /// <summary>
+    /// The compute at which the allocation table is evaluated: the largest C = 6ND among the runs (not the top of
+    /// <see cref="Compute"/>, which is widened for the figures when the runs span a decade or less); 0 without fits.
+    /// </summary>
+    public double ReferenceFlops => Compute is null || Records.Count == 0 ? 0 : Records.Max(r => 6.0 * r.Parameters * r.Tokens);
 }
 
 /// <summary>A results file named to the report, and whether it existed when read.</summary>

@@ -28,7 +28,8 @@ public sealed class StudyReportTests
         Assert.Equal(2, report.SyntheticRecords);
         Assert.Equal(1, report.DatasetsFitted);
         Assert.Equal(0, report.ReferenceFlops);
-        Assert.Equal(6e7, (report with { Compute = new ComputeRange(6e5, 6e7) }).ReferenceFlops);
+        // The largest run's C = 6 x 20 x 100, not the top of the (widened) range the figures span.
+        Assert.Equal(12_000, (report with { Compute = new ComputeRange(1_200, 120_000) }).ReferenceFlops);
     }
 
     [Fact]
