@@ -205,7 +205,7 @@ internal static class SweepCommand
         var plan = new Option<string?>("--plan") { Description = "The plan, to list the cells that have no record." };
         var output = new Option<string>("--out", "-o") { Description = "Report folder (report.md, figures/*.png and *.svg).", DefaultValueFactory = _ => "report" };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for parameter uncertainty (0: none).", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms (a whole number, 0 or more).", DefaultValueFactory = _ => 0 };
         var fitGrid = new Option<string>("--fit-grid") { Description = "Fitter starts: full (the fitter's 4500-point grid) or coarse (108 points, for quick checks).", DefaultValueFactory = _ => "full" };
         fitGrid.AcceptOnlyFromAmong("full", "coarse");
         var json = new Option<bool>("--json") { Description = "Print the fits, trends and figure paths as one JSON document on stdout." };
@@ -226,7 +226,7 @@ internal static class SweepCommand
             };
             var logger = context.CreateLogger("report");
             using var writer = ReportWriter.Open(logger, new ReportOptions { Owner = context.Owner("pcfglab sweep report"), OutputFolder = parse.GetValue(output)! });
-            var sampleSeed = (ulong)(uint)inputs.Seed;
+            var sampleSeed = inputs.Seed;
             var analysis = new ScalingAnalysis(
                 parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
                 inputs.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = inputs.BootstrapSamples, Seed = sampleSeed } : null);

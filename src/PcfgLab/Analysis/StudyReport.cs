@@ -50,7 +50,7 @@ public sealed record StudyReport
     public int BootstrapSamples { get; init; }
 
     /// <summary>The report's seed (bootstrap and gzip sample).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>Records written by the synthetic trainer (no model trained).</summary>
     public int SyntheticRecords => Records.Count(r => r.IsSynthetic);

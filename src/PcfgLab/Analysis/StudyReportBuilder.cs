@@ -49,7 +49,7 @@ public sealed class StudyReportBuilder(
         var comparison = StudyComparisons.Run(
             [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records))],
             Math.Min(options.BootstrapSamples, MaxComparisonResamples),
-            (ulong)options.Seed,
+            options.Seed,
             cancellationToken);
 
         var unreadable = new List<string>();

@@ -16,7 +16,7 @@ public sealed record StudyReportOptions
     public int BootstrapSamples { get; init; }
 
     /// <summary>Seed of the bootstrap.</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>Documents sampled per dataset for the gzip histograms, when the dataset's Parquet files can be read.</summary>
     public int GzipSampleDocuments { get; init; } = 1000;

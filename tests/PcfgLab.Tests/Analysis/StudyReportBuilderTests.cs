@@ -72,7 +72,7 @@ public sealed class StudyReportBuilderTests : IDisposable
 
         var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, BootstrapSamples = 10, Seed = 7 }, analysis);
 
-        Assert.Equal((10, 7), (report.BootstrapSamples, report.Seed));
+        Assert.Equal((10, 7UL), (report.BootstrapSamples, report.Seed));
         foreach (var dataset in report.Datasets)
         {
             var fit = dataset.Fit!;
