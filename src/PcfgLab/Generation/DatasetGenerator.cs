@@ -26,7 +26,15 @@ public enum GenerationProfile
 /// <param name="Spec">The random spec that made it, or null for a grammar file.</param>
 /// <param name="Preset">The preset's name, when it came from one.</param>
 /// <param name="Source"><c>spec</c>, <c>preset</c>, or the grammar file's path.</param>
-public sealed record DatasetGrammar(Grammar Grammar, GrammarSpec? Spec, string? Preset, string Source);
+public sealed record DatasetGrammar(Grammar Grammar, GrammarSpec? Spec, string? Preset, string Source)
+{
+    /// <summary>What the grammar is, in words, for a person: the file's path, or the preset or spec and its seed.</summary>
+    public string Description
+    {
+        get => field ?? Spec?.ToString() ?? Source;
+        init;
+    }
+}
 
 /// <summary>What to generate and where.</summary>
 public sealed record GenerationOptions
