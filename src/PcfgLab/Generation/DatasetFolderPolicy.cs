@@ -85,13 +85,13 @@ internal static class DatasetFolderPolicy
             {
                 if (File.Exists(Path.Combine(folder, name)))
                 {
-                    throw new UserInputException($"'{options.OutputFolder}' already holds {name}: add --force to replace it, or choose another --out.");
+                    throw UserInputException.ForParameters($"'{options.OutputFolder}' already holds {name}: add {new Parameter("Force")} to replace it, or choose another {new Parameter("OutputFolder")}.");
                 }
             }
         }
         else if (File.Exists(Path.Combine(folder, DatasetManifest.FileName)) || Directory.GetFiles(folder, "train-*.parquet").Length > 0)
         {
-            throw new UserInputException($"'{options.OutputFolder}' already holds a dataset: add --force to replace it, or choose another --out.");
+            throw UserInputException.ForParameters($"'{options.OutputFolder}' already holds a dataset: add {new Parameter("Force")} to replace it, or choose another {new Parameter("OutputFolder")}.");
         }
     }
 }

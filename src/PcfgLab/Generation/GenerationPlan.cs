@@ -24,7 +24,7 @@ internal sealed record GenerationPlan(DatasetLayout Layout, int[] Shards, Compil
         var layout = DatasetLayout.For(options.Tokens, options.DocumentLength, options.ShardCount, options.RowGroupDocuments);
         if (options.ShardIndex is int index && (index < 0 || index >= layout.ShardCount))
         {
-            throw new UserInputException($"--shard {index}/{layout.ShardCount} is out of range: the index runs from 0 to {layout.ShardCount - 1}.");
+            throw UserInputException.ForParameters($"{new Parameter("ShardIndex")} {index}/{layout.ShardCount} is out of range: the index runs from 0 to {layout.ShardCount - 1}.");
         }
 
         int[] shards = options.ShardIndex is int only ? [only] : [.. Enumerable.Range(0, layout.ShardCount)];

@@ -13,27 +13,27 @@ internal static class GenerationValidation
     {
         if (options.Threads < 1)
         {
-            throw new UserInputException($"--threads must be positive, got {options.Threads}.");
+            throw UserInputException.ForParameters($"{new Parameter("Threads")} must be positive, got {options.Threads}.");
         }
 
         if (options.GzipDocuments < 1)
         {
-            throw new UserInputException($"--gzip-docs must be positive, got {options.GzipDocuments}.");
+            throw UserInputException.ForParameters($"{new Parameter("GzipDocuments")} must be positive, got {options.GzipDocuments}.");
         }
 
         if (options.FloorDocuments < 0)
         {
-            throw new UserInputException($"--floor-docs must be zero or positive, got {options.FloorDocuments}.");
+            throw UserInputException.ForParameters($"{new Parameter("FloorDocuments")} must be zero or positive, got {options.FloorDocuments}.");
         }
 
         if (options.FloorDocuments > 0 && options.FloorSentences < 2)
         {
-            throw new UserInputException($"--floor-sentences must be at least 2, got {options.FloorSentences}.");
+            throw UserInputException.ForParameters($"{new Parameter("FloorSentences")} must be at least 2, got {options.FloorSentences}.");
         }
 
         if (options.Seed < 0)
         {
-            throw new UserInputException($"--seed must be zero or positive, got {options.Seed}.");
+            throw UserInputException.ForParameters($"{new Parameter("Seed")} must be zero or positive, got {options.Seed}.");
         }
 
         options.Compression.Validate();
@@ -41,17 +41,17 @@ internal static class GenerationValidation
         {
             if (grammar.Spec is null)
             {
-                throw new UserInputException("--compat reference needs a grammar spec or a preset: the reference builds its grammar from the seed, so a grammar file cannot be used.");
+                throw UserInputException.ForParameters($"{new Parameter("Profile")} reference needs a grammar spec or a preset: the reference builds its grammar from the seed, so a grammar file cannot be used.");
             }
 
             if (options.DocumentLength != ReferenceSampler.TokensPerDocument)
             {
-                throw new UserInputException($"--compat reference makes documents of {ReferenceSampler.TokensPerDocument} tokens: drop --doc-len or set it to {ReferenceSampler.TokensPerDocument}.");
+                throw UserInputException.ForParameters($"{new Parameter("Profile")} reference makes documents of {ReferenceSampler.TokensPerDocument} tokens: drop {new Parameter("DocumentLength")} or set it to {ReferenceSampler.TokensPerDocument}.");
             }
 
             if (options.ShardIndex is not null)
             {
-                throw new UserInputException("--shard cannot be used with --compat reference: the reference samples documents in one sequence; write all shards in one run.");
+                throw UserInputException.ForParameters($"{new Parameter("ShardIndex")} cannot be used with {new Parameter("Profile")} reference: the reference samples documents in one sequence; write all shards in one run.");
             }
         }
     }

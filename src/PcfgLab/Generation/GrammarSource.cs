@@ -52,12 +52,12 @@ public sealed record GrammarSource
         var sources = (File is null ? 0 : 1) + (Preset is null ? 0 : 1) + (AnySize ? 1 : 0);
         if (sources == 0)
         {
-            throw new UserInputException("Give a grammar: a grammar file (--grammar), a preset (--preset) or all four sizes (--nonterminals, --terminals, --max-options, --max-length).");
+            throw UserInputException.ForParameters($"Give a grammar: a grammar file ({new Parameter("File")}), a preset ({new Parameter("Preset")}) or all four sizes ({new Parameter("Nonterminals")}, {new Parameter("Terminals")}, {new Parameter("MaxOptions")}, {new Parameter("MaxLength")}).");
         }
 
         if (sources > 1)
         {
-            throw new UserInputException("Give one grammar, not several: a grammar file (--grammar), a preset (--preset) or the four sizes (--nonterminals, --terminals, --max-options, --max-length).");
+            throw UserInputException.ForParameters($"Give one grammar, not several: a grammar file ({new Parameter("File")}), a preset ({new Parameter("Preset")}) or the four sizes ({new Parameter("Nonterminals")}, {new Parameter("Terminals")}, {new Parameter("MaxOptions")}, {new Parameter("MaxLength")}).");
         }
 
         if (File is not null)
@@ -80,12 +80,12 @@ public sealed record GrammarSource
 
         if (Seed < 0)
         {
-            throw new UserInputException($"--seed must be zero or positive, got {Seed}.");
+            throw UserInputException.ForParameters($"{new Parameter("Seed")} must be zero or positive, got {Seed}.");
         }
 
         if (FirstTerminalId is not (0 or 1))
         {
-            throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--first-terminal-id must be 1 (0 is the separator) or 0 (the reference's ids), got {FirstTerminalId}."));
+            throw UserInputException.ForParameters($"{new Parameter("FirstTerminalId")} must be 1 (0 is the separator) or 0 (the reference's ids), got {FirstTerminalId}.");
         }
 
         var grammar = RandomGrammarBuilder.Build(spec, Seed, FirstTerminalId);
@@ -98,17 +98,17 @@ public sealed record GrammarSource
     private GrammarSpec Spec()
     {
         int?[] sizes = [Nonterminals, Terminals, MaxOptions, MaxLength];
-        string[] names = ["--nonterminals", "--terminals", "--max-options", "--max-length"];
+        Parameter[] names = [new(nameof(Nonterminals)), new(nameof(Terminals)), new(nameof(MaxOptions)), new(nameof(MaxLength))];
         for (var k = 0; k < sizes.Length; k++)
         {
             if (sizes[k] is null)
             {
-                throw new UserInputException($"{names[k]} is missing: give all four sizes (--nonterminals, --terminals, --max-options, --max-length) or a preset (--preset).");
+                throw UserInputException.ForParameters($"{names[k]} is missing: give all four sizes ({new Parameter("Nonterminals")}, {new Parameter("Terminals")}, {new Parameter("MaxOptions")}, {new Parameter("MaxLength")}) or a preset ({new Parameter("Preset")}).");
             }
 
             if (sizes[k] < 1)
             {
-                throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{names[k]} must be a positive integer, got {sizes[k]}."));
+                throw UserInputException.ForParameters($"{names[k]} must be a positive integer, got {sizes[k]}.");
             }
         }
 

@@ -46,7 +46,7 @@ public sealed class DatasetFolderPolicyTests : IDisposable
 
         var error = Assert.Throws<UserInputException>(() => DatasetFolderPolicy.Acquire(options, ThreeShards));
 
-        Assert.Equal($"'{options.OutputFolder}' already holds a dataset: add --force to replace it, or choose another --out.", error.Message);
+        Assert.Equal($"'{options.OutputFolder}' already holds a dataset: add Force to replace it, or choose another OutputFolder.", error.Message);
         DatasetFolderPolicy.Acquire(options with { Force = true }, ThreeShards).Dispose();
     }
 
@@ -61,7 +61,7 @@ public sealed class DatasetFolderPolicyTests : IDisposable
         var options = Options("split", shardIndex: 1);
         var error = Assert.Throws<UserInputException>(() => DatasetFolderPolicy.Acquire(options, ThreeShards));
 
-        Assert.Equal($"'{options.OutputFolder}' already holds {DatasetManifest.ShardManifestFileName(1, 3)}: add --force to replace it, or choose another --out.", error.Message);
+        Assert.Equal($"'{options.OutputFolder}' already holds {DatasetManifest.ShardManifestFileName(1, 3)}: add Force to replace it, or choose another OutputFolder.", error.Message);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class GenerationPlanTests
     {
         var error = Assert.Throws<UserInputException>(() => GenerationPlan.For(Grammar, Options with { ShardIndex = index }));
 
-        Assert.Equal($"--shard {index}/3 is out of range: the index runs from 0 to 2.", error.Message);
+        Assert.Equal($"ShardIndex {index}/3 is out of range: the index runs from 0 to 2.", error.Message);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class GenerationPlanTests
     {
         var error = Assert.Throws<UserInputException>(() => GenerationPlan.For(Grammar, Options with { Threads = 0, Tokens = 0 }));
 
-        Assert.Equal("--threads must be positive, got 0.", error.Message);
+        Assert.Equal("Threads must be positive, got 0.", error.Message);
     }
 
     [Fact]

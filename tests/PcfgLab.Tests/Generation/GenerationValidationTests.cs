@@ -13,15 +13,15 @@ public sealed class GenerationValidationTests
 
     public static TheoryData<string, GenerationOptions, string> Refusals() => new()
     {
-        { "spec", Good with { Threads = 0 }, "--threads must be positive, got 0." },
-        { "spec", Good with { GzipDocuments = 0 }, "--gzip-docs must be positive, got 0." },
-        { "spec", Good with { FloorDocuments = -1 }, "--floor-docs must be zero or positive, got -1." },
-        { "spec", Good with { FloorSentences = 1 }, "--floor-sentences must be at least 2, got 1." },
-        { "spec", Good with { Seed = -3 }, "--seed must be zero or positive, got -3." },
-        { "spec", Good with { Compression = new ParquetCompression(ParquetCodec.Zstd, 7) }, "--zstd-level 7 is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only." },
-        { "file", Good with { Profile = GenerationProfile.Reference, DocumentLength = 256 }, "--compat reference needs a grammar spec or a preset: the reference builds its grammar from the seed, so a grammar file cannot be used." },
-        { "spec", Good with { Profile = GenerationProfile.Reference, DocumentLength = 128 }, "--compat reference makes documents of 256 tokens: drop --doc-len or set it to 256." },
-        { "spec", Good with { Profile = GenerationProfile.Reference, DocumentLength = 256, ShardCount = 2, ShardIndex = 0 }, "--shard cannot be used with --compat reference: the reference samples documents in one sequence; write all shards in one run." },
+        { "spec", Good with { Threads = 0 }, "Threads must be positive, got 0." },
+        { "spec", Good with { GzipDocuments = 0 }, "GzipDocuments must be positive, got 0." },
+        { "spec", Good with { FloorDocuments = -1 }, "FloorDocuments must be zero or positive, got -1." },
+        { "spec", Good with { FloorSentences = 1 }, "FloorSentences must be at least 2, got 1." },
+        { "spec", Good with { Seed = -3 }, "Seed must be zero or positive, got -3." },
+        { "spec", Good with { Compression = new ParquetCompression(ParquetCodec.Zstd, 7) }, "ZstdLevel 7 is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only." },
+        { "file", Good with { Profile = GenerationProfile.Reference, DocumentLength = 256 }, "Profile reference needs a grammar spec or a preset: the reference builds its grammar from the seed, so a grammar file cannot be used." },
+        { "spec", Good with { Profile = GenerationProfile.Reference, DocumentLength = 128 }, "Profile reference makes documents of 256 tokens: drop DocumentLength or set it to 256." },
+        { "spec", Good with { Profile = GenerationProfile.Reference, DocumentLength = 256, ShardCount = 2, ShardIndex = 0 }, "ShardIndex cannot be used with Profile reference: the reference samples documents in one sequence; write all shards in one run." },
     };
 
     [Theory]

@@ -96,14 +96,14 @@ public sealed class GrammarSourceTests
     {
         var error = Assert.Throws<UserInputException>(() => Sizes(o: null, l: null).Resolve());
 
-        Assert.StartsWith("--max-options is missing: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("MaxOptions is missing: ", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(0, 300, 10, 5, "--nonterminals must be a positive integer, got 0.")]
-    [InlineData(20, -3, 10, 5, "--terminals must be a positive integer, got -3.")]
-    [InlineData(20, 300, 0, 5, "--max-options must be a positive integer, got 0.")]
-    [InlineData(20, 300, 10, -1, "--max-length must be a positive integer, got -1.")]
+    [InlineData(0, 300, 10, 5, "Nonterminals must be a positive integer, got 0.")]
+    [InlineData(20, -3, 10, 5, "Terminals must be a positive integer, got -3.")]
+    [InlineData(20, 300, 0, 5, "MaxOptions must be a positive integer, got 0.")]
+    [InlineData(20, 300, 10, -1, "MaxLength must be a positive integer, got -1.")]
     public void A_size_below_one_is_refused_naming_it(int n, int t, int o, int l, string expected)
     {
         Assert.Equal(expected, Assert.Throws<UserInputException>(() => Sizes(n, t, o, l).Resolve()).Message);
@@ -112,9 +112,9 @@ public sealed class GrammarSourceTests
     [Fact]
     public void A_negative_seed_and_other_terminal_ids_are_refused_for_a_random_grammar()
     {
-        Assert.Equal("--seed must be zero or positive, got -2.",
+        Assert.Equal("Seed must be zero or positive, got -2.",
             Assert.Throws<UserInputException>(() => (Sizes() with { Seed = -2 }).Resolve()).Message);
-        Assert.StartsWith("--first-terminal-id must be 1 (0 is the separator) or 0 (the reference's ids), got 2.",
+        Assert.StartsWith("FirstTerminalId must be 1 (0 is the separator) or 0 (the reference's ids), got 2.",
             Assert.Throws<UserInputException>(() => new GrammarSource { Preset = "gzipscale-0.35", FirstTerminalId = 2 }.Resolve()).Message, StringComparison.Ordinal);
     }
 
