@@ -103,7 +103,8 @@ internal static class PcfgLabApp
         }
         catch (Exception ex) when (IsUserError(ex))
         {
-            await error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
+            // The library names parameters by its own names; the line says them as flags.
+            await error.WriteLineAsync("error: " + OneLine(ParameterFlags.Message(ex, CommandPath(parse.CommandResult.Command, parse)))).ConfigureAwait(false);
             return UsageError;
         }
         catch (Exception ex) when (MissingNativeLibrary(ex) is { } missing)

@@ -69,7 +69,7 @@ internal sealed class ConstrainedFitCommand
             }
             catch (UserInputException ex) when (request.ByDataset)
             {
-                throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                throw ex.WithPrefix($"dataset '{name}': ");
             }
         }
 

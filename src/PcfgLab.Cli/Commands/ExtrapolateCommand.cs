@@ -54,7 +54,7 @@ internal static class ExtrapolateCommand
                 }
                 catch (UserInputException ex) when (groupColumn is not null)
                 {
-                    throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                    throw ex.WithPrefix($"dataset '{name}': ");
                 }
             }
 

@@ -57,7 +57,6 @@ internal static class GenerateCommand
         {
             var profile = parse.GetValue(compat) == "reference" ? GenerationProfile.Reference : GenerationProfile.Fast;
             var seedValue = parse.GetValue(seed);
-            var sizes = new[] { parse.GetValue(nonterminals), parse.GetValue(terminals), parse.GetValue(maxOptions), parse.GetValue(maxLength) };
 
             // Checked before the dial's search or the grammar's analysis, so that a bad length fails at once.
             DatasetLayout.ValidateDocumentLength(parse.GetValue(documentLength));
@@ -82,7 +81,18 @@ internal static class GenerateCommand
             }
             else
             {
-                grammar = ResolveGrammar(sizes, parse.GetValue(grammarFile), parse.GetValue(preset), seedValue, profile);
+                // The reference profile samples the reference's own grammar: terminal ids from 0.
+                grammar = new GrammarSource
+                {
+                    File = parse.GetValue(grammarFile),
+                    Preset = parse.GetValue(preset),
+                    Nonterminals = parse.GetValue(nonterminals),
+                    Terminals = parse.GetValue(terminals),
+                    MaxOptions = parse.GetValue(maxOptions),
+                    MaxLength = parse.GetValue(maxLength),
+                    Seed = seedValue,
+                    FirstTerminalId = profile == GenerationProfile.Reference ? 0 : RandomGrammarBuilder.DefaultFirstTerminalId,
+                }.Resolve();
             }
 
             var tokenCount = CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
@@ -180,63 +190,6 @@ internal static class GenerateCommand
 
         var documents = (tokenCount + documentLength - 1) / documentLength;
         return new DialSample(documents, gzipDocuments, gzipSeed);
-    }
-
-    internal static DatasetGrammar ResolveGrammar(int?[] sizes, string? file, string? presetName, long seed, GenerationProfile profile)
-    {
-        var given = 0;
-        foreach (var size in sizes)
-        {
-            given += size is null ? 0 : 1;
-        }
-
-        var sources = (given > 0 ? 1 : 0) + (file is null ? 0 : 1) + (presetName is null ? 0 : 1);
-        if (sources != 1)
-        {
-            throw new UserInputException("Give exactly one grammar: --nonterminals/--terminals/--max-options/--max-length, --preset NAME or --grammar FILE.");
-        }
-
-        if (file is not null)
-        {
-            var loaded = NltkGrammarFormat.Load(file);
-            return new DatasetGrammar(loaded, null, null, "file " + Path.GetFileName(file));
-        }
-
-        GrammarSpec spec;
-        string? presetLabel = null;
-        if (presetName is not null)
-        {
-            var preset = GrammarPresets.Get(presetName);
-            spec = preset.Spec;
-            presetLabel = preset.Name;
-        }
-        else
-        {
-            if (given != 4)
-            {
-                throw new UserInputException("A random grammar needs all four of --nonterminals, --terminals, --max-options and --max-length.");
-            }
-
-            spec = new GrammarSpec(sizes[0]!.Value, sizes[1]!.Value, sizes[2]!.Value, sizes[3]!.Value);
-            try
-            {
-                spec.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new UserInputException(ex.Message, ex);
-            }
-        }
-
-        if (seed < 0)
-        {
-            throw new UserInputException($"--seed must be zero or positive, got {seed}.");
-        }
-
-        var grammar = profile == GenerationProfile.Reference
-            ? new ReferenceSampler(spec, seed).Grammar
-            : RandomGrammarBuilder.Build(spec, seed);
-        return new DatasetGrammar(grammar, spec, presetLabel, presetLabel is null ? "spec" : "preset");
     }
 
     internal static (int? Index, int? Count) ParseShard(string? shard, int? shards)

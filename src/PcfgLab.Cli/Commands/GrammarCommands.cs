@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PcfgLab.Generation;
 using PcfgLab.Grammars;
 
 namespace PcfgLab.Cli.Commands;
@@ -63,8 +64,14 @@ internal static class GrammarCommands
         command.Options.Add(output);
         command.SetAction(parse =>
         {
-            var (grammar, description) = source.Build(parse)
-                ?? throw new UserInputException("Give --preset NAME or all of --nonterminals, --terminals, --max-options and --max-length.");
+            var read = source.Read(parse);
+            if (read.IsEmpty)
+            {
+                throw new UserInputException("Give --preset NAME or all of --nonterminals, --terminals, --max-options and --max-length.");
+            }
+
+            var resolved = read.Resolve();
+            var (grammar, description) = (resolved.Grammar, resolved.Description);
             var path = parse.GetValue(output);
             if (path is null)
             {
@@ -102,16 +109,14 @@ internal static class GrammarCommands
         command.Options.Add(threads);
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(file);
-            var built = source.Build(parse);
-            if (path is not null && built is not null)
+            var read = source.Read(parse, parse.GetValue(file));
+            if (read.IsEmpty)
             {
-                throw new UserInputException("Give either a grammar FILE or --preset/the four sizes, not both.");
+                throw new UserInputException("Give a grammar FILE, --preset NAME, or all of --nonterminals, --terminals, --max-options and --max-length.");
             }
 
-            var (grammar, description) = path is not null
-                ? (NltkGrammarFormat.Load(path), path)
-                : built ?? throw new UserInputException("Give a grammar FILE, --preset NAME, or all of --nonterminals, --terminals, --max-options and --max-length.");
+            var resolved = read.Resolve();
+            var (grammar, description) = (resolved.Grammar, resolved.Description);
             var report = GrammarAnalysis.Analyze(grammar);
             var (summary, unavailable) = EntropyRate(
                 grammar, report, parse.GetValue(sentences), parse.GetValue(floor), parse.GetValue(docs), parse.GetValue(documentLength),
@@ -294,7 +299,7 @@ internal static class GrammarCommands
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The options that name a random grammar: a preset or the four sizes, the seed and the terminal ids.</summary>
+    /// <summary>The options that name a random grammar (a preset or the four sizes, the seed and the terminal ids), read into the library's <see cref="GrammarSource"/>.</summary>
     private sealed class GrammarSourceOptions
     {
         private readonly Option<string?> _preset = new("--preset", "-p") { Description = "Named spec, e.g. gzipscale-0.35 or 20_300_10_5 (see docs/grammars.md)." };
@@ -321,54 +326,18 @@ internal static class GrammarCommands
         /// <summary>The seed given (or defaulted): the grammar's for a spec, and the documents' for the floor.</summary>
         public long Seed(ParseResult parse) => parse.GetValue(_seed);
 
-        /// <summary>The grammar the options name and a description, or null when they name none.</summary>
-        public (Grammar Grammar, string Description)? Build(ParseResult parse)
+        /// <summary>The library's grammar source the options name, with <paramref name="file"/> (an argument) when given.</summary>
+        public GrammarSource Read(ParseResult parse, string? file = null) => new()
         {
-            var preset = parse.GetValue(_preset);
-            int?[] sizes = [parse.GetValue(_nonterminals), parse.GetValue(_terminals), parse.GetValue(_maxOptions), parse.GetValue(_maxLength)];
-            var anySize = sizes.Any(s => s is not null);
-            if (preset is null && !anySize)
-            {
-                return null;
-            }
-
-            GrammarSpec spec;
-            string description;
-            if (preset is not null)
-            {
-                if (anySize)
-                {
-                    throw new UserInputException("Give either --preset or the four sizes (--nonterminals, --terminals, --max-options, --max-length), not both.");
-                }
-
-                var found = GrammarPresets.Get(preset);
-                spec = found.Spec;
-                description = $"preset {found.Name} {spec}";
-            }
-            else
-            {
-                string[] names = ["--nonterminals", "--terminals", "--max-options", "--max-length"];
-                for (var k = 0; k < 4; k++)
-                {
-                    if (sizes[k] is null)
-                    {
-                        throw new UserInputException($"{names[k]} is missing: give all four sizes (--nonterminals, --terminals, --max-options, --max-length) or --preset NAME.");
-                    }
-
-                    if (sizes[k] < 1)
-                    {
-                        throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"{names[k]} must be a positive integer, got {sizes[k]}."));
-                    }
-                }
-
-                spec = new GrammarSpec(sizes[0]!.Value, sizes[1]!.Value, sizes[2]!.Value, sizes[3]!.Value);
-                description = $"spec {spec}";
-            }
-
-            var seed = parse.GetValue(_seed);
-            var firstTerminalId = FirstTerminalId(parse);
-            return (RandomGrammarBuilder.Build(spec, seed, firstTerminalId), $"{description} seed {Number(seed)}");
-        }
+            File = file,
+            Preset = parse.GetValue(_preset),
+            Nonterminals = parse.GetValue(_nonterminals),
+            Terminals = parse.GetValue(_terminals),
+            MaxOptions = parse.GetValue(_maxOptions),
+            MaxLength = parse.GetValue(_maxLength),
+            Seed = parse.GetValue(_seed),
+            FirstTerminalId = FirstTerminalId(parse),
+        };
 
         private int FirstTerminalId(ParseResult parse)
         {
@@ -376,7 +345,7 @@ internal static class GrammarCommands
             var explicitId = parse.GetValue(_firstTerminalId);
             if (explicitId is not null and not (0 or 1))
             {
-                throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--first-terminal-id must be 1 (0 is the separator) or 0 (the reference's ids), got {explicitId}."));
+                return explicitId.Value; // the source refuses it, saying why
             }
 
             if (compat is null)

@@ -60,7 +60,7 @@ internal static class IsoFlopCommand
                     }
                     catch (UserInputException ex) when (groupColumn is not null)
                     {
-                        throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                        throw ex.WithPrefix($"dataset '{name}': ");
                     }
                 }
             }
@@ -94,7 +94,7 @@ internal static class IsoFlopCommand
                     }
                     catch (UserInputException ex) when (groupColumn is not null)
                     {
-                        throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                        throw ex.WithPrefix($"dataset '{name}': ");
                     }
                 }
             }

@@ -69,7 +69,7 @@ public static class ScalingStudy
             var h = compressibility is not null && compressibility.TryGetValue(fit.Dataset, out var given) ? given : fit.Compressibility;
             if (h is null)
             {
-                throw new UserInputException($"dataset '{fit.Dataset}' has no compressibility H; fit runs that carry H (--gzip COLUMN) or give --h {fit.Dataset}=VALUE");
+                throw UserInputException.ForParameters($"dataset '{fit.Dataset}' has no compressibility H; fit runs that carry H ({new Parameter("RunColumnMap.Compressibility")} COLUMN) or give {new Parameter("compressibility")} {fit.Dataset}=VALUE");
             }
 
             var law = fit.Chinchilla?.Parameters ?? throw new UserInputException($"dataset '{fit.Dataset}' has no Chinchilla fit: regress needs fits of the chinchilla form");

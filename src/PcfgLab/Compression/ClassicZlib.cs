@@ -48,7 +48,7 @@ public sealed unsafe class ClassicZlib : IDisposable
         _libraryName = library;
         if (!NativeLibrary.TryLoad(library, out _library))
         {
-            throw new UserInputException($"--deflate zlib needs classic zlib ('{library}'), which could not be loaded: install it (Debian: apt-get install zlib1g) or use --deflate zlib-ng.");
+            throw UserInputException.ForParameters($"{new Parameter("deflate")} zlib needs classic zlib ('{library}'), which could not be loaded: install it (Debian: apt-get install zlib1g) or use {new Parameter("deflate")} zlib-ng.");
         }
 
         try
@@ -65,7 +65,7 @@ public sealed unsafe class ClassicZlib : IDisposable
             var result = _deflateInit2(_stream, level, ZDeflated, RawWindowBits, DefaultMemLevel, DefaultStrategy, version, sizeof(ZStream));
             if (result != ZOk)
             {
-                throw new UserInputException($"--deflate zlib: deflateInit2 of '{library}' (zlib {Version}) failed with code {result}; use --deflate zlib-ng.");
+                throw UserInputException.ForParameters($"{new Parameter("deflate")} zlib: deflateInit2 of '{library}' (zlib {Version}) failed with code {result}; use {new Parameter("deflate")} zlib-ng.");
             }
         }
         catch
@@ -136,7 +136,7 @@ public sealed unsafe class ClassicZlib : IDisposable
     private nint Export(string name) =>
         NativeLibrary.TryGetExport(_library, name, out var address)
             ? address
-            : throw new UserInputException($"--deflate zlib: '{_libraryName}' has no function {name}, so it is not classic zlib; use --deflate zlib-ng.");
+            : throw UserInputException.ForParameters($"{new Parameter("deflate")} zlib: '{_libraryName}' has no function {name}, so it is not classic zlib; use {new Parameter("deflate")} zlib-ng.");
 
     private void Free()
     {

@@ -33,22 +33,22 @@ public static class CorpusCompressibility
         ArgumentNullException.ThrowIfNull(options);
         if (options.SampleSize < 1)
         {
-            throw new UserInputException($"--docs must be at least 1, got {options.SampleSize}.");
+            throw UserInputException.ForParameters($"{new Parameter("CorpusMeasurementOptions.SampleSize")} must be at least 1, got {options.SampleSize}.");
         }
 
         if (options.Threads < 1)
         {
-            throw new UserInputException($"--threads must be positive, got {options.Threads}.");
+            throw UserInputException.ForParameters($"{new Parameter("Threads")} must be positive, got {options.Threads}.");
         }
 
         if (options.WindowLength is < 1)
         {
-            throw new UserInputException($"--doc-len must be at least 1, got {options.WindowLength}.");
+            throw UserInputException.ForParameters($"{new Parameter("WindowLength")} must be at least 1, got {options.WindowLength}.");
         }
 
         if (source.HasTokens && options.Bytes)
         {
-            throw new UserInputException($"{source.Path} holds token ids ({source.Description}); --bytes needs text.");
+            throw UserInputException.ForParameters($"{source.Path} holds token ids ({source.Description}); {new Parameter("Bytes")} needs text.");
         }
 
         if (source is ParquetCorpusSource { HasTokens: true } dataset && options.WindowLength is null && !options.All)
@@ -81,9 +81,9 @@ public static class CorpusCompressibility
             {
                 var unit = options.Bytes ? "bytes" : "tokens";
                 var skipped = sink.SkippedByReason.Count == 0 ? string.Empty : $", {sink.SkippedByReason.Values.Sum()} skipped";
-                throw new UserInputException(window is null
-                    ? $"{source.Path}: the corpus is empty ({sink.Documents} documents{skipped})."
-                    : $"{source.Path}: the corpus has no complete window of {window} {unit} ({sink.Documents} documents{skipped}); give more text or a smaller --doc-len.");
+                throw window is null
+                    ? new UserInputException($"{source.Path}: the corpus is empty ({sink.Documents} documents{skipped}).")
+                    : UserInputException.ForParameters($"{source.Path}: the corpus has no complete window of {window} {unit} ({sink.Documents} documents{skipped}); give more text or a smaller {new Parameter("WindowLength")}.");
             }
 
             var summaries = new Dictionary<string, SummaryStatistics>(StringComparer.Ordinal);

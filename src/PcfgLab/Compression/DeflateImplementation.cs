@@ -38,7 +38,7 @@ public static class DeflateImplementations
         {
             ZlibNgName => DeflateImplementation.ZlibNg,
             ZlibName => DeflateImplementation.Zlib,
-            _ => throw new UserInputException($"unknown --deflate '{name}': use zlib-ng (System.IO.Compression, the default) or zlib (classic zlib, byte-identical to Python's gzip)."),
+            _ => throw UserInputException.ForParameters($"unknown {new Parameter("deflate")} '{name}': use zlib-ng (System.IO.Compression, the default) or zlib (classic zlib, byte-identical to Python's gzip)."),
         };
     }
 }

@@ -70,12 +70,12 @@ public static class EntropyRate
         ArgumentNullException.ThrowIfNull(grammar);
         if (sentences < 2)
         {
-            throw new UserInputException($"--sentences must be at least 2, got {sentences}.");
+            throw UserInputException.ForParameters($"{new Parameter("sentences")} must be at least 2, got {sentences}.");
         }
 
         if (threads < 1)
         {
-            throw new UserInputException($"--threads must be positive, got {threads}.");
+            throw UserInputException.ForParameters($"{new Parameter("threads")} must be positive, got {threads}.");
         }
 
         var analysis = GrammarAnalysis.Analyze(grammar.Compiled.Source);

@@ -58,7 +58,7 @@ public static class FloorAnalysis
         ArgumentNullException.ThrowIfNull(grammar);
         if (documents < 0)
         {
-            throw new UserInputException($"--docs must be zero or positive, got {documents}.");
+            throw UserInputException.ForParameters($"{new Parameter("documents")} must be zero or positive, got {documents}.");
         }
 
         var prefix = PrefixGrammar.Build(grammar);

@@ -56,17 +56,17 @@ public static class LossFloor
         ArgumentNullException.ThrowIfNull(grammar);
         if (documentLength < 2)
         {
-            throw new UserInputException($"the loss floor needs documents of at least 2 tokens (a causal loss predicts positions 2..L), got --doc-len {documentLength}.");
+            throw UserInputException.ForParameters($"the loss floor needs documents of at least 2 tokens (a causal loss predicts positions 2..L), got {new Parameter("documentLength")} {documentLength}.");
         }
 
         if (documents < 1)
         {
-            throw new UserInputException($"--docs must be positive, got {documents}.");
+            throw UserInputException.ForParameters($"{new Parameter("documents")} must be positive, got {documents}.");
         }
 
         if (threads < 1)
         {
-            throw new UserInputException($"--threads must be positive, got {threads}.");
+            throw UserInputException.ForParameters($"{new Parameter("threads")} must be positive, got {threads}.");
         }
 
         var means = new double[documents];

@@ -33,7 +33,7 @@ public sealed record DialBounds
         Check(MaxLength, "max-length-range");
         if (Terminals is < 1)
         {
-            throw new UserInputException($"--terminals must be positive, got {Terminals}.");
+            throw UserInputException.ForParameters($"{new Parameter("Terminals")} must be positive, got {Terminals}.");
         }
 
         static void Check((int Min, int Max) range, string name)
@@ -204,12 +204,12 @@ public static class CompressibilityDial
         options.Bounds.Validate();
         if (!(options.Target > 0 && options.Target < 1.5))
         {
-            throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--target-gzip must be a ratio between 0 and 1.5, got {options.Target}."));
+            throw UserInputException.ForParameters($"{new Parameter("DialOptions.Target")} must be a ratio between 0 and 1.5, got {options.Target}.");
         }
 
         if (!(options.Tolerance > 0))
         {
-            throw new UserInputException("--tolerance must be positive.");
+            throw UserInputException.ForParameters($"{new Parameter("Tolerance")} must be positive.");
         }
 
         if (!(options.AimFraction > 0 && options.AimFraction <= 1))
@@ -303,9 +303,8 @@ public static class CompressibilityDial
         if (!search.Hit)
         {
             var best = search.Best!;
-            throw new UserInputException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"no grammar came within {options.Tolerance:F3} of {options.Target:F3} in {search.Count} candidates (closest: {best}); raise --tolerance or --max-candidates, or try another --seed."));
+            throw UserInputException.ForParameters(
+                $"no grammar came within {options.Tolerance:F3} of {options.Target:F3} in {search.Count} candidates (closest: {best}); raise {new Parameter("Tolerance")} or {new Parameter("MaxCandidates")}, or try another {new Parameter("Seed")}.");
         }
 
         return search.Result(stopwatch);

@@ -33,7 +33,7 @@ public static class DatasetFloor
         var root = Directory.Exists(folder) ? folder : Path.GetDirectoryName(Path.GetFullPath(folder))!;
         if (manifest.Profile == DatasetGenerator.ProfileName(GenerationProfile.Reference))
         {
-            throw new UserInputException($"'{folder}' was made with --compat reference, whose documents (terminal 0 doubling as the separator, 255/256-token packing) have no floor here: regenerate it with the default profile.");
+            throw UserInputException.ForParameters($"'{folder}' was made with {new Parameter("Profile")} reference, whose documents (terminal 0 doubling as the separator, 255/256-token packing) have no floor here: regenerate it with the default profile.");
         }
 
         var grammarPath = Path.Combine(root, manifest.GrammarFile);
@@ -52,7 +52,7 @@ public static class DatasetFloor
         var grammar = NltkGrammarFormat.Read(new StringReader(text), grammarPath);
         if (documents < 1)
         {
-            throw new UserInputException($"--docs must be positive, got {documents}.");
+            throw UserInputException.ForParameters($"{new Parameter("documents")} must be positive, got {documents}.");
         }
 
         var summary = FloorAnalysis.Analyze(

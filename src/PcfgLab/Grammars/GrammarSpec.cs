@@ -12,19 +12,19 @@ namespace PcfgLab.Grammars;
 /// <param name="MaxLength">Maximum right-hand-side length.</param>
 public sealed record GrammarSpec(int Nonterminals, int Terminals, int MaxOptions, int MaxLength)
 {
-    /// <summary>Throws <see cref="ArgumentException"/> with a user-facing message when a field is not positive.</summary>
+    /// <summary>Throws <see cref="UserInputException"/> with a one-line message naming the field when a field is not positive.</summary>
     public void Validate()
     {
-        Check(Nonterminals, "nonterminals");
-        Check(Terminals, "terminals");
-        Check(MaxOptions, "max-options");
-        Check(MaxLength, "max-length");
+        Check(Nonterminals, nameof(Nonterminals));
+        Check(Terminals, nameof(Terminals));
+        Check(MaxOptions, nameof(MaxOptions));
+        Check(MaxLength, nameof(MaxLength));
 
         static void Check(int value, string name)
         {
             if (value < 1)
             {
-                throw new ArgumentException($"--{name} must be a positive integer, got {value}.");
+                throw UserInputException.ForParameters($"{new Parameter(name)} must be a positive integer, got {value}.");
             }
         }
     }

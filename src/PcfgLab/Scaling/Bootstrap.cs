@@ -51,7 +51,7 @@ public static class Bootstrap
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resamples < 2)
         {
-            throw new UserInputException($"--bootstrap {options.Resamples}: need at least 2 resamples (or 0 for none)");
+            throw UserInputException.ForParameters($"{new Parameter("Resamples")} {options.Resamples}: need at least 2 resamples (or 0 for none)");
         }
 
         var (logN, logD, logL, meanLogN, meanLogD) = LogColumns(runs);

@@ -38,7 +38,7 @@ public static class ChinchillaFitter
 
         if (AllEqual(runs, r => r.Parameters))
         {
-            throw new UserInputException($"{what}: every run has the same parameter count N = {runs[0].Parameters.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}, so A and alpha cannot be fitted; use runs at several model sizes (or --form data)");
+            throw UserInputException.ForParameters($"{what}: every run has the same parameter count N = {runs[0].Parameters:G6}, so A and alpha cannot be fitted; use runs at several model sizes (or {new Parameter("Form")} data)");
         }
 
         if (AllEqual(runs, r => r.Tokens))

@@ -38,7 +38,7 @@ public static class ConstrainedChinchillaFitter
         ArgumentNullException.ThrowIfNull(constraints);
         if (constraints.FixedE is { } e && !(e > 0 && double.IsFinite(e)))
         {
-            throw new UserInputException($"--fix-e {e}: E must be a positive loss");
+            throw UserInputException.ForParameters($"{new Parameter("FixedE")} {e}: E must be a positive loss");
         }
 
         ChinchillaFitter.Validate(runs, "the input");
@@ -62,7 +62,7 @@ public static class ConstrainedChinchillaFitter
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resamples < 3)
         {
-            throw new UserInputException($"--bootstrap {options.Resamples}: the identifiability check needs at least 3 resamples");
+            throw UserInputException.ForParameters($"{new Parameter("Resamples")} {options.Resamples}: the identifiability check needs at least 3 resamples");
         }
 
         var (logN, logD, logL, meanLogN, meanLogD) = Scaling.Bootstrap.LogColumns(runs);

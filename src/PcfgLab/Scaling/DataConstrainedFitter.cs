@@ -45,7 +45,7 @@ public static class DataConstrainedFitter
         var u = runs.Select(uniqueTokens).ToArray();
         if (u.Any(x => !(x > 0) || !double.IsFinite(x)))
         {
-            throw new UserInputException("--unique-tokens: every run needs a positive number of unique tokens");
+            throw UserInputException.ForParameters($"{new Parameter("UniqueTokens")}: every run needs a positive number of unique tokens");
         }
 
         var objective = new DataConstrainedObjective(

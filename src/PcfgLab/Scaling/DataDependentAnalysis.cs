@@ -112,17 +112,17 @@ public sealed record DataDependentAnalysis(
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resamples is < 0 or 1)
         {
-            throw new UserInputException($"--bootstrap {options.Resamples}: use 0 (none) or at least 2 resamples");
+            throw UserInputException.ForParameters($"{new Parameter("Resamples")} {options.Resamples}: use 0 (none) or at least 2 resamples");
         }
 
         if (!(options.HHigh > options.HLow) || options.BandPoints < 2)
         {
-            throw new UserInputException($"--h-range {options.HLow},{options.HHigh}: HI must be above LO");
+            throw UserInputException.ForParameters($"{new Parameter("HRange")} {options.HLow},{options.HHigh}: HI must be above LO");
         }
 
         if (!(options.Flops > 0) || !double.IsFinite(options.Flops))
         {
-            throw new UserInputException($"--at-flops {options.Flops}: must be a positive number");
+            throw UserInputException.ForParameters($"{new Parameter("DataDependentAnalysisOptions.Flops")} {options.Flops}: must be a positive number");
         }
 
         var data = DataDependentFitter.Prepare(runs);

@@ -223,7 +223,7 @@ public static class DataDependentFitter
         {
             if (run.Compressibility is null)
             {
-                throw new UserInputException($"run at data row {run.Row} (dataset '{run.Dataset}') has no compressibility H; the data-dependent form needs H on every run (--gzip COLUMN)");
+                throw new UserInputException($"run at data row {run.Row} (dataset '{run.Dataset}') has no compressibility H; the data-dependent form needs H on every run ({new Parameter("RunColumnMap.Compressibility")} COLUMN)");
             }
         }
 

@@ -16,7 +16,7 @@ public sealed class DataDependentLaw
         ArgumentNullException.ThrowIfNull(regression);
         if (!double.IsFinite(epsilon))
         {
-            throw new UserInputException($"--epsilon {epsilon}: the blend weight must be a finite number (1 = no blending)");
+            throw UserInputException.ForParameters($"{new Parameter("epsilon")} {epsilon}: the blend weight must be a finite number (1 = no blending)");
         }
 
         Regression = regression;

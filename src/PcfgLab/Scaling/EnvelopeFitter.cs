@@ -36,12 +36,12 @@ public static class EnvelopeFitter
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resamples is < 0 or 1)
         {
-            throw new UserInputException($"--bootstrap {options.Resamples}: use 0 (none) or at least 2 resamples");
+            throw UserInputException.ForParameters($"{new Parameter("Resamples")} {options.Resamples}: use 0 (none) or at least 2 resamples");
         }
 
         if (options.Smoothing < 1 || options.Points < 2)
         {
-            throw new UserInputException($"--smooth {options.Smoothing} / --points {options.Points}: need at least 1 step and 2 points");
+            throw UserInputException.ForParameters($"{new Parameter("Smoothing")} {options.Smoothing} / {new Parameter("Points")} {options.Points}: need at least 1 step and 2 points");
         }
 
         var prepared = curves.Select(c => Prepare(c, options.Smoothing)).ToArray();

@@ -106,7 +106,7 @@ public static class ExtrapolationCheck
             {
                 if (options.Form == ExtrapolatedForm.DataConstrained)
                 {
-                    var unique = options.UniqueTokens ?? throw new UserInputException("the data-constrained form needs each run's unique tokens (--unique-tokens)");
+                    var unique = options.UniqueTokens ?? throw UserInputException.ForParameters($"the data-constrained form needs each run's unique tokens ({new Parameter("UniqueTokens")})");
                     var d = DataConstrainedFitter.Fit(train, unique, options.Fit, cancellationToken);
                     (constrained, law, converged) = (d.Parameters, d.Parameters.Law, d.Converged);
                 }
@@ -146,7 +146,7 @@ public static class ExtrapolationCheck
 
         if (folds.Count == 0)
         {
-            throw new UserInputException("no fold of the extrapolation check could be fitted" + (skipped.Count > 0 ? $" ({skipped[0]})" : string.Empty) + "; use more runs, or bin budgets with --bin-width");
+            throw UserInputException.ForParameters($"no fold of the extrapolation check could be fitted{(skipped.Count > 0 ? $" ({skipped[0]})" : string.Empty)}; use more runs, or bin budgets with {new Parameter("BinWidthDecades")}");
         }
 
         return new ExtrapolationResult(options.Scheme, folds, skipped, pooled / predictions);

@@ -33,15 +33,15 @@ public static class Holdout
             (value > threshold ? test : train).Add(run);
         }
 
-        var name = cut == HoldoutCut.Flops ? "--holdout-above-flops" : "--holdout-above-n";
+        var name = new Parameter(cut == HoldoutCut.Flops ? "HoldoutAboveFlops" : "HoldoutAboveN");
         if (test.Count == 0)
         {
-            throw new UserInputException($"{name} {threshold.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} holds out no run; choose a lower cut");
+            throw UserInputException.ForParameters($"{name} {threshold:G4} holds out no run; choose a lower cut");
         }
 
         if (train.Count <= ChinchillaFitter.ParameterCount)
         {
-            throw new UserInputException($"{name} {threshold.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} leaves {train.Count} runs to fit; choose a higher cut");
+            throw UserInputException.ForParameters($"{name} {threshold:G4} leaves {train.Count} runs to fit; choose a higher cut");
         }
 
         var fit = ChinchillaFitter.Fit(train, options, cancellationToken);

@@ -92,12 +92,12 @@ public static class IsoFlopFitter
         ArgumentNullException.ThrowIfNull(options);
         if (options.Resamples is < 0 or 1)
         {
-            throw new UserInputException($"--bootstrap {options.Resamples}: use 0 (none) or at least 2 resamples");
+            throw UserInputException.ForParameters($"{new Parameter("Resamples")} {options.Resamples}: use 0 (none) or at least 2 resamples");
         }
 
         if (options.BinWidthDecades is { } w && !(w > 0))
         {
-            throw new UserInputException($"--bin-width {w}: must be a positive number of decades of C");
+            throw UserInputException.ForParameters($"{new Parameter("BinWidthDecades")} {w}: must be a positive number of decades of C");
         }
 
         var groups = Group(runs, options.BinWidthDecades);
@@ -126,7 +126,10 @@ public static class IsoFlopFitter
 
         if (budgets.Count < 2)
         {
-            throw new UserInputException($"an IsoFLOP fit needs at least two budgets with a minimum; found {budgets.Count} of {groups.Count}" + (skipped.Count > 0 ? $" ({skipped[0].Reason} at C = {skipped[0].Flops.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)})" : string.Empty) + (options.BinWidthDecades is null ? "; if the runs' C are not shared budgets, bin them with --bin-width" : string.Empty));
+            var found = $"an IsoFLOP fit needs at least two budgets with a minimum; found {budgets.Count} of {groups.Count}" + (skipped.Count > 0 ? $" ({skipped[0].Reason} at C = {skipped[0].Flops.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)})" : string.Empty);
+            throw options.BinWidthDecades is null
+                ? UserInputException.ForParameters($"{found}; if the runs' C are not shared budgets, bin them with {new Parameter("BinWidthDecades")}")
+                : new UserInputException(found);
         }
 
         var logC = flops.Select(c => Math.Log(c)).ToArray();

@@ -45,7 +45,7 @@ public static class PredictionIntervals
         ChinchillaFitter.Validate(runs, "the fitted runs");
         if (options.Resamples < 2)
         {
-            throw new UserInputException($"--intervals {options.Resamples}: need at least 2 resamples");
+            throw UserInputException.ForParameters($"{new Parameter("PredictionIntervalOptions.Resamples")} {options.Resamples}: need at least 2 resamples");
         }
 
         var n = runs.Count;

@@ -39,7 +39,7 @@ public static class ReferenceLaws
 
         if (values.Length != 5)
         {
-            throw new UserInputException($"--reference '{text}': expected epoch, hoffmann or five positive numbers E,A,B,alpha,beta");
+            throw UserInputException.ForParameters($"{new Parameter("reference")} '{text}': expected epoch, hoffmann or five positive numbers E,A,B,alpha,beta");
         }
 
         return new ChinchillaParameters(values[0], values[1], values[2], values[3], values[4]);

@@ -58,7 +58,7 @@ public static class RosenfeldFitter
         ArgumentNullException.ThrowIfNull(options);
         if (!(eps0 > 0) || !double.IsFinite(eps0))
         {
-            throw new UserInputException($"--eps0 {eps0}: the random-guess error must be positive (for language models, ln of the vocabulary size)");
+            throw UserInputException.ForParameters($"{new Parameter("eps0")} {eps0}: the random-guess error must be positive (for language models, ln of the vocabulary size)");
         }
 
         ChinchillaFitter.Validate(runs, "the input");

@@ -396,7 +396,7 @@ public static class RunRecordReader
         var hColumn = Resolve(available, map.Compressibility, CompressibilityNames, "compressibility H", source, required: false);
         if (dColumn is null && cColumn is null)
         {
-            throw new UserInputException($"'{source}' has neither a tokens column ({string.Join(", ", TokenNames)}) nor a FLOPs column ({string.Join(", ", FlopNames)}); name one with --tokens or --flops (available: {Names(available)})");
+            throw UserInputException.ForParameters($"'{source}' has neither a tokens column ({string.Join(", ", TokenNames)}) nor a FLOPs column ({string.Join(", ", FlopNames)}); name one with {new Parameter("RunColumnMap.Tokens")} or {new Parameter("RunColumnMap.Flops")} (available: {Names(available)})");
         }
 
         var (lossColumn, lossKind) = ResolveLoss(available, map, source);

@@ -20,7 +20,7 @@ public static class SavedFitRuns
 
         var names = string.Join(", ", document.Fits.Select(f => f.Dataset));
         var fit = dataset is null
-            ? document.Fits.Count == 1 ? document.Fits[0] : throw new UserInputException($"'{path}' holds {document.Fits.Count} fits; choose one with --dataset ({names})")
+            ? document.Fits.Count == 1 ? document.Fits[0] : throw UserInputException.ForParameters($"'{path}' holds {document.Fits.Count} fits; choose one with {new Parameter("dataset")} ({names})")
             : document.Fits.FirstOrDefault(f => f.Dataset == dataset) ?? throw new UserInputException($"'{path}' has no dataset '{dataset}' (datasets: {names})");
         var o = document.Options;
         string? Get(string key) => o.TryGetValue(key, out var v) ? v : null;

@@ -29,7 +29,7 @@ public sealed class SavedLaw
         if (RegressionDocument.IsRegression(node))
         {
             var regression = RegressionDocument.FromJson(node, path);
-            var h = compressibility ?? throw new UserInputException($"'{path}' is a regression on compressibility: give the dataset's --h");
+            var h = compressibility ?? throw UserInputException.ForParameters($"'{path}' is a regression on compressibility: give the dataset's {new Parameter("compressibility")}");
             var law = regression.Law.At(h);
             return new SavedLaw($"data-dependent law at H = {h.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}", law, law.Loss);
         }
@@ -37,7 +37,7 @@ public sealed class SavedLaw
         var document = ScalingFitDocument.Load(path);
         var names = string.Join(", ", document.Fits.Select(f => f.Dataset));
         var fit = dataset is null
-            ? document.Fits.Count == 1 ? document.Fits[0] : throw new UserInputException($"'{path}' holds {document.Fits.Count} fits; choose one with --dataset ({names})")
+            ? document.Fits.Count == 1 ? document.Fits[0] : throw UserInputException.ForParameters($"'{path}' holds {document.Fits.Count} fits; choose one with {new Parameter("dataset")} ({names})")
             : document.Fits.FirstOrDefault(f => f.Dataset == dataset) ?? throw new UserInputException($"'{path}' has no dataset '{dataset}' (datasets: {names})");
         return new SavedLaw($"{ScalingFitDocument.FormName(document.Form)} fit of '{fit.Dataset}'", fit.Chinchilla?.Parameters, fit.Loss);
     }

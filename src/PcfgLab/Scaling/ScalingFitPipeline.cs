@@ -52,7 +52,7 @@ public static class ScalingFitPipeline
         ArgumentNullException.ThrowIfNull(request);
         if (request.DropWorst < 0)
         {
-            throw new UserInputException($"--drop-worst {request.DropWorst}: must be 0 or more");
+            throw UserInputException.ForParameters($"{new Parameter("DropWorst")} {request.DropWorst}: must be 0 or more");
         }
 
         var groups = request.ByDataset
@@ -67,7 +67,7 @@ public static class ScalingFitPipeline
             {
                 if (request.DropWorst >= all.Count)
                 {
-                    throw new UserInputException($"--drop-worst {request.DropWorst} drops every run of {what} ({all.Count} runs)");
+                    throw UserInputException.ForParameters($"{new Parameter("DropWorst")} {request.DropWorst} drops every run of {what} ({all.Count} runs)");
                 }
 
                 kept = [.. all.OrderBy(r => r.Loss).ThenBy(r => r.Row).Take(all.Count - request.DropWorst).OrderBy(r => r.Row)];
@@ -81,7 +81,7 @@ public static class ScalingFitPipeline
             }
             catch (UserInputException ex) when (request.ByDataset)
             {
-                throw new UserInputException($"dataset '{name}': {ex.Message}", ex);
+                throw ex.WithPrefix($"dataset '{name}': ");
             }
         }
 
@@ -102,7 +102,7 @@ public static class ScalingFitPipeline
             case ScalingForm.Data:
                 return new DatasetFitResult(name, h, LearningCurve: LearningCurveFitter.Fit(runs, request.Variable, request.Fit, cancellationToken));
             case ScalingForm.Rosenfeld:
-                var eps0 = request.Eps0 ?? throw new UserInputException("--form rosenfeld needs --eps0, the random-guess loss (for language models ln of the vocabulary size)");
+                var eps0 = request.Eps0 ?? throw UserInputException.ForParameters($"{new Parameter("Form")} rosenfeld needs {new Parameter("Eps0")}, the random-guess loss (for language models ln of the vocabulary size)");
                 return new DatasetFitResult(name, h, Rosenfeld: RosenfeldFitter.Fit(runs, eps0, request.Fit, cancellationToken));
             default:
                 var fit = ChinchillaFitter.Fit(runs, request.Fit, cancellationToken);

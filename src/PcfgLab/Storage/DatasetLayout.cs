@@ -29,18 +29,17 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
 
     /// <summary>Throws a one-line <see cref="UserInputException"/> unless 1 &lt;= <paramref name="documentLength"/> &lt;= <see cref="MaxDocumentLength"/>.</summary>
     /// <param name="documentLength">Tokens per document.</param>
-    /// <param name="option">The option's name, for the message.</param>
-    public static void ValidateDocumentLength(int documentLength, string option = "--doc-len")
+    public static void ValidateDocumentLength(int documentLength)
     {
         if (documentLength < 1)
         {
-            throw new UserInputException($"{option} must be positive, got {documentLength}.");
+            throw UserInputException.ForParameters($"{new Parameter("documentLength")} must be positive, got {documentLength}.");
         }
 
         if (documentLength > MaxDocumentLength)
         {
-            throw new UserInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{option} {documentLength} is too long: at most {MaxDocumentLength} tokens (2^20), longer than any model's context, because each document is built whole in memory."));
+            throw UserInputException.ForParameters(
+                $"{new Parameter("documentLength")} {documentLength} is too long: at most {MaxDocumentLength} tokens (2^20), longer than any model's context, because each document is built whole in memory.");
         }
     }
 
@@ -50,7 +49,7 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
     {
         if (tokens < 1)
         {
-            throw new UserInputException($"--tokens must be positive, got {tokens}.");
+            throw UserInputException.ForParameters($"{new Parameter("tokens")} must be positive, got {tokens}.");
         }
 
         ValidateDocumentLength(documentLength);
@@ -58,17 +57,17 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
         var shards = shardCount ?? DefaultShardCount(tokens);
         if (shards < 1)
         {
-            throw new UserInputException($"--shards must be positive, got {shards}.");
+            throw UserInputException.ForParameters($"{new Parameter("shardCount")} must be positive, got {shards}.");
         }
 
         if (shards > documents)
         {
-            throw new UserInputException($"--shards {shards} is more than the {documents} documents: use at most {documents} shards.");
+            throw UserInputException.ForParameters($"{new Parameter("shardCount")} {shards} is more than the {documents} documents: use at most {documents} shards.");
         }
 
         if (rowGroupDocuments < 0)
         {
-            throw new UserInputException($"--row-group-docs must be positive, got {rowGroupDocuments}.");
+            throw UserInputException.ForParameters($"{new Parameter("rowGroupDocuments")} must be positive, got {rowGroupDocuments}.");
         }
 
         var rows = rowGroupDocuments > 0
@@ -76,7 +75,7 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
             : Math.Clamp(TargetRowGroupTokens / documentLength, 1, MaxDefaultRowGroupDocuments);
         if ((long)rows * documentLength > Array.MaxLength / 2)
         {
-            throw new UserInputException($"A row group of {rows} documents of {documentLength} tokens is too large: lower --row-group-docs.");
+            throw UserInputException.ForParameters($"A row group of {rows} documents of {documentLength} tokens is too large: lower {new Parameter("rowGroupDocuments")}.");
         }
 
         return new DatasetLayout(documents, documentLength, shards, rows);

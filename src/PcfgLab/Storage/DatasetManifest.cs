@@ -236,7 +236,7 @@ public sealed record DatasetManifest
         {
             if (seen[i] is null)
             {
-                throw new UserInputException($"Shard {i} of {count} has no manifest yet: run it (--shard {i}/{count}) before merging.");
+                throw UserInputException.ForParameters($"Shard {i} of {count} has no manifest yet: run it ({new Parameter("ShardIndex")} {i}/{count}) before merging.");
             }
         }
 

@@ -38,7 +38,7 @@ public sealed record ParquetCompression(ParquetCodec Codec, int ZstdLevel = Parq
             "snappy" => ParquetCodec.Snappy,
             "zstd" => ParquetCodec.Zstd,
             "none" or "uncompressed" => ParquetCodec.None,
-            _ => throw new UserInputException($"--codec '{codec}' is not known: use snappy, zstd or none."),
+            _ => throw UserInputException.ForParameters($"{new Parameter("codec")} '{codec}' is not known: use snappy, zstd or none."),
         };
         var result = new ParquetCompression(parsed, zstdLevel);
         result.Validate();
@@ -50,8 +50,8 @@ public sealed record ParquetCompression(ParquetCodec Codec, int ZstdLevel = Parq
     {
         if (Codec == ParquetCodec.Zstd && ZstdLevel is not (1 or 3 or 19))
         {
-            throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-                $"--zstd-level {ZstdLevel} is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only."));
+            throw UserInputException.ForParameters(
+                $"{new Parameter("ZstdLevel")} {ZstdLevel} is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only.");
         }
     }
 

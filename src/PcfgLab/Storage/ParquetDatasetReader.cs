@@ -415,7 +415,7 @@ public sealed class ParquetDatasetReader
                 names.Add(field.Name);
             }
 
-            throw new UserInputException($"'{file}' has no column '{Column}' (it has: {string.Join(", ", names)}); name the token column with --column.");
+            throw UserInputException.ForParameters($"'{file}' has no column '{Column}' (it has: {string.Join(", ", names)}); name the token column with {new Parameter("column")}.");
         }
 
         var data = found switch
@@ -426,7 +426,7 @@ public sealed class ParquetDatasetReader
         };
         if (data is null || !IsInteger(data.ClrType))
         {
-            throw new UserInputException($"Column '{Column}' of '{file}' is not a list of integers; name the token column with --column.");
+            throw UserInputException.ForParameters($"Column '{Column}' of '{file}' is not a list of integers; name the token column with {new Parameter("column")}.");
         }
 
         return data;

@@ -50,7 +50,7 @@ public sealed record SweepSpec
     {
         if (Datasets.Count == 0)
         {
-            throw new UserInputException("the sweep names no dataset: add \"presets\" or \"datasets\" to the sweep file, or pass --dataset.");
+            throw UserInputException.ForParameters($"the sweep names no dataset: add \"presets\" or \"datasets\" to the sweep file, or pass {new Parameter("SweepSpec.Datasets")}.");
         }
 
         if (Shapes.Count == 0 || Tokens.Count == 0 || Seeds.Count == 0)

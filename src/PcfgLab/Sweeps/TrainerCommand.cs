@@ -23,12 +23,12 @@ public sealed class TrainerCommand
         _words = Split(template);
         if (_words.Length == 0)
         {
-            throw new UserInputException("--trainer is empty: give a command such as \"python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}\".");
+            throw UserInputException.ForParameters($"{new Parameter("TrainerCommand.template")} is empty: give a command such as \"python3 src/trainers/torch/train_cell.py --plan {{plan}} --cell {{cell}} --results {{results}}\".");
         }
 
         if (!template.Contains("{cell}", StringComparison.Ordinal) && !template.Contains("{cell_id}", StringComparison.Ordinal))
         {
-            throw new UserInputException("--trainer must contain {cell} (the cell index) or {cell_id}, or every cell would run the same command.");
+            throw UserInputException.ForParameters($"{new Parameter("TrainerCommand.template")} must contain {{cell}} (the cell index) or {{cell_id}}, or every cell would run the same command.");
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class TrainerCommand
 
         if (quote != '\0')
         {
-            throw new UserInputException($"--trainer has an unclosed {quote} quote: close it.");
+            throw UserInputException.ForParameters($"{new Parameter("TrainerCommand.template")} has an unclosed {quote} quote: close it.");
         }
 
         if (inWord)

@@ -110,7 +110,7 @@ public sealed class ClassicZlibTests
     {
         var error = Assert.Throws<UserInputException>(() => new ClassicZlib(9, "libz-not-here.so.9"));
         Assert.Equal(
-            "--deflate zlib needs classic zlib ('libz-not-here.so.9'), which could not be loaded: install it (Debian: apt-get install zlib1g) or use --deflate zlib-ng.",
+            "deflate zlib needs classic zlib ('libz-not-here.so.9'), which could not be loaded: install it (Debian: apt-get install zlib1g) or use deflate zlib-ng.",
             error.Message);
     }
 
@@ -119,7 +119,7 @@ public sealed class ClassicZlibTests
     {
         // libc loads but has no deflate.
         var error = Assert.Throws<UserInputException>(() => new ClassicZlib(9, "libc.so.6"));
-        Assert.Equal("--deflate zlib: 'libc.so.6' has no function deflateInit2_, so it is not classic zlib; use --deflate zlib-ng.", error.Message);
+        Assert.Equal("deflate zlib: 'libc.so.6' has no function deflateInit2_, so it is not classic zlib; use deflate zlib-ng.", error.Message);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class CorpusCompressibilityTests : IDisposable
     {
         Write("t/a.txt", Prose(30, 1));
         var error = await Assert.ThrowsAsync<UserInputException>(() => Measure(Path.Combine(_dir.FullName, "t"), new CorpusMeasurementOptions { Threads = 0 }));
-        Assert.Equal("--threads must be positive, got 0.", error.Message);
+        Assert.Equal("Threads must be positive, got 0.", error.Message);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class CorpusCompressibilityTests : IDisposable
         Assert.Equal(9, cut.Counts.WindowsSeen);
 
         var error = await Assert.ThrowsAsync<UserInputException>(() => Measure(_dir.FullName, new CorpusMeasurementOptions { Bytes = true }));
-        Assert.Contains("--bytes needs text", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Bytes needs text", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

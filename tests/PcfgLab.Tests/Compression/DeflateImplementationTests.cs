@@ -20,7 +20,7 @@ public sealed class DeflateImplementationTests
         Assert.Equal(DeflateImplementation.ZlibNg, default);
         Assert.Equal("zlib-ng", default(DeflateImplementation).Name());
         var error = Assert.Throws<UserInputException>(() => DeflateImplementations.Parse("miniz"));
-        Assert.Equal("unknown --deflate 'miniz': use zlib-ng (System.IO.Compression, the default) or zlib (classic zlib, byte-identical to Python's gzip).", error.Message);
+        Assert.Equal("unknown deflate 'miniz': use zlib-ng (System.IO.Compression, the default) or zlib (classic zlib, byte-identical to Python's gzip).", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => ((DeflateImplementation)7).Name());
     }
 }

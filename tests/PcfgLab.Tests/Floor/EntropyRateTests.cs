@@ -120,6 +120,6 @@ public sealed class EntropyRateTests
     {
         var grammar = PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.Catalan()));
         var error = Assert.Throws<UserInputException>(() => EntropyRate.Estimate(grammar, 1, 1));
-        Assert.Contains("--sentences", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sentences must be at least 2", error.Message, StringComparison.Ordinal);
     }
 }

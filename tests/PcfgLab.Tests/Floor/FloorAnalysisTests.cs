@@ -41,6 +41,6 @@ public sealed class FloorAnalysisTests
     public void Negative_documents_are_refused()
     {
         var error = Assert.Throws<UserInputException>(() => FloorAnalysis.Analyze(CompiledGrammar.Renormalised(FloorGrammars.Catalan()), 1, 256, -1));
-        Assert.Contains("--docs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("documents must be", error.Message, StringComparison.Ordinal);
     }
 }

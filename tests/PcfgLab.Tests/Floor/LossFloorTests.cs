@@ -94,9 +94,9 @@ public sealed class LossFloorTests
     }
 
     [Theory]
-    [InlineData(1, 10, 1, "--doc-len 1")]
-    [InlineData(2, 0, 1, "--docs must be positive")]
-    [InlineData(2, 10, 0, "--threads must be positive")]
+    [InlineData(1, 10, 1, "documentLength 1")]
+    [InlineData(2, 0, 1, "documents must be positive")]
+    [InlineData(2, 10, 0, "threads must be positive")]
     public void Bad_sizes_are_refused_with_one_line(int documentLength, int documents, int threads, string expected)
     {
         var error = Assert.Throws<UserInputException>(() => LossFloor.Estimate(Catalan(), 1, documentLength, documents, threads));

@@ -69,7 +69,7 @@ public sealed class DatasetFloorTests : IDisposable
         var (folder, manifest) = await Generate("reference", GenerationProfile.Reference);
         Assert.Null(manifest.Floor);
         var error = Assert.Throws<UserInputException>(() => DatasetFloor.Measure(folder, 10, 100));
-        Assert.Contains("--compat reference", error.Message, StringComparison.Ordinal);
+        Assert.Contains("was made with Profile reference", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

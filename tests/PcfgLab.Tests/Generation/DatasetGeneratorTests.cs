@@ -196,7 +196,7 @@ public sealed class DatasetGeneratorTests : IDisposable
     {
         await Generate("again", threads: 1, shards: 2);
         var error = await Assert.ThrowsAsync<UserInputException>(() => Generate("again", threads: 1, shards: 2));
-        Assert.Contains("--force", error.Message, StringComparison.Ordinal);
+        Assert.Contains("add Force to replace it", error.Message, StringComparison.Ordinal);
         var replaced = await Generate("again", threads: 1, shards: 1, force: true);
         var left = Directory.GetFiles(Path.Combine(_root.FullName, "again"), "*.parquet").Select(f => Path.GetFileName(f)).ToList();
         Assert.Equal(new List<string> { ParquetDatasetWriter.ShardFileName(0, 1) }, left);

@@ -86,13 +86,13 @@ public sealed class RandomGrammarBuilderTests
     }
 
     [Theory]
-    [InlineData(0, 10, 2, 2)]
-    [InlineData(3, -1, 2, 2)]
-    [InlineData(3, 10, 0, 2)]
-    [InlineData(3, 10, 2, 0)]
-    public void Non_positive_sizes_are_rejected_with_the_option_name(int n, int t, int o, int l)
+    [InlineData(0, 10, 2, 2, "Nonterminals must be a positive integer, got 0.")]
+    [InlineData(3, -1, 2, 2, "Terminals must be a positive integer, got -1.")]
+    [InlineData(3, 10, 0, 2, "MaxOptions must be a positive integer, got 0.")]
+    [InlineData(3, 10, 2, 0, "MaxLength must be a positive integer, got 0.")]
+    public void Non_positive_sizes_are_rejected_naming_the_field(int n, int t, int o, int l, string expected)
     {
-        var ex = Assert.Throws<ArgumentException>(() => RandomGrammarBuilder.Build(new GrammarSpec(n, t, o, l), 1));
-        Assert.Contains("must be a positive integer", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<UserInputException>(() => RandomGrammarBuilder.Build(new GrammarSpec(n, t, o, l), 1));
+        Assert.Equal(expected, ex.Message);
     }
 }

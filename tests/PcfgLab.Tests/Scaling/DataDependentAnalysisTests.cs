@@ -122,7 +122,7 @@ public sealed class DataDependentAnalysisTests
         var fit = DataDependentFitter.Fit(runs, DataDependentRuns.SmallGrid);
 
         var ex = Assert.Throws<UserInputException>(() => DataDependentAnalysis.Run(runs, fit, Options with { Resamples = 1 }));
-        Assert.Equal("--bootstrap 1: use 0 (none) or at least 2 resamples", ex.Message);
+        Assert.Equal("Resamples 1: use 0 (none) or at least 2 resamples", ex.Message);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class DataDependentFitterTests
         runs[7] = runs[7] with { Compressibility = null };
 
         var ex = Assert.Throws<UserInputException>(() => DataDependentFitter.Fit(runs, DataDependentRuns.SmallGrid));
-        Assert.Equal("run at data row 8 (dataset 'h0.1') has no compressibility H; the data-dependent form needs H on every run (--gzip COLUMN)", ex.Message);
+        Assert.Equal("run at data row 8 (dataset 'h0.1') has no compressibility H; the data-dependent form needs H on every run (Compressibility COLUMN)", ex.Message);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class HoldoutTests
     public void Cut_above_every_run_is_an_error()
     {
         var runs = SyntheticRuns.Grid(SyntheticRuns.TrueLaw.Loss, 0, 1, sizes: 3, tokenCounts: 3);
-        Assert.Equal("--holdout-above-flops 1E+30 holds out no run; choose a lower cut",
+        Assert.Equal("HoldoutAboveFlops 1E+30 holds out no run; choose a lower cut",
             Assert.Throws<UserInputException>(() => Holdout.Run(runs, HoldoutCut.Flops, 1e30, SyntheticRuns.SmallGrid)).Message);
     }
 }

@@ -75,7 +75,7 @@ public sealed class IsoFlopFitterTests
 
         var exact = Assert.Throws<UserInputException>(() => IsoFlopFitter.Fit(runs, NoBootstrap));
         Assert.StartsWith("an IsoFLOP fit needs at least two budgets with a minimum; found 0 of 28 (", exact.Message, StringComparison.Ordinal);
-        Assert.EndsWith("; if the runs' C are not shared budgets, bin them with --bin-width", exact.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; if the runs' C are not shared budgets, bin them with BinWidthDecades", exact.Message, StringComparison.Ordinal);
 
         var binned = IsoFlopFitter.Fit(runs, NoBootstrap with { BinWidthDecades = 0.05 });
         Assert.Equal(4, binned.Budgets.Count);

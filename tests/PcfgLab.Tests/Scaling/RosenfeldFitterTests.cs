@@ -42,6 +42,6 @@ public sealed class RosenfeldFitterTests
     public void Missing_or_bad_eps0_is_an_error()
     {
         var runs = SyntheticRuns.Grid(SyntheticRuns.TrueLaw.Loss, 0, 1, sizes: 3, tokenCounts: 3);
-        Assert.StartsWith("--eps0 0:", Assert.Throws<UserInputException>(() => RosenfeldFitter.Fit(runs, 0, new FitOptions())).Message, StringComparison.Ordinal);
+        Assert.StartsWith("eps0 0:", Assert.Throws<UserInputException>(() => RosenfeldFitter.Fit(runs, 0, new FitOptions())).Message, StringComparison.Ordinal);
     }
 }

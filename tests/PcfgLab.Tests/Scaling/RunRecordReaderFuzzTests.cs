@@ -118,7 +118,7 @@ public sealed partial class RunRecordReaderTests
 
         // The same in the other two messages that list the columns (fuzz seed 1, case 189).
         error = Assert.Throws<UserInputException>(() => RunRecordReader.ParseCsv("\"dataset\",\"N\",D\"\"loss\"\r\n\"a,b\",\"10\",\"20\",\"3.5\"\r\n", RunColumnMap.Default));
-        Assert.Equal("'input' has neither a tokens column (D, token_ct, tokens) nor a FLOPs column (C, flops, FLOPs); name one with --tokens or --flops (available: dataset, N, Dloss\\r\\na, b,10,20,3.5\\r\\n)", error.Message);
+        Assert.Equal("'input' has neither a tokens column (D, token_ct, tokens) nor a FLOPs column (C, flops, FLOPs); name one with Tokens or Flops (available: dataset, N, Dloss\\r\\na, b,10,20,3.5\\r\\n)", error.Message);
         error = Assert.Throws<UserInputException>(() => RunRecordReader.ParseCsv("a\nb\n1\n", new RunColumnMap { Parameters = "x\ny" }));
         Assert.DoesNotContain('\n', error.Message);
     }

@@ -44,7 +44,7 @@ public sealed class ParquetCompressionTests
     {
         var error = Assert.Throws<UserInputException>(() => ParquetCompression.Parse("zstd", level));
         Assert.Equal(
-            $"--zstd-level {level.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only.",
+            $"ZstdLevel {level.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only.",
             error.Message);
         Assert.DoesNotContain('\n', error.Message);
 
@@ -69,7 +69,7 @@ public sealed class ParquetCompressionTests
     public void Unknown_codecs_are_refused_in_one_line(string codec)
     {
         var error = Assert.Throws<UserInputException>(() => ParquetCompression.Parse(codec));
-        Assert.Equal($"--codec '{codec}' is not known: use snappy, zstd or none.", error.Message);
+        Assert.Equal($"codec '{codec}' is not known: use snappy, zstd or none.", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
 

@@ -209,7 +209,7 @@ public sealed class ParquetCorpusSource : CorpusSource
         if (field is null)
         {
             var names = string.Join(", ", schema.Fields.Select(f => f.Name));
-            throw new UserInputException($"{file} has no column '{column}' (its columns: {names}); choose one with --column.");
+            throw UserInputException.ForParameters($"{file} has no column '{column}' (its columns: {names}); choose one with {new Parameter("column")}.");
         }
 
         if (field is ListField { Item: DataField item } && (item.ClrType == typeof(int) || item.ClrType == typeof(long)))
@@ -231,6 +231,6 @@ public sealed class ParquetCorpusSource : CorpusSource
             return data;
         }
 
-        throw new UserInputException($"{file}: column '{column}' holds neither integer lists (token ids) nor strings (text); choose another with --column.");
+        throw UserInputException.ForParameters($"{file}: column '{column}' holds neither integer lists (token ids) nor strings (text); choose another with {new Parameter("column")}.");
     }
 }

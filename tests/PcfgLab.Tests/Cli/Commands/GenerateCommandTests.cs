@@ -84,6 +84,21 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.False(Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(), "the output folder must stay empty");
     }
 
+    [Theory]
+    [InlineData("error: --threads must be positive, got 0.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--threads", "0")]
+    [InlineData("error: --shards 9 is more than the 4 documents: use at most 4 shards.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--shards", "9")]
+    [InlineData("error: --zstd-level 7 is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--codec", "zstd", "--zstd-level", "7")]
+    [InlineData("error: --compat reference makes documents of 256 tokens: drop --doc-len or set it to 256.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--compat", "reference", "--doc-len", "128")]
+    [InlineData("error: --nonterminals must be a positive integer, got 0.", "--nonterminals", "0", "--terminals", "300", "--max-options", "10", "--max-length", "5", "--tokens", "1k")]
+    [InlineData("error: Give one grammar, not several: a grammar file (--grammar), a preset (--preset) or the four sizes (--nonterminals, --terminals, --max-options, --max-length).", "--preset", "gzipscale-0.35", "--terminals", "5", "--tokens", "1k")]
+    public async Task The_librarys_parameter_errors_are_said_with_the_flags(string expected, params string[] options)
+    {
+        var (code, _, stderr) = await Run([.. options.Prepend("generate"), "--out", Path.Combine(_root.FullName, "flags")]);
+
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Equal(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public async Task An_unwritable_output_folder_is_a_user_error()
     {

@@ -1,0 +1,97 @@
+using PcfgLab.Storage;
+
+namespace PcfgLab.Generation;
+
+/// <summary>
+/// What a generation run may do to its folder: hold it alone (or its own shard of it), refuse to overwrite a dataset
+/// without <see cref="GenerationOptions.Force"/>, and, when forced to replace a whole dataset, remove the shards
+/// and shard manifests of another split.
+/// </summary>
+internal static class DatasetFolderPolicy
+{
+    /// <summary>
+    /// Locks the folder (creating it), so that a second writer fails at once instead of mixing its shards with
+    /// ours; reports the temporary files of killed runs that taking the lock removed; refuses a folder that already
+    /// holds what this run would write, unless forced.
+    /// </summary>
+    public static OutputFolderLock Acquire(GenerationOptions options, DatasetLayout layout)
+    {
+        var folderLock = OutputFolderLock.Acquire(
+            options.OutputFolder,
+            options.Owner,
+            options.ShardIndex is int part ? Path.GetFileNameWithoutExtension(ParquetDatasetWriter.ShardFileName(part, layout.ShardCount)) : null);
+        try
+        {
+            if (folderLock.RemovedTemporaryFiles.Count > 0)
+            {
+                options.StaleFilesRemoved?.Invoke(folderLock.RemovedTemporaryFiles, folderLock.RemovedTemporaryBytes);
+            }
+
+            RefuseExisting(options, layout, folderLock.Folder);
+            return folderLock;
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Before the commit of a forced whole run: the shards of another split and per-shard manifests go.</summary>
+    public static void RemoveStaleFiles(string folder, GenerationOptions options, DatasetLayout layout)
+    {
+        if (!options.Force || options.ShardIndex is not null)
+        {
+            return;
+        }
+
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        for (var s = 0; s < layout.ShardCount; s++)
+        {
+            keep.Add(ParquetDatasetWriter.ShardFileName(s, layout.ShardCount));
+        }
+
+        foreach (var file in Directory.GetFiles(folder, "train-*.parquet"))
+        {
+            if (!keep.Contains(Path.GetFileName(file)))
+            {
+                File.Delete(file);
+            }
+        }
+
+        foreach (var file in Directory.GetFiles(folder, "dataset.train-*.json"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static void RefuseExisting(GenerationOptions options, DatasetLayout layout, string folder)
+    {
+        // The folder exists and is writable: the lock and its owner file were written there.
+        if (options.Force)
+        {
+            return;
+        }
+
+        if (options.ShardIndex is int index)
+        {
+            string[] mine =
+            [
+                DatasetManifest.FileName,
+                ParquetDatasetWriter.ShardFileName(index, layout.ShardCount),
+                DatasetManifest.ShardManifestFileName(index, layout.ShardCount),
+            ];
+            foreach (var name in mine)
+            {
+                if (File.Exists(Path.Combine(folder, name)))
+                {
+                    throw UserInputException.ForParameters($"'{options.OutputFolder}' already holds {name}: add {new Parameter("Force")} to replace it, or choose another {new Parameter("OutputFolder")}.");
+                }
+            }
+        }
+        else if (File.Exists(Path.Combine(folder, DatasetManifest.FileName)) || Directory.GetFiles(folder, "train-*.parquet").Length > 0)
+        {
+            throw UserInputException.ForParameters($"'{options.OutputFolder}' already holds a dataset: add {new Parameter("Force")} to replace it, or choose another {new Parameter("OutputFolder")}.");
+        }
+    }
+}
