@@ -17,10 +17,10 @@ public sealed record StudyComparison(DataDependentFitDocument? Joint, string? Jo
 /// <param name="Name">Dataset name.</param>
 /// <param name="Compressibility">Its H (the report's one rule), or null when unknown.</param>
 /// <param name="Records">Its training records.</param>
-public sealed record StudyDataset(string Name, double? Compressibility, IReadOnlyList<TrainingRecord> Records);
+internal sealed record StudyDataset(string Name, double? Compressibility, IReadOnlyList<TrainingRecord> Records);
 
 /// <summary>Runs the comparisons of <see cref="StudyComparison"/> on a sweep's datasets.</summary>
-public static class StudyComparisons
+internal static class StudyComparisons
 {
     /// <summary>
     /// Approach 2's compute budgets: sweep grids cross shapes with token budgets, so no two runs share a C exactly;

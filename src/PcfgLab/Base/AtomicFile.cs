@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace PcfgLab.Base;
 
 /// <summary>What kind of thing a path names, as far as replacing it is concerned.</summary>
-public enum OutputPathKind
+internal enum OutputPathKind
 {
     /// <summary>Nothing is there.</summary>
     Missing,
@@ -29,7 +29,7 @@ public enum OutputPathKind
 /// rename would put a regular file in place of a device node, a folder link or a pipe), and it can find the
 /// temporary files that killed runs left behind.
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 

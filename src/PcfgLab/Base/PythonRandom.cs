@@ -8,7 +8,7 @@ namespace PcfgLab.Base;
 /// <c>randint</c>, <c>choice</c> and <c>choices</c>. Used to rebuild the reference's grammars and
 /// datasets bit for bit.
 /// </summary>
-public sealed class PythonRandom
+internal sealed class PythonRandom
 {
     private const int N = 624;
     private const int M = 397;

@@ -5,7 +5,7 @@ namespace PcfgLab.Base;
 /// golden-ratio increment and passed through a bijective mixer. Used to expand one 64-bit seed into the
 /// 256-bit state of the samplers' <c>Sampling.Xoshiro256StarStar</c>, as the xoshiro authors recommend.
 /// </summary>
-public static class SplitMix64
+internal static class SplitMix64
 {
     /// <summary>The increment of the counter: 2^64 / golden ratio, odd.</summary>
     public const ulong Increment = 0x9E3779B97F4A7C15UL;
@@ -32,7 +32,7 @@ public static class SplitMix64
 /// a local or a non-readonly field, or each call would advance a copy.
 /// </summary>
 /// <param name="seed">The starting state.</param>
-public struct SplitMix64Stream(ulong seed)
+internal struct SplitMix64Stream(ulong seed)
 {
     private ulong _state = seed;
 

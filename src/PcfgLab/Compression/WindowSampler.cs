@@ -5,7 +5,7 @@ namespace PcfgLab.Compression;
 /// offers it holds a uniform sample of <see cref="Capacity"/> windows (all of them while fewer were seen), in
 /// memory proportional to the capacity, not to the stream. The same seed and stream give the same sample.
 /// </summary>
-public sealed class WindowSampler
+internal sealed class WindowSampler
 {
     private SplitMix64Stream _random; // not readonly: a struct that advances
     private readonly List<byte[]> _slots;

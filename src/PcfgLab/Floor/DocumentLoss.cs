@@ -9,7 +9,7 @@ namespace PcfgLab.Floor;
 /// sentence: a ratio of prefix probabilities inside it, P(sentence = prefix) / P(prefix) for the separator, and the
 /// one-token prefix probability for a sentence's first token. Not thread-safe; one per thread.
 /// </summary>
-public sealed class DocumentLoss
+internal sealed class DocumentLoss
 {
     private readonly PrefixParser _parser;
     private double[] _conditionals = new double[256];

@@ -23,7 +23,7 @@ namespace PcfgLab.Floor;
 /// <para>Not thread-safe; one per thread. Work arrays grow to the longest sentence seen and are reused: nothing is allocated
 /// per token.</para>
 /// </remarks>
-public sealed class PrefixParser
+internal sealed class PrefixParser
 {
     private readonly PrefixGrammar _g;
     private readonly int _n;

@@ -4,7 +4,7 @@ namespace PcfgLab.Grammars;
 /// Encodes a right-hand-side symbol as one <see cref="int"/> so hot paths never touch objects:
 /// a terminal is its token id (&gt;= 0), a nonterminal with index i is <c>~i</c> (&lt; 0).
 /// </summary>
-public static class SymbolCode
+internal static class SymbolCode
 {
     /// <summary>The code of terminal token <paramref name="tokenId"/>.</summary>
     public static int Terminal(int tokenId)

@@ -4,7 +4,7 @@ using ScottPlot;
 namespace PcfgLab.Reporting;
 
 /// <summary>Saves a plot as PNG and SVG side by side, each written to a temporary name and renamed when complete.</summary>
-public static class FigureFile
+internal static class FigureFile
 {
     /// <summary>Default figure width in pixels.</summary>
     public const int Width = 900;

@@ -3,7 +3,7 @@ using System.Text;
 namespace PcfgLab.Reporting;
 
 /// <summary>A GitHub-flavoured Markdown table; cells are escaped (pipes, line breaks).</summary>
-public sealed class MarkdownTable
+internal sealed class MarkdownTable
 {
     private readonly string[] _headers;
     private readonly List<string[]> _rows = [];

@@ -13,7 +13,7 @@ public sealed record ReportFigure(string Title, string Png, string Svg);
 /// curves, the compute-optimal frontiers and tokens per parameter (when a dataset was fitted) and each parameter
 /// against H (when there are trends), each saved as PNG and SVG by <see cref="FigureFile"/>.
 /// </summary>
-public static class ReportFigures
+internal static class ReportFigures
 {
     /// <summary>Writes the report's figures into <paramref name="folder"/>, in the order the report lists them.</summary>
     public static IReadOnlyList<ReportFigure> Write(StudyReport report, string folder)

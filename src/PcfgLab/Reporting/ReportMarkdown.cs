@@ -12,7 +12,7 @@ namespace PcfgLab.Reporting;
 /// figures (already written by <see cref="ReportFigures"/>), the missing cells and the problems met while reading. It
 /// reads no file and fits nothing; every table is a <see cref="MarkdownTable"/>.
 /// </summary>
-public static class ReportMarkdown
+internal static class ReportMarkdown
 {
     /// <summary>The report as Markdown; figure links are relative to <paramref name="outputFolder"/>, where report.md goes.</summary>
     public static string Render(StudyReport report, IReadOnlyList<ReportFigure> figures, string outputFolder)

@@ -8,7 +8,7 @@ namespace PcfgLab.Reporting;
 /// The report's figures, each a ScottPlot <see cref="Plot"/> with a title, axis labels with units and a legend.
 /// Log axes (see <see cref="LogAxis"/>) where the study uses them: tokens, parameters and compute.
 /// </summary>
-public static class SweepFigures
+internal static class SweepFigures
 {
     private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 

@@ -8,7 +8,7 @@ namespace PcfgLab.Sampling;
 /// is taken. The static <see cref="Build"/> and <see cref="Sample(ulong, ReadOnlySpan{ulong}, ReadOnlySpan{int})"/>
 /// work on caller-owned flat arrays so a compiled grammar can hold many tables back to back.
 /// </summary>
-public sealed class AliasTable
+internal sealed class AliasTable
 {
     private readonly ulong[] _thresholds;
     private readonly int[] _aliases;

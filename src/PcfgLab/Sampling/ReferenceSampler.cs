@@ -11,7 +11,7 @@ namespace PcfgLab.Sampling;
 /// reference's packing into documents of 255 or 256 tokens. Single-threaded and stateful: documents come in order.
 /// Slow on supercritical grammars and endless when no finite derivation exists, exactly like the reference.
 /// </summary>
-public sealed class ReferenceSampler
+internal sealed class ReferenceSampler
 {
     /// <summary>Nested nonterminal levels, S included, that Python's recursion limit allows the reference.</summary>
     public const int MaxDepth = 992;

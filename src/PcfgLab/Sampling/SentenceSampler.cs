@@ -11,7 +11,7 @@ namespace PcfgLab.Sampling;
 /// body pushes nothing. Every expansion takes one 64-bit number from the generator, the sentence's first one included
 /// (the start symbol's unit rules are flattened with the rules they lead to). Not thread-safe: use one per thread.
 /// </summary>
-public sealed class SentenceSampler
+internal sealed class SentenceSampler
 {
     private readonly CompiledGrammar _grammar;
     private int[] _stack = new int[256];

@@ -9,7 +9,7 @@ namespace PcfgLab.Sampling;
 /// <see cref="ForStream"/> derives a generator per (seed, stream), so that document i of a dataset is a
 /// pure function of (seed, i) however the work is split.
 /// </summary>
-public struct Xoshiro256StarStar
+internal struct Xoshiro256StarStar
 {
     private ulong _s0;
     private ulong _s1;

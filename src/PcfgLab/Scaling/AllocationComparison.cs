@@ -35,7 +35,7 @@ public sealed record ExponentEstimate(double Value, double Lower, double Upper, 
 public sealed record AllocationRow(string Dataset, double? Compressibility, ExponentEstimate Approach1, ExponentEstimate Approach2, ExponentEstimate Approach3);
 
 /// <summary>Options of <see cref="AllocationComparison"/>.</summary>
-public sealed record AllocationComparisonOptions
+internal sealed record AllocationComparisonOptions
 {
     /// <summary>Bootstrap resamples for every approach (0: point estimates only).</summary>
     public int Resamples { get; init; } = 1000;
@@ -58,7 +58,7 @@ public sealed record AllocationComparisonOptions
 /// curves (when given), Approach 2 from the final losses, Approach 3 from the Chinchilla fit. An approach that does not
 /// apply to a dataset (no shared budgets, too few sizes) gets its reason instead of a number.
 /// </summary>
-public static class AllocationComparison
+internal static class AllocationComparison
 {
     /// <summary>Compares the approaches on each dataset of <paramref name="runs"/> (and <paramref name="curves"/>, matched by dataset name).</summary>
     public static IReadOnlyList<AllocationRow> Run(IReadOnlyList<FitRun> runs, IReadOnlyList<TrainingCurve>? curves, AllocationComparisonOptions options, CancellationToken cancellationToken = default)

@@ -5,7 +5,7 @@ namespace PcfgLab.Scaling;
 /// alike: the median the dataset's manifest records (measured on the dataset itself) when it is known; else the
 /// median of the H values its runs carry; else the H the plan recorded for it; else none.
 /// </summary>
-public static class DatasetCompressibility
+internal static class DatasetCompressibility
 {
     /// <summary>H by the rule: <paramref name="measured"/>, else the median of <paramref name="runs"/>, else <paramref name="planned"/>.</summary>
     public static double? Choose(double? measured, IEnumerable<double?> runs, double? planned) =>

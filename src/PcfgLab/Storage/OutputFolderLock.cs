@@ -14,7 +14,7 @@ namespace PcfgLab.Storage;
 /// A run that writes only a part of the folder (one <c>--shard i/n</c> job of a batch array) takes the folder's lock
 /// shared and its part's lock exclusive: parts run side by side, but never beside a whole run or the same part.
 /// </summary>
-public sealed class OutputFolderLock : IDisposable
+internal sealed class OutputFolderLock : IDisposable
 {
     /// <summary>Name of the lock file in the folder.</summary>
     public const string FileName = ".pcfglab.lock";

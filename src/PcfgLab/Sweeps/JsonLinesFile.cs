@@ -8,7 +8,7 @@ namespace PcfgLab.Sweeps;
 /// JSON Lines files shared by concurrent writers: each record is appended with one write of one line while the
 /// file is locked (<c>flock</c> on Unix, the same lock the Python trainer takes with <c>fcntl.flock</c>).
 /// </summary>
-public static class JsonLinesFile
+internal static class JsonLinesFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 

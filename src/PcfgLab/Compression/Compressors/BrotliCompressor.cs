@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace PcfgLab.Compression.Compressors;
 
 /// <summary>Brotli (built into .NET) at a quality 0..11 and a 4 MiB window; <c>brotli</c> means quality 11.</summary>
-public sealed class BrotliCompressor : DocumentCompressor
+internal sealed class BrotliCompressor : DocumentCompressor
 {
     /// <summary>Quality used when the name has no number.</summary>
     public const int DefaultQuality = 11;

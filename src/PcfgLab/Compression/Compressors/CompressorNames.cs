@@ -6,7 +6,7 @@ namespace PcfgLab.Compression.Compressors;
 /// Parses compressor names: <c>gzip0</c>..<c>gzip9</c> (<c>gzip</c> = <c>gzip9</c>, the study's), <c>brotli</c>
 /// (quality 11) or <c>brotli0</c>..<c>brotli11</c>, <c>zstd</c> (level 19) or <c>zstd1</c>..<c>zstd22</c>.
 /// </summary>
-public static class CompressorNames
+internal static class CompressorNames
 {
     /// <summary>The study's headline compressor.</summary>
     public const string Headline = "gzip9";

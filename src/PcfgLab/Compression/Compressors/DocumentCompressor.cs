@@ -6,7 +6,7 @@ namespace PcfgLab.Compression.Compressors;
 /// A compressor that measures one window (document) at a time: compressed size / raw size, with each format's
 /// own header and trailer counted, as the study counts gzip's. Instances keep buffers and are not thread-safe.
 /// </summary>
-public abstract class DocumentCompressor
+internal abstract class DocumentCompressor
 {
     private byte[] _tokenBytes = new byte[1024];
 

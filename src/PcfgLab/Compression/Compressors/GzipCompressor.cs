@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PcfgLab.Compression.Compressors;
 
 /// <summary>Gzip at a deflate level through <see cref="GzipCompressibility"/> (level 9 is the study's measure).</summary>
-public sealed class GzipCompressor : DocumentCompressor
+internal sealed class GzipCompressor : DocumentCompressor
 {
     private readonly GzipCompressibility _gzip;
 

@@ -4,7 +4,7 @@ using ZstdSharp;
 namespace PcfgLab.Compression.Compressors;
 
 /// <summary>Zstandard (ZstdSharp.Port) at a level 1..22; <c>zstd</c> means level 19, its strongest ordinary level.</summary>
-public sealed class ZstdCompressor : DocumentCompressor, IDisposable
+internal sealed class ZstdCompressor : DocumentCompressor, IDisposable
 {
     /// <summary>Level used when the name has no number.</summary>
     public const int DefaultLevel = 19;

@@ -8,7 +8,7 @@ namespace PcfgLab.Compression.Corpora;
 /// path segment, <c>**</c> across segments, <c>?</c> one character. A pattern without '/' is matched against the
 /// file (or folder) name, one with '/' against the path relative to the corpus root, with '/' separators.
 /// </summary>
-public sealed class FileGlob
+internal sealed class FileGlob
 {
     private readonly Regex _regex;
     private readonly bool _matchesPath;

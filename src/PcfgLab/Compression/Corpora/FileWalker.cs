@@ -5,7 +5,7 @@ namespace PcfgLab.Compression.Corpora;
 /// keeping those that match an include pattern (all when none is given) and no exclude pattern. Exclude patterns
 /// without '/' also prune folders of that name. Symbolic links to folders are not followed (no cycles).
 /// </summary>
-public sealed class FileWalker
+internal sealed class FileWalker
 {
     private readonly FileGlob[] _includes;
     private readonly FileGlob[] _excludes;

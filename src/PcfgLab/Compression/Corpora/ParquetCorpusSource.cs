@@ -8,7 +8,7 @@ namespace PcfgLab.Compression.Corpora;
 /// of a column is one document. The column holds either integer lists (token ids, <c>input_ids</c> by default,
 /// as Hugging Face datasets store them) or strings (text, <c>text</c> by default). Null rows are skipped.
 /// </summary>
-public sealed class ParquetCorpusSource : CorpusSource
+internal sealed class ParquetCorpusSource : CorpusSource
 {
     /// <summary>The default token column.</summary>
     public const string DefaultTokenColumn = "input_ids";

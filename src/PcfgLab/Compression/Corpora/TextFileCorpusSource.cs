@@ -11,7 +11,7 @@ namespace PcfgLab.Compression.Corpora;
 /// opened, read or decompressed is skipped as unreadable; both are counted, not fatal. Bytes that are not UTF-8
 /// become U+FFFD. Bytes read are counted on disk (compressed for <c>.gz</c>).
 /// </summary>
-public sealed class TextFileCorpusSource : CorpusSource
+internal sealed class TextFileCorpusSource : CorpusSource
 {
     private const int BlockBytes = 1 << 20;
     private const int BinaryProbeBytes = 8192;
