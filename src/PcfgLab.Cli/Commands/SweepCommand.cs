@@ -226,11 +226,7 @@ internal static class SweepCommand
             };
             var logger = context.CreateLogger("report");
             using var writer = ReportWriter.Open(logger, new ReportOptions { Owner = context.Owner("pcfglab sweep report"), OutputFolder = parse.GetValue(output)! });
-            var sampleSeed = inputs.Seed;
-            var analysis = new ScalingAnalysis(
-                parse.GetValue(fitGrid) == "coarse" ? ScalingAnalysis.CoarseGrid : new FitOptions(),
-                inputs.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = inputs.BootstrapSamples, Seed = sampleSeed } : null);
-            var model = new StudyReportBuilder(logger, analysis, (path, count, token) => DatasetGzipSampler.Sample(path, count, sampleSeed, token)).Build(inputs, ct);
+            var model = StudyReportBuilder.For(logger, inputs, coarseGrid: parse.GetValue(fitGrid) == "coarse").Build(inputs, ct);
             var report = writer.Write(model);
             if (parse.GetValue(json))
             {

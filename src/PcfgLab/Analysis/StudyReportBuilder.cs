@@ -24,6 +24,22 @@ public sealed class StudyReportBuilder(
     /// <summary>Most resamples the joint fit and the allocation approaches use: the report's costliest step, and its intervals are stable well before.</summary>
     public const int MaxComparisonResamples = 200;
 
+    /// <summary>
+    /// The builder <c>pcfglab sweep report</c> uses: each dataset fitted by <see cref="ScalingAnalysis"/> (the full
+    /// grid of starts, or <see cref="ScalingAnalysis.CoarseGrid"/> when <paramref name="coarseGrid"/>), with
+    /// <see cref="StudyReportOptions.BootstrapSamples"/> resamples, and the gzip histograms from
+    /// <see cref="DatasetGzipSampler"/>, both seeded by <see cref="StudyReportOptions.Seed"/>.
+    /// </summary>
+    public static StudyReportBuilder For(ILogger logger, StudyReportOptions options, bool coarseGrid = false)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var analysis = new ScalingAnalysis(
+            coarseGrid ? ScalingAnalysis.CoarseGrid : new FitOptions(),
+            options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = options.Seed } : null);
+        var seed = options.Seed;
+        return new StudyReportBuilder(logger, analysis, (path, count, token) => DatasetGzipSampler.Sample(path, count, seed, token));
+    }
+
     /// <summary>Reads and fits what <paramref name="options"/> names.</summary>
     public StudyReport Build(StudyReportOptions options, CancellationToken cancellationToken)
     {

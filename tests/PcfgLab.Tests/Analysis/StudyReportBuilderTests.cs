@@ -65,6 +65,23 @@ public sealed class StudyReportBuilderTests : IDisposable
     }
 
     [Fact]
+    public void The_sweep_report_builder_seeds_the_bootstrap_with_the_report_seed()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var options = new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, BootstrapSamples = 10, Seed = 7 };
+        var byHand = Build(options, new ScalingAnalysis(ScalingAnalysis.CoarseGrid, new PcfgLab.Scaling.BootstrapOptions { Resamples = 10, Seed = 7 }));
+
+        var report = StudyReportBuilder.For(NullLogger.Instance, options, coarseGrid: true).Build(options, CancellationToken.None);
+
+        Assert.Equal(byHand.Datasets.Count, report.Datasets.Count);
+        for (var i = 0; i < report.Datasets.Count; i++)
+        {
+            Assert.Equal(byHand.Datasets[i].Fit!.Parameters, report.Datasets[i].Fit!.Parameters);
+            Assert.Equal(byHand.Datasets[i].Fit!.Intervals, report.Datasets[i].Fit!.Intervals);
+        }
+    }
+
+    [Fact]
     public void A_bootstrap_adds_intervals_that_contain_the_estimates()
     {
         var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
