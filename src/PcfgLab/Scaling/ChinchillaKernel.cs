@@ -12,60 +12,14 @@ internal static class ChinchillaKernel
 {
     /// <summary>
     /// The Huber sum over runs start .. end - 1 and its gradient in (log A, log B, log E, alpha, beta), into
-    /// sums = (f, ga, gb, ge, galpha, gbeta): eight runs at a time with Vector512 where available, then four with
-    /// Vector256, then one at a time (the three exponentials and the logarithm dominate, and the vector Exp and Log do
-    /// several at once).
+    /// sums = (f, ga, gb, ge, galpha, gbeta): four runs at a time with Vector256, then one at a time (the three
+    /// exponentials and the logarithm dominate, and the vector Exp and Log do four at once). One vector width on every
+    /// machine, AVX2 or AVX-512, JIT or native: the sums, and so the fits, are the same to the last bit everywhere.
     /// </summary>
     public static void Sums(int start, int end, double la, double lb, double le, double alpha, double beta, double[] logN, double[] logD, double[] logL, double delta, Span<double> sums)
     {
         var i = start;
         double total = 0, ga = 0, gb = 0, ge = 0, galpha = 0, gbeta = 0;
-        if (Vector512.IsHardwareAccelerated && end - i >= 8)
-        {
-            var vA = Vector512.Create(la);
-            var vB = Vector512.Create(lb);
-            var vE = Vector512.Create(le);
-            var vAlpha = Vector512.Create(alpha);
-            var vBeta = Vector512.Create(beta);
-            var vDelta = Vector512.Create(delta);
-            var vMinusDelta = Vector512.Create(-delta);
-            var vHalf = Vector512.Create(0.5);
-            var vHalfDelta = Vector512.Create(0.5 * delta);
-            Vector512<double> sumV = Vector512<double>.Zero, gaV = sumV, gbV = sumV, geV = sumV, galphaV = sumV, gbetaV = sumV;
-            for (; i <= end - 8; i += 8)
-            {
-                var ln = Vector512.Create(logN.AsSpan(i, 8));
-                var ld = Vector512.Create(logD.AsSpan(i, 8));
-                var ll = Vector512.Create(logL.AsSpan(i, 8));
-                var t1 = vA - (vAlpha * ln);
-                var t2 = vB - (vBeta * ld);
-                var m = Vector512.Max(Vector512.Max(t1, t2), vE);
-                var x1 = Vector512.Exp(t1 - m);
-                var x2 = Vector512.Exp(t2 - m);
-                var x3 = Vector512.Exp(vE - m);
-                var sum = x1 + x2 + x3;
-                var r = m + Vector512.Log(sum) - ll;
-                var abs = Vector512.Abs(r);
-                var inside = Vector512.LessThanOrEqual(abs, vDelta);
-                sumV += Vector512.ConditionalSelect(inside, vHalf * r * r, vDelta * (abs - vHalfDelta));
-                var scale = Vector512.Min(Vector512.Max(r, vMinusDelta), vDelta) / sum;
-                var w1 = x1 * scale;
-                var w2 = x2 * scale;
-                gaV += w1;
-                gbV += w2;
-                geV += x3 * scale;
-                galphaV -= w1 * ln;
-                gbetaV -= w2 * ld;
-            }
-
-            total += Vector512.Sum(sumV);
-            ga += Vector512.Sum(gaV);
-            gb += Vector512.Sum(gbV);
-            ge += Vector512.Sum(geV);
-            galpha += Vector512.Sum(galphaV);
-            gbeta += Vector512.Sum(gbetaV);
-        }
-
         if (Vector256.IsHardwareAccelerated && end - i >= 4)
         {
             var vA = Vector256.Create(la);

@@ -82,9 +82,11 @@ public sealed class ExtrapolationCheckTests
     [Fact]
     public void A_fold_law_that_predicts_no_finite_loss_counts_as_infinite_error_and_ranks_last()
     {
-        // cpu-grid's gzipscale-0.61 with its two smallest sizes fitted: A overflows (alpha 208), so the law predicts NaN.
+        // cpu-grid's gzipscale-0.51 with its smallest size fitted: A overflows (the fit is degenerate), so the law
+        // predicts no finite loss for the larger sizes. (The fit's bits, and so which degenerate optimum it finds, are
+        // the same on every machine: one vector width in the kernel.)
         var path = Path.Combine(TestSupport.SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl");
-        var runs = RunRecordReader.Read(path, RunColumnMap.Default).Where(r => r.Dataset == "gzipscale-0.61").ToList();
+        var runs = RunRecordReader.Read(path, RunColumnMap.Default).Where(r => r.Dataset == "gzipscale-0.51").ToList();
         var options = new ExtrapolationOptions { Scheme = ExtrapolationScheme.RolloutParameters };
 
         var chinchilla = ExtrapolationCheck.Run(runs, options);
