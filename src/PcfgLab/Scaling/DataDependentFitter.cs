@@ -253,7 +253,9 @@ public static class DataDependentFitter
         }
 
         var order = datasets.Select((d, i) => (d.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var sorted = runs.OrderBy(r => order[r.Dataset]).ThenBy(r => r.Row).ToList();
+        // Within a dataset the runs keep the canonical order (N, D, loss) whatever the input order: the objective's sums
+        // and the bootstrap's draws by position then give the same fit for the same runs in any order.
+        var sorted = ScalingFitPipeline.InCanonicalOrder(runs).OrderBy(r => order[r.Dataset]).ToList();
         var groupStart = new int[datasets.Count + 1];
         var k = 0;
         for (var g = 0; g < datasets.Count; g++)

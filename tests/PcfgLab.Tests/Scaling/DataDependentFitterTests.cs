@@ -76,6 +76,24 @@ public sealed class DataDependentFitterTests
     }
 
     [Fact]
+    public void The_same_runs_in_any_order_give_the_same_fit_to_the_last_bit()
+    {
+        var runs = DataDependentRuns.Draw(DataDependentRuns.TrueLaw, 0.02, 6);
+        var shuffled = runs.ToArray();
+        new Random(9).Shuffle(shuffled);
+
+        // As read from a file with its lines reordered: the rows are numbered in the new order.
+        shuffled = [.. shuffled.Select((r, i) => r with { Row = i + 1 })];
+        Assert.NotEqual(runs.Select(r => (r.Parameters, r.Tokens)), shuffled.Select(r => (r.Parameters, r.Tokens)));
+
+        var inOrder = DataDependentFitter.Fit(runs, DataDependentRuns.SmallGrid);
+        var reordered = DataDependentFitter.Fit(shuffled, DataDependentRuns.SmallGrid);
+
+        Assert.Equal(inOrder.Objective, reordered.Objective);
+        Assert.Equal(inOrder.Law, reordered.Law);
+    }
+
+    [Fact]
     public void The_joint_optimum_is_no_worse_than_the_two_step_law()
     {
         var fit = DataDependentFitter.Fit(DataDependentRuns.Draw(DataDependentRuns.TrueLaw, 0.02, 5), DataDependentRuns.SmallGrid);
