@@ -118,9 +118,10 @@ internal static class SweepCommand
         var failures = new Option<string?>("--failures") { Description = "Where failed cells are recorded (default: beside the results, failures.jsonl)." };
         var trainer = new Option<string>("--trainer") { Description = "Trainer command; {cell} {plan} {results} {cell_id} {dataset} are replaced per cell.", Required = true };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Cells trained at once on this machine.", DefaultValueFactory = _ => 1 };
+        var deadline = new Option<string?>("--deadline") { Description = "Seconds from now (540) or a time (2026-12-06T01:00:00Z) by which the sweep ends: no cell starts that is not expected to finish by then, and cells still running then are stopped (not failures: a rerun trains them)." };
         var command = new Command("train", "Run the plan's pending cells through a trainer command, recording failures without stopping.")
         {
-            plan, results, failures, trainer, jobs,
+            plan, results, failures, trainer, jobs, deadline,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -134,12 +135,13 @@ internal static class SweepCommand
                 throw new UserInputException("--jobs must be at least 1.");
             }
 
+            var stopBy = parse.GetValue(deadline) is { } deadlineText ? SweepDeadline.Parse(deadlineText, DateTimeOffset.UtcNow) : null;
             var cells = SweepPlanner.Read(planPath);
             var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
             var runner = new SweepRunner(context.CreateLogger("sweep"));
-            var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, p, ct)).ConfigureAwait(false);
+            var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, stopBy, p, ct)).ConfigureAwait(false);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}"));
+                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}{(stopBy is null ? string.Empty : $", {summary.Stopped} stopped at the deadline, {summary.NotStarted} not started; {summary.Left} left")}"));
             return summary.Failed > 0 ? PcfgLabApp.Failure : 0;
         });
         return command;

@@ -4,12 +4,18 @@ using Microsoft.Extensions.Logging;
 
 namespace PcfgLab.Sweeps;
 
-/// <summary>What <see cref="SweepRunner.RunAsync"/> did.</summary>
+/// <summary>What <see cref="SweepRunner"/> did in one run.</summary>
 /// <param name="Planned">Cells in the plan.</param>
 /// <param name="AlreadyDone">Cells that had a record before the run (skipped).</param>
 /// <param name="Succeeded">Cells trained in this run.</param>
 /// <param name="Failed">Cells whose trainer failed (recorded in the failures file).</param>
-public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed);
+/// <param name="Stopped">Cells stopped at the deadline (<see cref="SweepDeadline"/>); not failures: a rerun trains them.</param>
+/// <param name="NotStarted">Cells not started because they were not expected to finish before the deadline.</param>
+public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed, int Stopped = 0, int NotStarted = 0)
+{
+    /// <summary>Cells still without a record after the run: failed, stopped or not started.</summary>
+    public int Left => Failed + Stopped + NotStarted;
+}
 
 /// <summary>
 /// Runs the pending cells of a plan through any trainer command (<see cref="TrainerCommand"/>), a few at a time.
@@ -24,12 +30,29 @@ public sealed class SweepRunner(ILogger logger)
     /// Trains every cell of the plan at <paramref name="planPath"/> that has no record in <paramref name="resultsPath"/>.
     /// <paramref name="progress"/> gets 1 per finished cell.
     /// </summary>
+    public Task<SweepRunSummary> RunAsync(
+        string planPath,
+        string resultsPath,
+        string failuresPath,
+        TrainerCommand trainer,
+        int parallelism,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken) =>
+        RunAsync(planPath, resultsPath, failuresPath, trainer, parallelism, deadline: null, progress, cancellationToken);
+
+    /// <summary>
+    /// Trains every cell of the plan at <paramref name="planPath"/> that has no record in <paramref name="resultsPath"/>,
+    /// within <paramref name="deadline"/> when one is given: no cell starts that is not expected to finish by it, and
+    /// the cells running at it are stopped (counted in <see cref="SweepRunSummary.Stopped"/>, not written as failures).
+    /// <paramref name="progress"/> gets 1 per finished, stopped or skipped cell.
+    /// </summary>
     public async Task<SweepRunSummary> RunAsync(
         string planPath,
         string resultsPath,
         string failuresPath,
         TrainerCommand trainer,
         int parallelism,
+        SweepDeadline? deadline,
         IProgress<double>? progress,
         CancellationToken cancellationToken)
     {
@@ -43,13 +66,31 @@ public sealed class SweepRunner(ILogger logger)
         logger.LogInformation("{Pending} of {Planned} cells to train ({Done} already have a record in {Results})", pending.Length, plan.Count, plan.Count - pending.Length, resultsPath);
         var succeeded = 0;
         var failed = 0;
+        var stopped = 0;
+        var notStarted = 0;
+        using var stop = deadline?.StopSource(cancellationToken);
         await Parallel.ForEachAsync(
             pending,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (cell, ct) =>
             {
                 var argv = trainer.Expand(cell, planPath, resultsPath);
-                var failure = await RunCellAsync(cell, argv, resultsPath, ct).ConfigureAwait(false);
+                TrainingFailure? failure;
+                if (deadline is null)
+                {
+                    failure = await RunCellAsync(cell, argv, resultsPath, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    (var outcome, failure) = await RunCellBeforeDeadlineAsync(cell, argv, resultsPath, deadline, stop!.Token, ct).ConfigureAwait(false);
+                    if (outcome != DeadlineOutcome.Ran)
+                    {
+                        Interlocked.Increment(ref outcome == DeadlineOutcome.Stopped ? ref stopped : ref notStarted);
+                        progress?.Report(1);
+                        return;
+                    }
+                }
+
                 if (failure is null)
                 {
                     Interlocked.Increment(ref succeeded);
@@ -64,7 +105,58 @@ public sealed class SweepRunner(ILogger logger)
 
                 progress?.Report(1);
             }).ConfigureAwait(false);
-        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed);
+        if (deadline is not null)
+        {
+            logger.LogInformation("deadline {StopAt:O}: {Stopped} cells stopped, {NotStarted} not started (not expected to finish in time)", deadline.StopAt, stopped, notStarted);
+        }
+
+        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed, stopped, notStarted);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="cell"/> when it is expected to finish by the deadline, stopping it (process tree killed)
+    /// when <paramref name="stop"/> fires at the deadline. A cell whose record is in the results file when it is
+    /// stopped counts as trained.
+    /// </summary>
+    private async Task<(DeadlineOutcome Outcome, TrainingFailure? Failure)> RunCellBeforeDeadlineAsync(
+        PlanCell cell, IReadOnlyList<string> argv, string resultsPath, SweepDeadline deadline, CancellationToken stop, CancellationToken outer)
+    {
+        if (stop.IsCancellationRequested || !deadline.CanStart(cell, DateTimeOffset.UtcNow))
+        {
+            logger.LogDebug("cell {Index} {CellId}: not started (expected {Expected:F0} s, deadline {StopAt:O})", cell.Index, cell.CellId, deadline.Expected(cell).TotalSeconds, deadline.StopAt);
+            return (DeadlineOutcome.NotStarted, null);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var failure = await RunCellAsync(cell, argv, resultsPath, stop).ConfigureAwait(false);
+            deadline.Observe(cell, Stopwatch.GetElapsedTime(started));
+            return (DeadlineOutcome.Ran, failure);
+        }
+        catch (OperationCanceledException) when (!outer.IsCancellationRequested)
+        {
+            if (TrainingRecordStore.CompletedCells([resultsPath]).Contains(cell.CellId))
+            {
+                return (DeadlineOutcome.Ran, null);
+            }
+
+            logger.LogWarning("cell {Index} {CellId}: stopped at the deadline after {Seconds:F0} s (no record; a rerun trains it)", cell.Index, cell.CellId, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return (DeadlineOutcome.Stopped, null);
+        }
+    }
+
+    /// <summary>What <see cref="RunCellBeforeDeadlineAsync"/> did with a cell.</summary>
+    private enum DeadlineOutcome
+    {
+        /// <summary>The trainer ran to its end (with or without a failure).</summary>
+        Ran,
+
+        /// <summary>Killed at the deadline, without a record.</summary>
+        Stopped,
+
+        /// <summary>Not expected to finish by the deadline, so never started.</summary>
+        NotStarted,
     }
 
     private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CancellationToken cancellationToken)

@@ -82,4 +82,52 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal(2, summary.Failed);
         Assert.All(JsonLinesFile.ReadAll(failures, SweepJson.Default.TrainingFailure), f => Assert.StartsWith("could not start", f.Reason, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task At_the_deadline_running_cells_are_stopped_and_the_rest_not_started_none_of_them_failures()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        var spec = new SweepSpec
+        {
+            Datasets = [SweepTestData.WriteManifest(data, "a", 0.1, 2_000_000, 20), SweepTestData.WriteManifest(data, "b", 0.6, 2_000_000, 20)],
+            Shapes = LlamaShape.Study.Take(1).ToArray(),
+            Tokens = [100_000, 200_000, 300_000, 400_000, 500_000],
+        };
+        var plan = Path.Combine(_root.FullName, "plan.jsonl");
+        SweepPlanner.Write(plan, SweepPlanner.Plan(spec, _root.FullName));
+        // Each cell would take 5 s; the shell waits on its child, so stopping the cell must kill the process tree.
+        var started = Path.Combine(_root.FullName, "started.txt");
+        var trainer = new TrainerCommand($"sh -c 'echo {{cell}} >> {started}; sleep 5; echo {{cell}} finished >> {started}'");
+        var failures = Path.Combine(_root.FullName, "failures.jsonl");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var summary = await new SweepRunner(NullLogger.Instance).RunAsync(
+            plan, Path.Combine(_root.FullName, "r.jsonl"), failures, trainer, 2, new SweepDeadline(DateTimeOffset.UtcNow.AddSeconds(3)), null, CancellationToken.None);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}"); // ten cells of 5 s, two at a time, would take 25 s
+        Assert.Equal(0, summary.Succeeded);
+        Assert.Equal(0, summary.Failed);
+        Assert.Equal(2, summary.Stopped);
+        Assert.Equal(8, summary.NotStarted);
+        Assert.Equal(10, summary.Left);
+        Assert.False(File.Exists(failures));
+        Assert.Equal(2, File.ReadAllLines(started).Length);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a surviving 'sleep 5' child would have written 'finished' by now
+        Assert.DoesNotContain(File.ReadAllLines(started), l => l.Contains("finished", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_deadline_far_away_lets_every_cell_run_as_without_one()
+    {
+        var plan = Plan();
+        var cli = Path.Combine(AppContext.BaseDirectory, "PcfgLab.Cli.dll");
+        var trainer = new TrainerCommand($"dotnet '{cli}' sweep synthetic-train --plan {{plan}} --cell {{cell}} --results {{results}}");
+        var results = Path.Combine(_root.FullName, "results.jsonl");
+
+        var summary = await new SweepRunner(NullLogger.Instance).RunAsync(
+            plan, results, Path.Combine(_root.FullName, "f.jsonl"), trainer, 2, new SweepDeadline(DateTimeOffset.UtcNow.AddHours(1)), null, CancellationToken.None);
+
+        Assert.Equal(new SweepRunSummary(2, 0, 2, 0, 0, 0), summary);
+        Assert.Equal(2, TrainingRecordStore.CompletedCells([results]).Count);
+    }
 }

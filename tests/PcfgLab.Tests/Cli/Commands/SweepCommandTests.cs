@@ -94,6 +94,32 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_with_a_deadline_stops_cleanly_and_says_how_many_cells_are_left()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+
+        var (code, stdout, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", "sleep 30 {cell}", "--jobs", "2", "--deadline", "3");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("6 planned, 0 already done, 0 trained, 0 failed, 2 stopped at the deadline, 4 not started; 6 left", stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(P("failures.jsonl")));
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("0")]
+    public async Task Train_with_a_bad_deadline_is_a_one_line_usage_error(string deadline)
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+
+        var (code, _, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", "sleep 30 {cell}", "--deadline", deadline);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --deadline '" + deadline + "'", LastLine(stderr), StringComparison.Ordinal);
+        Assert.False(File.Exists(P("results.jsonl")));
+    }
+
+    [Fact]
     public async Task Failed_cells_are_recorded_and_the_sweep_goes_on()
     {
         var plan = await SmallPlan("100k", shapes: "1");
