@@ -9,8 +9,10 @@ namespace PcfgLab.Tests.Scripts;
 /// <summary>
 /// sweeps/gpu/run.sh, the one prepared GPU run, run here on the CPU with real PyTorch (--device cpu), the JIT build of
 /// the CLI (no native publish), tiny datasets and budgets, and a 60-second deadline: it must end on time, leave only
-/// whole, valid records of planned cells, and a second run must skip them.
+/// whole, valid records of planned cells, and a second run must skip them. Alone (<see cref="TimedScriptRuns"/>): other
+/// test classes running beside it would eat its deadline.
 /// </summary>
+[Collection(nameof(TimedScriptRuns))]
 public sealed class GpuRunScriptTests
 {
     private static readonly string[] RequiredFields =
@@ -25,7 +27,7 @@ public sealed class GpuRunScriptTests
         var data = Path.Combine(temp.Path, "data");
 
         var clock = Stopwatch.StartNew();
-        var first = RunScript(output, data, deadline: 60, margin: 10);
+        var first = RunScript(output, data, deadline: 60, margin: 5);
         var took = clock.Elapsed;
 
         Assert.True(first.Code == 0, $"exit {first.Code}: {first.Stdout} {first.Stderr}");
@@ -40,8 +42,8 @@ public sealed class GpuRunScriptTests
         Assert.Equal(24, plans["compare"].Count);
 
         var records = Path.Combine(output, "cpu.jsonl");
-        var lines = File.ReadAllLines(records);
-        Assert.NotEmpty(lines);
+        var lines = File.Exists(records) ? File.ReadAllLines(records) : [];
+        Assert.True(lines.Length > 0, $"no cell finished within the 60 s: {first.Stdout} {first.Stderr}");
         Assert.True(lines.Length < 48, "the deadline was meant to leave cells: the test no longer tests it");
         foreach (var line in lines)
         {
