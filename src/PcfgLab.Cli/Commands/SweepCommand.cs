@@ -166,14 +166,18 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), TrainingRecordStore.CompletedCells([resultsPath]));
-            var outputPath = parse.GetValue(output)!;
-            SlurmScript.Save(outputPath, pending, new SlurmOptions
+            var options = new SlurmOptions
             {
                 PlanPath = planPath, ResultsPath = resultsPath, Parallelism = parse.GetValue(parallel), Python = parse.GetValue(python)!,
                 Device = parse.GetValue(device)!, CpusPerTask = parse.GetValue(cpus), TimeLimit = parse.GetValue(time)!,
                 Partition = parse.GetValue(partition), Account = parse.GetValue(account), AdapterArguments = parse.GetValue(adapterArgs)!,
-            });
+            };
+
+            // Checked before the plan is read, so that a hostile value is named as such.
+            SlurmScript.Validate(options);
+            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), TrainingRecordStore.CompletedCells([resultsPath]));
+            var outputPath = parse.GetValue(output)!;
+            SlurmScript.Save(outputPath, pending, options);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outputPath}: {pending.Count} task(s); submit with: sbatch {outputPath}"));
             return 0;
         });

@@ -238,6 +238,37 @@ public sealed class SweepCommandTests : IDisposable
     private static (int Code, string Stdout, string Stderr) RunPythonArgs(params string[] args) =>
         TorchPython.RunProgram(ReferencePython.Executable!, args, Directory.GetCurrentDirectory());
 
+    [Fact]
+    public async Task Slurm_refuses_a_line_break_in_the_plan_path_before_anything_is_written()
+    {
+        var plan = await SmallPlan();
+        var hostile = plan + "\ntouch " + P("PWNED") + "\n.jsonl";
+
+        var (code, stdout, stderr) = await Run("sweep", "slurm", "--plan", hostile, "--results", P("r.jsonl"), "--out", P("sweep.sbatch"));
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: --plan holds a control character", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(P("sweep.sbatch")));
+    }
+
+    [Theory]
+    [InlineData("--partition", "gpu\nid")]
+    [InlineData("--account", "a\rb")]
+    [InlineData("--time", "1:00:00\ntouch x")]
+    public async Task Slurm_refuses_a_line_break_in_an_sbatch_option(string option, string value)
+    {
+        var plan = await SmallPlan();
+
+        var (code, _, stderr) = await Run("sweep", "slurm", "--plan", plan, "--results", P("r.jsonl"), "--out", P("sweep.sbatch"), option, value);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: " + option + " '", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(P("sweep.sbatch")));
+    }
+
     [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
     public async Task Plan_refuses_to_replace_a_pipe()
     {
