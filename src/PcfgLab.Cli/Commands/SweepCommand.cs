@@ -134,7 +134,11 @@ internal static class SweepCommand
                 throw new UserInputException("--jobs must be at least 1.");
             }
 
+            // Everything a trainer would trip over is checked before the first cell starts.
+            TrainingRecordStore.EnsureAppendable(resultsPath);
+            TrainingRecordStore.EnsureAppendable(failuresPath);
             var cells = SweepPlanner.Read(planPath);
+            SweepPlanner.CheckDatasets(cells, planPath);
             var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
             var runner = new SweepRunner(context.CreateLogger("sweep"));
             var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, p, ct)).ConfigureAwait(false);
@@ -175,7 +179,9 @@ internal static class SweepCommand
 
             // Checked before the plan is read, so that a hostile value is named as such.
             SlurmScript.Validate(options);
-            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), TrainingRecordStore.CompletedCells([resultsPath]));
+            var cells = SweepPlanner.Read(planPath);
+            SweepPlanner.CheckDatasets(cells, planPath);
+            var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath]));
             var outputPath = parse.GetValue(output)!;
             SlurmScript.Save(outputPath, pending, options);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outputPath}: {pending.Count} task(s); submit with: sbatch {outputPath}"));
