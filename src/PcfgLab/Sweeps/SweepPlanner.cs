@@ -32,6 +32,11 @@ public static class SweepPlanner
                 throw new UserInputException($"vocabulary {vocabulary} is smaller than dataset '{dataset.Name}' needs ({needed}): raise it or use \"grammar\".");
             }
 
+            if (dataset.Name.Any(char.IsControl))
+            {
+                throw new UserInputException($"dataset '{datasetPath}' has a name with a control character (a line break or the like) in its manifest: rename it there.");
+            }
+
             if (!seen.Add(dataset.Name))
             {
                 throw new UserInputException($"two datasets are named '{dataset.Name}': give each dataset of a sweep its own name.");

@@ -85,6 +85,13 @@ public static class TrainingRecordStore
                     continue;
                 }
 
+                if (record is not null && (record.CellId.Any(char.IsControl) || record.Dataset.Any(char.IsControl)))
+                {
+                    // A line break in a cell id or dataset name would forge lines wherever it is logged.
+                    problems.Add($"{path}:{lineNumber}: skipped, the record's {(record.CellId.Any(char.IsControl) ? "cell_id" : "dataset")} holds a control character (a line break or the like)");
+                    continue;
+                }
+
                 if (record is null || !double.IsFinite(record.FinalValidLoss) || record.FinalValidLoss <= 0 || record.Parameters <= 0 || record.Tokens <= 0)
                 {
                     problems.Add($"{path}:{lineNumber}: skipped, the record lacks a positive N, D or final_valid_loss");

@@ -137,6 +137,18 @@ public sealed class SweepPlannerTests : IDisposable
     }
 
     [Fact]
+    public void A_dataset_named_with_a_line_break_is_refused_when_planning()
+    {
+        var folder = SweepTestData.WriteManifest(_root.FullName, "d", 0.3, 2_000_000, 20);
+        var manifest = Path.Combine(folder, "dataset.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"tool\": \"pcfglab\",", "\"tool\": \"pcfglab\", \"name\": \"d\\nINFO forged\",", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Plan(SweepSpec.Study(_root.FullName) with { Datasets = [folder], Shapes = [LlamaShape.Study[0]], Tokens = [100_000] }, _root.FullName));
+
+        Assert.Equal($"dataset '{folder}' has a name with a control character (a line break or the like) in its manifest: rename it there.", ex.Message);
+    }
+
+    [Fact]
     public void A_plan_that_names_one_cell_twice_is_refused()
     {
         var plan = WriteSmallPlan();

@@ -128,7 +128,7 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
     }
 
     [Fact]
-    public void Records_with_a_null_cell_id_or_dataset_are_skipped_naming_the_file_and_line()
+    public void Records_with_a_null_or_control_character_cell_id_or_dataset_are_skipped_naming_the_file_and_line()
     {
         // Before: "Value cannot be null. (Parameter 'key')" stopped sweep train and sweep report, naming nothing.
         var path = Path.Combine(_root.FullName, "results.jsonl");
@@ -137,13 +137,22 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
             "{\"cell_id\":\"ok\",\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
             "{\"cell_id\":null,\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
             "{\"cell_id\":\"x\",\"dataset\":null,\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":\"y\\ninfo: forged\",\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":\"z\",\"dataset\":\"d\\r\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
         ]);
 
         var problems = new List<string>();
         var read = TrainingRecordStore.Read([path], problems);
 
         Assert.Equal("ok", Assert.Single(read).CellId);
-        Assert.Equal([$"{path}:2: skipped, the record has no cell_id (null or missing)", $"{path}:3: skipped, the record has no dataset (null or missing)"], problems);
+        Assert.Equal(
+            [
+                $"{path}:2: skipped, the record has no cell_id (null or missing)",
+                $"{path}:3: skipped, the record has no dataset (null or missing)",
+                $"{path}:4: skipped, the record's cell_id holds a control character (a line break or the like)",
+                $"{path}:5: skipped, the record's dataset holds a control character (a line break or the like)",
+            ],
+            problems);
         Assert.Equal(new HashSet<string> { "ok" }, TrainingRecordStore.CompletedCells([path]));
     }
 
