@@ -72,6 +72,16 @@ internal static class ParameterFlags
         // Sweeps.
         ["SweepSpec.Datasets"] = "--dataset",
         ["TrainerCommand.template"] = "--trainer",
+        ["SlurmOptions.PlanPath"] = "--plan",
+        ["SlurmOptions.ResultsPath"] = "--results",
+        ["SlurmOptions.Python"] = "--python",
+        ["SlurmOptions.Adapter"] = "the adapter path",
+        ["SlurmOptions.AdapterArguments"] = "--adapter-args",
+        ["SlurmOptions.TimeLimit"] = "--time",
+        ["SlurmOptions.Partition"] = "--partition",
+        ["SlurmOptions.Account"] = "--account",
+        ["SlurmOptions.JobName"] = "the job name",
+        ["SlurmOptions.LogFolder"] = "the log folder",
     };
 
     /// <summary>Where a command calls a parameter otherwise than <see cref="Flags"/> does, by command path.</summary>

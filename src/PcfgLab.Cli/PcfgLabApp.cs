@@ -41,6 +41,14 @@ internal static class PcfgLabApp
         var operation = "pcfglab";
         try
         {
+            // On Unix, .NET decodes arguments as UTF-8 and turns invalid bytes into U+FFFD: such a path would name
+            // another file (an output written elsewhere, an existing input "missing"). Refuse instead of guessing.
+            if (Array.FindIndex(args, a => a.Contains(Utf8Replacement, StringComparison.Ordinal)) is var bad and >= 0)
+            {
+                await error.WriteLineAsync($"error: argument {bad + 1} ('{OneLine(args[bad])}') is not valid UTF-8 (its bytes were replaced by U+FFFD): pcfglab cannot name such a file or value faithfully; rename it to UTF-8 and run again").ConfigureAwait(false);
+                return UsageError;
+            }
+
             var isInteractive = interactive ?? (!Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")));
             using var context = new CliContext(output, error, isInteractive);
             var root = buildRoot(context);
@@ -71,6 +79,9 @@ internal static class PcfgLabApp
             return Cancelled;
         }
     }
+
+    /// <summary>What .NET puts in place of bytes that are not UTF-8 when it decodes arguments.</summary>
+    private const char Utf8Replacement = '\uFFFD';
 
     /// <summary>The option that prints the stack trace of an unexpected failure.</summary>
     public const string DebugFlag = "--debug";

@@ -18,6 +18,7 @@ internal static class FitCommand
         var datasetColumn = new Option<string?>("--dataset") { Description = "Column of dataset names (default dataset, dataset_name)." };
         var gzipColumn = new Option<string?>("--gzip") { Description = "Column of gzip compressibility H (default H, dataset_gzip [median, stdev], gzip)." };
         var by = new Option<string?>("--by") { Description = "Fit each value of this column separately (for example dataset_name)." };
+        var dropDuplicates = new Option<bool>("--drop-duplicates") { Description = "Leave out rows that repeat an earlier row exactly (kept by default, with a warning: they are fitted as separate runs)." };
         var dropWorst = new Option<int>("--drop-worst") { Description = "Drop the K runs with the highest loss (per dataset with --by) before fitting.", DefaultValueFactory = _ => 0 };
         var form = new Option<string>("--form") { Description = "chinchilla: E + A/N^alpha + B/D^beta; data: E + B/X^beta (Hestness); rosenfeld: Rosenfeld et al. 2020 with the eps0 envelope; data-dependent: E(H) + A(H)/N^alpha(H) + B(H)/D^beta(H), every parameter a line in H, fitted jointly on all datasets.", DefaultValueFactory = _ => "chinchilla" };
         form.AcceptOnlyFromAmong("chinchilla", "data", "rosenfeld", "data-dependent");
@@ -37,7 +38,7 @@ internal static class FitCommand
 
         var command = new Command("fit", "Fit scaling laws to training runs (Chinchilla Approach 3: Huber on log loss, L-BFGS from a 4500-point grid).")
         {
-            file, nColumn, tokensColumn, flopsColumn, lossColumn, trainTail, datasetColumn, gzipColumn, by, dropWorst, form, variable, eps0,
+            file, nColumn, tokensColumn, flopsColumn, lossColumn, trainTail, datasetColumn, gzipColumn, by, dropDuplicates, dropWorst, form, variable, eps0,
             bootstrap, seed, threads, holdoutFlops, holdoutN, delta, json, output,
         };
         dataDependent.AddTo(command);
@@ -65,6 +66,7 @@ internal static class FitCommand
                 Loss = loss is "valid" or "train-tail" ? null : loss,
                 FinalLoss = loss switch { "valid" => FinalLossChoice.Valid, "train-tail" => FinalLossChoice.TrainTail, _ => FinalLossChoice.Auto },
                 TrainTailCount = parse.GetValue(trainTail),
+                DropExactDuplicates = parse.GetValue(dropDuplicates),
             };
             var runs = await RunRecordReader.ReadAsync(path, map, logger, cancellationToken).ConfigureAwait(false);
 

@@ -135,8 +135,12 @@ internal static class SweepCommand
                 throw new UserInputException("--jobs must be at least 1.");
             }
 
+            // Everything a trainer would trip over is checked before the first cell starts.
+            TrainingRecordStore.EnsureAppendable(resultsPath);
+            TrainingRecordStore.EnsureAppendable(failuresPath);
             var stopBy = parse.GetValue(deadline) is { } deadlineText ? SweepDeadline.Parse(deadlineText, DateTimeOffset.UtcNow) : null;
             var cells = SweepPlanner.Read(planPath);
+            SweepPlanner.CheckDatasets(cells, planPath);
             var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
             var runner = new SweepRunner(context.CreateLogger("sweep"));
             var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, stopBy, p, ct)).ConfigureAwait(false);
@@ -168,14 +172,20 @@ internal static class SweepCommand
         {
             var planPath = parse.GetValue(plan)!;
             var resultsPath = parse.GetValue(results)!;
-            var pending = SweepPlanner.Pending(SweepPlanner.Read(planPath), TrainingRecordStore.CompletedCells([resultsPath]));
-            var outputPath = parse.GetValue(output)!;
-            SlurmScript.Save(outputPath, pending, new SlurmOptions
+            var options = new SlurmOptions
             {
                 PlanPath = planPath, ResultsPath = resultsPath, Parallelism = parse.GetValue(parallel), Python = parse.GetValue(python)!,
                 Device = parse.GetValue(device)!, CpusPerTask = parse.GetValue(cpus), TimeLimit = parse.GetValue(time)!,
                 Partition = parse.GetValue(partition), Account = parse.GetValue(account), AdapterArguments = parse.GetValue(adapterArgs)!,
-            });
+            };
+
+            // Checked before the plan is read, so that a hostile value is named as such.
+            SlurmScript.Validate(options);
+            var cells = SweepPlanner.Read(planPath);
+            SweepPlanner.CheckDatasets(cells, planPath);
+            var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath]));
+            var outputPath = parse.GetValue(output)!;
+            SlurmScript.Save(outputPath, pending, options);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outputPath}: {pending.Count} task(s); submit with: sbatch {outputPath}"));
             return 0;
         });

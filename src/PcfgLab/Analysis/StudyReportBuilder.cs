@@ -169,7 +169,11 @@ public sealed class StudyReportBuilder(
                 {
                     foreach (var failure in JsonLinesFile.ReadAll(file, SweepJson.Default.TrainingFailure))
                     {
-                        failures[failure.CellId] = failure;
+                        // A hand-edited line may lack its cell: it cannot describe a missing cell.
+                        if (failure.CellId is not null)
+                        {
+                            failures[failure.CellId] = failure;
+                        }
                     }
                 }
                 catch (InvalidDataException ex)

@@ -33,11 +33,42 @@ internal static partial class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>The temporary name of <paramref name="path"/>: <c>.NAME.tmp-</c> followed by 12 random hex digits, in its folder.</summary>
+    /// <summary>The longest file name, in UTF-8 bytes, that common file systems (ext4, XFS, Btrfs, APFS, NTFS in practice) accept.</summary>
+    internal const int MaxFileNameBytes = 255;
+
+    /// <summary>
+    /// The temporary name of <paramref name="path"/>: <c>.NAME.tmp-</c> followed by 12 random hex digits, in its folder.
+    /// When that would pass <see cref="MaxFileNameBytes"/> (a legal 255-byte NAME), NAME is cut short on a character
+    /// boundary so that the temporary name fits too.
+    /// </summary>
     public static string TemporaryPathFor(string path)
     {
         var full = Path.GetFullPath(path);
-        return Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
+        const string Marker = ".tmp-";
+        const int Random = 12;
+        var name = Path.GetFileName(full);
+        var room = MaxFileNameBytes - 1 - Marker.Length - Random;
+        if (Utf8NoBom.GetByteCount(name) > room)
+        {
+            var end = 0;
+            var bytes = 0;
+            while (end < name.Length)
+            {
+                var width = char.IsHighSurrogate(name[end]) && end + 1 < name.Length ? 2 : 1;
+                var size = Utf8NoBom.GetByteCount(name.AsSpan(end, width));
+                if (bytes + size > room)
+                {
+                    break;
+                }
+
+                bytes += size;
+                end += width;
+            }
+
+            name = name[..end];
+        }
+
+        return Path.Combine(Path.GetDirectoryName(full)!, "." + name + Marker + Guid.NewGuid().ToString("N")[..Random]);
     }
 
     /// <summary>
@@ -146,6 +177,29 @@ internal static partial class AtomicFile
             _ => "a device, pipe or socket, not a regular file",
         };
         throw new UserInputException($"'{path}' is {what}: refusing to {verb} it; give the path of a regular file (or of one that does not exist yet).");
+    }
+
+    /// <summary>
+    /// Throws a one-line <see cref="UserInputException"/> unless <paramref name="path"/> is missing or (through any
+    /// symbolic links, which reading may follow) a regular file: a folder cannot be read as a file, and opening a pipe
+    /// would wait for a writer for ever.
+    /// </summary>
+    public static void EnsureReadable(string path)
+    {
+        var kind = KindOf(path);
+        if (kind == OutputPathKind.SymbolicLink)
+        {
+            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
+            kind = target is null ? OutputPathKind.Missing : KindOf(target.FullName);
+        }
+
+        if (kind is OutputPathKind.Missing or OutputPathKind.RegularFile)
+        {
+            return;
+        }
+
+        var what = kind == OutputPathKind.Directory ? "a folder" : "a device, pipe or socket, not a regular file";
+        throw new UserInputException($"'{path}' is {what}: refusing to read it; give the path of a regular file.");
     }
 
     /// <summary>What <paramref name="path"/> names, without following a final symbolic link.</summary>

@@ -131,8 +131,17 @@ public static class NltkGrammarFormat
             throw new UserInputException($"Grammar file '{path}' does not exist; give the path of an NLTK PCFG file (see grammars/).");
         }
 
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path);
+        // Strict UTF-8 (as NLTK reads grammars): a lenient decoder would turn every invalid byte into U+FFFD and
+        // merge distinct terminals into one.
+        try
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            return Read(reader, path);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new UserInputException($"Grammar file '{path}' is not valid UTF-8 text: save it as UTF-8 (terminals that differ only in invalid bytes could not be told apart).", ex);
+        }
     }
 
     /// <summary>Reads a grammar in NLTK's PCFG format.</summary>

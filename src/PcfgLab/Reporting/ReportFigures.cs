@@ -33,9 +33,11 @@ internal static class ReportFigures
             Add("Gzip compressibility of each dataset", "gzip-distribution", SweepFigures.GzipDistribution(datasets));
         }
 
-        foreach (var dataset in datasets.Where(d => d.Records.Count > 0))
+        var withRecords = datasets.Where(d => d.Records.Count > 0).ToArray();
+        var fileNames = FileNames(withRecords.Select(d => d.Name).ToArray());
+        foreach (var dataset in withRecords)
         {
-            Add($"Loss against D for each N: {dataset.Name}", "loss-" + Slug(dataset.Name), SweepFigures.LossCurves(dataset, dataset.Records.Any(r => r.IsSynthetic)));
+            Add($"Loss against D for each N: {dataset.Name}", "loss-" + fileNames[dataset.Name], SweepFigures.LossCurves(dataset, dataset.Records.Any(r => r.IsSynthetic)));
         }
 
         if (report.Compute is { } compute)
@@ -51,6 +53,29 @@ internal static class ReportFigures
         }
 
         return figures;
+    }
+
+    /// <summary>
+    /// A distinct file-name-safe name for each of <paramref name="names"/>: its <see cref="Slug"/>, unless two names
+    /// share a slug (<c>x y</c> and <c>x_y</c>; or differ only in case, for file systems that ignore it). Then each of
+    /// them whose slug is not the name itself gets <c>-</c> and 8 hex digits of the name's SHA-256, which depend on
+    /// the name alone, so a figure keeps its file name whatever other datasets a report has.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> FileNames(IReadOnlyList<string> names)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in names.Distinct(StringComparer.Ordinal).GroupBy(Slug, StringComparer.OrdinalIgnoreCase))
+        {
+            var members = group.ToArray();
+            var plain = members.Count(n => members.Length == 1 || string.Equals(Slug(n), n, StringComparison.Ordinal));
+            foreach (var name in members)
+            {
+                var keep = members.Length == 1 || (plain == 1 && string.Equals(Slug(name), name, StringComparison.Ordinal));
+                result[name] = keep ? Slug(name) : Slug(name) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+            }
+        }
+
+        return result;
     }
 
     /// <summary>A file-name-safe form of a dataset name: letters, digits, '.', '-' and '_' kept, anything else '_'.</summary>

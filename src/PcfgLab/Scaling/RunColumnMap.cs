@@ -43,6 +43,12 @@ public sealed record RunColumnMap
     /// <summary>k for <see cref="FinalLossChoice.TrainTail"/>: how many of the last training losses to average.</summary>
     public int TrainTailCount { get; init; } = 10;
 
+    /// <summary>
+    /// Leave out every row that repeats an earlier row exactly (every column equal). Exact duplicates are otherwise
+    /// fitted as separate runs, with a warning: they weigh their point twice and make bootstrap errors too small.
+    /// </summary>
+    public bool DropExactDuplicates { get; init; }
+
     /// <summary>The defaults: every column found by its usual names.</summary>
     public static RunColumnMap Default { get; } = new();
 }

@@ -400,11 +400,36 @@ public static class RunRecordReader
         }
 
         var (lossColumn, lossKind) = ResolveLoss(available, map, source);
+        var duplicates = ExactDuplicateRows(table);
+        if (duplicates.Count > 0)
+        {
+            var firstDuplicates = string.Join(", ", duplicates.Take(5).Select(x => (x + 1).ToString(CultureInfo.InvariantCulture)));
+            if (map.DropExactDuplicates)
+            {
+                logger?.LogWarning("{Source}: dropped {Count} exact duplicate row(s) of {Total} (data rows {First}{More})", source, duplicates.Count, table.Rows.Count, firstDuplicates, duplicates.Count > 5 ? ", ..." : string.Empty);
+            }
+            else
+            {
+                logger?.LogWarning(
+                    "{Source}: {Count} of {Total} rows are exact duplicates of an earlier row (data rows {First}{More}) and are fitted as separate runs, which makes bootstrap errors too small; if they repeat one run, drop them (fit's drop-duplicates option)",
+                    source,
+                    duplicates.Count,
+                    table.Rows.Count,
+                    firstDuplicates,
+                    duplicates.Count > 5 ? ", ..." : string.Empty);
+            }
+        }
+
         var runs = new List<FitRun>(table.Rows.Count);
         var skipped = new List<int>();
         var reasons = new SortedSet<string>(StringComparer.Ordinal);
         for (var r = 0; r < table.Rows.Count; r++)
         {
+            if (map.DropExactDuplicates && duplicates.Contains(r))
+            {
+                continue;
+            }
+
             var row = table.Rows[r];
             var rowNumber = r + 1;
             var n = nColumn is null ? double.NaN : Number(row, nColumn, ListPick.Last);
@@ -484,6 +509,40 @@ public static class RunRecordReader
 
         return runs;
     }
+
+    /// <summary>The indices of the rows that equal an earlier row in every column (values compared exactly, bits for numbers), in order.</summary>
+    internal static SortedSet<int> ExactDuplicateRows(Table table)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var duplicates = new SortedSet<int>();
+        var key = new StringBuilder();
+        for (var r = 0; r < table.Rows.Count; r++)
+        {
+            key.Clear();
+            var row = table.Rows[r];
+            foreach (var column in table.Columns)
+            {
+                key.Append(RowKeyPart(row.TryGetValue(column, out var value) ? value : null)).Append('\u001f');
+            }
+
+            if (!seen.Add(key.ToString()))
+            {
+                duplicates.Add(r);
+            }
+        }
+
+        return duplicates;
+    }
+
+    private static string RowKeyPart(object? value) => value switch
+    {
+        null => "n",
+        string text => "s" + text.Replace("\u001f", "\u001f\u001f", StringComparison.Ordinal),
+        double number => "d" + BitConverter.DoubleToInt64Bits(number).ToString("x", CultureInfo.InvariantCulture),
+        double[] list => "a" + string.Join(',', list.Select(x => BitConverter.DoubleToInt64Bits(x).ToString("x", CultureInfo.InvariantCulture))),
+        System.Collections.IEnumerable items => "e" + string.Join(',', items.Cast<object?>().Select(RowKeyPart)),
+        _ => value.GetType().Name + ":" + Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
 
     private enum ListPick
     {

@@ -174,6 +174,13 @@ public sealed record DatasetManifest
         var merged = Merge(parts);
         foreach (var shard in merged.Shards)
         {
+            // A shard is a file of this folder: a name with a path in it (../../etc/hostname) would be recorded as
+            // part of the dataset and later read from outside it.
+            if (!IsPlainFileName(shard.File))
+            {
+                throw new UserInputException($"shard {shard.Index}'s manifest names its file '{shard.File?.ReplaceLineEndings(" ")}', which is not a plain file name in '{folder}': the per-shard manifest was edited; rerun that shard.");
+            }
+
             var file = Path.Combine(folder, shard.File);
             if (!File.Exists(file) || new FileInfo(file).Length != shard.Bytes)
             {
@@ -184,6 +191,11 @@ public sealed record DatasetManifest
         merged.Save(Path.Combine(folder, FileName));
         return (merged, parts.Count);
     }
+
+    /// <summary>True when <paramref name="name"/> names a file directly inside a folder: no separator, not . or .., no control character.</summary>
+    internal static bool IsPlainFileName(string? name) =>
+        !string.IsNullOrEmpty(name) && name is not ("." or "..")
+        && name.IndexOfAny(['/', '\\']) < 0 && !name.Any(char.IsControl) && !Path.IsPathRooted(name);
 
     /// <summary>
     /// Joins the per-shard manifests of one split run into the dataset's manifest: they must describe the same

@@ -68,8 +68,8 @@ internal static class JsonLinesFile
     /// </summary>
     public static string[] ReadLines(string path)
     {
-        // Opening a pipe for writing would wait for a reader for ever; a device would swallow the record.
-        AtomicFile.EnsureReplaceable(path, "append to");
+        // Reading may follow a symbolic link (appending may not: see Append); a pipe would wait for a writer for ever.
+        AtomicFile.EnsureReadable(path);
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {

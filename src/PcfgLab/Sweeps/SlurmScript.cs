@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace PcfgLab.Sweeps;
@@ -64,21 +65,13 @@ public static class SlurmScript
             throw new UserInputException("every cell of the plan already has a record: there is nothing to submit.");
         }
 
-        if (options.Parallelism < 1 || options.CpusPerTask < 1)
-        {
-            throw new UserInputException("parallelism and CPUs per task must be at least 1.");
-        }
-
-        if (options.Device is not ("cuda" or "cpu"))
-        {
-            throw new UserInputException($"device '{options.Device}' is not known: use cuda or cpu.");
-        }
+        var adapterWords = CheckedAdapterWords(options);
 
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.Append("#!/bin/bash\n");
         text.Append("# Written by ").Append(ToolInfo.Name).Append(' ').Append(ToolInfo.Version).Append(": ")
-            .Append(pending.Count.ToString(inv)).Append(" pending cell(s) of ").Append(options.PlanPath).Append(".\n");
+            .Append(pending.Count.ToString(inv)).Append(" pending cell(s) of ").Append(Quote(options.PlanPath)).Append(".\n");
         text.Append("# Submit from the repository root: sbatch ").Append("<this file>").Append(". Resubmitting is safe: finished cells are skipped.\n");
         text.Append("#SBATCH --job-name=").Append(options.JobName).Append('\n');
         text.Append("#SBATCH --array=").Append(ArrayRanges(pending.Select(c => c.Index))).Append('%').Append(options.Parallelism.ToString(inv)).Append('\n');
@@ -102,9 +95,12 @@ public static class SlurmScript
         // Preempted tasks go back to the queue and start their cell again (the adapter keeps no checkpoint).
         text.Append("#SBATCH --requeue\n");
         text.Append("#SBATCH --open-mode=append\n");
-        text.Append("#SBATCH --output=").Append(options.LogFolder).Append("/%A_%a.out\n");
+
+        // sbatch reads a double-quoted value as one word (spaces included); a plain path is written as it is.
+        var logPattern = options.LogFolder + "/%A_%a.out";
+        text.Append("#SBATCH --output=").Append(IsShellSafe(options.LogFolder) ? logPattern : "\"" + logPattern + "\"").Append('\n');
         text.Append("set -euo pipefail\n");
-        text.Append("mkdir -p ").Append(Quote(options.LogFolder)).Append('\n');
+        text.Append("mkdir -p -- ").Append(Quote(options.LogFolder)).Append('\n');
         text.Append("threads=\"${SLURM_CPUS_PER_TASK:-1}\"\n");
         text.Append("exec ").Append(Quote(options.Python)).Append(' ').Append(Quote(options.Adapter))
             .Append(" --plan ").Append(Quote(options.PlanPath))
@@ -112,13 +108,76 @@ public static class SlurmScript
             .Append(" --results ").Append(Quote(options.ResultsPath))
             .Append(" --device ").Append(options.Device)
             .Append(" --threads \"$threads\"");
-        if (options.AdapterArguments.Length > 0)
+        foreach (var word in adapterWords)
         {
-            text.Append(' ').Append(options.AdapterArguments);
+            text.Append(' ').Append(Quote(word));
         }
 
         text.Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Throws a one-line <see cref="UserInputException"/> naming the option when a value of <paramref name="options"/>
+    /// cannot go into a script safely: a control character anywhere, or anything but a plain word on an #SBATCH line.
+    /// </summary>
+    public static void Validate(SlurmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _ = CheckedAdapterWords(options);
+    }
+
+    /// <summary>Validates <paramref name="options"/> and returns the extra adapter arguments as words.</summary>
+    private static string[] CheckedAdapterWords(SlurmOptions options)
+    {
+        if (options.Parallelism < 1 || options.CpusPerTask < 1)
+        {
+            throw new UserInputException("parallelism and CPUs per task must be at least 1.");
+        }
+
+        if (options.Device is not ("cuda" or "cpu"))
+        {
+            throw new UserInputException($"device '{options.Device}' is not known: use cuda or cpu.");
+        }
+
+        // Every value below lands in a bash script: a line break (or any control character) in one would end a
+        // comment or an #SBATCH line and start a command line of its own. Refuse them all, by the option's name.
+        RefuseControlCharacters(options.PlanPath, $"{new Parameter("SlurmOptions.PlanPath")}");
+        RefuseControlCharacters(options.ResultsPath, $"{new Parameter("SlurmOptions.ResultsPath")}");
+        RefuseControlCharacters(options.Python, $"{new Parameter("SlurmOptions.Python")}");
+        RefuseControlCharacters(options.Adapter, $"{new Parameter("SlurmOptions.Adapter")}");
+        RefuseControlCharacters(options.AdapterArguments, $"{new Parameter("SlurmOptions.AdapterArguments")}");
+        RefuseControlCharacters(options.LogFolder, $"{new Parameter("SlurmOptions.LogFolder")}");
+
+        // #SBATCH values are read by sbatch, not by bash: keep them to the characters Slurm names and times use.
+        RequireSlurmWord(options.TimeLimit, $"{new Parameter("SlurmOptions.TimeLimit")}");
+        RequireSlurmWord(options.JobName, $"{new Parameter("SlurmOptions.JobName")}");
+        if (options.Partition is { } checkedPartition)
+        {
+            RequireSlurmWord(checkedPartition, $"{new Parameter("SlurmOptions.Partition")}");
+        }
+
+        if (options.Account is { } checkedAccount)
+        {
+            RequireSlurmWord(checkedAccount, $"{new Parameter("SlurmOptions.Account")}");
+        }
+
+        if (options.LogFolder.Length == 0 || options.LogFolder.Contains('"', StringComparison.Ordinal))
+        {
+            throw UserInputException.ForParameters($"{new Parameter("SlurmOptions.LogFolder")} '{options.LogFolder}' is empty or holds a double quote: give a plain folder path.");
+        }
+
+        // The extra adapter arguments are split into words as a shell would split them and each word is quoted, so
+        // that ';', '$(...)' or a backquote in them is an argument of the adapter, never shell code.
+        try
+        {
+            return TrainerCommand.Split(options.AdapterArguments);
+        }
+        catch (UserInputException)
+        {
+            throw UserInputException.ForParameters($"{new Parameter("SlurmOptions.AdapterArguments")} has an unclosed quote: close it.");
+        }
+
     }
 
     /// <summary>Writes <see cref="Write"/>'s script to <paramref name="path"/> (through a temporary file), executable by its owner.</summary>
@@ -157,8 +216,43 @@ public static class SlurmScript
         return string.Join(',', parts);
     }
 
+    /// <summary>The text as one bash word: as it is when every character is safe, otherwise in single quotes.</summary>
     private static string Quote(string text) =>
-        text.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or '=')
+        text.Length > 0 && IsShellSafe(text)
             ? text
             : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static bool IsShellSafe(string text) =>
+        text.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or '=');
+
+    private static void RefuseControlCharacters(string value, FormattableString option)
+    {
+        if (value.Any(char.IsControl))
+        {
+            throw UserInputException.ForParameters(FormattableStringFactory.Create(
+                option.Format + " holds a control character (a line break, tab or the like), which would end a line of the sbatch script: give it without one.", option.GetArguments()));
+        }
+    }
+
+    private static void RequireSlurmWord(string value, FormattableString option)
+    {
+        if (value.Length == 0 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':' or ',' or '+' or '@'))
+        {
+            throw UserInputException.ForParameters(FormattableStringFactory.Create(
+                option.Format + " '{1}' may hold only letters, digits and . _ - : , + @ (it goes on an #SBATCH line): give it without spaces, quotes or control characters.",
+                [.. option.GetArguments(), Printable(value)]));
+        }
+    }
+
+    /// <summary>The value with control characters shown as escapes, so that an error message stays one line.</summary>
+    private static string Printable(string value)
+    {
+        var text = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            text.Append(char.IsControl(c) ? string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}") : c.ToString());
+        }
+
+        return text.ToString();
+    }
 }

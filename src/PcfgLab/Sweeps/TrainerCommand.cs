@@ -35,16 +35,53 @@ public sealed class TrainerCommand
     /// <summary>The template as given.</summary>
     public string Template { get; }
 
-    /// <summary>The program and arguments for <paramref name="cell"/>.</summary>
+    /// <summary>
+    /// The program and arguments for <paramref name="cell"/>. Placeholders are replaced in one pass over the template,
+    /// so a value that itself contains <c>{dataset}</c> (a plan path, say) reaches the trainer as it is.
+    /// </summary>
     public IReadOnlyList<string> Expand(PlanCell cell, string planPath, string resultsPath)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        return _words.Select(w => w
-            .Replace("{cell}", cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{plan}", planPath, StringComparison.Ordinal)
-            .Replace("{results}", resultsPath, StringComparison.Ordinal)
-            .Replace("{cell_id}", cell.CellId, StringComparison.Ordinal)
-            .Replace("{dataset}", cell.Dataset, StringComparison.Ordinal)).ToArray();
+        ArgumentNullException.ThrowIfNull(planPath);
+        ArgumentNullException.ThrowIfNull(resultsPath);
+        string[] values = [cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), planPath, resultsPath, cell.CellId, cell.Dataset];
+        var words = new string[_words.Length];
+        var text = new StringBuilder();
+        for (var w = 0; w < _words.Length; w++)
+        {
+            var word = _words[w];
+            text.Clear();
+            for (var i = 0; i < word.Length;)
+            {
+                var matched = -1;
+                if (word[i] == '{')
+                {
+                    for (var p = 0; p < Placeholders.Count; p++)
+                    {
+                        if (string.CompareOrdinal(word, i, Placeholders[p], 0, Placeholders[p].Length) == 0)
+                        {
+                            matched = p;
+                            break;
+                        }
+                    }
+                }
+
+                if (matched < 0)
+                {
+                    text.Append(word[i]);
+                    i++;
+                }
+                else
+                {
+                    text.Append(values[matched]);
+                    i += Placeholders[matched].Length;
+                }
+            }
+
+            words[w] = text.ToString();
+        }
+
+        return words;
     }
 
     /// <summary>Splits a command line into words the way a POSIX shell would (without expansions).</summary>

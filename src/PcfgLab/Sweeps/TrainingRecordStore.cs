@@ -79,6 +79,19 @@ public static class TrainingRecordStore
                     continue;
                 }
 
+                if (record is not null && (record.CellId is null || record.Dataset is null))
+                {
+                    problems.Add($"{path}:{lineNumber}: skipped, the record has no {(record.CellId is null ? "cell_id" : "dataset")} (null or missing)");
+                    continue;
+                }
+
+                if (record is not null && (record.CellId.Any(char.IsControl) || record.Dataset.Any(char.IsControl)))
+                {
+                    // A line break in a cell id or dataset name would forge lines wherever it is logged.
+                    problems.Add($"{path}:{lineNumber}: skipped, the record's {(record.CellId.Any(char.IsControl) ? "cell_id" : "dataset")} holds a control character (a line break or the like)");
+                    continue;
+                }
+
                 if (record is null || !double.IsFinite(record.FinalValidLoss) || record.FinalValidLoss <= 0 || record.Parameters <= 0 || record.Tokens <= 0)
                 {
                     problems.Add($"{path}:{lineNumber}: skipped, the record lacks a positive N, D or final_valid_loss");
@@ -96,6 +109,12 @@ public static class TrainingRecordStore
 
         return order.Select(id => byCell[id]).ToArray();
     }
+
+    /// <summary>
+    /// Throws a one-line <see cref="UserInputException"/> unless records can be appended to <paramref name="path"/>: it
+    /// must be missing or a regular file (not a symbolic link, folder, pipe or device). Check before any compute is spent.
+    /// </summary>
+    public static void EnsureAppendable(string path) => AtomicFile.EnsureReplaceable(path, "append to");
 
     /// <summary>The cell identifiers that have a record in any of <paramref name="paths"/>.</summary>
     public static IReadOnlySet<string> CompletedCells(IEnumerable<string> paths) =>

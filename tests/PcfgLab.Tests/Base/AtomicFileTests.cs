@@ -29,6 +29,30 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal([path], Directory.GetFiles(_root.FullName));
     }
 
+    [Theory]
+    [InlineData("a", 255)]
+    [InlineData("\u65e5", 85)]
+    [InlineData("\ud83d\ude00", 63)]
+    public void A_legal_255_byte_name_is_written_through_a_temporary_name_that_fits_too(string unit, int repeat)
+    {
+        // 255 bytes of a, of 3-byte 日 and of 4-byte 😀 (with one more a to reach 255): the temporary name
+        // ".NAME.tmp-" + 12 hex digits was 273 bytes and the write failed with "File name too long".
+        var name = string.Concat(Enumerable.Repeat(unit, repeat));
+        name += new string('a', 255 - System.Text.Encoding.UTF8.GetByteCount(name));
+        Assert.Equal(255, System.Text.Encoding.UTF8.GetByteCount(name));
+        var path = Path.Combine(_root.FullName, name);
+
+        var temporary = Path.GetFileName(AtomicFile.TemporaryPathFor(path));
+        AtomicFile.WriteAllText(path, "x");
+
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(temporary), 252, 255);
+        Assert.True(AtomicFile.IsTemporaryName(temporary));
+        Assert.DoesNotContain('\uFFFD', System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(temporary)));
+        Assert.StartsWith("." + name[..10], temporary, StringComparison.Ordinal);
+        Assert.Equal("x", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_root.FullName));
+    }
+
     [Fact]
     public void The_temporary_file_is_a_hidden_sibling_and_is_gone_after_the_rename()
     {

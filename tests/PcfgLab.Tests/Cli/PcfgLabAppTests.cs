@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PcfgLab.Cli;
+using PcfgLab.Tests.TestSupport;
 
 using static PcfgLab.Tests.TestSupport.CliRunner;
 namespace PcfgLab.Tests.Cli;
@@ -23,6 +24,45 @@ public sealed class PcfgLabAppTests
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains("pcfglab generate --help", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_argument_holding_bytes_that_are_not_utf8_is_refused_before_anything_runs()
+    {
+        // .NET hands such bytes over as U+FFFD: "\uFFFD.pcfg" is what an argument of the bytes FF 2E ... becomes.
+        var (code, output, error) = await Run("grammar", "info", "\uFFFD.pcfg");
+
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal("error: argument 3 ('\uFFFD.pcfg') is not valid UTF-8 (its bytes were replaced by U+FFFD): pcfglab cannot name such a file or value faithfully; rename it to UTF-8 and run again", error.Trim());
+    }
+
+    [Fact]
+    public void Real_non_utf8_bytes_in_an_output_or_input_path_are_refused_and_nothing_is_written()
+    {
+        // The real bytes, through the executable: --out "d<FF>" used to write into "d\uFFFD" and exit 0, and an
+        // existing file "<FE>.pcfg" was said not to exist.
+        var folder = Directory.CreateTempSubdirectory("pcfglab-utf8-").FullName;
+        try
+        {
+            var cli = Path.Combine(AppContext.BaseDirectory, "PcfgLab.Cli");
+            const string Script = "cd \"$1\" && printf \"S -> 'a' [1.0]\\n\" > \"$(printf '\\376').pcfg\" && "
+                + "\"$0\" generate --preset gzipscale-0.11 --tokens 1k --out \"d$(printf '\\377')\"; echo \"generate $?\"; "
+                + "\"$0\" grammar info \"$(printf '\\376').pcfg\"; echo \"info $?\"";
+            var (code, stdout, stderr) = ChildProcess.Run("bash", ["-c", Script, cli, folder]);
+
+            Assert.Equal(0, code);
+            Assert.Equal(["generate 2", "info 2"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.All(lines, l => Assert.Contains("is not valid UTF-8", l, StringComparison.Ordinal));
+            Assert.Single(Directory.GetFileSystemEntries(folder));
+        }
+        finally
+        {
+            // .NET cannot name the non-UTF-8 file to delete it.
+            ChildProcess.Run("rm", ["-rf", "--", folder]);
+        }
     }
 
     [Fact]

@@ -290,6 +290,18 @@ public sealed partial class NltkGrammarFormatTests : IDisposable
     }
 
     [Fact]
+    public void A_grammar_file_that_is_not_utf8_is_refused_rather_than_merging_its_terminals()
+    {
+        // Two terminals that differ only in an invalid byte (0xFF, 0xFE) both decoded to U+FFFD: one terminal.
+        var path = Path.Combine(_temp.FullName, "latin1.pcfg");
+        File.WriteAllBytes(path, [.. "S -> '"u8, 0xFF, .. "' [0.5] | '"u8, 0xFE, .. "' [0.5]\n"u8]);
+
+        var error = Assert.Throws<UserInputException>(() => NltkGrammarFormat.Load(path));
+
+        Assert.Equal($"Grammar file '{path}' is not valid UTF-8 text: save it as UTF-8 (terminals that differ only in invalid bytes could not be told apart).", error.Message);
+    }
+
+    [Fact]
     public void Save_then_load_round_trips_and_leaves_no_temporary_file()
     {
         var path = Path.Combine(_temp.FullName, "g.pcfg");

@@ -46,6 +46,35 @@ public sealed class ReportFiguresTests : IDisposable
         Assert.Equal(["gzip-distribution", "loss-a_b_c"], figures.Select(f => Path.GetFileNameWithoutExtension(f.Png)));
     }
 
+    [Fact]
+    public void Datasets_whose_names_share_a_slug_get_a_figure_file_each()
+    {
+        // "x y" and "x_y" both slug to x_y: before, the second loss figure overwrote the first.
+        var a = new[] { StudyReports.Record("x y", "1", 1000, 1000, 3), StudyReports.Record("x y", "2", 2000, 1000, 2.9) };
+        var b = new[] { StudyReports.Record("x_y", "3", 1000, 1000, 3), StudyReports.Record("x_y", "4", 2000, 1000, 2.9) };
+        var report = StudyReports.Empty([.. a, .. b], [new DatasetResults("x y", 0.3, 0.01, null, a, null, "too few runs"), new DatasetResults("x_y", 0.4, 0.01, null, b, null, "too few runs")]);
+
+        var figures = ReportFigures.Write(report, _temp.Path);
+
+        Assert.Equal(["gzip-distribution", "loss-x_y-887fcea6", "loss-x_y"], figures.Select(f => Path.GetFileNameWithoutExtension(f.Png)));
+        Assert.Equal(6, Directory.GetFiles(_temp.Path).Length);
+    }
+
+    [Fact]
+    public void File_names_are_the_slug_unless_slugs_collide_then_a_hash_of_the_name_tells_them_apart()
+    {
+        var names = ReportFigures.FileNames(["x y", "a", "x_y", "X_Y", "b c"]);
+
+        Assert.Equal("a", names["a"]);
+        Assert.Equal("b_c", names["b c"]);
+
+        // Three names share x_y (two of them only by case): none keeps the bare slug, each gets its own hash.
+        Assert.Equal("x_y-887fcea6", names["x y"]);
+        Assert.Equal("x_y-f9068e81", names["x_y"]);
+        Assert.Equal("X_Y-b6cd99a6", names["X_Y"]);
+        Assert.Equal("x_y", ReportFigures.FileNames(["x_y", "x y"])["x_y"]);
+    }
+
     [Theory]
     [InlineData("gzipscale-0.35", "gzipscale-0.35")]
     [InlineData("a b/c\\d", "a_b_c_d")]

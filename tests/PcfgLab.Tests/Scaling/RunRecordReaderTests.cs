@@ -54,6 +54,34 @@ public sealed partial class RunRecordReaderTests : IDisposable
     }
 
     [Fact]
+    public void Exact_duplicate_rows_are_kept_with_a_warning_naming_the_file_and_how_many()
+    {
+        // Rows 3 and 5 repeat row 1 exactly; row 4 differs from row 2 only in its last digit, so it is no duplicate.
+        var path = Write("dups.csv", "N,D,loss\n10,20,3.5\n10,40,3.25\n10,20,3.5\n10,40,3.2500001\n10,20,3.5\n");
+        var logger = new ListLogger();
+
+        var runs = RunRecordReader.Read(path, RunColumnMap.Default, logger);
+
+        Assert.Equal([1, 2, 3, 4, 5], runs.Select(r => r.Row));
+        Assert.Equal(
+            $"{path}: 2 of 5 rows are exact duplicates of an earlier row (data rows 3, 5) and are fitted as separate runs, which makes bootstrap errors too small; if they repeat one run, drop them (fit's drop-duplicates option)",
+            Assert.Single(logger.Messages));
+    }
+
+    [Fact]
+    public void Exact_duplicate_rows_are_dropped_when_asked_and_the_warning_says_so()
+    {
+        var path = Write("dups.jsonl", "{\"N\":10,\"D\":20,\"loss\":3.5,\"valid\":[1,2]}\n{\"D\":20,\"N\":10,\"valid\":[1,2],\"loss\":3.5}\n{\"N\":10,\"D\":20,\"loss\":3.5,\"valid\":[1,3]}\n");
+        var logger = new ListLogger();
+
+        var runs = RunRecordReader.Read(path, RunColumnMap.Default with { Loss = "loss", DropExactDuplicates = true }, logger);
+
+        // Row 2 is row 1 with its keys in another order: the same row. Row 3's list differs.
+        Assert.Equal([1, 3], runs.Select(r => r.Row));
+        Assert.Equal($"{path}: dropped 1 exact duplicate row(s) of 3 (data rows 2)", Assert.Single(logger.Messages));
+    }
+
+    [Fact]
     public void Missing_column_names_it_and_lists_the_available_ones()
     {
         var path = Write("m.csv", "size,tokens,loss\n1,2,3\n");

@@ -61,4 +61,19 @@ public sealed class JsonLinesFileTests : IDisposable
         var error = await Assert.ThrowsAsync<UserInputException>(() => append.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains("refusing to append to it", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Reading_follows_a_symbolic_link_but_refuses_a_folder_behind_one()
+    {
+        var target = Path.Combine(_root.FullName, "real.jsonl");
+        File.WriteAllText(target, "a\nb\n");
+        var link = Path.Combine(_root.FullName, "link.jsonl");
+        File.CreateSymbolicLink(link, target);
+        var folderLink = Path.Combine(_root.FullName, "folder.jsonl");
+        Directory.CreateSymbolicLink(folderLink, _root.FullName);
+
+        Assert.Equal(["a", "b", string.Empty], JsonLinesFile.ReadLines(link));
+        var ex = Assert.Throws<UserInputException>(() => JsonLinesFile.ReadLines(folderLink));
+        Assert.Equal($"'{folderLink}' is a folder: refusing to read it; give the path of a regular file.", ex.Message);
+    }
 }

@@ -73,6 +73,107 @@ public sealed class SlurmScriptTests : IDisposable
         Assert.True(Directory.Exists(Path.Combine(_root.FullName, "logs")));
     }
 
+    [Theory]
+    [InlineData("PlanPath", "--plan")]
+    [InlineData("ResultsPath", "--results")]
+    [InlineData("Python", "--python")]
+    [InlineData("Adapter", "the adapter path")]
+    [InlineData("AdapterArguments", "--adapter-args")]
+    [InlineData("TimeLimit", "--time")]
+    [InlineData("Partition", "--partition")]
+    [InlineData("Account", "--account")]
+    [InlineData("JobName", "the job name")]
+    [InlineData("LogFolder", "the log folder")]
+    public void A_line_break_in_any_value_that_reaches_the_script_is_refused_naming_its_option(string field, string flag)
+    {
+        // The issue's attack: a line break ends the comment (or #SBATCH line) and starts a command line.
+        const string hostile = "d/plan\ntouch $HOME-PWNED\n.jsonl";
+        var options = With(new SlurmOptions { PlanPath = "p", ResultsPath = "r" }, field, hostile);
+
+        var error = Assert.Throws<UserInputException>(() => SlurmScript.Write(Cells(0), options));
+
+        Assert.Equal(["SlurmOptions." + field], error.Parameters);
+        Assert.StartsWith(flag + " ", PcfgLab.Cli.ParameterFlags.Message(error, "sweep slurm"), StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Throws<UserInputException>(() => SlurmScript.Validate(options));
+    }
+
+    [Theory]
+    [InlineData("TimeLimit", "4:00:00 --wrap=id")]
+    [InlineData("Partition", "gpu\"")]
+    [InlineData("Account", "acct\tother")]
+    [InlineData("JobName", "a b")]
+    public void An_sbatch_value_must_be_one_plain_word(string field, string value)
+    {
+        var error = Assert.Throws<UserInputException>(() => SlurmScript.Write(Cells(0), With(new SlurmOptions { PlanPath = "p", ResultsPath = "r" }, field, value)));
+        Assert.Equal(["SlurmOptions." + field], error.Parameters);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Hostile_but_legal_values_are_quoted_everywhere_and_nothing_in_them_runs()
+    {
+        // Quotes, $(...), backquotes, ';' and $HOME in every path and in the extra adapter arguments: bash -n accepts
+        // the script, running it as task 3 creates no PWNED file, and the stand-in python receives every value whole.
+        var work = Path.Combine(_root.FullName, "work dir");
+        Directory.CreateDirectory(work);
+        var record = Path.Combine(_root.FullName, "args.txt");
+        var fake = Path.Combine(_root.FullName, "fake python $(touch PWNED0)");
+        File.WriteAllText(fake, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$ARGS_FILE\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var plan = "d/plan $(touch PWNED1) `touch PWNED2`; touch PWNED3 'q' \"dq\" $HOME \\.jsonl";
+        var results = "r'; touch PWNED4; echo '.jsonl";
+        var adapter = "train_cell.py # $(touch PWNED5)";
+        var logs = "logs $(touch PWNED6) `touch PWNED7`";
+        var options = new SlurmOptions
+        {
+            PlanPath = plan, ResultsPath = results, Python = fake, Adapter = adapter, LogFolder = logs, Device = "cpu",
+            AdapterArguments = "--model hf; touch PWNED8 '$(touch PWNED9)' \"a b\" `touch PWNED10`",
+        };
+        var script = Path.Combine(_root.FullName, "sweep.sbatch");
+        SlurmScript.Save(script, Cells(3), options);
+
+        var (syntax, _, syntaxError) = ChildProcess.Run("bash", ["-n", script], workingDirectory: work);
+        Assert.True(syntax == 0, syntaxError);
+        var (code, _, stderr) = ChildProcess.Run(
+            "bash",
+            [script],
+            workingDirectory: work,
+            environment: new Dictionary<string, string> { ["SLURM_ARRAY_TASK_ID"] = "3", ["ARGS_FILE"] = record });
+
+        Assert.True(code == 0, stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(_root.FullName, "PWNED*", SearchOption.AllDirectories));
+        Assert.Equal(
+            [adapter, "--plan", plan, "--cell", "3", "--results", results, "--device", "cpu", "--threads", "1", "--model", "hf;", "touch", "PWNED8", "$(touch PWNED9)", "a b", "`touch", "PWNED10`"],
+            File.ReadAllLines(record));
+        Assert.True(Directory.Exists(Path.Combine(work, logs)));
+
+        // The header comment names the plan quoted, and every #SBATCH line is still one line above the first command.
+        var lines = File.ReadAllLines(script);
+        Assert.Contains("'" + plan.Replace("'", "'\\''", StringComparison.Ordinal) + "'", lines[1], StringComparison.Ordinal);
+        Assert.All(lines.Skip(1).TakeWhile(l => l != "set -euo pipefail"), l => Assert.StartsWith("#", l, StringComparison.Ordinal));
+        Assert.Contains("#SBATCH --output=\"" + logs + "/%A_%a.out\"", lines);
+    }
+
+    private static SlurmOptions With(SlurmOptions options, string field, string value) => field switch
+    {
+        "PlanPath" => options with { PlanPath = value },
+        "ResultsPath" => options with { ResultsPath = value },
+        "Python" => options with { Python = value },
+        "Adapter" => options with { Adapter = value },
+        "AdapterArguments" => options with { AdapterArguments = value },
+        "TimeLimit" => options with { TimeLimit = value },
+        "Partition" => options with { Partition = value },
+        "Account" => options with { Account = value },
+        "JobName" => options with { JobName = value },
+        "LogFolder" => options with { LogFolder = value },
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
     private static PlanCell[] Cells(params int[] indices) =>
         indices.Select(i => new PlanCell { Index = i, CellId = "c" + i, Dataset = "d", DatasetPath = "d", Shape = LlamaShape.Study[0], Training = TrainingSettings.Small }).ToArray();
 }

@@ -113,6 +113,101 @@ public sealed class SweepPlannerTests : IDisposable
         Assert.Contains("pcfglab generate", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("D", "-5", "D must be at least 1, got -5")]
+    [InlineData("N", "0", "N is 0 but shape h64-i128-l2-a1 with vocabulary 32001 has 4178368 parameters")]
+    [InlineData("shape.hidden", "1000000000", "shape h1000000000-i128-l2-a1 with vocabulary 32001 has 8000064775000000000 parameters, more than 10000000000000")]
+    [InlineData("shape.heads", "3", "shape.heads 3 do not divide shape.hidden 64")]
+    [InlineData("vocabulary", "1", "vocabulary must be at least 2, got 1")]
+    [InlineData("C", "1", "C is 1 but 6 N D is 2507020800000")]
+    [InlineData("cell_id", "null", "cell_id is missing (or null)")]
+    [InlineData("cell_id", "\"x\\nINFO forged log line\"", "cell_id holds a control character (a line break, tab or the like)")]
+    [InlineData("dataset", "null", "dataset is missing (or null)")]
+    [InlineData("dataset_path", "\"\"", "dataset_path is empty")]
+    [InlineData("training.batch_size", "0", "training settings: context must be at least 2, batch size and epochs at least 1, warmup steps not negative")]
+    public void A_tampered_plan_line_is_refused_naming_the_file_line_and_field(string field, string json, string expected)
+    {
+        var plan = WriteSmallPlan();
+        Tamper(plan, 2, field, json);
+
+        var ex = Assert.Throws<InvalidDataException>(() => SweepPlanner.Read(plan));
+
+        Assert.Equal($"{plan}:2: {expected}: rewrite the plan with `pcfglab sweep plan`.", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void A_dataset_named_with_a_line_break_is_refused_when_planning()
+    {
+        var folder = SweepTestData.WriteManifest(_root.FullName, "d", 0.3, 2_000_000, 20);
+        var manifest = Path.Combine(folder, "dataset.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"tool\": \"pcfglab\",", "\"tool\": \"pcfglab\", \"name\": \"d\\nINFO forged\",", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Plan(SweepSpec.Study(_root.FullName) with { Datasets = [folder], Shapes = [LlamaShape.Study[0]], Tokens = [100_000] }, _root.FullName));
+
+        Assert.Equal($"dataset '{folder}' has a name with a control character (a line break or the like) in its manifest: rename it there.", ex.Message);
+    }
+
+    [Fact]
+    public void A_plan_that_names_one_cell_twice_is_refused()
+    {
+        var plan = WriteSmallPlan();
+        Tamper(plan, 3, "cell_id", "\"gzipscale-0.11__h64-i128-l2-a1__D100000__s0\"");
+
+        var ex = Assert.Throws<InvalidDataException>(() => SweepPlanner.Read(plan));
+
+        Assert.StartsWith($"{plan}:3: cell_id 'gzipscale-0.11__h64-i128-l2-a1__D100000__s0' repeats line 1's", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plan_whose_dataset_is_missing_is_refused_before_training()
+    {
+        var plan = WriteSmallPlan();
+        SweepPlanner.CheckDatasets(SweepPlanner.Read(plan), plan);
+        Directory.Delete(Path.Combine(_root.FullName, "data", "gzipscale-0.22"), recursive: true);
+
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.CheckDatasets(SweepPlanner.Read(plan), plan));
+
+        Assert.Equal($"{plan}:2: dataset_path 'data/gzipscale-0.22' ({Path.Combine(_root.FullName, "data", "gzipscale-0.22")}) does not exist: generate the dataset there with `pcfglab generate` or fix the plan.", ex.Message);
+    }
+
+    [Fact]
+    public void A_plan_read_through_a_symbolic_link_is_read()
+    {
+        var plan = WriteSmallPlan();
+        var link = Path.Combine(_root.FullName, "link.jsonl");
+        File.CreateSymbolicLink(link, plan);
+
+        Assert.Equal(SweepPlanner.Read(plan), SweepPlanner.Read(link));
+    }
+
+    /// <summary>Six cells (one per study dataset: the smallest shape, 100k tokens, seed 0) in plan.jsonl.</summary>
+    private string WriteSmallPlan()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var plan = Path.Combine(_root.FullName, "plan.jsonl");
+        SweepPlanner.Write(plan, SweepPlanner.Plan(SweepSpec.Study(data) with { Shapes = [LlamaShape.Study[0]], Tokens = [100_000] }, _root.FullName));
+        return plan;
+    }
+
+    /// <summary>Sets <paramref name="field"/> (a dotted path) of line <paramref name="line"/> to the JSON <paramref name="json"/>.</summary>
+    private static void Tamper(string plan, int line, string field, string json)
+    {
+        var lines = File.ReadAllLines(plan);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(lines[line - 1])!.AsObject();
+        var parts = field.Split('.');
+        var parent = node;
+        foreach (var part in parts[..^1])
+        {
+            parent = parent[part]!.AsObject();
+        }
+
+        parent[parts[^1]] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        lines[line - 1] = node.ToJsonString();
+        File.WriteAllLines(plan, lines);
+    }
+
     [Fact]
     public void Cell_out_of_range_says_which_cells_exist()
     {

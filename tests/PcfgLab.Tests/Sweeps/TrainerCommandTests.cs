@@ -31,6 +31,21 @@ public sealed class TrainerCommandTests
             command.Expand(cell, "my plan.jsonl", "out/r.jsonl"));
     }
 
+    [Fact]
+    public void Expand_does_not_expand_placeholders_inside_substituted_values()
+    {
+        // The case: --plan 'pl{dataset}/plan.jsonl' reached the trainer as pld11/plan.jsonl.
+        var command = new TrainerCommand("t --plan {plan} --results {results} --cell {cell} --id {cell_id}{dataset}");
+        var cell = new PlanCell
+        {
+            Index = 2, CellId = "{cell}", Dataset = "d11", DatasetPath = "d11", Shape = new LlamaShape(64, 128, 2, 1), Training = TrainingSettings.Study,
+        };
+
+        Assert.Equal(
+            new[] { "t", "--plan", "pl{dataset}/plan.jsonl", "--results", "{plan}{results}", "--cell", "2", "--id", "{cell}d11" },
+            command.Expand(cell, "pl{dataset}/plan.jsonl", "{plan}{results}"));
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("python3 t.py --plan {plan}", "{cell}")]

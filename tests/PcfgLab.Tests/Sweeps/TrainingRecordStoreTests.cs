@@ -128,6 +128,50 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
     }
 
     [Fact]
+    public void Records_with_a_null_or_control_character_cell_id_or_dataset_are_skipped_naming_the_file_and_line()
+    {
+        // Before: "Value cannot be null. (Parameter 'key')" stopped sweep train and sweep report, naming nothing.
+        var path = Path.Combine(_root.FullName, "results.jsonl");
+        File.WriteAllLines(path,
+        [
+            "{\"cell_id\":\"ok\",\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":null,\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":\"x\",\"dataset\":null,\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":\"y\\ninfo: forged\",\"dataset\":\"d\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+            "{\"cell_id\":\"z\",\"dataset\":\"d\\r\",\"device\":\"cpu\",\"N\":10,\"D\":20,\"final_valid_loss\":2.0}",
+        ]);
+
+        var problems = new List<string>();
+        var read = TrainingRecordStore.Read([path], problems);
+
+        Assert.Equal("ok", Assert.Single(read).CellId);
+        Assert.Equal(
+            [
+                $"{path}:2: skipped, the record has no cell_id (null or missing)",
+                $"{path}:3: skipped, the record has no dataset (null or missing)",
+                $"{path}:4: skipped, the record's cell_id holds a control character (a line break or the like)",
+                $"{path}:5: skipped, the record's dataset holds a control character (a line break or the like)",
+            ],
+            problems);
+        Assert.Equal(new HashSet<string> { "ok" }, TrainingRecordStore.CompletedCells([path]));
+    }
+
+    [Fact]
+    public void A_results_file_behind_a_symbolic_link_is_read_but_not_appended_to()
+    {
+        var target = Path.Combine(_root.FullName, "real.jsonl");
+        var link = Path.Combine(_root.FullName, "link.jsonl");
+        TrainingRecordStore.Append(target, Record("a", 10, 20, 2.5));
+        File.CreateSymbolicLink(link, target);
+
+        Assert.Equal(["a"], TrainingRecordStore.Read([link], new List<string>()).Select(r => r.CellId));
+        var ex = Assert.Throws<UserInputException>(() => TrainingRecordStore.EnsureAppendable(link));
+        Assert.Equal($"'{link}' is a symbolic link: refusing to append to it; give the path of a regular file (or of one that does not exist yet).", ex.Message);
+        Assert.Throws<UserInputException>(() => TrainingRecordStore.Append(link, Record("b", 10, 20, 2.5)));
+        Assert.Single(File.ReadAllLines(target));
+    }
+
+    [Fact]
     public void Blank_lines_and_missing_files_are_not_problems()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");

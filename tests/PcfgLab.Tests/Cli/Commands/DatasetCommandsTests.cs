@@ -83,4 +83,23 @@ public sealed class DatasetCommandsTests : IDisposable
         (code, _, stderr) = await CliRunner.Run("dataset", "merge-manifests", split);
         Assert.True(code == 0, stderr);
     }
+
+    [Fact]
+    public async Task Merge_manifests_refuses_a_shard_file_name_outside_the_folder()
+    {
+        var split = Path.Combine(_root.FullName, "split");
+        var (code, _, stderr) = await CliRunner.Run(["generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--threads", "1", "--shard", "0/1", "--out", split]);
+        Assert.True(code == 0, stderr);
+        var part = Assert.Single(Directory.GetFiles(split, "dataset.train-*.json"));
+        var text = File.ReadAllText(part);
+        Assert.Contains("\"train-00000-of-00001.parquet\"", text, StringComparison.Ordinal);
+        File.WriteAllText(part, text.Replace("\"train-00000-of-00001.parquet\"", "\"../../../../etc/hostname\"", StringComparison.Ordinal));
+
+        (code, var stdout, stderr) = await CliRunner.Run("dataset", "merge-manifests", split);
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Equal($"error: shard 0's manifest names its file '../../../../etc/hostname', which is not a plain file name in '{split}': the per-shard manifest was edited; rerun that shard.", stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(split, "dataset.json")));
+    }
 }

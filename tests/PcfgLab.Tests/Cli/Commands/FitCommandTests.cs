@@ -18,6 +18,33 @@ public sealed class FitCommandTests : IDisposable
         return path;
     }
 
+    [Fact]
+    public async Task Duplicate_rows_are_warned_about_and_drop_duplicates_leaves_them_out()
+    {
+        var rows = new System.Text.StringBuilder("N,D,loss\n");
+        foreach (var n in new[] { 1e6, 3e6, 1e7 })
+        {
+            foreach (var d in new[] { 1e7, 3e7, 1e8 })
+            {
+                rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{n},{d},{1.7 + (400 / Math.Pow(n, 0.34)) + (410 / Math.Pow(d, 0.28))}\n");
+            }
+        }
+
+        var text = rows.ToString();
+        var path = Write("dups.csv", text + string.Join('\n', text.Split('\n').Skip(1).Take(3)) + "\n");
+
+        var (code, stdout, stderr) = await Run("fit", path, "--bootstrap", "0", "--json");
+        var (dropCode, dropOut, dropErr) = await Run("fit", path, "--bootstrap", "0", "--json", "--drop-duplicates");
+        var (plainCode, plainOut, _) = await Run("fit", Write("plain.csv", text), "--bootstrap", "0", "--json");
+
+        Assert.True(code == 0 && dropCode == 0 && plainCode == 0, stderr + dropErr);
+        Assert.Contains("3 of 12 rows are exact duplicates of an earlier row (data rows 10, 11, 12)", stderr, StringComparison.Ordinal);
+        Assert.Contains("dropped 3 exact duplicate row(s) of 12", dropErr, StringComparison.Ordinal);
+        Assert.Equal(9, System.Text.Json.JsonDocument.Parse(dropOut).RootElement.GetProperty("runs").GetInt32());
+        Assert.Equal(12, System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("runs").GetInt32());
+        Assert.Equal(System.Text.Json.JsonDocument.Parse(plainOut).RootElement.GetProperty("E").GetDouble(), System.Text.Json.JsonDocument.Parse(dropOut).RootElement.GetProperty("E").GetDouble());
+    }
+
     [SharedFact]
     public async Task Scripted_epoch_call_prints_one_json_document_with_the_fitted_law()
     {

@@ -264,6 +264,108 @@ public sealed class SweepCommandTests : IDisposable
     private static (int Code, string Stdout, string Stderr) RunPythonArgs(params string[] args) =>
         TorchPython.RunProgram(ReferencePython.Executable!, args, Directory.GetCurrentDirectory());
 
+    [Fact]
+    public async Task Slurm_refuses_a_line_break_in_the_plan_path_before_anything_is_written()
+    {
+        var plan = await SmallPlan();
+        var hostile = plan + "\ntouch " + P("PWNED") + "\n.jsonl";
+
+        var (code, stdout, stderr) = await Run("sweep", "slurm", "--plan", hostile, "--results", P("r.jsonl"), "--out", P("sweep.sbatch"));
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: --plan holds a control character", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(P("sweep.sbatch")));
+    }
+
+    [Theory]
+    [InlineData("--partition", "gpu\nid")]
+    [InlineData("--account", "a\rb")]
+    [InlineData("--time", "1:00:00\ntouch x")]
+    public async Task Slurm_refuses_a_line_break_in_an_sbatch_option(string option, string value)
+    {
+        var plan = await SmallPlan();
+
+        var (code, _, stderr) = await Run("sweep", "slurm", "--plan", plan, "--results", P("r.jsonl"), "--out", P("sweep.sbatch"), option, value);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: " + option + " '", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(P("sweep.sbatch")));
+    }
+
+    [Fact]
+    public async Task Read_only_commands_read_a_plan_and_results_through_symbolic_links_and_train_refuses_to_append_through_one()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+        await RunOk("sweep", "synthetic-train", "--plan", plan, "--cell", "0", "--results", P("results.jsonl"));
+        File.CreateSymbolicLink(P("plan-link.jsonl"), plan);
+        File.CreateSymbolicLink(P("results-link.jsonl"), P("results.jsonl"));
+
+        // Before: each said "'...-link.jsonl' is a symbolic link: refusing to append to it".
+        var report = await RunOk("sweep", "report", "--plan", P("plan-link.jsonl"), "--results", P("results-link.jsonl"), "--out", P("report"), "--fit-grid", "coarse");
+        Assert.Contains("records: 1 (1 synthetic)", report, StringComparison.Ordinal);
+        Assert.Contains("missing cells: 5", report, StringComparison.Ordinal);
+        await RunOk("sweep", "plan", "--data-root", P("data"), "--shapes", "1", "--tokens", "100k", "--results", P("results-link.jsonl"), "--out", P("plan2.jsonl"));
+        var slurm = await RunOk("sweep", "slurm", "--plan", P("plan-link.jsonl"), "--results", P("results-link.jsonl"), "--out", P("sweep.sbatch"));
+        Assert.Contains("5 task(s)", slurm, StringComparison.Ordinal);
+
+        var (code, stdout, stderr) = await Run("sweep", "train", "--plan", P("plan-link.jsonl"), "--results", P("results-link.jsonl"), "--trainer", "false {cell}");
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Equal($"error: '{P("results-link.jsonl")}' is a symbolic link: refusing to append to it; give the path of a regular file (or of one that does not exist yet).", stderr.Trim());
+        Assert.False(File.Exists(P("failures.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_record_with_a_null_cell_id_or_dataset_is_skipped_naming_its_file_and_line()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+        await RunOk("sweep", "synthetic-train", "--plan", plan, "--results", P("results.jsonl"));
+        var lines = File.ReadAllLines(P("results.jsonl"));
+        lines[1] = lines[1].Replace("\"cell_id\":\"", "\"cell_id\":null,\"x\":\"", StringComparison.Ordinal);
+        lines[2] = lines[2].Replace("\"dataset\":\"", "\"dataset\":null,\"y\":\"", StringComparison.Ordinal);
+        File.WriteAllLines(P("results.jsonl"), lines);
+
+        var (code, stdout, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results.jsonl"), "--out", P("report"), "--fit-grid", "coarse");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("records: 4 (4 synthetic)", stdout, StringComparison.Ordinal);
+        var markdown = File.ReadAllText(P("report", "report.md"));
+        Assert.Contains(P("results.jsonl") + ":2: skipped, the record has no cell_id (null or missing)", markdown + stderr, StringComparison.Ordinal);
+        Assert.Contains(P("results.jsonl") + ":3: skipped, the record has no dataset (null or missing)", markdown + stderr, StringComparison.Ordinal);
+
+        // sweep train counts the two cells as not done and trains them again, without stopping on the nulls.
+        var cli = Path.Combine(AppContext.BaseDirectory, "PcfgLab.Cli.dll");
+        (code, stdout, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", $"dotnet '{cli}' sweep synthetic-train --plan {{plan}} --cell {{cell}} --results {{results}}");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("6 planned, 4 already done, 2 trained, 0 failed", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slurm_and_train_refuse_a_tampered_plan_before_any_compute_naming_file_line_and_field()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+        var lines = File.ReadAllLines(plan);
+        lines[2] = lines[2].Replace("\"D\":100000,", "\"D\":-5,", StringComparison.Ordinal);
+        File.WriteAllLines(plan, lines);
+
+        var (code, _, stderr) = await Run("sweep", "slurm", "--plan", plan, "--results", P("r.jsonl"), "--out", P("sweep.sbatch"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {plan}:3: D must be at least 1, got -5: rewrite the plan with `pcfglab sweep plan`.", stderr.Trim());
+        Assert.False(File.Exists(P("sweep.sbatch")));
+
+        // A plan whose dataset folder is gone: refused before the first cell starts, not by the adapter on a node.
+        await SmallPlan("100k", shapes: "1");
+        Directory.Delete(P("data", "gzipscale-0.11"), recursive: true);
+        (code, var stdout, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("r.jsonl"), "--trainer", "touch " + P("ran") + " {cell}");
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith($"error: {plan}:1: dataset_path 'data/gzipscale-0.11' (", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(P("ran")));
+    }
+
     [SystemPathFact("coreutils", SpecialFiles.MkFifo)]
     public async Task Plan_refuses_to_replace_a_pipe()
     {
