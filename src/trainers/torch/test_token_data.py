@@ -107,6 +107,7 @@ class DryRunTests(unittest.TestCase):
             cell = {"index": 0, "cell_id": "c", "dataset": "d", "dataset_path": "d", "D": tokens, "vocabulary": vocabulary,
                     "shape": {"hidden": 8, "intermediate": 16, "layers": 1, "heads": 2}, "N": 1, "seed": 0,
                     "training": {"validation_fraction": 0.25}}
+            cell["N"] = train_cell.planned_parameters(cell)
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
                 train_cell.dry_run(cell, os.path.join(folder, "plan.jsonl"))
@@ -124,8 +125,9 @@ class DryRunTests(unittest.TestCase):
 
     def test_a_budget_beyond_the_training_tokens_is_a_user_error(self):
         import train_cell
-        with self.assertRaises(train_cell.UserError):
+        with self.assertRaises(train_cell.UserError) as caught:
             self.run_dry(31, 31)  # 40 tokens, 25% held out: 30 for training
+        self.assertIn("fewer than D = 31", str(caught.exception))
 
     def test_a_stale_export_is_a_user_error(self):
         import train_cell

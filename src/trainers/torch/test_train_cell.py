@@ -139,6 +139,53 @@ class RecordTests(unittest.TestCase):
                 self.assertEqual('{"cell_id": "c1"}\n{"torn', f.read())
 
 
+class DieWithParentTests(unittest.TestCase):
+    def test_killing_the_parent_kills_the_trainer(self):
+        # A parent starts a "trainer" that calls die_with_parent and then sleeps; the parent is killed with SIGKILL (what
+        # `kill -9` of `pcfglab sweep train` does) and the trainer must end too, instead of training on unwatched.
+        import signal
+        import subprocess
+        import sys
+        import time
+        here = os.path.dirname(os.path.abspath(train_cell.__file__))
+        trainer = ("import sys, time; sys.path.insert(0, sys.argv[1]); import train_cell; "
+                   "train_cell.die_with_parent(0.05); print('ready', flush=True); time.sleep(60)")
+        parent_code = ("import subprocess, sys, time; "
+                       "child = subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]], stdout=subprocess.PIPE, text=True); "
+                       "child.stdout.readline(); print(child.pid, flush=True); time.sleep(60)")
+        parent = subprocess.Popen([sys.executable, "-c", parent_code, trainer, here], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            child = int(parent.stdout.readline())
+            self.assertTrue(alive(child))
+            parent.send_signal(signal.SIGKILL)
+            parent.wait()
+            for _ in range(200):  # up to 10 s; it ends within the poll interval
+                if not alive(child):
+                    break
+                time.sleep(0.05)
+            self.assertFalse(alive(child), "the trainer outlived its killed parent")
+            self.assertIn("died: stopping", parent.stderr.read())
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+                parent.wait()
+            parent.stdout.close()
+            parent.stderr.close()
+
+    def test_a_process_whose_parent_is_init_is_not_watched(self):
+        with mock.patch.object(train_cell.os, "getppid", return_value=1):
+            self.assertIsNone(train_cell.die_with_parent())
+
+
+def alive(pid):
+    """Whether pid runs (a zombie, dead but not yet reaped by init, counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 class PlanTests(unittest.TestCase):
     def test_a_plan_line_missing_fields_is_named(self):
         with tempfile.TemporaryDirectory() as folder:

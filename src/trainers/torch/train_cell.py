@@ -328,6 +328,35 @@ def append_record(results, record):
         os.close(fd)
 
 
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(poll_seconds=PARENT_POLL_SECONDS):
+    """Ends this process (SIGTERM to itself) soon after its parent dies, so a trainer never outlives a killed
+    `pcfglab sweep train` (kill -9, SIGHUP) and a rerun never meets it training the same cell.
+
+    A daemon thread watches os.getppid(): when the parent dies the process is re-parented and the id changes. Linux's
+    prctl(PR_SET_PDEATHSIG) is not used: it fires when the parent *thread* that started this process exits, and .NET
+    starts processes from thread-pool threads that retire when idle, so it would kill healthy trainers mid-run. A
+    process whose parent is already init (or none) at start is not watched: it was started that way on purpose."""
+    import signal
+    import threading
+    parent = os.getppid()
+    if parent <= 1:
+        return None
+
+    def watch():
+        while True:
+            time.sleep(poll_seconds)
+            if os.getppid() != parent:
+                print(f"train_cell.py: the parent process {parent} died: stopping (pid {os.getpid()})", file=sys.stderr, flush=True)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+    thread = threading.Thread(target=watch, name="die-with-parent", daemon=True)
+    thread.start()
+    return thread
+
+
 def import_torch(model_kind):
     try:
         import numpy  # noqa: F401
@@ -561,6 +590,7 @@ def main(argv=None):
             return 0
         if not args.results:
             raise UserError("--results is required to train (where the run record goes)")
+        die_with_parent()
         for cell in selected:
             if not args.force and already_done(args.results, cell["cell_id"]):
                 print(f"cell {cell['index']} {cell['cell_id']}: already has a record, skipped", file=sys.stderr)
