@@ -136,10 +136,10 @@ internal static class SweepCommand
 
             var cells = SweepPlanner.Read(planPath);
             var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
-            var runner = new SweepRunner(context.CreateLogger("sweep"));
+            var runner = new SweepRunner(context.CreateLogger("sweep")) { ClaimOwner = context.Owner("pcfglab sweep train") };
             var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, p, ct)).ConfigureAwait(false);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}"));
+                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Claimed > 0 ? ", " + summary.Claimed.ToString(CultureInfo.InvariantCulture) + " skipped (another run has them)" : string.Empty)}{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}"));
             return summary.Failed > 0 ? PcfgLabApp.Failure : 0;
         });
         return command;

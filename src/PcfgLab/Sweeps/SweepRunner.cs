@@ -9,16 +9,21 @@ namespace PcfgLab.Sweeps;
 /// <param name="AlreadyDone">Cells that had a record before the run (skipped).</param>
 /// <param name="Succeeded">Cells trained in this run.</param>
 /// <param name="Failed">Cells whose trainer failed (recorded in the failures file).</param>
-public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed);
+/// <param name="Claimed">Cells skipped because another run's trainer held them, or recorded them meanwhile (<see cref="CellClaim"/>).</param>
+public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed, int Claimed = 0);
 
 /// <summary>
 /// Runs the pending cells of a plan through any trainer command (<see cref="TrainerCommand"/>), a few at a time.
 /// A cell succeeds when its trainer exits with 0 and a record for it is in the results file; otherwise the exit
-/// code and the tail of stderr go to the failures file and the sweep goes on.
+/// code and the tail of stderr go to the failures file and the sweep goes on. Each cell is claimed
+/// (<see cref="CellClaim"/>) for its trainer's life, so two runs on one plan and results file never train a cell twice.
 /// </summary>
 public sealed class SweepRunner(ILogger logger)
 {
     private const int StderrTailLines = 20;
+
+    /// <summary>How this run describes itself in its cells' claims, to a second run that finds a cell claimed.</summary>
+    public string ClaimOwner { get; init; } = "pcfglab sweep train";
 
     /// <summary>
     /// Trains every cell of the plan at <paramref name="planPath"/> that has no record in <paramref name="resultsPath"/>.
@@ -43,13 +48,22 @@ public sealed class SweepRunner(ILogger logger)
         logger.LogInformation("{Pending} of {Planned} cells to train ({Done} already have a record in {Results})", pending.Length, plan.Count, plan.Count - pending.Length, resultsPath);
         var succeeded = 0;
         var failed = 0;
+        var claimed = 0;
         await Parallel.ForEachAsync(
             pending,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (cell, ct) =>
             {
+                using var claim = ClaimPending(cell, resultsPath);
+                if (claim is null)
+                {
+                    Interlocked.Increment(ref claimed);
+                    progress?.Report(1);
+                    return;
+                }
+
                 var argv = trainer.Expand(cell, planPath, resultsPath);
-                var failure = await RunCellAsync(cell, argv, resultsPath, ct).ConfigureAwait(false);
+                var failure = await RunCellAsync(cell, argv, resultsPath, claim, ct).ConfigureAwait(false);
                 if (failure is null)
                 {
                     Interlocked.Increment(ref succeeded);
@@ -64,10 +78,33 @@ public sealed class SweepRunner(ILogger logger)
 
                 progress?.Report(1);
             }).ConfigureAwait(false);
-        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed);
+        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed, claimed);
     }
 
-    private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cell's claim, or null (said in a warning) when another run's trainer holds the cell or recorded it after this
+    /// run read the results file.
+    /// </summary>
+    private CellClaim? ClaimPending(PlanCell cell, string resultsPath)
+    {
+        var claim = CellClaim.TryAcquire(resultsPath, cell.CellId, ClaimOwner, out var holder);
+        if (claim is null)
+        {
+            logger.LogWarning("cell {Index} {CellId}: skipped, another trainer has it ({Holder})", cell.Index, cell.CellId, holder);
+            return null;
+        }
+
+        if (TrainingRecordStore.CompletedCells([resultsPath]).Contains(cell.CellId))
+        {
+            claim.Dispose();
+            logger.LogWarning("cell {Index} {CellId}: skipped, another run recorded it meanwhile", cell.Index, cell.CellId);
+            return null;
+        }
+
+        return claim;
+    }
+
+    private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CellClaim claim, CancellationToken cancellationToken)
     {
         var commandText = string.Join(' ', argv.Select(Quote));
         var start = new ProcessStartInfo(argv[0])
@@ -104,7 +141,7 @@ public sealed class SweepRunner(ILogger logger)
                 }
             };
             process.OutputDataReceived += (_, _) => { };
-            process.Start();
+            claim.StartHolding(process);
             process.BeginErrorReadLine();
             process.BeginOutputReadLine();
             try
