@@ -240,6 +240,12 @@ def dry_run(cell, plan_path):
     check_parameters(cell)
     folder = dataset_folder(cell, plan_path)
     shards, manifest = shard_files(folder, cell)
+    if token_data.has_npy(folder):
+        # hashlib alone: a stale export is refused even where numpy is missing.
+        try:
+            token_data.check_export(folder)
+        except token_data.DataError as e:
+            raise UserError(str(e))
     report = {"cell": cell["index"], "cell_id": cell["cell_id"], "dataset": folder, "shards": len(shards),
               "N": cell["N"], "D": cell["D"], "shape": cell["shape"], "checked_with": "dataset.json"}
     try:
