@@ -139,6 +139,59 @@ class RecordTests(unittest.TestCase):
                 self.assertEqual('{"cell_id": "c1"}\n{"torn', f.read())
 
 
+class CellClaimTests(unittest.TestCase):
+    def test_lock_file_names_are_pcfglabs(self):
+        # The same names as CellClaimTests.Lock_file_names_keep_the_ids_safe_characters_and_add_its_hash in C#.
+        self.assertEqual("gzipscale-0.11_h64_D100000-9229b83ba6e7bfbc.lock", train_cell.claim_file_name("gzipscale-0.11/h64/D100000"))
+        self.assertEqual("a_b__.._x-e75dc5ee3ad17c18.lock", train_cell.claim_file_name("a b\u00e9/../x"))
+        self.assertEqual(64 + 1 + 16 + 5, len(train_cell.claim_file_name("x" * 200)))
+
+    def test_a_claimed_cell_is_refused_naming_its_holder_until_released(self):
+        with tempfile.TemporaryDirectory() as folder, mock.patch.dict(os.environ, {}, clear=False):
+            os.environ.pop(train_cell.CLAIM_ENVIRONMENT, None)
+            results = os.path.join(folder, "results.jsonl")
+            first, _ = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNotNone(first)
+            second, holder = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNone(second)
+            self.assertIn(f"train_cell.py, process {os.getpid()} on ", holder)
+            first.release()
+            again, _ = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNotNone(again)
+            again.release()
+
+    def test_a_claim_held_for_this_process_by_sweep_train_is_not_taken_again(self):
+        with tempfile.TemporaryDirectory() as folder:
+            results = os.path.join(folder, "results.jsonl")
+            path = os.path.join(folder, "results.jsonl.claims", train_cell.claim_file_name("c1"))
+            held, _ = train_cell.CellClaim.acquire(results, "c1")  # stands for sweep train's lock
+            with mock.patch.dict(os.environ, {train_cell.CLAIM_ENVIRONMENT: path}):
+                inherited, _ = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNotNone(inherited)
+            inherited.release()
+            held.release()
+
+    def test_main_skips_a_cell_another_trainer_holds(self):
+        with tempfile.TemporaryDirectory() as folder:
+            plan = os.path.join(folder, "plan.jsonl")
+            c = cell(0)
+            c["N"] = train_cell.planned_parameters(c)
+            with open(plan, "w", encoding="utf-8") as f:
+                f.write(json.dumps(c) + "\n")
+            results = os.path.join(folder, "results.jsonl")
+            other, _ = train_cell.CellClaim.acquire(results, "c0")
+            errors = io.StringIO()
+            untouchable = mock.Mock(side_effect=AssertionError("must not train"))
+            with mock.patch.object(train_cell, "train", untouchable), mock.patch.object(train_cell, "die_with_parent"), \
+                    mock.patch.dict(os.environ, {}, clear=False), contextlib.redirect_stderr(errors):
+                os.environ.pop(train_cell.CLAIM_ENVIRONMENT, None)
+                code = train_cell.main(["--plan", plan, "--cell", "0", "--results", results, "--device", "cpu"])
+            other.release()
+            self.assertEqual(0, code)
+            self.assertIn("cell 0 c0: skipped, another trainer has it (train_cell.py, process", errors.getvalue())
+            untouchable.assert_not_called()
+
+
 class DieWithParentTests(unittest.TestCase):
     def test_killing_the_parent_kills_the_trainer(self):
         # A parent starts a "trainer" that calls die_with_parent and then sleeps; the parent is killed with SIGKILL (what

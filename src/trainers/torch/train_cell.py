@@ -334,6 +334,83 @@ def append_record(results, record):
         os.close(fd)
 
 
+CLAIM_ENVIRONMENT = "PCFGLAB_CELL_CLAIM"
+
+
+def claim_file_name(cell_id):
+    """The cell's lock file name, as pcfglab's CellClaim makes it: the id's safe characters (at most 64 UTF-16 units)
+    and the first 16 hex digits of the SHA-256 of its UTF-8 bytes."""
+    import hashlib
+    readable = []
+    for c in cell_id:
+        safe = (c.isascii() and c.isalnum()) or c in "._-"
+        for _ in range(2 if ord(c) > 0xFFFF else 1):  # one character per UTF-16 unit, as C# counts them
+            if len(readable) == 64:
+                break
+            readable.append(c if safe else "_")
+    return f"{''.join(readable)}-{hashlib.sha256(cell_id.encode('utf-8')).hexdigest()[:16]}.lock"
+
+
+def same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+class CellClaim:
+    """One trainer per cell: an exclusive flock on RESULTS.claims/NAME.lock, the file `pcfglab sweep train` locks too.
+
+    Under `sweep train` the claim is already held for this process (the environment names its lock file, and this
+    process holds the lock through an inherited descriptor), so it is not taken a second time. Run directly (Slurm
+    arrays, torchrun, by hand), the adapter takes it itself: a requeued or twice-submitted cell is not trained twice."""
+
+    def __init__(self, fd, owner_path):
+        self.fd, self.owner_path = fd, owner_path
+
+    @staticmethod
+    def acquire(results, cell_id):
+        """(claim, None), or (None, holder) when another process holds the cell."""
+        import fcntl
+        import socket
+        folder = os.path.abspath(results) + ".claims"
+        path = os.path.join(folder, claim_file_name(cell_id))
+        inherited = os.environ.get(CLAIM_ENVIRONMENT)
+        if inherited and (inherited == path or same_file(inherited, path)):
+            return CellClaim(None, None), None
+        os.makedirs(folder, exist_ok=True)
+        if os.path.islink(path):
+            raise UserError(f"{path} is a symbolic link: refusing to lock it")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        owner_path = path + ".owner"
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            try:
+                with open(owner_path, encoding="utf-8", errors="replace") as f:
+                    holder = " ".join(f.read().split()) or "another process"
+            except OSError:
+                holder = "another process"
+            return None, holder
+        since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        temporary = f"{owner_path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(f"train_cell.py, process {os.getpid()} on {socket.gethostname()}, cell {cell_id}, since {since}\n")
+        os.replace(temporary, owner_path)
+        return CellClaim(fd, owner_path), None
+
+    def release(self):
+        if self.fd is None:
+            return
+        try:
+            os.unlink(self.owner_path)  # while still locked, so the next holder's description is never the one deleted
+        except OSError:
+            pass
+        os.close(self.fd)
+        self.fd = None
+
+
 PARENT_POLL_SECONDS = 0.5
 
 
@@ -601,13 +678,24 @@ def main(argv=None):
             if not args.force and already_done(args.results, cell["cell_id"]):
                 print(f"cell {cell['index']} {cell['cell_id']}: already has a record, skipped", file=sys.stderr)
                 continue
-            print(f"cell {cell['index']} {cell['cell_id']}: training N={cell['N']} D={cell['D']}", file=sys.stderr)
-            record = train(cell, args, local_rank)
+            claim, holder = CellClaim.acquire(args.results, cell["cell_id"])
+            if claim is None:
+                print(f"cell {cell['index']} {cell['cell_id']}: skipped, another trainer has it ({holder})", file=sys.stderr)
+                continue
             try:
-                append_record(args.results, record)
-            except OSError as e:
-                raise UserError(f"could not append the record of cell {cell['index']} to {args.results}: {e}; "
-                                "the file is as it was: free space and train the cell again", EXIT_TRAINING_FAILED)
+                # Checked again under the claim: another trainer may have recorded the cell meanwhile.
+                if not args.force and already_done(args.results, cell["cell_id"]):
+                    print(f"cell {cell['index']} {cell['cell_id']}: recorded meanwhile by another trainer, skipped", file=sys.stderr)
+                    continue
+                print(f"cell {cell['index']} {cell['cell_id']}: training N={cell['N']} D={cell['D']}", file=sys.stderr)
+                record = train(cell, args, local_rank)
+                try:
+                    append_record(args.results, record)
+                except OSError as e:
+                    raise UserError(f"could not append the record of cell {cell['index']} to {args.results}: {e}; "
+                                    "the file is as it was: free space and train the cell again", EXIT_TRAINING_FAILED)
+            finally:
+                claim.release()
             print(f"cell {cell['index']}: final_valid_loss {record['final_valid_loss']} in {record['wall_seconds']} s", file=sys.stderr)
         return 0
     except UserError as e:
