@@ -432,7 +432,10 @@ def die_with_parent(poll_seconds=PARENT_POLL_SECONDS):
         while True:
             time.sleep(poll_seconds)
             if os.getppid() != parent:
-                print(f"train_cell.py: the parent process {parent} died: stopping (pid {os.getpid()})", file=sys.stderr, flush=True)
+                try:
+                    print(f"train_cell.py: the parent process {parent} died: stopping (pid {os.getpid()})", file=sys.stderr, flush=True)
+                except (OSError, ValueError):
+                    pass  # stderr was a pipe to the dead parent (EPIPE): nothing can be said, the process still ends
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
     thread = threading.Thread(target=watch, name="die-with-parent", daemon=True)
