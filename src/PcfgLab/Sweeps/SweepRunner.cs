@@ -41,7 +41,7 @@ public sealed class SweepRunner(ILogger logger)
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         var plan = SweepPlanner.Read(planPath);
-        var done = TrainingRecordStore.CompletedCells([resultsPath]);
+        var done = CompletedCells(resultsPath);
         // Cheapest cells first (then plan order): a sweep stopped early leaves a balanced grid of the small budgets
         // and shapes across all datasets, rather than one dataset finished and the rest untouched.
         var pending = SweepPlanner.Pending(plan, done).OrderBy(c => c.Compute).ThenBy(c => c.Index).ToArray();
@@ -79,6 +79,19 @@ public sealed class SweepRunner(ILogger logger)
                 progress?.Report(1);
             }).ConfigureAwait(false);
         return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed, claimed);
+    }
+
+    /// <summary>The cells with a record; torn or damaged lines and cells recorded twice are logged as warnings.</summary>
+    private HashSet<string> CompletedCells(string resultsPath)
+    {
+        var problems = new List<string>();
+        var records = TrainingRecordStore.Read([resultsPath], problems);
+        foreach (var problem in problems)
+        {
+            logger.LogWarning("{Problem}", problem);
+        }
+
+        return records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>
