@@ -229,6 +229,11 @@ class DieWithParentTests(unittest.TestCase):
         with mock.patch.object(train_cell.os, "getppid", return_value=1):
             self.assertIsNone(train_cell.die_with_parent())
 
+    def test_a_process_started_under_nohup_is_not_watched(self):
+        import signal
+        with mock.patch.object(signal, "getsignal", return_value=signal.SIG_IGN):
+            self.assertIsNone(train_cell.die_with_parent())
+
 
 def alive(pid):
     """Whether pid runs (a zombie, dead but not yet reaped by init, counts as dead)."""

@@ -420,12 +420,13 @@ def die_with_parent(poll_seconds=PARENT_POLL_SECONDS):
 
     A daemon thread watches os.getppid(): when the parent dies the process is re-parented and the id changes. Linux's
     prctl(PR_SET_PDEATHSIG) is not used: it fires when the parent *thread* that started this process exits, and .NET
-    starts processes from thread-pool threads that retire when idle, so it would kill healthy trainers mid-run. A
-    process whose parent is already init (or none) at start is not watched: it was started that way on purpose."""
+    starts processes from thread-pool threads that retire when idle, so it would kill healthy trainers mid-run. Not
+    watched: a process whose parent is already init (or none) at start, and one started with SIGHUP ignored (nohup):
+    both were asked to outlive their parent."""
     import signal
     import threading
     parent = os.getppid()
-    if parent <= 1:
+    if parent <= 1 or signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
         return None
 
     def watch():
