@@ -142,10 +142,10 @@ internal static class SweepCommand
             var cells = SweepPlanner.Read(planPath);
             SweepPlanner.CheckDatasets(cells, planPath);
             var pending = SweepPlanner.Pending(cells, TrainingRecordStore.CompletedCells([resultsPath])).Count;
-            var runner = new SweepRunner(context.CreateLogger("sweep"));
+            var runner = new SweepRunner(context.CreateLogger("sweep")) { ClaimOwner = context.Owner("pcfglab sweep train") };
             var summary = await context.WithProgressAsync("training cells", pending, p => runner.RunAsync(planPath, resultsPath, failuresPath, command, jobCount, stopBy, p, ct)).ConfigureAwait(false);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}{(stopBy is null ? string.Empty : $", {summary.Stopped} stopped at the deadline, {summary.NotStarted} not started; {summary.Left} left")}"));
+                $"cells: {summary.Planned} planned, {summary.AlreadyDone} already done, {summary.Succeeded} trained, {summary.Failed} failed{(summary.Claimed > 0 ? ", " + summary.Claimed.ToString(CultureInfo.InvariantCulture) + " skipped (another run has them)" : string.Empty)}{(summary.Failed > 0 ? " (see " + failuresPath + ")" : string.Empty)}{(stopBy is null ? string.Empty : $", {summary.Stopped} stopped at the deadline, {summary.NotStarted} not started; {summary.Left} left")}"));
             return summary.Failed > 0 ? PcfgLabApp.Failure : 0;
         });
         return command;

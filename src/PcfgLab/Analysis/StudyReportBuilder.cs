@@ -47,6 +47,12 @@ public sealed class StudyReportBuilder(
         var created = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var problems = new List<string>();
         var records = TrainingRecordStore.Read(options.ResultsFiles, problems);
+        foreach (var problem in problems)
+        {
+            // Torn lines and cells with several records are said aloud, not only in report.md.
+            logger.LogWarning("{Problem}", problem);
+        }
+
         var plan = options.PlanPath is { } planPath ? SweepPlanner.Read(planPath) : null;
         var recorded = records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
         var missing = plan?.Where(c => !recorded.Contains(c.CellId)).ToArray();

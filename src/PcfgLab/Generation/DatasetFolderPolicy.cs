@@ -4,8 +4,8 @@ namespace PcfgLab.Generation;
 
 /// <summary>
 /// What a generation run may do to its folder: hold it alone (or its own shard of it), refuse to overwrite a dataset
-/// without <see cref="GenerationOptions.Force"/>, and, when forced to replace a whole dataset, remove the shards
-/// and shard manifests of another split.
+/// without <see cref="GenerationOptions.Force"/>, and, when forced, remove the old dataset's exports (a trainer would
+/// read the old tokens from them) and, replacing a whole dataset, the shards and shard manifests of another split.
 /// </summary>
 internal static class DatasetFolderPolicy
 {
@@ -37,10 +37,24 @@ internal static class DatasetFolderPolicy
         }
     }
 
-    /// <summary>Before the commit of a forced whole run: the shards of another split and per-shard manifests go.</summary>
+    /// <summary>
+    /// Before the commit of a forced run: the old dataset's <c>tokens.npy</c> export (and its lengths file) goes, since
+    /// the new manifest does not record it and it holds the old tokens; for a whole run, the shards of another split
+    /// and the per-shard manifests go too.
+    /// </summary>
     public static void RemoveStaleFiles(string folder, GenerationOptions options, DatasetLayout layout)
     {
-        if (!options.Force || options.ShardIndex is not null)
+        if (!options.Force)
+        {
+            return;
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)[NpyTokenExport.TokensFileName, NpyTokenExport.LengthsFileName])
+        {
+            File.Delete(Path.Combine(folder, name));
+        }
+
+        if (options.ShardIndex is not null)
         {
             return;
         }

@@ -12,7 +12,11 @@ internal static class JsonLinesFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Appends <paramref name="value"/> as one line, waiting (up to a minute) for other writers' locks.</summary>
+    /// <summary>
+    /// Appends <paramref name="value"/> as one line, waiting (up to a minute) for other writers' locks. The line starts
+    /// on a fresh line (a newline goes first when the file ends in a torn line, so the torn line cannot swallow this
+    /// record) and is whole or absent: one write, and on failure (a full disk, say) the file is cut back to its length.
+    /// </summary>
     public static void Append<T>(string path, T value, JsonTypeInfo<T> info, CancellationToken cancellationToken = default)
     {
         var line = JsonSerializer.Serialize(value, info) + "\n";
@@ -29,18 +33,69 @@ internal static class JsonLinesFile
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            FileStream stream;
             try
             {
-                // FileShare.None takes an exclusive advisory lock (flock LOCK_EX) on Unix for as long as the stream is open.
-                using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-                return;
+                // FileShare.None takes an exclusive advisory lock (flock LOCK_EX) on Unix for as long as the stream is
+                // open. Read access: the last byte says whether the file ends in a torn line. Unbuffered: a failed write
+                // leaves nothing behind for Dispose to flush.
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             }
             catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
             {
                 Thread.Sleep(Random.Shared.Next(5, 50));
+                continue;
             }
+
+            using (stream)
+            {
+                AppendWholeLine(stream, bytes);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="line"/> (ending in a newline) at the end of <paramref name="stream"/>, after a newline
+    /// when the stream does not end in one, in one write; when the write or the flush fails the stream is cut back to
+    /// its old length, so a record is whole or absent.
+    /// </summary>
+    internal static void AppendWholeLine(Stream stream, byte[] line)
+    {
+        var length = stream.Length;
+        var torn = false;
+        if (length > 0)
+        {
+            stream.Position = length - 1;
+            torn = stream.ReadByte() != '\n';
+        }
+
+        var bytes = line;
+        if (torn)
+        {
+            bytes = new byte[line.Length + 1];
+            bytes[0] = (byte)'\n';
+            line.CopyTo(bytes, 1);
+        }
+
+        stream.Position = length;
+        try
+        {
+            // FileStream.Write writes all of it or throws (it repeats short writes itself).
+            stream.Write(bytes);
+            if (stream is FileStream file)
+            {
+                file.Flush(flushToDisk: true);
+            }
+            else
+            {
+                stream.Flush();
+            }
+        }
+        catch (IOException)
+        {
+            stream.SetLength(length);
+            throw;
         }
     }
 

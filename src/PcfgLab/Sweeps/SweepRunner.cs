@@ -11,7 +11,8 @@ namespace PcfgLab.Sweeps;
 /// <param name="Failed">Cells whose trainer failed (recorded in the failures file).</param>
 /// <param name="Stopped">Cells stopped at the deadline (<see cref="SweepDeadline"/>); not failures: a rerun trains them.</param>
 /// <param name="NotStarted">Cells not started because they were not expected to finish before the deadline.</param>
-public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed, int Stopped = 0, int NotStarted = 0)
+/// <param name="Claimed">Cells skipped because another run's trainer held them, or recorded them meanwhile (<see cref="CellClaim"/>).</param>
+public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded, int Failed, int Stopped = 0, int NotStarted = 0, int Claimed = 0)
 {
     /// <summary>Cells still without a record after the run: failed, stopped or not started.</summary>
     public int Left => Failed + Stopped + NotStarted;
@@ -20,11 +21,15 @@ public sealed record SweepRunSummary(int Planned, int AlreadyDone, int Succeeded
 /// <summary>
 /// Runs the pending cells of a plan through any trainer command (<see cref="TrainerCommand"/>), a few at a time.
 /// A cell succeeds when its trainer exits with 0 and a record for it is in the results file; otherwise the exit
-/// code and the tail of stderr go to the failures file and the sweep goes on.
+/// code and the tail of stderr go to the failures file and the sweep goes on. Each cell is claimed
+/// (<see cref="CellClaim"/>) for its trainer's life, so two runs on one plan and results file never train a cell twice.
 /// </summary>
 public sealed class SweepRunner(ILogger logger)
 {
     private const int StderrTailLines = 20;
+
+    /// <summary>How this run describes itself in its cells' claims, to a second run that finds a cell claimed.</summary>
+    public string ClaimOwner { get; init; } = "pcfglab sweep train";
 
     /// <summary>
     /// Trains every cell of the plan at <paramref name="planPath"/> that has no record in <paramref name="resultsPath"/>.
@@ -59,7 +64,7 @@ public sealed class SweepRunner(ILogger logger)
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         var plan = SweepPlanner.Read(planPath);
-        var done = TrainingRecordStore.CompletedCells([resultsPath]);
+        var done = CompletedCells(resultsPath);
         // Cheapest cells first (then plan order): a sweep stopped early leaves a balanced grid of the small budgets
         // and shapes across all datasets, rather than one dataset finished and the rest untouched.
         var pending = SweepPlanner.Pending(plan, done).OrderBy(c => c.Compute).ThenBy(c => c.Index).ToArray();
@@ -68,21 +73,30 @@ public sealed class SweepRunner(ILogger logger)
         var failed = 0;
         var stopped = 0;
         var notStarted = 0;
+        var claimed = 0;
         using var stop = deadline?.StopSource(cancellationToken);
         await Parallel.ForEachAsync(
             pending,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (cell, ct) =>
             {
+                using var claim = ClaimPending(cell, resultsPath);
+                if (claim is null)
+                {
+                    Interlocked.Increment(ref claimed);
+                    progress?.Report(1);
+                    return;
+                }
+
                 var argv = trainer.Expand(cell, planPath, resultsPath);
                 TrainingFailure? failure;
                 if (deadline is null)
                 {
-                    failure = await RunCellAsync(cell, argv, resultsPath, ct).ConfigureAwait(false);
+                    failure = await RunCellAsync(cell, argv, resultsPath, claim, ct).ConfigureAwait(false);
                 }
                 else
                 {
-                    (var outcome, failure) = await RunCellBeforeDeadlineAsync(cell, argv, resultsPath, deadline, stop!.Token, ct).ConfigureAwait(false);
+                    (var outcome, failure) = await RunCellBeforeDeadlineAsync(cell, argv, resultsPath, claim, deadline, stop!.Token, ct).ConfigureAwait(false);
                     if (outcome != DeadlineOutcome.Ran)
                     {
                         Interlocked.Increment(ref outcome == DeadlineOutcome.Stopped ? ref stopped : ref notStarted);
@@ -110,7 +124,7 @@ public sealed class SweepRunner(ILogger logger)
             logger.LogInformation("deadline {StopAt:O}: {Stopped} cells stopped, {NotStarted} not started (not expected to finish in time)", deadline.StopAt, stopped, notStarted);
         }
 
-        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed, stopped, notStarted);
+        return new SweepRunSummary(plan.Count, plan.Count - pending.Length, succeeded, failed, stopped, notStarted, claimed);
     }
 
     /// <summary>
@@ -119,7 +133,7 @@ public sealed class SweepRunner(ILogger logger)
     /// stopped counts as trained.
     /// </summary>
     private async Task<(DeadlineOutcome Outcome, TrainingFailure? Failure)> RunCellBeforeDeadlineAsync(
-        PlanCell cell, IReadOnlyList<string> argv, string resultsPath, SweepDeadline deadline, CancellationToken stop, CancellationToken outer)
+        PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CellClaim claim, SweepDeadline deadline, CancellationToken stop, CancellationToken outer)
     {
         if (stop.IsCancellationRequested || !deadline.CanStart(cell, DateTimeOffset.UtcNow))
         {
@@ -130,7 +144,7 @@ public sealed class SweepRunner(ILogger logger)
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var failure = await RunCellAsync(cell, argv, resultsPath, stop).ConfigureAwait(false);
+            var failure = await RunCellAsync(cell, argv, resultsPath, claim, stop).ConfigureAwait(false);
             deadline.Observe(cell, Stopwatch.GetElapsedTime(started));
             return (DeadlineOutcome.Ran, failure);
         }
@@ -159,7 +173,43 @@ public sealed class SweepRunner(ILogger logger)
         NotStarted,
     }
 
-    private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CancellationToken cancellationToken)
+    /// <summary>The cells with a record; torn or damaged lines and cells recorded twice are logged as warnings.</summary>
+    private HashSet<string> CompletedCells(string resultsPath)
+    {
+        var problems = new List<string>();
+        var records = TrainingRecordStore.Read([resultsPath], problems);
+        foreach (var problem in problems)
+        {
+            logger.LogWarning("{Problem}", problem);
+        }
+
+        return records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The cell's claim, or null (said in a warning) when another run's trainer holds the cell or recorded it after this
+    /// run read the results file.
+    /// </summary>
+    private CellClaim? ClaimPending(PlanCell cell, string resultsPath)
+    {
+        var claim = CellClaim.TryAcquire(resultsPath, cell.CellId, ClaimOwner, out var holder);
+        if (claim is null)
+        {
+            logger.LogWarning("cell {Index} {CellId}: skipped, another trainer has it ({Holder})", cell.Index, cell.CellId, holder);
+            return null;
+        }
+
+        if (TrainingRecordStore.CompletedCells([resultsPath]).Contains(cell.CellId))
+        {
+            claim.Dispose();
+            logger.LogWarning("cell {Index} {CellId}: skipped, another run recorded it meanwhile", cell.Index, cell.CellId);
+            return null;
+        }
+
+        return claim;
+    }
+
+    private static async Task<TrainingFailure?> RunCellAsync(PlanCell cell, IReadOnlyList<string> argv, string resultsPath, CellClaim claim, CancellationToken cancellationToken)
     {
         var commandText = string.Join(' ', argv.Select(Quote));
         var start = new ProcessStartInfo(argv[0])
@@ -196,7 +246,7 @@ public sealed class SweepRunner(ILogger logger)
                 }
             };
             process.OutputDataReceived += (_, _) => { };
-            process.Start();
+            claim.StartHolding(process);
             process.BeginErrorReadLine();
             process.BeginOutputReadLine();
             try

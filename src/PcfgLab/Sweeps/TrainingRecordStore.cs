@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace PcfgLab.Sweeps;
@@ -48,8 +49,9 @@ public static class TrainingRecordStore
 
     /// <summary>
     /// Reads the records of every file in <paramref name="paths"/> (missing files are skipped). A malformed line (a
-    /// record cut off by a killed trainer, say) is skipped and described in <paramref name="problems"/>. When a cell
-    /// has several records, the last one read wins.
+    /// record torn by a killed trainer or a full disk, say) is skipped and described, with its file and line, in
+    /// <paramref name="problems"/>. When a cell has several records (two trainers ran it), the last one read wins and
+    /// <paramref name="problems"/> names the cell and where each record is.
     /// </summary>
     public static IReadOnlyList<TrainingRecord> Read(IEnumerable<string> paths, ICollection<string> problems)
     {
@@ -57,6 +59,7 @@ public static class TrainingRecordStore
         ArgumentNullException.ThrowIfNull(problems);
         var byCell = new Dictionary<string, TrainingRecord>(StringComparer.Ordinal);
         var order = new List<string>();
+        var places = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             var lineNumber = 0;
@@ -75,7 +78,7 @@ public static class TrainingRecordStore
                 }
                 catch (JsonException ex)
                 {
-                    problems.Add($"{path}:{lineNumber}: skipped, not a run record ({ex.Message})");
+                    problems.Add($"{path}:{lineNumber}: skipped, not a run record (a torn or damaged line: {ex.Message})");
                     continue;
                 }
 
@@ -101,9 +104,19 @@ public static class TrainingRecordStore
                 if (!byCell.ContainsKey(record.CellId))
                 {
                     order.Add(record.CellId);
+                    places[record.CellId] = [];
                 }
 
                 byCell[record.CellId] = record;
+                places[record.CellId].Add(string.Create(CultureInfo.InvariantCulture, $"{path}:{lineNumber}"));
+            }
+        }
+
+        foreach (var id in order)
+        {
+            if (places[id].Count > 1)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"cell {id} has {places[id].Count} records ({string.Join(", ", places[id])}): the last one is used"));
             }
         }
 

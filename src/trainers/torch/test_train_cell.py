@@ -4,6 +4,8 @@ Run: /usr/bin/python3 -m unittest discover -s src/trainers/torch -p "test_*.py" 
 test_token_data.py need torch and numpy: Debian's python3-torch and python3-numpy).
 """
 
+import contextlib
+import io
 import json
 import os
 import tempfile
@@ -85,6 +87,162 @@ class RecordTests(unittest.TestCase):
             self.assertTrue(train_cell.already_done(results, "c2"))
             self.assertFalse(train_cell.already_done(results, "c3"))
 
+    def test_a_torn_last_line_does_not_swallow_the_next_record(self):
+        # A full disk (or a killed writer) leaves a line without its newline; the next record starts on a fresh line.
+        with tempfile.TemporaryDirectory() as folder:
+            results = os.path.join(folder, "results.jsonl")
+            train_cell.append_record(results, {"cell_id": "c1"})
+            with open(results, "a", encoding="utf-8") as f:
+                f.write('{"cell_id": "c2", "final_va')
+            train_cell.append_record(results, {"cell_id": "c3"})
+            with open(results, encoding="utf-8") as f:
+                lines = f.read().split("\n")
+            self.assertEqual(['{"cell_id": "c1"}', '{"cell_id": "c2", "final_va', '{"cell_id": "c3"}', ""], lines)
+            warnings = io.StringIO()
+            with contextlib.redirect_stderr(warnings):
+                self.assertTrue(train_cell.already_done(results, "c3"))
+                self.assertFalse(train_cell.already_done(results, "c2"))
+            self.assertIn(f"warning: {results}:2: skipped, not a run record", warnings.getvalue())
+
+    def test_a_short_write_is_cut_back_and_raises(self):
+        with tempfile.TemporaryDirectory() as folder:
+            results = os.path.join(folder, "results.jsonl")
+            train_cell.append_record(results, {"cell_id": "c1"})
+            with open(results, "rb") as f:
+                before = f.read()
+            real_write = os.write
+
+            def half_write(fd, data):  # what a nearly full disk does: part of the bytes, no error
+                return real_write(fd, data[:len(data) // 2])
+            with mock.patch.object(train_cell.os, "write", half_write):
+                with self.assertRaises(OSError) as caught:
+                    train_cell.append_record(results, {"cell_id": "c2", "final_valid_loss": 1.25})
+            self.assertIn("bytes (is the disk full?)", str(caught.exception))
+            with open(results, "rb") as f:
+                self.assertEqual(before, f.read())
+
+    def test_a_failed_write_is_cut_back(self):
+        import errno
+        with tempfile.TemporaryDirectory() as folder:
+            results = os.path.join(folder, "results.jsonl")
+            with open(results, "w", encoding="utf-8") as f:
+                f.write('{"cell_id": "c1"}\n{"torn')
+            real_write = os.write
+
+            def write_then_fail(fd, data):
+                real_write(fd, data[:3])
+                raise OSError(errno.ENOSPC, "No space left on device")
+            with mock.patch.object(train_cell.os, "write", write_then_fail):
+                with self.assertRaises(OSError):
+                    train_cell.append_record(results, {"cell_id": "c2"})
+            with open(results, encoding="utf-8") as f:
+                self.assertEqual('{"cell_id": "c1"}\n{"torn', f.read())
+
+
+class CellClaimTests(unittest.TestCase):
+    def test_lock_file_names_are_pcfglabs(self):
+        # The same names as CellClaimTests.Lock_file_names_keep_the_ids_safe_characters_and_add_its_hash in C#.
+        self.assertEqual("gzipscale-0.11_h64_D100000-9229b83ba6e7bfbc.lock", train_cell.claim_file_name("gzipscale-0.11/h64/D100000"))
+        self.assertEqual("a_b__.._x-e75dc5ee3ad17c18.lock", train_cell.claim_file_name("a b\u00e9/../x"))
+        self.assertEqual(64 + 1 + 16 + 5, len(train_cell.claim_file_name("x" * 200)))
+
+    def test_a_claimed_cell_is_refused_naming_its_holder_until_released(self):
+        with tempfile.TemporaryDirectory() as folder, mock.patch.dict(os.environ, {}, clear=False):
+            os.environ.pop(train_cell.CLAIM_ENVIRONMENT, None)
+            results = os.path.join(folder, "results.jsonl")
+            first, _ = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNotNone(first)
+            second, holder = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNone(second)
+            self.assertIn(f"train_cell.py, process {os.getpid()} on ", holder)
+            first.release()
+            again, _ = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNotNone(again)
+            again.release()
+
+    def test_a_claim_held_for_this_process_by_sweep_train_is_not_taken_again(self):
+        with tempfile.TemporaryDirectory() as folder:
+            results = os.path.join(folder, "results.jsonl")
+            path = os.path.join(folder, "results.jsonl.claims", train_cell.claim_file_name("c1"))
+            held, _ = train_cell.CellClaim.acquire(results, "c1")  # stands for sweep train's lock
+            with mock.patch.dict(os.environ, {train_cell.CLAIM_ENVIRONMENT: path}):
+                inherited, _ = train_cell.CellClaim.acquire(results, "c1")
+            self.assertIsNotNone(inherited)
+            inherited.release()
+            held.release()
+
+    def test_main_skips_a_cell_another_trainer_holds(self):
+        with tempfile.TemporaryDirectory() as folder:
+            plan = os.path.join(folder, "plan.jsonl")
+            c = cell(0)
+            c["N"] = train_cell.planned_parameters(c)
+            with open(plan, "w", encoding="utf-8") as f:
+                f.write(json.dumps(c) + "\n")
+            results = os.path.join(folder, "results.jsonl")
+            other, _ = train_cell.CellClaim.acquire(results, "c0")
+            errors = io.StringIO()
+            untouchable = mock.Mock(side_effect=AssertionError("must not train"))
+            with mock.patch.object(train_cell, "train", untouchable), mock.patch.object(train_cell, "die_with_parent"), \
+                    mock.patch.dict(os.environ, {}, clear=False), contextlib.redirect_stderr(errors):
+                os.environ.pop(train_cell.CLAIM_ENVIRONMENT, None)
+                code = train_cell.main(["--plan", plan, "--cell", "0", "--results", results, "--device", "cpu"])
+            other.release()
+            self.assertEqual(0, code)
+            self.assertIn("cell 0 c0: skipped, another trainer has it (train_cell.py, process", errors.getvalue())
+            untouchable.assert_not_called()
+
+
+class DieWithParentTests(unittest.TestCase):
+    def test_killing_the_parent_kills_the_trainer(self):
+        # A parent starts a "trainer" that calls die_with_parent and then sleeps; the parent is killed with SIGKILL (what
+        # `kill -9` of `pcfglab sweep train` does) and the trainer must end too, instead of training on unwatched. Its
+        # stderr is a pipe to the parent, as under sweep train: the dead parent's pipe must not stop it from ending.
+        import signal
+        import subprocess
+        import sys
+        import time
+        here = os.path.dirname(os.path.abspath(train_cell.__file__))
+        trainer = ("import sys, time; sys.path.insert(0, sys.argv[1]); import train_cell; "
+                   "train_cell.die_with_parent(0.05); print('ready', flush=True); time.sleep(60)")
+        parent_code = ("import subprocess, sys, time; "
+                       "child = subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True); "
+                       "child.stdout.readline(); print(child.pid, flush=True); time.sleep(60)")
+        parent = subprocess.Popen([sys.executable, "-c", parent_code, trainer, here], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            child = int(parent.stdout.readline())
+            self.assertTrue(alive(child))
+            parent.send_signal(signal.SIGKILL)
+            parent.wait()
+            for _ in range(200):  # up to 10 s; it ends within the poll interval
+                if not alive(child):
+                    break
+                time.sleep(0.05)
+            self.assertFalse(alive(child), "the trainer outlived its killed parent")
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+                parent.wait()
+            parent.stdout.close()
+            parent.stderr.close()
+
+    def test_a_process_whose_parent_is_init_is_not_watched(self):
+        with mock.patch.object(train_cell.os, "getppid", return_value=1):
+            self.assertIsNone(train_cell.die_with_parent())
+
+    def test_a_process_started_under_nohup_is_not_watched(self):
+        import signal
+        with mock.patch.object(signal, "getsignal", return_value=signal.SIG_IGN):
+            self.assertIsNone(train_cell.die_with_parent())
+
+
+def alive(pid):
+    """Whether pid runs (a zombie, dead but not yet reaped by init, counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
 
 class PlanTests(unittest.TestCase):
     def test_a_plan_line_missing_fields_is_named(self):
@@ -95,6 +253,52 @@ class PlanTests(unittest.TestCase):
             with self.assertRaises(train_cell.UserError) as caught:
                 train_cell.load_plan(plan)
             self.assertIn("lacks dataset", str(caught.exception))
+
+    def test_a_plan_with_a_bom_and_crlf_line_ends_is_read_as_pcfglab_reads_it(self):
+        with tempfile.TemporaryDirectory() as folder:
+            plan = os.path.join(folder, "plan.jsonl")
+            with open(plan, "wb") as f:
+                f.write(b"\xef\xbb\xbf" + b"".join(json.dumps(cell(i)).encode() + b"\r\n" for i in range(2)))
+            cells = train_cell.load_plan(plan)
+            self.assertEqual(["c0", "c1"], [c["cell_id"] for c in cells])
+
+
+def shaped(hidden, n=None, vocabulary=32001):
+    c = cell(0)
+    c.update(vocabulary=vocabulary, shape={"hidden": hidden, "intermediate": 2 * hidden, "layers": 2, "heads": 1})
+    c["N"] = n if n is not None else train_cell.planned_parameters(c)
+    return c
+
+
+class ParameterCheckTests(unittest.TestCase):
+    def test_the_count_from_the_shape_is_hugging_faces(self):
+        self.assertEqual(4_178_368, train_cell.planned_parameters(shaped(64)))  # the study's smallest shape (docs/sweep.md)
+
+    def test_a_shape_that_does_not_give_the_plans_n_is_refused(self):
+        with self.assertRaises(train_cell.UserError) as caught:
+            train_cell.check_parameters(shaped(10**9, n=4_178_368))
+        self.assertIn("but the plan says N = 4178368", str(caught.exception))
+
+    def test_a_model_too_large_for_the_device_is_refused(self):
+        c = shaped(10**9)  # N consistent with the shape: 2 x 10^18 parameters
+        with self.assertRaises(train_cell.UserError) as caught:
+            train_cell.check_parameters(c, 64 * 2**30, "GPU cuda:0")
+        self.assertIn("more than the 64.0 GiB of GPU cuda:0", str(caught.exception))
+        self.assertEqual(4_178_368, train_cell.check_parameters(shaped(64), 64 * 2**30, "GPU cuda:0"))
+
+    def test_a_huge_hidden_is_refused_before_torch_is_imported_or_a_model_built(self):
+        with tempfile.TemporaryDirectory() as folder:
+            plan = os.path.join(folder, "plan.jsonl")
+            with open(plan, "w", encoding="utf-8") as f:
+                f.write(json.dumps(shaped(10**9, n=4_178_368)) + "\n")
+            untouchable = mock.Mock(side_effect=AssertionError("must not be reached"))
+            errors = io.StringIO()
+            with mock.patch.object(train_cell, "import_torch", untouchable), mock.patch.object(train_cell, "build_model", untouchable), \
+                    contextlib.redirect_stderr(errors):
+                code = train_cell.main(["--plan", plan, "--cell", "0", "--results", os.path.join(folder, "r.jsonl"), "--device", "cpu"])
+            self.assertEqual(train_cell.EXIT_BAD_INPUT, code)
+            self.assertIn("its shape gives N =", errors.getvalue())
+            untouchable.assert_not_called()
 
 
 if __name__ == "__main__":

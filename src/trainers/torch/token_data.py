@@ -7,12 +7,17 @@ Two sources, the same tokens:
     the rest of the row is padding.
   * the Parquet shards ``train-*.parquet`` (``input_ids`` list<int32>) through pyarrow, where pyarrow is installed.
 
-The npy files are preferred: they need numpy alone, which Debian packages; pyarrow it does not.
+The npy files are preferred: they need numpy alone, which Debian packages; pyarrow it does not. They are used only
+when ``dataset.json`` records them (``exports``: an ``npy`` entry) and ``tokens.npy``'s SHA-256 is the recorded one:
+an export left from another dataset (a ``generate --force`` by an older pcfglab kept it) would otherwise be trained
+on under the new dataset's name. A stale or unrecorded export is refused (``ExportMismatch``), not passed over for the
+Parquet shards: the shards need pyarrow, which Debian lacks, and the fix, re-exporting, is one command.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 
@@ -22,6 +27,41 @@ LENGTHS_FILE = "document_lengths.npy"
 
 class DataError(Exception):
     """The dataset cannot be read; the message says what to do."""
+
+
+class ExportMismatch(DataError):
+    """tokens.npy is not the export dataset.json records (bad input, not a missing dependency)."""
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_export(folder: str):
+    """Raises ExportMismatch unless dataset.json records tokens.npy with its SHA-256 (and its lengths file, if any)."""
+    tokens = os.path.join(folder, TOKENS_FILE)
+    fix = f"re-export it with `pcfglab export {folder} --format npy` (or delete it to read the Parquet shards)"
+    try:
+        manifest = read_manifest(folder)
+    except (OSError, ValueError) as e:
+        raise ExportMismatch(f"{tokens} cannot be checked: {folder}/dataset.json is unreadable ({e})") from e
+    exports = manifest.get("exports") if isinstance(manifest, dict) else None
+    entries = [e for e in exports or [] if isinstance(e, dict) and e.get("format") == "npy" and e.get("file") == TOKENS_FILE]
+    if not entries:
+        raise ExportMismatch(f"{tokens} is not recorded in {folder}/dataset.json (no npy export), so it may hold another dataset's tokens: {fix}")
+    entry = entries[-1]
+    actual = sha256_of(tokens)
+    if actual != str(entry.get("sha256", "")).lower():
+        raise ExportMismatch(f"{tokens} has SHA-256 {actual[:12]}..., not the {str(entry.get('sha256'))[:12]}... dataset.json records: "
+                             f"it is not this dataset's export: {fix}")
+    lengths_recorded = entry.get("lengthsFile") == LENGTHS_FILE
+    if lengths_recorded != os.path.isfile(os.path.join(folder, LENGTHS_FILE)):
+        state = "is missing" if lengths_recorded else "is there but not recorded in dataset.json"
+        raise ExportMismatch(f"{folder}/{LENGTHS_FILE} {state}: {fix}")
 
 
 def has_npy(folder: str) -> bool:
@@ -78,8 +118,10 @@ def read_manifest(folder: str):
 
 
 def read_documents(folder: str):
-    """(values, starts, ends, source): tokens.npy when present, else the Parquet shards through pyarrow."""
+    """(values, starts, ends, source): tokens.npy when present (and recorded in dataset.json with its SHA-256: else
+    ExportMismatch), else the Parquet shards through pyarrow."""
     if has_npy(folder):
+        check_export(folder)
         values, starts, ends = read_npy(folder)
         return values, starts, ends, "npy"
     shards = shards_of(folder)

@@ -19,8 +19,9 @@ What it does, per cell:
     on CPUs too;
   * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error;
   * appends one run record (JSON Lines: losses, per-step training losses, device, dtype, threads, BLAS, CPU and wall
-    time, load, versions, settings) to the results file: one ``os.write`` of one line under ``fcntl.flock``, so
-    any number of processes may share the file.
+    time, load, versions, settings) to the results file: one checked ``os.write`` of one line under ``fcntl.flock``,
+    starting on a fresh line and cut back when short, so any number of processes may share the file and a torn line
+    (a full disk) never swallows a record.
 
 Choosing cells: ``--cell K`` (the line K of the plan, from 0), or ``--cell-from-env``, which strides over the plan:
 with Slurm's ``SLURM_ARRAY_TASK_ID`` (stride ``SLURM_ARRAY_TASK_COUNT``; without it, the one cell) or torchrun's ``RANK`` and
@@ -84,34 +85,88 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def read_plan_lines(path):
+    """The plan's lines as pcfglab reads them: UTF-8 with or without a BOM, lines split at '\\n', a '\\r' before it dropped."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
 def load_plan(path):
     if not os.path.isfile(path):
         raise UserError(f"plan '{path}' does not exist: write it with `pcfglab sweep plan`")
     cells = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                cell = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UserError(f"{path}:{number}: not JSON ({e}): rewrite the plan with `pcfglab sweep plan`")
-            missing = [k for k in REQUIRED_FIELDS if k not in cell]
-            if missing:
-                raise UserError(f"{path}:{number}: the cell lacks {', '.join(missing)}: rewrite the plan with `pcfglab sweep plan`")
-            shape = cell["shape"]
-            for key in ("hidden", "intermediate", "layers", "heads"):
-                if not isinstance(shape.get(key), int) or shape[key] < 1:
-                    raise UserError(f"{path}:{number}: shape.{key} must be a positive integer")
-            if shape["hidden"] % shape["heads"]:
-                raise UserError(f"{path}:{number}: heads {shape['heads']} do not divide hidden {shape['hidden']}")
-            if not isinstance(cell["D"], int) or cell["D"] < 1:
-                raise UserError(f"{path}:{number}: D must be a positive integer")
-            cells.append(cell)
+    try:
+        lines = read_plan_lines(path)
+    except UnicodeDecodeError as e:
+        raise UserError(f"plan '{path}' is not UTF-8 ({e}): rewrite it with `pcfglab sweep plan`")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            cell = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise UserError(f"{path}:{number}: not JSON ({e}): rewrite the plan with `pcfglab sweep plan`")
+        if not isinstance(cell, dict):
+            raise UserError(f"{path}:{number}: not a plan cell (a JSON object): rewrite the plan with `pcfglab sweep plan`")
+        missing = [k for k in REQUIRED_FIELDS if k not in cell]
+        if missing:
+            raise UserError(f"{path}:{number}: the cell lacks {', '.join(missing)}: rewrite the plan with `pcfglab sweep plan`")
+        shape = cell["shape"]
+        if not isinstance(shape, dict):
+            raise UserError(f"{path}:{number}: shape must be an object with hidden, intermediate, layers and heads")
+        for key in ("hidden", "intermediate", "layers", "heads"):
+            if not isinstance(shape.get(key), int) or isinstance(shape.get(key), bool) or shape[key] < 1:
+                raise UserError(f"{path}:{number}: shape.{key} must be a positive integer")
+        if shape["hidden"] % shape["heads"]:
+            raise UserError(f"{path}:{number}: heads {shape['heads']} do not divide hidden {shape['hidden']}")
+        if not isinstance(cell["D"], int) or cell["D"] < 1:
+            raise UserError(f"{path}:{number}: D must be a positive integer")
+        cells.append(cell)
     for i, cell in enumerate(cells):
         if cell["index"] != i:
             raise UserError(f"{path}: line {i + 1} has index {cell['index']}, expected {i}: rewrite the plan")
     return cells
+
+
+def planned_parameters(cell):
+    """Hugging Face's parameter count of the cell's Llama (untied embeddings): 2Vh + L(4h^2 + 3hi + 2h) + h, from the
+    shape alone, so that a shape is checked before a model is built (tiny_llama.parameter_count is the same formula)."""
+    shape = cell["shape"]
+    v, h, i, layers = cell["vocabulary"], shape["hidden"], shape["intermediate"], shape["layers"]
+    return 2 * v * h + layers * (4 * h * h + 3 * h * i + 2 * h) + h
+
+
+# Bytes per parameter while training: fp32 weights, gradients and AdamW's two moments.
+TRAINING_BYTES_PER_PARAMETER = 16
+
+
+def check_parameters(cell, memory_bytes=None, memory_name="memory"):
+    """Refuses a cell whose shape does not give the plan's N, or whose model could not be trained in memory_bytes,
+    before anything is allocated (a tampered hidden of 10^9 would otherwise ask for tens of gigabytes first)."""
+    if not isinstance(cell["vocabulary"], int) or isinstance(cell["vocabulary"], bool) or cell["vocabulary"] < 1:
+        raise UserError(f"cell {cell['index']}: vocabulary must be a positive integer: rewrite the plan with `pcfglab sweep plan`")
+    n = planned_parameters(cell)
+    if n != cell["N"]:
+        raise UserError(f"cell {cell['index']}: its shape gives N = {n} parameters but the plan says N = {cell['N']}: "
+                        "the plan was edited or is damaged; rewrite it with `pcfglab sweep plan`")
+    if memory_bytes is not None and n * TRAINING_BYTES_PER_PARAMETER > memory_bytes:
+        raise UserError(f"cell {cell['index']}: N = {n} parameters need about {n * TRAINING_BYTES_PER_PARAMETER / 2**30:.1f} GiB to train "
+                        f"({TRAINING_BYTES_PER_PARAMETER} bytes each), more than the {memory_bytes / 2**30:.1f} GiB of {memory_name}: "
+                        "use a larger device or a smaller shape")
+    return n
+
+
+def device_memory(torch, device):
+    """(bytes, name) of the memory the model will live in: the GPU's, or the machine's for the CPU; (None, None) if unknown."""
+    try:
+        if device.type == "cuda":
+            return torch.cuda.get_device_properties(device).total_memory, f"GPU {device}"
+        if device.type == "cpu":
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), "this machine's memory"
+    except (AttributeError, ValueError, OSError, RuntimeError):
+        pass
+    return None, None
 
 
 def select_cells(args, cells):
@@ -182,8 +237,15 @@ def split(starts, ends, cell, max_valid_docs):
 
 
 def dry_run(cell, plan_path):
+    check_parameters(cell)
     folder = dataset_folder(cell, plan_path)
     shards, manifest = shard_files(folder, cell)
+    if token_data.has_npy(folder):
+        # hashlib alone: a stale export is refused even where numpy is missing.
+        try:
+            token_data.check_export(folder)
+        except token_data.DataError as e:
+            raise UserError(str(e))
     report = {"cell": cell["index"], "cell_id": cell["cell_id"], "dataset": folder, "shards": len(shards),
               "N": cell["N"], "D": cell["D"], "shape": cell["shape"], "checked_with": "dataset.json"}
     try:
@@ -191,8 +253,11 @@ def dry_run(cell, plan_path):
     except ImportError:
         pq = None
     if token_data.has_npy(folder) and importlib.util.find_spec("numpy") is not None:
-        # numpy alone: the largest id and the token count from the memory-mapped matrix.
-        values, starts, ends, _ = token_data.read_documents(folder)
+        # numpy alone: the largest id and the token count from the memory-mapped matrix (checked against dataset.json).
+        try:
+            values, starts, ends, _ = token_data.read_documents(folder)
+        except token_data.DataError as e:
+            raise UserError(str(e))
         tokens = int((ends - starts).sum())
         max_id = int(values.max()) if len(values) else -1
         if max_id >= cell["vocabulary"]:
@@ -221,32 +286,162 @@ def dry_run(cell, plan_path):
 
 
 def already_done(results, cell_id):
+    """Whether the results file holds a record of the cell; a torn or damaged line is skipped with a warning naming it."""
     if not results or not os.path.isfile(results):
         return False
-    with open(results, encoding="utf-8") as f:
-        for line in f:
-            try:
-                if json.loads(line).get("cell_id") == cell_id:
-                    return True
-            except json.JSONDecodeError:
+    found = False
+    with open(results, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
                 continue
-    return False
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                print(f"warning: {results}:{number}: skipped, not a run record (a torn or damaged line: {e})", file=sys.stderr)
+                continue
+            if isinstance(record, dict) and record.get("cell_id") == cell_id:
+                found = True
+    return found
 
 
 def append_record(results, record):
-    """One os.write of one line while holding an exclusive flock: concurrent writers never interleave."""
+    """Appends the record as one line, whole or not at all, while holding an exclusive flock (concurrent writers never
+    interleave; pcfglab's C# writer takes the same lock).
+
+    The line starts on a fresh line: when the file ends in a torn line (a writer killed, or a full disk), a newline goes
+    first, so the torn line cannot swallow this record. It is one os.write, checked: a short or failed write is cut
+    back (ftruncate to the old length) and raises OSError."""
     import fcntl
     folder = os.path.dirname(os.path.abspath(results))
     os.makedirs(folder, exist_ok=True)
     data = (json.dumps(record) + "\n").encode("utf-8")
-    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(results, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, data)
-        os.fsync(fd)
+        length = os.fstat(fd).st_size
+        if length > 0 and os.pread(fd, 1, length - 1) != b"\n":
+            data = b"\n" + data
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(f"wrote {written} of {len(data)} bytes (is the disk full?)")
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, length)
+            raise
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+CLAIM_ENVIRONMENT = "PCFGLAB_CELL_CLAIM"
+
+
+def claim_file_name(cell_id):
+    """The cell's lock file name, as pcfglab's CellClaim makes it: the id's safe characters (at most 64 UTF-16 units)
+    and the first 16 hex digits of the SHA-256 of its UTF-8 bytes."""
+    import hashlib
+    readable = []
+    for c in cell_id:
+        safe = (c.isascii() and c.isalnum()) or c in "._-"
+        for _ in range(2 if ord(c) > 0xFFFF else 1):  # one character per UTF-16 unit, as C# counts them
+            if len(readable) == 64:
+                break
+            readable.append(c if safe else "_")
+    return f"{''.join(readable)}-{hashlib.sha256(cell_id.encode('utf-8')).hexdigest()[:16]}.lock"
+
+
+def same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+class CellClaim:
+    """One trainer per cell: an exclusive flock on RESULTS.claims/NAME.lock, the file `pcfglab sweep train` locks too.
+
+    Under `sweep train` the claim is already held for this process (the environment names its lock file, and this
+    process holds the lock through an inherited descriptor), so it is not taken a second time. Run directly (Slurm
+    arrays, torchrun, by hand), the adapter takes it itself: a requeued or twice-submitted cell is not trained twice."""
+
+    def __init__(self, fd, owner_path):
+        self.fd, self.owner_path = fd, owner_path
+
+    @staticmethod
+    def acquire(results, cell_id):
+        """(claim, None), or (None, holder) when another process holds the cell."""
+        import fcntl
+        import socket
+        folder = os.path.abspath(results) + ".claims"
+        path = os.path.join(folder, claim_file_name(cell_id))
+        inherited = os.environ.get(CLAIM_ENVIRONMENT)
+        if inherited and (inherited == path or same_file(inherited, path)):
+            return CellClaim(None, None), None
+        os.makedirs(folder, exist_ok=True)
+        if os.path.islink(path):
+            raise UserError(f"{path} is a symbolic link: refusing to lock it")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        owner_path = path + ".owner"
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            try:
+                with open(owner_path, encoding="utf-8", errors="replace") as f:
+                    holder = " ".join(f.read().split()) or "another process"
+            except OSError:
+                holder = "another process"
+            return None, holder
+        since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        temporary = f"{owner_path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(f"train_cell.py, process {os.getpid()} on {socket.gethostname()}, cell {cell_id}, since {since}\n")
+        os.replace(temporary, owner_path)
+        return CellClaim(fd, owner_path), None
+
+    def release(self):
+        if self.fd is None:
+            return
+        try:
+            os.unlink(self.owner_path)  # while still locked, so the next holder's description is never the one deleted
+        except OSError:
+            pass
+        os.close(self.fd)
+        self.fd = None
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(poll_seconds=PARENT_POLL_SECONDS):
+    """Ends this process (SIGTERM to itself) soon after its parent dies, so a trainer never outlives a killed
+    `pcfglab sweep train` (kill -9, SIGHUP) and a rerun never meets it training the same cell.
+
+    A daemon thread watches os.getppid(): when the parent dies the process is re-parented and the id changes. Linux's
+    prctl(PR_SET_PDEATHSIG) is not used: it fires when the parent *thread* that started this process exits, and .NET
+    starts processes from thread-pool threads that retire when idle, so it would kill healthy trainers mid-run. Not
+    watched: a process whose parent is already init (or none) at start, and one started with SIGHUP ignored (nohup):
+    both were asked to outlive their parent."""
+    import signal
+    import threading
+    parent = os.getppid()
+    if parent <= 1 or signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
+        return None
+
+    def watch():
+        while True:
+            time.sleep(poll_seconds)
+            if os.getppid() != parent:
+                try:
+                    print(f"train_cell.py: the parent process {parent} died: stopping (pid {os.getpid()})", file=sys.stderr, flush=True)
+                except (OSError, ValueError):
+                    pass  # stderr was a pipe to the dead parent (EPIPE): nothing can be said, the process still ends
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+    thread = threading.Thread(target=watch, name="die-with-parent", daemon=True)
+    thread.start()
+    return thread
 
 
 def import_torch(model_kind):
@@ -349,6 +544,8 @@ def batches(values, ranges, batch_size, context, torch, device):
 
 
 def train(cell, args, local_rank):
+    # The shape is checked against N before torch is imported, and against the device's memory before the model is built.
+    check_parameters(cell)
     if args.threads:
         # OpenBLAS and OpenMP start their own thread pools when torch is imported: cap them too, or "one thread"
         # cells still use every core and several cells at once fight over them.
@@ -358,11 +555,14 @@ def train(cell, args, local_rank):
     if args.threads:
         torch.set_num_threads(args.threads)
     device, device_name = pick_device(torch, args.device, local_rank)
+    check_parameters(cell, *device_memory(torch, device))
     dtype = pick_dtype(torch, device, args.dtype)
     folder = dataset_folder(cell, args.plan)
     shard_files(folder, cell)
     try:
         values, starts, ends, source = token_data.read_documents(folder)
+    except token_data.ExportMismatch as e:
+        raise UserError(str(e))
     except token_data.DataError as e:
         raise UserError(str(e), EXIT_MISSING_DEPENDENCY)
     train_docs, valid_docs = split(starts, ends, cell, args.max_valid_docs)
@@ -477,13 +677,29 @@ def main(argv=None):
             return 0
         if not args.results:
             raise UserError("--results is required to train (where the run record goes)")
+        die_with_parent()
         for cell in selected:
             if not args.force and already_done(args.results, cell["cell_id"]):
                 print(f"cell {cell['index']} {cell['cell_id']}: already has a record, skipped", file=sys.stderr)
                 continue
-            print(f"cell {cell['index']} {cell['cell_id']}: training N={cell['N']} D={cell['D']}", file=sys.stderr)
-            record = train(cell, args, local_rank)
-            append_record(args.results, record)
+            claim, holder = CellClaim.acquire(args.results, cell["cell_id"])
+            if claim is None:
+                print(f"cell {cell['index']} {cell['cell_id']}: skipped, another trainer has it ({holder})", file=sys.stderr)
+                continue
+            try:
+                # Checked again under the claim: another trainer may have recorded the cell meanwhile.
+                if not args.force and already_done(args.results, cell["cell_id"]):
+                    print(f"cell {cell['index']} {cell['cell_id']}: recorded meanwhile by another trainer, skipped", file=sys.stderr)
+                    continue
+                print(f"cell {cell['index']} {cell['cell_id']}: training N={cell['N']} D={cell['D']}", file=sys.stderr)
+                record = train(cell, args, local_rank)
+                try:
+                    append_record(args.results, record)
+                except OSError as e:
+                    raise UserError(f"could not append the record of cell {cell['index']} to {args.results}: {e}; "
+                                    "the file is as it was: free space and train the cell again", EXIT_TRAINING_FAILED)
+            finally:
+                claim.release()
             print(f"cell {cell['index']}: final_valid_loss {record['final_valid_loss']} in {record['wall_seconds']} s", file=sys.stderr)
         return 0
     except UserError as e:

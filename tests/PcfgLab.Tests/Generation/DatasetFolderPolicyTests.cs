@@ -97,4 +97,22 @@ public sealed class DatasetFolderPolicyTests : IDisposable
         Assert.False(File.Exists(other));
         Assert.False(File.Exists(shardManifest));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    public void A_forced_run_removes_the_old_datasets_npy_export(int? shardIndex)
+    {
+        // The new manifest records no export, and the adapter would train on the old tokens under the new dataset's name.
+        var tokens = Touch("exported", NpyTokenExport.TokensFileName);
+        var lengths = Touch("exported", NpyTokenExport.LengthsFileName);
+        var folder = Path.GetDirectoryName(tokens)!;
+
+        DatasetFolderPolicy.RemoveStaleFiles(folder, Options("exported", shardIndex), ThreeShards);
+        Assert.True(File.Exists(tokens)); // not forced: nothing goes
+        DatasetFolderPolicy.RemoveStaleFiles(folder, Options("exported", shardIndex, force: true), ThreeShards);
+
+        Assert.False(File.Exists(tokens));
+        Assert.False(File.Exists(lengths));
+    }
 }

@@ -76,4 +76,54 @@ public sealed class JsonLinesFileTests : IDisposable
         var ex = Assert.Throws<UserInputException>(() => JsonLinesFile.ReadLines(folderLink));
         Assert.Equal($"'{folderLink}' is a folder: refusing to read it; give the path of a regular file.", ex.Message);
     }
+
+    [Fact]
+    public void A_line_is_whole_or_absent_when_the_write_fails_partway()
+    {
+        var file = new FailingStream("{\"a\":1}\n{\"torn"u8.ToArray(), failAfter: 5);
+        var line = "{\"b\":2}\n"u8.ToArray();
+
+        Assert.Throws<IOException>(() => JsonLinesFile.AppendWholeLine(file, line));
+
+        Assert.Equal("{\"a\":1}\n{\"torn", System.Text.Encoding.UTF8.GetString(file.ToArray()));
+    }
+
+    [Fact]
+    public void A_line_goes_after_a_newline_when_the_file_ends_in_a_torn_line()
+    {
+        var torn = new FailingStream("{\"a\":1}\n{\"torn"u8.ToArray(), failAfter: int.MaxValue);
+        var whole = new FailingStream("{\"a\":1}\n"u8.ToArray(), failAfter: int.MaxValue);
+
+        JsonLinesFile.AppendWholeLine(torn, "{\"b\":2}\n"u8.ToArray());
+        JsonLinesFile.AppendWholeLine(whole, "{\"b\":2}\n"u8.ToArray());
+
+        Assert.Equal("{\"a\":1}\n{\"torn\n{\"b\":2}\n", System.Text.Encoding.UTF8.GetString(torn.ToArray()));
+        Assert.Equal("{\"a\":1}\n{\"b\":2}\n", System.Text.Encoding.UTF8.GetString(whole.ToArray()));
+    }
+
+    /// <summary>A file on a nearly full disk: the write stores <c>failAfter</c> bytes, then fails as ENOSPC does.</summary>
+    private sealed class FailingStream : MemoryStream
+    {
+        private readonly int _failAfter;
+
+        public FailingStream(byte[] content, int failAfter)
+        {
+            base.Write(content, 0, content.Length);
+            _failAfter = failAfter;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (count <= _failAfter)
+            {
+                base.Write(buffer, offset, count);
+                return;
+            }
+
+            base.Write(buffer, offset, _failAfter);
+            throw new IOException("No space left on device");
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+    }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -129,5 +131,116 @@ public sealed class SweepRunnerTests : IDisposable
 
         Assert.Equal(new SweepRunSummary(2, 0, 2, 0, 0, 0), summary);
         Assert.Equal(2, TrainingRecordStore.CompletedCells([results]).Count);
+    }
+
+    /// <summary>
+    /// A plan of <paramref name="cells"/> cells and a script trainer: it notes each start in <c>ran.txt</c> (cell id and
+    /// process id), sleeps <paramref name="seconds"/>, then appends the cell's record.
+    /// </summary>
+    private (string Plan, string Trainer, string Ran) ScriptedSweep(int cells, double seconds)
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        var spec = new SweepSpec
+        {
+            Datasets = [SweepTestData.WriteManifest(data, "a", 0.1, 20_000_000, 20)],
+            Shapes = LlamaShape.Study.Take(1).ToArray(),
+            Tokens = Enumerable.Range(1, cells).Select(i => i * 100_000L).ToArray(),
+        };
+        var plan = Path.Combine(_root.FullName, "plan.jsonl");
+        SweepPlanner.Write(plan, SweepPlanner.Plan(spec, _root.FullName));
+        var ran = Path.Combine(_root.FullName, "ran.txt");
+        var script = Path.Combine(_root.FullName, "trainer.sh");
+        File.WriteAllText(script, string.Create(System.Globalization.CultureInfo.InvariantCulture, $$"""
+            echo "$1 $$" >> '{{ran}}'
+            sleep {{seconds}}
+            printf '{"cell_id":"%s","dataset":"a","device":"cpu","N":10,"D":10,"final_valid_loss":1.5}\n' "$1" >> "$2"
+            """));
+        return (plan, $"sh '{script}' {{cell_id}} {{results}}", ran);
+    }
+
+    private static Process StartSweepTrain(string plan, string results, string trainer)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "PcfgLab.Cli.dll"), "sweep", "train", "--plan", plan, "--results", results, "--trainer", trainer])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    [Fact]
+    public async Task Two_sweep_train_processes_on_one_plan_train_each_cell_once()
+    {
+        var (plan, trainer, ran) = ScriptedSweep(cells: 4, seconds: 0.5);
+        var results = Path.Combine(_root.FullName, "results.jsonl");
+
+        using var first = StartSweepTrain(plan, results, trainer);
+        using var second = StartSweepTrain(plan, results, trainer);
+        var outputs = await Task.WhenAll(
+            [.. new[] { first, second }.Select(async p => (Out: await p.StandardOutput.ReadToEndAsync(), Err: await p.StandardError.ReadToEndAsync()))]);
+        await first.WaitForExitAsync();
+        await second.WaitForExitAsync();
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, string.Join("\n", outputs.Select(o => o.Out + o.Err)));
+        var started = File.ReadAllLines(ran).Select(l => l.Split(' ')[0]).ToArray();
+        Assert.Equal(4, started.Length); // each cell's trainer ran once (before: 8, every cell twice)
+        Assert.Equal(4, started.Distinct().Count());
+        var problems = new List<string>();
+        Assert.Equal(4, TrainingRecordStore.Read([results], problems).Count);
+        Assert.Empty(problems); // no cell has two records
+    }
+
+    [Fact]
+    public async Task A_rerun_after_kill_9_of_sweep_train_skips_the_cell_its_orphaned_trainer_still_runs()
+    {
+        var (plan, trainer, ran) = ScriptedSweep(cells: 1, seconds: 60);
+        var results = Path.Combine(_root.FullName, "results.jsonl");
+        int? orphan = null;
+        try
+        {
+            using (var killed = StartSweepTrain(plan, results, trainer))
+            {
+                while (!File.Exists(ran) || File.ReadAllText(ran).Length == 0)
+                {
+                    if (killed.HasExited)
+                    {
+                        Assert.Fail(await killed.StandardError.ReadToEndAsync());
+                    }
+
+                    await Task.Delay(50);
+                }
+
+                orphan = int.Parse(File.ReadAllText(ran).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                killed.Kill(entireProcessTree: false); // SIGKILL to sweep train alone: its trainer runs on
+                await killed.WaitForExitAsync();
+            }
+
+            using var rerun = StartSweepTrain(plan, results, trainer);
+            var stdout = await rerun.StandardOutput.ReadToEndAsync();
+            var stderr = await rerun.StandardError.ReadToEndAsync();
+            await rerun.WaitForExitAsync();
+
+            Assert.True(rerun.ExitCode == 0, stderr);
+            Assert.Single(File.ReadAllLines(ran)); // no second trainer for the cell
+            Assert.Contains("skipped, another trainer has it (", stderr, StringComparison.Ordinal);
+            Assert.Contains("0 trained, 0 failed, 1 skipped (another run has them)", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (orphan is int pid)
+            {
+                try
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
+                }
+                catch (ArgumentException)
+                {
+                    // already gone
+                }
+            }
+        }
     }
 }

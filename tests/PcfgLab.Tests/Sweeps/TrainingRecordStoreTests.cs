@@ -97,6 +97,22 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_torn_last_line_does_not_swallow_the_next_record()
+    {
+        // A full disk leaves a line without its newline; the next append starts on a fresh line.
+        var path = Path.Combine(_root.FullName, "results.jsonl");
+        TrainingRecordStore.Append(path, Record("a", 10, 20, 2.5));
+        File.AppendAllText(path, "{\"cell_id\":\"b\",\"dataset\":\"d\",\"N\":10,\"D\":2");
+        TrainingRecordStore.Append(path, Record("c", 30, 40, 1.5));
+
+        var problems = new List<string>();
+        var read = TrainingRecordStore.Read([path], problems);
+        Assert.Equal(["a", "c"], read.Select(r => r.CellId).ToArray());
+        Assert.StartsWith($"{path}:2: skipped, not a run record (a torn or damaged line: ", Assert.Single(problems), StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
     public void Records_without_N_D_or_loss_and_lines_that_are_not_records_are_skipped_and_described()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");
@@ -198,7 +214,8 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
 
         var problems = new List<string>();
         var read = TrainingRecordStore.Read([first, second], problems);
-        Assert.Empty(problems);
+        // Two trainers ran cell x: said aloud, naming where each record is.
+        Assert.Equal([$"cell x has 2 records ({first}:1, {second}:2): the last one is used"], problems);
         Assert.Equal(["x", "y", "z"], read.Select(r => r.CellId).ToArray());
         Assert.Equal([0.5, 2.0, 1.0], read.Select(r => r.FinalValidLoss).ToArray());
         Assert.Equal(new HashSet<string> { "x", "y", "z" }, TrainingRecordStore.CompletedCells([first, second]));

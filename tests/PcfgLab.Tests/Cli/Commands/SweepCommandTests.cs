@@ -200,6 +200,49 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("cell 9 is not in the plan", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Report_and_train_warn_of_torn_lines_and_cells_recorded_twice_naming_file_and_line()
+    {
+        var plan = await SmallPlan("100k", shapes: "1");
+        var (code, _, stderr) = await Run("sweep", "synthetic-train", "--plan", plan, "--results", P("results.jsonl"));
+        Assert.True(code == 0, stderr);
+        var lines = File.ReadAllLines(P("results.jsonl"));
+        File.WriteAllText(P("results.jsonl"), string.Join('\n', lines) + "\n" + lines[0] + "\n" + lines[1][..20]); // a second run of cell 0, then a torn line
+        var cell = SweepPlanner.Read(plan)[0].CellId;
+
+        (code, _, stderr) = await Run("sweep", "report", "--plan", plan, "--results", P("results.jsonl"), "--out", P("report"), "--fit-grid", "coarse");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"cell {cell} has 2 records ({P("results.jsonl")}:1, {P("results.jsonl")}:{lines.Length + 1}): the last one is used", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{P("results.jsonl")}:{lines.Length + 2}: skipped, not a run record (a torn or damaged line: ", stderr, StringComparison.Ordinal);
+
+        (code, _, stderr) = await Run("sweep", "train", "--plan", plan, "--results", P("results.jsonl"), "--trainer", "false {cell}");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"{P("results.jsonl")}:{lines.Length + 2}: skipped, not a run record (a torn or damaged line: ", stderr, StringComparison.Ordinal);
+    }
+
+    [PythonFact]
+    public async Task Generate_force_over_an_npy_export_leaves_the_adapter_no_old_tokens_to_train_on()
+    {
+        // Before: the old tokens.npy stayed beside the new dataset ("exports": []) and the adapter trained on it.
+        var dataset = P("data", "d");
+        var (code, _, stderr) = await Run("generate", "--preset", "gzipscale-0.11", "--tokens", "20k", "--threads", "1", "--npy", "--out", dataset);
+        Assert.True(code == 0, stderr);
+        var oldTokens = File.ReadAllBytes(Path.Combine(dataset, "tokens.npy"));
+        (code, _, stderr) = await Run("generate", "--preset", "gzipscale-0.22", "--tokens", "20k", "--threads", "1", "--force", "--out", dataset);
+        Assert.True(code == 0, stderr);
+        Assert.False(File.Exists(Path.Combine(dataset, "tokens.npy")));
+        (code, _, stderr) = await Run("sweep", "plan", "--dataset", dataset, "--vocabulary", "grammar", "--shapes", "1", "--tokens", "10k", "--out", P("plan.jsonl"));
+        Assert.True(code == 0, stderr);
+
+        // An export left by an older pcfglab (or copied in): the adapter refuses it in one line.
+        File.WriteAllBytes(Path.Combine(dataset, "tokens.npy"), oldTokens);
+        var (exit, _, error) = RunPython("--plan", P("plan.jsonl"), "--cell", "0", "--dry-run");
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"error: {Path.Combine(dataset, "tokens.npy")} is not recorded in {dataset}/dataset.json (no npy export), so it may hold another dataset's tokens: "
+            + $"re-export it with `pcfglab export {dataset} --format npy` (or delete it to read the Parquet shards)", error.Trim());
+    }
+
     [TorchFact]
     public void Python_adapter_unit_tests_pass_with_real_torch()
     {
