@@ -13,12 +13,14 @@ public sealed class PrefixGrammarTests
     [Fact]
     public void Unit_closure_sums_the_unit_cycle_in_closed_form()
     {
-        // P_U = [[0, 0.3], [0.5, 0]]: (I - P_U)^-1 = [[1, 0.3], [0.5, 1]] / 0.85.
+        // P_U = [[0, 0.3], [0.5, 0]]: (I - P_U)^-1 = [[1, 0.3], [0.5, 1]] / 0.85. The parser reads row A (the start
+        // symbol) only: no item waits for B and no rule starts with it.
         var g = Build(FloorGrammars.UnitCycle());
-        Assert.Equal(1 / 0.85, g.UnitClosure[0], 14);
-        Assert.Equal(0.3 / 0.85, g.UnitClosure[1], 14);
-        Assert.Equal(0.5 / 0.85, g.UnitClosure[2], 14);
-        Assert.Equal(1 / 0.85, g.UnitClosure[3], 14);
+        Assert.Equal(1 / 0.85, g.UnitValue(0, 0), 14);
+        Assert.Equal(0.3 / 0.85, g.UnitValue(0, 1), 14);
+        Assert.Equal(0.0, g.UnitValue(1, 0));
+        Assert.Equal(1 / 0.85, g.LeftCornerValue(0, 0), 14);
+        Assert.Equal(0.3 / 0.85, g.LeftCornerValue(0, 1), 14);
 
         // Unit rules are only in the closures: the kept rules are A -> x and B -> y.
         Assert.Equal(2, g.RuleCount);
@@ -29,8 +31,8 @@ public sealed class PrefixGrammarTests
     {
         // A -> A x [0.4]: R_L[A, A] = 1 / (1 - 0.4).
         var g = Build(FloorGrammars.LeftRecursive());
-        Assert.Equal(1 / 0.6, g.LeftCornerClosure[0], 14);
-        Assert.Equal(0.0, g.UnitClosure[0] - 1.0, 14);
+        Assert.Equal(1 / 0.6, g.LeftCornerValue(0, 0), 14);
+        Assert.Equal(0.0, g.UnitValue(0, 0) - 1.0, 14);
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class PrefixGrammarTests
     {
         // A -> A A [0.6] | a [0.4] conditioned on finishing is A -> A A [0.4] | a [0.6]: R_L[A, A] = 1 / 0.6.
         var g = Build(FloorGrammars.File("handwritten/supercritical-binary.pcfg"));
-        Assert.Equal(1 / 0.6, g.LeftCornerClosure[0], 12);
+        Assert.Equal(1 / 0.6, g.LeftCornerValue(0, 0), 12);
     }
 
     [Fact]
@@ -66,7 +68,8 @@ public sealed class PrefixGrammarTests
         for (var t = 1; t < g.TerminalLimit; t++)
         {
             var listed = g.LeftCorners.AsSpan(g.LeftCornerStart[t], g.LeftCornerStart[t + 1] - g.LeftCornerStart[t]).ToArray();
-            var expected = Enumerable.Range(0, g.NonterminalCount).Where(a => g.CanStart(SymbolCode.Nonterminal(a), t)).ToArray();
+            var expected = Enumerable.Range(0, g.NonterminalCount)
+                .Where(a => g.CanStart(SymbolCode.Nonterminal(a), t) && g.LeftCornerColumn[a] >= 0).ToArray();
             Assert.Equal(expected, listed);
         }
     }
