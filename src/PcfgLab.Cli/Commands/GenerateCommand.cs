@@ -117,7 +117,8 @@ internal static class GenerateCommand
                 Deflate = deflate,
                 Force = parse.GetValue(force),
                 IgnoreFreeSpace = parse.GetValue(ignoreFreeSpace),
-                Parameters = Parameters(parse, command.Options),
+                // --ignore-free-space says nothing about the dataset: it is not recorded (the manifests stay as they were).
+                Parameters = Parameters(parse, command.Options.Where(o => o != ignoreFreeSpace)),
                 Dial = dialEntry,
                 Owner = context.Owner("pcfglab generate"),
                 StaleFilesRemoved = (files, bytes) => context.CreateLogger("generate").LogInformation(
