@@ -33,6 +33,7 @@ internal static class ParameterFlags
         ["FloorDocuments"] = "--floor-docs",
         ["FloorSentences"] = "--floor-sentences",
         ["Force"] = "--force",
+        ["IgnoreFreeSpace"] = "--ignore-free-space",
         ["OutputFolder"] = "--out",
         ["DialOptions.Target"] = "--target-gzip",
         ["Tolerance"] = "--tolerance",

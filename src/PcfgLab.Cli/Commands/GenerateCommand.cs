@@ -38,6 +38,7 @@ internal static class GenerateCommand
         var floorDocs = new Option<int>("--floor-docs") { Description = "Documents of the loss floor recorded in dataset.json (0: skip it).", DefaultValueFactory = _ => PcfgLab.Floor.LossFloor.DefaultDocuments };
         var floorSentences = new Option<int>("--floor-sentences") { Description = "Sentences of the entropy-rate estimate recorded with the floor.", DefaultValueFactory = _ => PcfgLab.Floor.EntropyRate.DefaultSentences };
         var force = new Option<bool>("--force") { Description = "Replace a dataset already in the folder." };
+        var ignoreFreeSpace = new Option<bool>("--ignore-free-space") { Description = "Generate even when the shards' estimated size exceeds the free space of the output's file system (the check refuses such runs before writing)." };
         var json = new Option<bool>("--json") { Description = "Print the manifest as one JSON document on stdout." };
         var npy = new Option<bool>("--npy") { Description = "Also write the documents as tokens.npy (what 'pcfglab export --format npy' writes), for trainers without pyarrow." };
 
@@ -46,7 +47,7 @@ internal static class GenerateCommand
         foreach (var option in new Option[]
                  {
                      nonterminals, terminals, maxOptions, maxLength, grammarFile, preset, seed, tokens, documentLength, threads, output,
-                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, floorDocs, floorSentences, force, json, npy,
+                     compat, codec, zstdLevel, shards, shard, rowGroup, gzipDocs, gzipSeed, floorDocs, floorSentences, force, ignoreFreeSpace, json, npy,
                  })
         {
             command.Options.Add(option);
@@ -115,7 +116,9 @@ internal static class GenerateCommand
                 FloorSentences = parse.GetValue(floorSentences),
                 Deflate = deflate,
                 Force = parse.GetValue(force),
-                Parameters = Parameters(parse, command.Options),
+                IgnoreFreeSpace = parse.GetValue(ignoreFreeSpace),
+                // --ignore-free-space says nothing about the dataset: it is not recorded (the manifests stay as they were).
+                Parameters = Parameters(parse, command.Options.Where(o => o != ignoreFreeSpace)),
                 Dial = dialEntry,
                 Owner = context.Owner("pcfglab generate"),
                 StaleFilesRemoved = (files, bytes) => context.CreateLogger("generate").LogInformation(

@@ -56,6 +56,10 @@ public static class EntropyRate
     /// <summary>Default number of sentences sampled.</summary>
     public const int DefaultSentences = 20_000;
 
+    /// <summary>Most sentences one estimate samples: each keeps three values in memory until the sums, and the standard
+    /// error is long negligible before this many.</summary>
+    public const int MaxSentences = 10_000_000;
+
     /// <summary>
     /// Samples <paramref name="sentences"/> derivations (sentence i from its own generator stream, so any thread count
     /// gives the same sample) and estimates H(S) from their exact sentence and derivation probabilities.
@@ -73,6 +77,7 @@ public static class EntropyRate
             throw UserInputException.ForParameters($"{new Parameter("sentences")} must be at least 2, got {sentences}.");
         }
 
+        ValidateSentences(sentences, "sentences");
         if (threads < 1)
         {
             throw UserInputException.ForParameters($"{new Parameter("threads")} must be positive, got {threads}.");
@@ -121,6 +126,16 @@ public static class EntropyRate
             derivation,
             sentences,
             seed);
+    }
+
+    /// <summary>Refuses more than <see cref="MaxSentences"/> sentences (named <paramref name="parameter"/>) before any work.</summary>
+    internal static void ValidateSentences(long sentences, string parameter)
+    {
+        if (sentences > MaxSentences)
+        {
+            throw UserInputException.ForParameters(
+                $"{new Parameter(parameter)} must be at most {MaxSentences} (each sentence's values are kept in memory for the standard error, which is negligible long before that), got {sentences}.");
+        }
     }
 
     /// <summary>Mean and its standard error, summed in index order.</summary>
@@ -180,7 +195,13 @@ public static class EntropyRate
             var surprisal = -Math.Log(ending);
             for (var t = 0; t < length; t++)
             {
-                surprisal -= Math.Log(_conditionals[t]);
+                // A certain token adds -ln 1 = 0 exactly; skipping the logarithm keeps the sum's bits and spares most of
+                // the time on long deterministic sentences.
+                var c = _conditionals[t];
+                if (c != 1.0)
+                {
+                    surprisal -= Math.Log(c);
+                }
             }
 
             // ln P(s) - ln P(d) >= 0; rounding can leave -1e-15 on unambiguous sentences, which is kept (unbiased).

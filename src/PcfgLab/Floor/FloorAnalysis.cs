@@ -61,6 +61,10 @@ public static class FloorAnalysis
             throw UserInputException.ForParameters($"{new Parameter("documents")} must be zero or positive, got {documents}.");
         }
 
+        // Before any work: an estimate too large for memory fails here with one line, not hours later.
+        LossFloor.ValidateDocuments(documents, "documents");
+        EntropyRate.ValidateSentences(sentences, "sentences");
+
         var prefix = PrefixGrammar.Build(grammar);
         var rate = EntropyRate.Estimate(prefix, seed, sentences, threads, cancellationToken);
         var document = documents > 0

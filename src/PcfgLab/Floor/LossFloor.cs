@@ -35,6 +35,10 @@ public static class LossFloor
     /// <summary>Default number of documents measured.</summary>
     public const int DefaultDocuments = 1000;
 
+    /// <summary>Most documents one estimate measures: each keeps its values in memory until the sums, and the standard
+    /// error is long negligible before this many.</summary>
+    public const int MaxDocuments = 10_000_000;
+
     /// <summary>Two-sided 95% normal quantile.</summary>
     internal const double Z95 = 1.959963984540054;
 
@@ -63,6 +67,8 @@ public static class LossFloor
         {
             throw UserInputException.ForParameters($"{new Parameter("documents")} must be positive, got {documents}.");
         }
+
+        ValidateDocuments(documents, "documents");
 
         if (threads < 1)
         {
@@ -105,6 +111,16 @@ public static class LossFloor
 
         var error = documents > 1 ? Math.Sqrt(squares / (documents - 1) / documents) : double.NaN;
         return new LossFloorEstimate(mean, error, mean - (Z95 * error), mean + (Z95 * error), firstSum / documents, documents, documentLength, seed);
+    }
+
+    /// <summary>Refuses more than <see cref="MaxDocuments"/> documents (named <paramref name="parameter"/>) before any work.</summary>
+    internal static void ValidateDocuments(long documents, string parameter)
+    {
+        if (documents > MaxDocuments)
+        {
+            throw UserInputException.ForParameters(
+                $"{new Parameter(parameter)} must be at most {MaxDocuments} (each document's loss is kept in memory for the standard error, which is negligible long before that), got {documents}.");
+        }
     }
 
     private sealed class Worker(PrefixGrammar grammar, ulong seed, int documentLength)

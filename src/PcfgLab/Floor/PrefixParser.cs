@@ -55,6 +55,10 @@ internal sealed class PrefixParser
     private int[] _pairNext = new int[64];
     private int _pairCount;
 
+    // Origins with completed items, a max-heap: completion visits them from the largest down.
+    private int[] _origins = new int[64];
+    private int _originCount;
+
     // Per-nonterminal scratch: completion factors F[Z] and the group counting sort.
     private readonly double[] _factor;
     private readonly int[] _touched;
@@ -118,10 +122,11 @@ internal sealed class PrefixParser
             return complete ? 0 : double.NaN;
         }
 
+        var startRow = g.LeftCornerRow[g.Start];
         for (var i = g.LeftCornerStart[first]; i < g.LeftCornerStart[first + 1]; i++)
         {
             var y = g.LeftCorners[i];
-            _predicted[y] = g.LeftCornerClosure[(g.Start * n) + y];
+            _predicted[y] = g.LeftCornerClosure[startRow + g.LeftCornerColumn[y]];
         }
 
         var end = double.NaN;
@@ -169,7 +174,7 @@ internal sealed class PrefixParser
             if (!(probability > 0))
             {
                 // Impossible token: everything after it has probability 0 as well.
-                ClearPairs(t);
+                ClearPairs();
                 conditionals[t..length].Clear();
                 return complete ? 0 : double.NaN;
             }
@@ -189,7 +194,7 @@ internal sealed class PrefixParser
 
             if (t == length && !complete)
             {
-                ClearPairs(t);
+                ClearPairs();
                 break;
             }
 
@@ -216,14 +221,11 @@ internal sealed class PrefixParser
         var g = _g;
         var n = _n;
         var top = 0.0;
-        for (var k = t - 1; k >= 0; k--)
+        while (_originCount > 0)
         {
+            // The largest origin with completed items (a max-heap, so that a long sentence costs no scan of every set).
+            var k = PopOrigin();
             var pair = _head[k];
-            if (pair < 0)
-            {
-                continue;
-            }
-
             _head[k] = -1;
 
             // F[Z] = sum over completed Y (k..t) of R_U[Z, Y] * gamma: the unit chains from a waiting Z down to Y.
@@ -366,14 +368,16 @@ internal sealed class PrefixParser
         var row = t * n;
         if (look >= 0)
         {
+            var closure = g.LeftCornerClosure;
             for (var i = g.LeftCornerStart[look]; i < g.LeftCornerStart[look + 1]; i++)
             {
                 var y = g.LeftCorners[i];
+                var column = g.LeftCornerColumn[y];
                 var sum = 0.0;
                 for (var zi = 0; zi < _touchedCount; zi++)
                 {
                     var z = _touched[zi];
-                    sum += _zAlpha[z] * g.LeftCornerClosure[(z * n) + y];
+                    sum += _zAlpha[z] * closure[g.LeftCornerRow[z] + column];
                 }
 
                 _predicted[row + y] = sum;
@@ -445,20 +449,84 @@ internal sealed class PrefixParser
             Array.Resize(ref _pairNext, size);
         }
 
+        if (_head[origin] < 0)
+        {
+            PushOrigin(origin);
+        }
+
         _pairLhs[_pairCount] = lhs;
         _pairGamma[_pairCount] = gamma;
         _pairNext[_pairCount] = _head[origin];
         _head[origin] = _pairCount++;
     }
 
-    private void ClearPairs(int t)
+    private void ClearPairs()
     {
-        for (var k = 0; k < t; k++)
+        for (var i = 0; i < _originCount; i++)
         {
-            _head[k] = -1;
+            _head[_origins[i]] = -1;
         }
 
+        _originCount = 0;
         _pairCount = 0;
+    }
+
+    private void PushOrigin(int origin)
+    {
+        if (_originCount == _origins.Length)
+        {
+            Array.Resize(ref _origins, _origins.Length * 2);
+        }
+
+        var i = _originCount++;
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (_origins[parent] >= origin)
+            {
+                break;
+            }
+
+            _origins[i] = _origins[parent];
+            i = parent;
+        }
+
+        _origins[i] = origin;
+    }
+
+    private int PopOrigin()
+    {
+        var top = _origins[0];
+        var last = _origins[--_originCount];
+        var i = 0;
+        while (true)
+        {
+            var child = (2 * i) + 1;
+            if (child >= _originCount)
+            {
+                break;
+            }
+
+            if (child + 1 < _originCount && _origins[child + 1] > _origins[child])
+            {
+                child++;
+            }
+
+            if (_origins[child] <= last)
+            {
+                break;
+            }
+
+            _origins[i] = _origins[child];
+            i = child;
+        }
+
+        if (_originCount > 0)
+        {
+            _origins[i] = last;
+        }
+
+        return top;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -28,6 +28,9 @@ public static class DatasetGenerator
         var grammarText = GrammarText(grammar.Grammar);
         var grammarHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grammarText)));
 
+        // Before the folder is made: a request that cannot fit leaves nothing behind.
+        FreeSpaceCheck.Ensure(plan, options, options.OutputFolder);
+
         // Held until the manifest is written.
         using var folderLock = DatasetFolderPolicy.Acquire(options, plan.Layout);
         var folder = folderLock.Folder;

@@ -55,6 +55,9 @@ public sealed record GenerationOptions
     /// <summary>Replace a dataset already in the folder.</summary>
     public bool Force { get; init; }
 
+    /// <summary>Generate even when the shards' estimated size exceeds the output file system's free space.</summary>
+    public bool IgnoreFreeSpace { get; init; }
+
     /// <summary>The command's parameters, recorded in the manifest.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 

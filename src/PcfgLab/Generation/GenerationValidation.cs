@@ -31,6 +31,13 @@ internal static class GenerationValidation
             throw UserInputException.ForParameters($"{new Parameter("FloorSentences")} must be at least 2, got {options.FloorSentences}.");
         }
 
+        // The floor runs after the shards are written: refuse sizes it cannot hold before generating anything.
+        PcfgLab.Floor.LossFloor.ValidateDocuments(options.FloorDocuments, "FloorDocuments");
+        if (options.FloorDocuments > 0)
+        {
+            PcfgLab.Floor.EntropyRate.ValidateSentences(options.FloorSentences, "FloorSentences");
+        }
+
         if (options.Seed < 0)
         {
             throw UserInputException.ForParameters($"{new Parameter("Seed")} must be zero or positive, got {options.Seed}.");

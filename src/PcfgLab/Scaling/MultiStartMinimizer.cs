@@ -35,7 +35,15 @@ internal static class MultiStartMinimizer
         var values = new double[count];
         var results = new LbfgsResult[count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? -1 : maxDegreeOfParallelism, CancellationToken = cancellationToken };
-        ObjectiveWithGradient f = objective.Evaluate;
+        // The token is checked at every evaluation, not only between chunks of starts: one start on millions of runs
+        // takes seconds, a chunk minutes, and Ctrl+C or SIGTERM must stop the fit within one evaluation.
+        ObjectiveWithGradient f = cancellationToken.CanBeCanceled
+            ? (theta, gradient) =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return objective.Evaluate(theta, gradient);
+            }
+            : objective.Evaluate;
 
         // Chunks of starts per task keep the per-start overhead (workspace, delegate) negligible.
         const int Chunk = 16;

@@ -423,6 +423,7 @@ public static class RunRecordReader
         var runs = new List<FitRun>(table.Rows.Count);
         var skipped = new List<int>();
         var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        var outOfRange = new List<int>();
         for (var r = 0; r < table.Rows.Count; r++)
         {
             if (map.DropExactDuplicates && duplicates.Contains(r))
@@ -469,7 +470,15 @@ public static class RunRecordReader
             var bad = false;
             bad |= Check(n, nColumn ?? cColumn!, reasons);
             bad |= Check(d, dColumn ?? cColumn!, reasons);
-            bad |= Check(c, cColumn ?? dColumn!, reasons);
+
+            // C = 6 N D computed from finite positive N and D can still overflow (N = D = 1e300): those values are
+            // fine, their product is out of a double's range, and the row is reported as that, not as non-positive.
+            var overflow = cColumn is null && IsPositive(n) && IsPositive(d) && double.IsPositiveInfinity(c);
+            if (!overflow)
+            {
+                bad |= Check(c, cColumn ?? dColumn!, reasons);
+            }
+
             bad |= Check(loss, lossColumn, reasons);
             if (hBad)
             {
@@ -480,6 +489,12 @@ public static class RunRecordReader
             if (bad)
             {
                 skipped.Add(rowNumber);
+                continue;
+            }
+
+            if (overflow)
+            {
+                outOfRange.Add(rowNumber);
                 continue;
             }
 
@@ -502,9 +517,25 @@ public static class RunRecordReader
                 skipped.Count > 5 ? ", ..." : string.Empty);
         }
 
+        if (outOfRange.Count > 0)
+        {
+            logger?.LogWarning(
+                "{Source}: skipped {Skipped} of {Total} rows whose training FLOPs C = 6 N D are out of range (above {Max:G3}, the largest double; N and D themselves are finite and positive): give a FLOPs column or smaller units (data rows {First}{More})",
+                source,
+                outOfRange.Count,
+                table.Rows.Count,
+                double.MaxValue,
+                string.Join(", ", outOfRange.Take(5).Select(x => x.ToString(CultureInfo.InvariantCulture))),
+                outOfRange.Count > 5 ? ", ..." : string.Empty);
+        }
+
         if (runs.Count == 0)
         {
-            throw new UserInputException($"'{source}' has no usable run ({table.Rows.Count} rows, {skipped.Count} skipped for missing or non-positive values)");
+            var why = outOfRange.Count == 0
+                ? $"{skipped.Count} skipped for missing, non-finite or non-positive values"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{skipped.Count} skipped for missing, non-finite or non-positive values, {outOfRange.Count} because C = 6 N D is out of range (above {double.MaxValue:G3}; N and D are finite and positive)");
+            throw new UserInputException($"'{source}' has no usable run ({table.Rows.Count} rows, {why})");
         }
 
         return runs;

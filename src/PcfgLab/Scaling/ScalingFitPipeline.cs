@@ -77,7 +77,9 @@ public static class ScalingFitPipeline
             var h = DatasetCompressibility.Choose(null, kept.Select(r => r.Compressibility), null);
             try
             {
-                results.Add(FitDataset(name, kept, h, request, cancellationToken));
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                results.Add(FitDataset(name, kept, h, request, cancellationToken, logger));
+                logger?.LogInformation("fitted {What} in {Seconds:F1} s", what, watch.Elapsed.TotalSeconds);
             }
             catch (UserInputException ex) when (request.ByDataset)
             {
@@ -92,7 +94,13 @@ public static class ScalingFitPipeline
     /// Fits one dataset's runs in the form <paramref name="request"/> names (Chinchilla with its bootstrap and held-out
     /// check, a learning curve, or Rosenfeld's form): the fit every command and the report share.
     /// </summary>
-    public static DatasetFitResult FitDataset(string name, IReadOnlyList<FitRun> runs, double? h, FitRequest request, CancellationToken cancellationToken = default)
+    /// <param name="name">The dataset's name in the result.</param>
+    /// <param name="runs">Its runs.</param>
+    /// <param name="h">Its compressibility, when known.</param>
+    /// <param name="request">The form and options.</param>
+    /// <param name="cancellationToken">Stops the fit (checked at every objective evaluation).</param>
+    /// <param name="logger">Gets a progress line before each long stage (the multi-start fit, the bootstrap).</param>
+    public static DatasetFitResult FitDataset(string name, IReadOnlyList<FitRun> runs, double? h, FitRequest request, CancellationToken cancellationToken = default, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(request);
@@ -105,7 +113,14 @@ public static class ScalingFitPipeline
                 var eps0 = request.Eps0 ?? throw UserInputException.ForParameters($"{new Parameter("Form")} rosenfeld needs {new Parameter("Eps0")}, the random-guess loss (for language models ln of the vocabulary size)");
                 return new DatasetFitResult(name, h, Rosenfeld: RosenfeldFitter.Fit(runs, eps0, request.Fit, cancellationToken));
             default:
+                logger?.LogInformation("multi-start fit: {Runs} runs from {Starts} starts", runs.Count,
+                    request.Fit.AlphaGrid.Count * request.Fit.BetaGrid.Count * request.Fit.LogEGrid.Count * request.Fit.LogAGrid.Count * request.Fit.LogBGrid.Count);
                 var fit = ChinchillaFitter.Fit(runs, request.Fit, cancellationToken);
+                if (request.BootstrapResamples > 0)
+                {
+                    logger?.LogInformation("bootstrap: {Resamples} refits of {Runs} runs", request.BootstrapResamples, runs.Count);
+                }
+
                 var bootstrap = request.BootstrapResamples > 0
                     ? Bootstrap.Run(runs, fit, new BootstrapOptions { Resamples = request.BootstrapResamples, Seed = request.Seed, MaxDegreeOfParallelism = request.Fit.MaxDegreeOfParallelism }, request.Fit.HuberDelta, cancellationToken)
                     : null;

@@ -53,7 +53,16 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
         }
 
         ValidateDocumentLength(documentLength);
-        var documents = (tokens + documentLength - 1) / documentLength;
+
+        // ceil(tokens / length) without tokens + length - 1, which overflows near long.MaxValue; and the nominal token
+        // count (documents x length) must fit in 64 bits too.
+        var documents = ((tokens - 1) / documentLength) + 1;
+        if (documents > long.MaxValue / documentLength)
+        {
+            throw UserInputException.ForParameters(
+                $"{new Parameter("tokens")} {tokens} is too many: {documents} documents of {documentLength} tokens do not fit in a 64-bit count; ask for at most {long.MaxValue / documentLength * documentLength}.");
+        }
+
         var shards = shardCount ?? DefaultShardCount(tokens);
         if (shards < 1)
         {
@@ -83,7 +92,7 @@ public sealed record DatasetLayout(long Documents, int DocumentLength, int Shard
 
     /// <summary>Default number of shard files: one per <see cref="DefaultTokensPerShard"/> tokens, at least one.</summary>
     public static int DefaultShardCount(long tokens) =>
-        (int)Math.Clamp((tokens + DefaultTokensPerShard - 1) / DefaultTokensPerShard, 1, 99_999);
+        (int)Math.Clamp(tokens < 1 ? 1 : ((tokens - 1) / DefaultTokensPerShard) + 1, 1, 99_999);
 
     /// <summary>Nominal tokens (documents x length; the reference profile's are a little fewer).</summary>
     public long Tokens => Documents * DocumentLength;

@@ -212,6 +212,13 @@ public sealed record DatasetManifest
 
         var first = parts[0];
         var count = first.ShardCount;
+        if (count < 1)
+        {
+            // A hand-edited or damaged manifest: refuse it before sizing anything by it.
+            throw new UserInputException(
+                $"A per-shard manifest records a shard count of {count}: a split run has at least 1 shard, so the manifest is damaged or edited; regenerate that shard.");
+        }
+
         var seen = new ShardEntry?[count];
         var seconds = 0.0;
         var documents = 0L;
@@ -230,6 +237,12 @@ public sealed record DatasetManifest
                 || part.RowGroupDocuments != first.RowGroupDocuments || part.ToolVersion != first.ToolVersion)
             {
                 throw new UserInputException($"Shard {index} was made with other settings or another pcfglab build than shard {first.ShardIndex}: they are not parts of one dataset.");
+            }
+
+            if (index < 0 || index >= count)
+            {
+                throw new UserInputException(
+                    $"A per-shard manifest records shard {index} of {count}, out of range (the index runs from 0 to {count - 1}): it is damaged or edited; regenerate that shard.");
             }
 
             if (seen[index] is not null)

@@ -27,6 +27,34 @@ public sealed class EntropyRateTests
     }
 
     [Fact]
+    public void A_uniform_ten_thousand_way_rule_has_entropy_ln_n_per_sentence_of_two_tokens()
+    {
+        // Every sentence is one of 10,000 equally likely words: H(S) = ln 10000 exactly (the grammar is unambiguous),
+        // E|S| = 1, so h = ln(10000) / 2.
+        var grammar = PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.UniformChoice(10_000)));
+        var estimate = EntropyRate.Estimate(grammar, 1, 200);
+        Assert.Equal(Math.Log(10_000), estimate.SentenceEntropyNats, 9);
+        Assert.Equal(Math.Log(10_000), estimate.MeanSurprisalNats, 9);
+        Assert.Equal(1.0, estimate.ExpectedSentenceLength, 12);
+        Assert.Equal(Math.Log(10_000) / 2, estimate.RateNats, 9);
+    }
+
+    [Fact]
+    public void A_five_thousand_link_chain_and_a_ten_thousand_token_rule_have_entropy_zero()
+    {
+        var chain = EntropyRate.Estimate(PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.UnitChain(5000))), 1, 100);
+        Assert.Equal(0.0, chain.RateNats);
+        Assert.Equal(0.0, chain.MeanSurprisalNats);
+        Assert.Equal(1.0, chain.ExpectedSentenceLength);
+
+        var rule = EntropyRate.Estimate(PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.LongRule(10_000))), 1, 20);
+        Assert.Equal(0.0, rule.RateNats);
+        Assert.Equal(0.0, rule.MeanSurprisalNats);
+        Assert.Equal(10_000.0, rule.ExpectedSentenceLength);
+        Assert.Equal(10_000.0, rule.MeanSampledLength);
+    }
+
+    [Fact]
     public void Ambiguous_grammar_matches_the_closed_form_string_entropy()
     {
         var grammar = PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.Catalan()));

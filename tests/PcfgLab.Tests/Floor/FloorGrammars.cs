@@ -35,6 +35,47 @@ internal static class FloorGrammars
             [new Production(1, [SymbolCode.Nonterminal(0)], 0.5), new Production(1, [2], 0.5)],
         ]);
 
+    /// <summary>N0 -&gt; N1 [1.0] ... N(links-1) -&gt; N(links) [1.0], N(links) -&gt; 'x' [1.0]: every sentence is "x", through a
+    /// chain of unit rules <paramref name="links"/> long.</summary>
+    public static Grammar UnitChain(int links)
+    {
+        var names = new string[links + 1];
+        var rules = new Production[links + 1][];
+        for (var i = 0; i <= links; i++)
+        {
+            names[i] = $"N{i}";
+            rules[i] = i < links
+                ? [new Production(i, [SymbolCode.Nonterminal(i + 1)], 1.0)]
+                : [new Production(i, [1], 1.0)];
+        }
+
+        return new Grammar(names, 0, rules);
+    }
+
+    /// <summary>S -&gt; 1 2 ... n [1.0]: one rule whose right-hand side is <paramref name="terminals"/> terminals long.</summary>
+    public static Grammar LongRule(int terminals)
+    {
+        var rhs = new int[terminals];
+        for (var i = 0; i < terminals; i++)
+        {
+            rhs[i] = i + 1;
+        }
+
+        return new Grammar(["S"], 0, [[new Production(0, rhs, 1.0)]]);
+    }
+
+    /// <summary>S -&gt; 1 [1/n] | 2 [1/n] | ... | n [1/n]: one nonterminal with <paramref name="terminals"/> one-terminal alternatives.</summary>
+    public static Grammar UniformChoice(int terminals)
+    {
+        var rules = new Production[terminals];
+        for (var i = 0; i < terminals; i++)
+        {
+            rules[i] = new Production(0, [i + 1], 1.0 / terminals);
+        }
+
+        return new Grammar(["S"], 0, [rules]);
+    }
+
     /// <summary>A committed grammar file under grammars/.</summary>
     public static Grammar File(string relative) =>
         NltkGrammarFormat.Load(Path.Combine(SharedFiles.RepositoryRoot, "grammars", relative));

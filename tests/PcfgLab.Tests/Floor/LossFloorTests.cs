@@ -9,6 +9,26 @@ public sealed class LossFloorTests
     private static PrefixGrammar Catalan() => PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.Catalan()));
 
     [Fact]
+    public void The_floor_of_a_five_thousand_link_chain_is_zero_per_token()
+    {
+        // Documents are x 0 x 0 ...: every token after the first (and the first too) is certain.
+        var grammar = PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.UnitChain(5000)));
+        var estimate = LossFloor.Estimate(grammar, 1, 64, documents: 20);
+        Assert.Equal(0.0, estimate.MeanNats);
+        Assert.Equal(0.0, estimate.FirstTokenNats);
+        Assert.Equal(0.0, estimate.StandardError);
+    }
+
+    [Fact]
+    public void The_floor_of_a_ten_thousand_token_rule_is_zero_per_token()
+    {
+        var grammar = PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.LongRule(10_000)));
+        var estimate = LossFloor.Estimate(grammar, 1, 256, documents: 20);
+        Assert.Equal(0.0, estimate.MeanNats);
+        Assert.Equal(0.0, estimate.FirstTokenNats);
+    }
+
+    [Fact]
     public void Two_token_documents_average_the_direct_values_and_hit_the_exact_expectation()
     {
         // Position 2 of a Catalan document: the separator with probability 0.7, else a second leaf a or b.

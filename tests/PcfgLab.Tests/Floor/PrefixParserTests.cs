@@ -52,6 +52,33 @@ public sealed class PrefixParserTests
         Assert.Equal(1.0, endY, 14);
     }
 
+    [Fact]
+    public void A_ten_thousand_token_rule_is_certain_after_its_first_token()
+    {
+        // S -> 1 2 ... 10000 [1.0]: every conditional and the end are exactly 1.
+        var parser = new PrefixParser(PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.LongRule(10_000))));
+        var sentence = Enumerable.Range(1, 10_000).ToArray();
+        var (conditionals, end) = Parse(parser, sentence);
+        Assert.All(conditionals, c => Assert.Equal(1.0, c));
+        Assert.Equal(1.0, end);
+
+        // A wrong token halfway: probability 0 there and after it.
+        sentence[5000] = 3;
+        (conditionals, end) = Parse(parser, sentence);
+        Assert.Equal(1.0, conditionals[4999]);
+        Assert.Equal(0.0, conditionals[5000]);
+        Assert.Equal(0.0, end);
+    }
+
+    [Fact]
+    public void A_five_thousand_link_unit_chain_gives_its_only_sentence_probability_one()
+    {
+        var parser = new PrefixParser(PrefixGrammar.Build(CompiledGrammar.Renormalised(FloorGrammars.UnitChain(5000))));
+        var (conditionals, end) = Parse(parser, [1]);
+        Assert.Equal(1.0, conditionals[0]);
+        Assert.Equal(1.0, end);
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("ab")]

@@ -43,6 +43,49 @@ public sealed class MultiStartMinimizerTests
         return x;
     }
 
+    /// <summary>The double well that cancels a token after a given number of evaluations and counts them all.</summary>
+    private sealed class CancellingWell(CancellationTokenSource source, int cancelAfter) : HuberLogObjective([], 1)
+    {
+        private int _evaluations;
+
+        public int Evaluations => _evaluations;
+
+        public override int Dimension => 1;
+
+        public override double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
+        {
+            if (Interlocked.Increment(ref _evaluations) == cancelAfter)
+            {
+                source.Cancel();
+            }
+
+            var x = theta[0];
+            var w = (x * x) - 1;
+            gradient[0] = 4 * x * w;
+            return 1 + (w * w);
+        }
+
+        public override double LogPrediction(ReadOnlySpan<double> theta, int run) => throw new ArgumentOutOfRangeException(nameof(run));
+    }
+
+    [Fact]
+    public void A_cancelled_token_stops_within_one_evaluation_not_at_the_next_chunk_of_starts()
+    {
+        // 16 starts make one chunk, which ran whole before the token was looked at (a 10M-row fit ignored Ctrl+C for
+        // minutes); now the evaluation after the cancelling one throws.
+        using var source = new CancellationTokenSource();
+        var objective = new CancellingWell(source, 5);
+        var starts = Enumerable.Range(0, 16).Select(i => 2.0 + i).ToArray();
+        Assert.ThrowsAny<OperationCanceledException>(() => MultiStartMinimizer.Minimize(objective, starts, 1, source.Token));
+        Assert.Equal(5, objective.Evaluations);
+
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var none = new CancellingWell(cancelled, -1);
+        Assert.ThrowsAny<OperationCanceledException>(() => MultiStartMinimizer.Minimize(none, starts, 1, cancelled.Token));
+        Assert.Equal(0, none.Evaluations);
+    }
+
     [Fact]
     public void Finds_the_global_minimum_of_two_basins()
     {

@@ -82,6 +82,24 @@ public sealed partial class RunRecordReaderTests : IDisposable
     }
 
     [Fact]
+    public void Rows_whose_6ND_overflows_are_out_of_range_not_non_positive()
+    {
+        // N = D = 1e300 are finite and positive (log space takes them); C = 6 N D is beyond a double.
+        var path = Write("huge.csv", "N,D,loss\n1e300,1e300,2\n1e9,2e10,2.5\n");
+        var logger = new ListLogger();
+        var run = Assert.Single(RunRecordReader.Read(path, RunColumnMap.Default, logger));
+        Assert.Equal(2, run.Row);
+        var message = Assert.Single(logger.Messages);
+        Assert.Contains("skipped 1 of 2 rows whose training FLOPs C = 6 N D are out of range (above 1.8E+308, the largest double; N and D themselves are finite and positive)", message, StringComparison.Ordinal);
+        Assert.Contains("(data rows 1)", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("non-positive", message, StringComparison.Ordinal);
+
+        var only = Write("only-huge.csv", "N,D,loss\n1e300,1e300,2\n1e300,2e300,2\n");
+        var ex = Assert.Throws<UserInputException>(() => RunRecordReader.Read(only, RunColumnMap.Default));
+        Assert.Equal($"'{only}' has no usable run (2 rows, 0 skipped for missing, non-finite or non-positive values, 2 because C = 6 N D is out of range (above 1.8E+308; N and D are finite and positive))", ex.Message);
+    }
+
+    [Fact]
     public void Missing_column_names_it_and_lists_the_available_ones()
     {
         var path = Write("m.csv", "size,tokens,loss\n1,2,3\n");

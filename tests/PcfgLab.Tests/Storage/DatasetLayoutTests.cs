@@ -45,4 +45,21 @@ public sealed class DatasetLayoutTests
     {
         Assert.Throws<UserInputException>(() => DatasetLayout.For(tokens, documentLength, shards, rowGroup));
     }
+
+    [Fact]
+    public void Token_counts_near_the_64_bit_limit_neither_overflow_nor_say_negative_documents()
+    {
+        // tokens + length - 1 overflowed: 2^63 - 1 tokens were "more than the -36028797018963967 documents".
+        var ex = Assert.Throws<UserInputException>(() => DatasetLayout.For(long.MaxValue, 256));
+        Assert.EndsWith(" 9223372036854775807 is too many: 36028797018963968 documents of 256 tokens do not fit in a 64-bit count; ask for at most 9223372036854775552.", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-36", ex.Message, StringComparison.Ordinal);
+
+        var layout = DatasetLayout.For(9223372036854775552, 256);
+        Assert.Equal(36028797018963967, layout.Documents);
+        Assert.Equal(9223372036854775552, layout.Tokens);
+        Assert.Equal(99_999, layout.ShardCount);
+        Assert.Equal(99_999, DatasetLayout.DefaultShardCount(long.MaxValue));
+        Assert.Equal(2, DatasetLayout.DefaultShardCount(DatasetLayout.DefaultTokensPerShard + 1));
+        Assert.Equal(1, DatasetLayout.DefaultShardCount(DatasetLayout.DefaultTokensPerShard));
+    }
 }

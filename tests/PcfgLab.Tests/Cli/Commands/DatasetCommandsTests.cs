@@ -66,6 +66,27 @@ public sealed class DatasetCommandsTests : IDisposable
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(99, 3, "error: A per-shard manifest records shard 99 of 3, out of range (the index runs from 0 to 2): it is damaged or edited; regenerate that shard.")]
+    [InlineData(0, -1, "error: A per-shard manifest records a shard count of -1: a split run has at least 1 shard, so the manifest is damaged or edited; regenerate that shard.")]
+    [InlineData(-1, 1, "error: A per-shard manifest records shard -1 of 1, out of range (the index runs from 0 to 0): it is damaged or edited; regenerate that shard.")]
+    public async Task An_edited_shard_index_or_count_is_one_line_not_a_crash(int index, int count, string expected)
+    {
+        // Shard 99 of 3 was an IndexOutOfRangeException and a count of -1 an OverflowException (exit 70).
+        var split = Path.Combine(_root.FullName, "edited");
+        var (code, _, stderr) = await CliRunner.Run(["generate", "--preset", "gzipscale-0.11", "--tokens", "10k", "--threads", "1", "--floor-docs", "0", "--shard", "0/1", "--out", split]);
+        Assert.True(code == 0, stderr);
+        var manifest = Assert.Single(Directory.GetFiles(split, "dataset.train-*.json"));
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        node["shardIndex"] = index;
+        node["shardCount"] = count;
+        File.WriteAllText(manifest, node.ToJsonString());
+        (code, _, stderr) = await CliRunner.Run("dataset", "merge-manifests", split);
+        Assert.Equal(PcfgLab.Cli.PcfgLabApp.UsageError, code);
+        Assert.Equal(expected, stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(split, "dataset.json")));
+    }
+
     [Fact]
     public async Task Merge_manifests_waits_for_no_one_and_refuses_while_a_run_writes_the_folder()
     {

@@ -59,4 +59,19 @@ public sealed class FloorCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal("error: --docs must be positive, got 0.", stderr.Trim());
     }
+
+    [Fact]
+    public async Task Documents_and_sentences_beyond_memory_are_one_line_and_exit_code_2()
+    {
+        // int.MaxValue documents was an OutOfMemoryException (exit 70).
+        var folder = Path.Combine(_root.FullName, "g");
+        var (code, _, stderr) = await CliRunner.Run("generate", "--preset", "gzipscale-0.11", "--tokens", "2k", "--floor-docs", "0", "--out", folder);
+        Assert.True(code == 0, stderr);
+        (code, _, stderr) = await CliRunner.Run("floor", folder, "--docs", "2147483647");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --docs must be at most 10000000 (each document's loss is kept in memory for the standard error, which is negligible long before that), got 2147483647.", stderr.Trim());
+        (code, _, stderr) = await CliRunner.Run("floor", folder, "--sentences", "2147483647");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --sentences must be at most 10000000 (each sentence's values are kept in memory for the standard error, which is negligible long before that), got 2147483647.", stderr.Trim());
+    }
 }

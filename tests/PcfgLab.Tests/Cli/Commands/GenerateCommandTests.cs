@@ -91,12 +91,31 @@ public sealed class GenerateCommandTests : IDisposable
     [InlineData("error: --compat reference makes documents of 256 tokens: drop --doc-len or set it to 256.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--compat", "reference", "--doc-len", "128")]
     [InlineData("error: --nonterminals must be a positive integer, got 0.", "--nonterminals", "0", "--terminals", "300", "--max-options", "10", "--max-length", "5", "--tokens", "1k")]
     [InlineData("error: Give one grammar, not several: a grammar file (--grammar), a preset (--preset) or the four sizes (--nonterminals, --terminals, --max-options, --max-length).", "--preset", "gzipscale-0.35", "--terminals", "5", "--tokens", "1k")]
+    [InlineData("error: --floor-docs must be at most 10000000 (each document's loss is kept in memory for the standard error, which is negligible long before that), got 2147483647.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--floor-docs", "2147483647")]
+    [InlineData("error: --floor-sentences must be at most 10000000 (each sentence's values are kept in memory for the standard error, which is negligible long before that), got 2147483647.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--floor-sentences", "2147483647")]
+    [InlineData("error: --tokens 9223372036854775807 is too many: 36028797018963968 documents of 256 tokens do not fit in a 64-bit count; ask for at most 9223372036854775552.", "--preset", "gzipscale-0.35", "--tokens", "9223372036854775807")]
     public async Task The_librarys_parameter_errors_are_said_with_the_flags(string expected, params string[] options)
     {
         var (code, _, stderr) = await Run([.. options.Prepend("generate"), "--out", Path.Combine(_root.FullName, "flags")]);
 
         Assert.Equal(PcfgLabApp.UsageError, code);
         Assert.Equal(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public async Task A_request_larger_than_the_free_disk_is_refused_before_anything_is_written()
+    {
+        // 1e15 tokens are hundreds of terabytes at any codec: one line naming the size, the free space and the override,
+        // and no folder left behind.
+        var folder = Path.Combine(_root.FullName, "huge");
+        var (code, stdout, stderr) = await Run("generate", "--preset", "gzipscale-0.35", "--tokens", "1e15", "--out", folder);
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Empty(stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.StartsWith("error: --tokens 1000000000000000 needs about ", line, StringComparison.Ordinal);
+        Assert.Contains(" TB (", line, StringComparison.Ordinal);
+        Assert.Contains("free: ask for fewer tokens or free space, or pass --ignore-free-space if the estimate is wrong.", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
     }
 
     [Fact]

@@ -162,6 +162,8 @@ public sealed class GrammarCommandsTests : IDisposable
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--compat", "nltk"], "--compat accepts only 'reference'" },
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--first-terminal-id", "5"], "--first-terminal-id must be 1" },
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--out", "/no/such/folder/g.pcfg"], "does not exist" },
+        { ["grammar", "info", "--preset", "gzipscale-0.11", "--sentences", "2147483647"], "--sentences must be at most 10000000 (each sentence's values are kept in memory" },
+        { ["grammar", "info", "--preset", "gzipscale-0.11", "--floor", "--docs", "2147483647"], "--docs must be at most 10000000 (each document's loss is kept in memory" },
     };
 
     [Theory]
