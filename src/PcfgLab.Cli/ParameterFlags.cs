@@ -45,6 +45,7 @@ internal static class ParameterFlags
         ["sentences"] = "--sentences",
         ["Bytes"] = "--bytes",
         ["column"] = "--column",
+        ["deadline"] = "--deadline",
         ["deflate"] = "--deflate",
 
         // Fits.
