@@ -29,12 +29,9 @@ import re
 import sys
 
 
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+# The adapter's data module hashes exports the same way; one owner for it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "trainers", "torch"))
+from token_data import sha256_of as sha256  # noqa: E402
 
 
 def rules_sha256(path: str) -> str:
