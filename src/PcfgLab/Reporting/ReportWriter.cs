@@ -6,7 +6,7 @@ namespace PcfgLab.Reporting;
 /// <summary>
 /// Writes a <see cref="StudyReport"/> into a report folder: the figures (<see cref="ReportFigures"/>, PNG and SVG under
 /// <c>figures/</c>) and <c>report.md</c> (<see cref="ReportMarkdown"/>), whole or not at all: both are built in a
-/// staging folder inside the report folder (<c>.report.tmp-XXXXXXXXXXXX</c>) and only then renamed into place, so a
+/// staging folder inside the report folder (<c>.report.tmp-</c> and 12 random characters) and only then renamed into place, so a
 /// write that fails partway (a full disk) leaves the previous report as it was, never new figures beside an old or
 /// missing <c>report.md</c>. Opening the writer locks the folder first, so that a second report into the same folder
 /// fails at once rather than after the fits; the lock is released when the writer is disposed.
