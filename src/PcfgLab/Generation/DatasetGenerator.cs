@@ -43,7 +43,7 @@ public static class DatasetGenerator
                 ? await FastProfileWriter.WriteAsync(plan, options, folder, footer, writers, progress, cancellationToken).ConfigureAwait(false)
                 : await ReferenceProfileWriter.WriteAsync(grammar.Spec!, options, plan.Layout, folder, footer, writers, progress, cancellationToken).ConfigureAwait(false);
 
-            // Commit: shards first, then the grammar, the manifest last (its presence marks a complete dataset).
+            // Commit: shards first, then the grammar and the card, the manifest last (its presence marks a complete dataset).
             DatasetFolderPolicy.RemoveStaleFiles(folder, options, plan.Layout);
             foreach (var writer in writers)
             {
@@ -60,6 +60,12 @@ public static class DatasetGenerator
 
         AtomicFile.WriteAllText(Path.Combine(folder, DatasetManifest.GrammarFileName), grammarText);
         var manifest = ManifestAssembler.Assemble(grammar, options, plan, analysis, grammarHash, writers, result);
+        if (options.ShardIndex is null)
+        {
+            // A split run's card is written by the merge, which knows the whole dataset.
+            DatasetCard.Save(folder, manifest);
+        }
+
         manifest.Save(Path.Combine(folder, ManifestAssembler.FileName(options, plan.Layout)));
         return manifest;
     }

@@ -1,4 +1,3 @@
-using PcfgLab.Sweeps;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -188,6 +187,7 @@ public sealed record DatasetManifest
             }
         }
 
+        DatasetCard.Save(folder, merged);
         merged.Save(Path.Combine(folder, FileName));
         return (merged, parts.Count);
     }

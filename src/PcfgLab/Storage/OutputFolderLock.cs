@@ -1,5 +1,4 @@
 using System.Globalization;
-using PcfgLab.Sweeps;
 
 namespace PcfgLab.Storage;
 
@@ -9,8 +8,11 @@ namespace PcfgLab.Storage;
 /// operating-system lock on <c>.pcfglab.lock</c> (<c>flock</c> on Unix, a share lock on Windows): it ends when the
 /// holder disposes it or dies, so a killed run never leaves the folder claimed. The holder describes itself in
 /// <c>.pcfglab.lock.owner</c>, which a second run quotes when it is refused (the locked file itself cannot be read by
-/// another process). The lock file stays in the folder: deleting it while others may be opening it would let two
-/// runs lock two different files of the same name.
+/// another process). The holder deletes the lock file while it still holds it, so a finished run leaves nothing
+/// behind (a Hub upload of a dataset folder would carry it). A run that opened the file just before it was deleted then
+/// holds a lock on a file no longer in the folder: after locking, each run checks that the file it locked is still the
+/// one at the path (on Linux, through <c>/proc/self/fd</c>) and starts again when it is not, so two runs never hold
+/// two files of one name. A killed run leaves an unlocked lock file, which the next run reuses and removes.
 /// A run that writes only a part of the folder (one <c>--shard i/n</c> job of a batch array) takes the folder's lock
 /// shared and its part's lock exclusive: parts run side by side, but never beside a whole run or the same part.
 /// </summary>
@@ -22,17 +24,22 @@ internal sealed class OutputFolderLock : IDisposable
     /// <summary>Name of the file that says who holds the lock.</summary>
     public const string OwnerFileName = ".pcfglab.lock.owner";
 
+    /// <summary>How often a run starts again after finding that the file it locked was deleted under it.</summary>
+    private const int ReopenAttempts = 100;
+
     private readonly FileStream _lock;
     private readonly FileStream? _shared;
     private readonly string _ownerPath;
+    private readonly string _lockPath;
     private bool _disposed;
 
-    private OutputFolderLock(string folder, FileStream lockStream, FileStream? shared, string ownerPath, IReadOnlyList<string> removed, long removedBytes)
+    private OutputFolderLock(string folder, FileStream lockStream, FileStream? shared, string ownerPath, string lockPath, IReadOnlyList<string> removed, long removedBytes)
     {
         Folder = folder;
         _lock = lockStream;
         _shared = shared;
         _ownerPath = ownerPath;
+        _lockPath = lockPath;
         RemovedTemporaryFiles = removed;
         RemovedTemporaryBytes = removedBytes;
     }
@@ -89,7 +96,7 @@ internal sealed class OutputFolderLock : IDisposable
                 RemovePartLocks(full);
             }
 
-            return new OutputFolderLock(full, own, shared, ownerPath, removed, bytes);
+            return new OutputFolderLock(full, own, shared, ownerPath, Path.Combine(full, lockName), removed, bytes);
         }
         catch
         {
@@ -142,6 +149,21 @@ internal sealed class OutputFolderLock : IDisposable
     {
         var lockPath = Path.Combine(full, lockName);
         AtomicFile.EnsureReplaceable(lockPath, "lock");
+        for (var attempt = 0; ; attempt++)
+        {
+            var stream = OpenOnce(folder, full, lockPath, exclusive);
+            if (IsStillAtPath(stream) || attempt >= ReopenAttempts)
+            {
+                return stream;
+            }
+
+            // The holder before us deleted the file between our open and our lock: ours is an orphan.
+            stream.Dispose();
+        }
+    }
+
+    private static FileStream OpenOnce(string folder, string full, string lockPath, bool exclusive)
+    {
         try
         {
             if (!File.Exists(lockPath))
@@ -157,7 +179,12 @@ internal sealed class OutputFolderLock : IDisposable
                 ? new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None)
                 : new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         }
-        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException && File.Exists(lockPath))
+        catch (FileNotFoundException)
+        {
+            // Deleted by its holder between the check and the open: start again.
+            return OpenOnce(folder, full, lockPath, exclusive);
+        }
+        catch (IOException ex) when (ex is not DirectoryNotFoundException && File.Exists(lockPath))
         {
             throw new UserInputException($"'{folder}' is in use by another run ({DescribeOwners(full)}): wait for it to finish, or choose another output folder.", ex);
         }
@@ -167,7 +194,30 @@ internal sealed class OutputFolderLock : IDisposable
         }
     }
 
-    /// <summary>Releases the claim.</summary>
+    /// <summary>
+    /// False when the file <paramref name="stream"/> holds has been deleted from its folder. Linux names a deleted open
+    /// file's link in <c>/proc/self/fd</c> with a " (deleted)" suffix; elsewhere the check is skipped (true).
+    /// </summary>
+    internal static bool IsStillAtPath(FileStream stream)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true;
+        }
+
+        try
+        {
+            var fd = stream.SafeFileHandle.DangerousGetHandle().ToInt64();
+            var target = new FileInfo("/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture)).LinkTarget;
+            return target is null || !target.EndsWith(" (deleted)", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Releases the claim and removes the lock files no other run holds.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -176,20 +226,48 @@ internal sealed class OutputFolderLock : IDisposable
         }
 
         _disposed = true;
+
+        // While still locked, so that the next holder's description or lock file is never the one deleted.
+        TryDelete(_ownerPath);
+        TryDelete(_lockPath);
+        _lock.Dispose();
+        if (_shared is not null)
+        {
+            _shared.Dispose();
+            RemoveFolderLockIfUnheld(Path.Combine(Folder, FileName));
+        }
+    }
+
+    /// <summary>
+    /// A part run held the folder's lock shared: the last part to finish removes it, which it may do only once no
+    /// other run holds it, that is, when an exclusive lock of it succeeds.
+    /// </summary>
+    private static void RemoveFolderLockIfUnheld(string path)
+    {
         try
         {
-            // While still locked, so that the next holder's description is never the one deleted.
-            File.Delete(_ownerPath);
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            if (IsStillAtPath(probe))
+            {
+                TryDelete(path);
+            }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // Held by another part or a whole run, which removes it when it finishes; or gone already.
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
+    }
 
-        _lock.Dispose();
-        _shared?.Dispose();
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A lock file left behind does no harm: the next run reuses it.
+        }
     }
 
     private static string DescribeOwners(string folder)

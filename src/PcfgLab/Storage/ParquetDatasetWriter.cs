@@ -24,9 +24,13 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
     /// <summary>Footer key of this tool's description of the file.</summary>
     public const string ToolKey = "pcfglab";
 
-    /// <summary>The Hugging Face <c>datasets</c> feature description of an <c>input_ids</c> list of int32.</summary>
+    /// <summary>
+    /// The Hugging Face <c>datasets</c> feature description of an <c>input_ids</c> list of int32. <c>Sequence</c> with
+    /// <c>length</c> -1 is read by <c>datasets</c> 2.x and 3.x (which do not know <c>List</c>, and some of which require
+    /// <c>length</c>) and by 4.x (which reads it as <c>List</c>).
+    /// </summary>
     public const string HuggingFaceFeatures =
-        "{\"info\":{\"features\":{\"input_ids\":{\"feature\":{\"dtype\":\"int32\",\"_type\":\"Value\"},\"_type\":\"List\"}}}}";
+        "{\"info\":{\"features\":{\"input_ids\":{\"feature\":{\"dtype\":\"int32\",\"_type\":\"Value\"},\"length\":-1,\"_type\":\"Sequence\"}}}}";
 
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 

@@ -57,6 +57,13 @@ public sealed class DatasetGeneratorTests : IDisposable
             parts.Add(await Generate("split", threads: 1, shards: 3, shardIndex: i));
         }
 
+        // A shard run writes no card (it does not know the whole dataset); the merge does.
+        Assert.False(File.Exists(Path.Combine(_root.FullName, "split", DatasetCard.FileName)));
+        var (mergedInFolder, count) = DatasetManifest.MergeFolder(Path.Combine(_root.FullName, "split"), "merge");
+        Assert.Equal(3, count);
+        Assert.Equal(DatasetCard.Render(mergedInFolder), File.ReadAllText(Path.Combine(_root.FullName, "split", DatasetCard.FileName)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_root.FullName, "split"), ".pcfglab*"));
+
         var merged = DatasetManifest.Merge(parts);
         Assert.Equal(whole.Documents, merged.Documents);
         Assert.Equal(whole.Tokens, merged.Tokens);
@@ -115,6 +122,12 @@ public sealed class DatasetGeneratorTests : IDisposable
         Assert.InRange(loaded.SpectralRadius, 0, 1);
         Assert.Equal(new FileInfo(Path.Combine(folder, loaded.Shards[0].File)).Length, loaded.Shards[0].Bytes);
         Assert.Equal(ToolInfo.Version, loaded.ToolVersion);
+
+        // Hub-ready: the card and the data, no lock file left after a clean exit.
+        Assert.Equal(
+            [DatasetCard.FileName, DatasetManifest.FileName, DatasetManifest.GrammarFileName, "train-00000-of-00001.parquet"],
+            Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(DatasetCard.Render(loaded), File.ReadAllText(Path.Combine(folder, DatasetCard.FileName)));
     }
 
     [Fact]
@@ -125,7 +138,7 @@ public sealed class DatasetGeneratorTests : IDisposable
         var folder = Path.Combine(_root.FullName, "cancelled");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatasetGenerator.GenerateAsync(
             Grammar(), Options(folder, 2, 3, null, 409_600, 256, 16, 100, 0), progress, cancel.Token));
-        Assert.Equal([OutputFolderLock.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -135,7 +148,7 @@ public sealed class DatasetGeneratorTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DatasetGenerator.GenerateAsync(
             Grammar(), Options(folder, 2, 3, null, 409_600, 256, 16, 100, 0), new FailOnThirdReport()));
         Assert.Equal("injected failure", error.Message);
-        Assert.Equal([OutputFolderLock.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(folder));
     }
 
     [Fact]
@@ -252,7 +265,7 @@ public sealed class DatasetGeneratorTests : IDisposable
             Force = force,
         };
 
-    /// <summary>The folder's files without the lock files, which stay by design.</summary>
+    /// <summary>The folder's files without the lock files (held by a test's own claim).</summary>
     private static string[] DataFiles(string folder) =>
         Directory.Exists(folder)
             ? Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith(".pcfglab.", StringComparison.Ordinal)).ToArray()

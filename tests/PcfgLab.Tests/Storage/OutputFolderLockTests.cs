@@ -25,11 +25,55 @@ public sealed class OutputFolderLockTests : IDisposable
     }
 
     [Fact]
-    public void Release_removes_the_owner_description_and_keeps_the_lock_file()
+    public void Release_removes_the_lock_file_and_the_owner_description()
     {
         var folder = _root.FullName;
+        File.WriteAllText(Path.Combine(folder, "data.txt"), "kept");
+        var claim = OutputFolderLock.Acquire(folder, "run");
+        Assert.True(File.Exists(Path.Combine(folder, OutputFolderLock.FileName)));
+        claim.Dispose();
+        Assert.Equal(["data.txt"], Directory.GetFiles(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_lock_file_left_by_a_killed_run_is_reused_and_removed()
+    {
+        var folder = _root.FullName;
+        File.WriteAllText(Path.Combine(folder, OutputFolderLock.FileName), string.Empty);
+        File.WriteAllText(Path.Combine(folder, OutputFolderLock.OwnerFileName), "killed run, started 2026-01-01 00:00:00Z\n");
         OutputFolderLock.Acquire(folder, "run").Dispose();
-        Assert.Equal([OutputFolderLock.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void The_last_part_to_finish_removes_the_folder_lock_and_the_parts_leave_nothing()
+    {
+        var folder = _root.FullName;
+        var part0 = OutputFolderLock.Acquire(folder, "shard 0", "train-00000-of-00002");
+        var part1 = OutputFolderLock.Acquire(folder, "shard 1", "train-00001-of-00002");
+        part0.Dispose();
+
+        // Shard 1 still holds the folder's lock shared: a whole run is still refused.
+        Assert.True(File.Exists(Path.Combine(folder, OutputFolderLock.FileName)));
+        Assert.Throws<UserInputException>(() => OutputFolderLock.Acquire(folder, "whole"));
+        part1.Dispose();
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void A_locked_file_that_was_deleted_from_the_folder_is_known_as_deleted()
+    {
+        var path = Path.Combine(_root.FullName, OutputFolderLock.FileName);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        Assert.True(OutputFolderLock.IsStillAtPath(stream));
+        File.Delete(path);
+
+        // The check reads /proc/self/fd, which only Linux has; elsewhere it says "still there" (documented).
+        Assert.Equal(!OperatingSystem.IsLinux(), OutputFolderLock.IsStillAtPath(stream));
+
+        // A new file of the same name does not make the orphan current again.
+        File.WriteAllText(path, string.Empty);
+        Assert.Equal(!OperatingSystem.IsLinux(), OutputFolderLock.IsStillAtPath(stream));
     }
 
     [Fact]

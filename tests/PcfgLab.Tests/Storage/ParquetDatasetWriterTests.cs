@@ -125,6 +125,60 @@ public sealed class ParquetDatasetWriterTests : IDisposable
         Assert.Equal("{\"seed\":1}", reader.CustomMetadata["pcfglab"]);
     }
 
+    /// <summary>Feature type names <c>datasets</c> 3.x reads (features.py's _FEATURE_TYPES of 3.6: no <c>List</c>).</summary>
+    private static readonly string[] Datasets3Types =
+        ["Value", "ClassLabel", "Translation", "TranslationVariableLanguages", "LargeList", "Sequence", "Array2D", "Array3D", "Array4D", "Array5D", "Audio", "Image", "Video", "Pdf"];
+
+    /// <summary>Feature type names <c>datasets</c> 4.x reads (<c>List</c> is new; <c>Sequence</c> kept for backward compatibility).</summary>
+    private static readonly string[] Datasets4Types =
+        ["Value", "ClassLabel", "Translation", "TranslationVariableLanguages", "LargeList", "List", "Sequence", "Array2D", "Array3D", "Array4D", "Array5D", "Audio", "Image", "Video", "Pdf"];
+
+    /// <summary>The feature types of a <c>huggingface</c> footer that <paramref name="known"/> does not read, and Sequences without a length (3.x's older readers index it).</summary>
+    private static List<string> Unreadable(string json, string[] known)
+    {
+        var problems = new List<string>();
+        void Walk(System.Text.Json.JsonElement e)
+        {
+            if (e.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return;
+            }
+
+            if (e.TryGetProperty("_type", out var type))
+            {
+                var name = type.GetString()!;
+                if (!known.Contains(name))
+                {
+                    problems.Add(name);
+                }
+                else if (name == "Sequence" && !e.TryGetProperty("length", out _))
+                {
+                    problems.Add("Sequence without length");
+                }
+            }
+
+            foreach (var p in e.EnumerateObject())
+            {
+                Walk(p.Value);
+            }
+        }
+
+        Walk(System.Text.Json.JsonDocument.Parse(json).RootElement);
+        return problems;
+    }
+
+    [Fact]
+    public void The_hugging_face_features_are_read_by_datasets_3_and_4()
+    {
+        Assert.Empty(Unreadable(ParquetDatasetWriter.HuggingFaceFeatures, Datasets3Types));
+        Assert.Empty(Unreadable(ParquetDatasetWriter.HuggingFaceFeatures, Datasets4Types));
+
+        // The check can fail: the description written before issue 22 used List, which 3.x does not know.
+        const string before = "{\"info\":{\"features\":{\"input_ids\":{\"feature\":{\"dtype\":\"int32\",\"_type\":\"Value\"},\"_type\":\"List\"}}}}";
+        Assert.Equal(["List"], Unreadable(before, Datasets3Types));
+        Assert.Empty(Unreadable(before, Datasets4Types));
+    }
+
     [Fact]
     public async Task Disposing_without_commit_deletes_the_temporary_file()
     {
