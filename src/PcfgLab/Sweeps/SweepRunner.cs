@@ -64,10 +64,11 @@ public sealed class SweepRunner(ILogger logger)
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         var plan = SweepPlanner.Read(planPath);
-        var done = CompletedCells(resultsPath);
-        // Cheapest cells first (then plan order): a sweep stopped early leaves a balanced grid of the small budgets
-        // and shapes across all datasets, rather than one dataset finished and the rest untouched.
-        var pending = SweepPlanner.Pending(plan, done).OrderBy(c => c.Compute).ThenBy(c => c.Index).ToArray();
+        var records = ReadRecords(resultsPath);
+        var done = records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
+        // Budget tiers, longest predicted first within a tier: a sweep stopped early leaves a balanced grid of the small
+        // budgets across all datasets and shapes, and no core idles behind one long cell at the end.
+        var pending = SweepSchedule.Order(plan, SweepPlanner.Pending(plan, done), CellCostModel.FromRecords(records));
         logger.LogInformation("{Pending} of {Planned} cells to train ({Done} already have a record in {Results})", pending.Length, plan.Count, plan.Count - pending.Length, resultsPath);
         var succeeded = 0;
         var failed = 0;
@@ -174,7 +175,7 @@ public sealed class SweepRunner(ILogger logger)
     }
 
     /// <summary>The cells with a record; torn or damaged lines and cells recorded twice are logged as warnings.</summary>
-    private HashSet<string> CompletedCells(string resultsPath)
+    private IReadOnlyList<TrainingRecord> ReadRecords(string resultsPath)
     {
         var problems = new List<string>();
         var records = TrainingRecordStore.Read([resultsPath], problems);
@@ -183,7 +184,7 @@ public sealed class SweepRunner(ILogger logger)
             logger.LogWarning("{Problem}", problem);
         }
 
-        return records.Select(r => r.CellId).ToHashSet(StringComparer.Ordinal);
+        return records;
     }
 
     /// <summary>
