@@ -24,9 +24,14 @@ internal sealed record StudyDataset(string Name, double? Compressibility, IReadO
 /// <summary>Runs the comparisons of <see cref="StudyComparison"/> on a sweep's datasets.</summary>
 internal static class StudyComparisons
 {
-    /// <summary>Approach 3 of a report's fit: a = beta/(alpha + beta), with the interval of a from its bootstrap when it has one.</summary>
+    /// <summary>Approach 3 of a report's fit: a = beta/(alpha + beta), with the interval of a from its bootstrap when it has one; none (with the reason) where the law has no frontier.</summary>
     internal static ExponentEstimate Approach3(LawFit fit)
     {
+        if (fit.FrontierProblem is { } problem)
+        {
+            return ExponentEstimate.None(problem);
+        }
+
         var a = fit.Interval("a");
         return new ExponentEstimate(fit.Parameters.ParameterAllocationExponent, a?.Lower ?? double.NaN, a?.Upper ?? double.NaN);
     }
