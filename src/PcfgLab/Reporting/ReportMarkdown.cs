@@ -148,11 +148,17 @@ internal static class ReportMarkdown
         AppendComparison(md, report.Comparison);
 
         md.Append("## Figures\n\n");
-        foreach (var (title, png, svg) in figures)
+        foreach (var (title, png, svg, note) in figures)
         {
             var relativePng = Path.GetRelativePath(outputFolder, png).Replace('\\', '/');
             var relativeSvg = Path.GetRelativePath(outputFolder, svg).Replace('\\', '/');
-            md.Append(inv, $"### {title}\n\n![{title}]({relativePng})\n\n[SVG]({relativeSvg})\n\n");
+            md.Append(inv, $"### {title}\n\n![{title}]({relativePng})\n\n");
+            if (note is not null)
+            {
+                md.Append(note).Append("\n\n");
+            }
+
+            md.Append(inv, $"[SVG]({relativeSvg})\n\n");
         }
 
         md.Append("## Missing cells\n\n");

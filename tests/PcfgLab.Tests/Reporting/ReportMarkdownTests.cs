@@ -117,6 +117,17 @@ public sealed class ReportMarkdownTests : IDisposable
     }
 
     [Fact]
+    public void A_figures_note_is_its_caption()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "report");
+        var figure = new ReportFigure("Frontier", Path.Combine(folder, "figures", "f.png"), Path.Combine(folder, "figures", "f.svg"), "Not drawn: d (no frontier).");
+
+        var markdown = ReportMarkdown.Render(StudyReports.Empty(), [figure], folder);
+
+        Assert.Contains("### Frontier\n\n![Frontier](figures/f.png)\n\nNot drawn: d (no frontier).\n\n[SVG](figures/f.svg)\n\n", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Allocation_intervals_that_round_to_zero_read_0_000_not_minus_0_000()
     {
         var row = new AllocationRow("d", 0.35, new ExponentEstimate(0.647, -0.0001, 0.689), new ExponentEstimate(0.5, -0.771, 0.914), new ExponentEstimate(0.4, 0.1, 0.6, "needs two budgets"));
