@@ -44,8 +44,8 @@ internal static class SweepFigures
                 var line = plot.Add.ScatterLine(xs, counts, Palette.GetColor(i));
                 // The dataset's H as the tables give it (the runs' H, 4 decimals), not the sample's own median.
                 line.LegendText = withSamples[i].GzipMedian is { } h
-                    ? string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (H = {h:0.0000}; {sample.Count} documents sampled)")
-                    : string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} ({sample.Count} documents sampled)");
+                    ? string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (H = {h:0.0000}, n = {sample.Count})")
+                    : string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (n = {sample.Count})");
                 line.LineWidth = 2;
             }
 
@@ -256,10 +256,10 @@ internal static class SweepFigures
     }
 
     /// <summary>
-    /// The legend in a panel right of the data area, never over a point (inside, it hid the 0.11 point of the beta
-    /// figure).
+    /// The legend in a panel below the data area, never over a point (inside, it hid the 0.11 point of the beta
+    /// figure); below rather than beside, so that the data keep the figure's full width.
     /// </summary>
-    internal static void ShowLegendOutside(Plot plot) => plot.ShowLegend(Edge.Right);
+    internal static void ShowLegendOutside(Plot plot) => plot.ShowLegend(Edge.Bottom);
 
     /// <summary>Datasets whose fitted law has a compute-optimal frontier (the frontier figures draw only these).</summary>
     internal static IEnumerable<DatasetResults> WithFrontier(IEnumerable<DatasetResults> datasets) =>

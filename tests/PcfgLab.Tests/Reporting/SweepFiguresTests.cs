@@ -62,7 +62,7 @@ public sealed class SweepFiguresTests
 
         Assert.Equal(0, plot.Axes.GetLimits().Bottom);
         // The sample's own median is 0.378; the table's H is 0.3770: the legend says the table's, at its rounding.
-        Assert.Equal(["gzipscale-0.35 (H = 0.3770; 5 documents sampled)"], Legends(plot));
+        Assert.Equal(["gzipscale-0.35 (H = 0.3770, n = 5)"], Legends(plot));
     }
 
     [Theory]
