@@ -40,6 +40,25 @@ public sealed record LawFit(ChinchillaParameters Parameters)
     /// <summary>Bootstrap intervals of E, A, B, alpha, beta, a and b, when a bootstrap was run.</summary>
     public IReadOnlyList<ParameterInterval>? Intervals { get; init; }
 
+    /// <summary>
+    /// E below this (nats per token) is at its bound: the fitter's E = exp(log E) has run towards zero, so the fit put
+    /// the whole loss in the power terms; the value says nothing about an irreducible loss.
+    /// </summary>
+    public const double BoundTolerance = 1e-6;
+
+    /// <summary>Whether E sits at its lower bound 0 (below <see cref="BoundTolerance"/>).</summary>
+    public bool EAtBound => E < BoundTolerance;
+
+    /// <summary>
+    /// Why this law has no compute-optimal frontier, or null when it has one: minimising L at fixed C = 6ND needs both
+    /// exponents positive (with alpha &lt;= 0 the fitted loss does not fall with N, and the optimum runs to the
+    /// smallest model).
+    /// </summary>
+    public string? FrontierProblem =>
+        !(Alpha > 0) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no compute-optimal frontier: alpha = {Alpha:0.0000} is not positive (the fitted loss does not fall with N)")
+        : !(Beta > 0) ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no compute-optimal frontier: beta = {Beta:0.0000} is not positive (the fitted loss does not fall with D)")
+        : null;
+
     /// <summary>The compute-optimal allocation of this law.</summary>
     public ComputeOptimalFrontier Frontier => new(Parameters);
 

@@ -17,16 +17,24 @@ public sealed record StudyComparison(DataDependentFitDocument? Joint, string? Jo
 /// <param name="Name">Dataset name.</param>
 /// <param name="Compressibility">Its H (the report's one rule), or null when unknown.</param>
 /// <param name="Records">Its training records.</param>
-internal sealed record StudyDataset(string Name, double? Compressibility, IReadOnlyList<TrainingRecord> Records);
+/// <param name="Fit">The report's own fit of the dataset (the one owner of its law): the two-step regression beside the
+/// joint fit and Approach 3 use it instead of fitting the dataset again; null to fit it here.</param>
+internal sealed record StudyDataset(string Name, double? Compressibility, IReadOnlyList<TrainingRecord> Records, LawFit? Fit = null);
 
 /// <summary>Runs the comparisons of <see cref="StudyComparison"/> on a sweep's datasets.</summary>
 internal static class StudyComparisons
 {
-    /// <summary>
-    /// Approach 2's compute budgets: sweep grids cross shapes with token budgets, so no two runs share a C exactly;
-    /// runs are grouped in bins of half a decade of C.
-    /// </summary>
-    public const double ReportBinWidthDecades = 0.5;
+    /// <summary>Approach 3 of a report's fit: a = beta/(alpha + beta), with the interval of a from its bootstrap when it has one; none (with the reason) where the law has no frontier.</summary>
+    internal static ExponentEstimate Approach3(LawFit fit)
+    {
+        if (fit.FrontierProblem is { } problem)
+        {
+            return ExponentEstimate.None(problem);
+        }
+
+        var a = fit.Interval("a");
+        return new ExponentEstimate(fit.Parameters.ParameterAllocationExponent, a?.Lower ?? double.NaN, a?.Upper ?? double.NaN);
+    }
 
     /// <summary>
     /// Fits the joint law to every run of the datasets with an H (when at least two distinct H values have runs) and
@@ -67,9 +75,20 @@ internal static class StudyComparisons
             }
         }
 
+        // Approach 2 follows `pcfglab isoflop`'s default rule (runs of equal C form a budget; no binning): the report
+        // shows no exponent the command would refuse on the same runs, and says why instead.
+        var fits = new Dictionary<string, LawFit>(StringComparer.Ordinal);
+        foreach (var dataset in datasets)
+        {
+            if (dataset.Fit is { } given)
+            {
+                fits[dataset.Name] = given;
+            }
+        }
+
         var allocation = runs.Count == 0
             ? []
-            : AllocationComparison.Run(runs, curves, new AllocationComparisonOptions { Resamples = resamples, Seed = seed, BinWidthDecades = ReportBinWidthDecades }, cancellationToken);
+            : AllocationComparison.Run(runs, curves, new AllocationComparisonOptions { Resamples = resamples, Seed = seed, Approach3 = fits.ToDictionary(f => f.Key, f => Approach3(f.Value), StringComparer.Ordinal) }, cancellationToken);
 
         if (distinctH.Count < 2)
         {
@@ -78,7 +97,10 @@ internal static class StudyComparisons
 
         try
         {
-            var fit = DataDependentFitter.Fit(withH, new DataDependentFitOptions(), cancellationToken);
+            // The two-step regression beside the joint fit is made of the report's own per-dataset fits (one law per
+            // dataset in the whole report), not of a second, coarser fit that may find another optimum.
+            var laws = fits.ToDictionary(f => f.Key, f => f.Value.Parameters, StringComparer.Ordinal);
+            var fit = DataDependentFitter.Fit(withH, new DataDependentFitOptions { TwoStepLaws = laws }, cancellationToken);
             var analysis = DataDependentAnalysis.Run(withH, fit, new DataDependentAnalysisOptions { Resamples = resamples, Seed = seed }, cancellationToken: cancellationToken);
             var document = new DataDependentFitDocument(ToolInfo.Version, [], new Dictionary<string, string>(StringComparer.Ordinal), fit, analysis);
             return new StudyComparison(document, null, document.CompareWithTwoStep(), allocation);

@@ -40,6 +40,9 @@ public sealed class StudyReportBuilder(
         return new StudyReportBuilder(logger, analysis, (path, count, token) => DatasetGzipSampler.Sample(path, count, seed, token));
     }
 
+    /// <summary>A manifest's H this far from its runs' (half the report's last digit, 0.0000) describes other data.</summary>
+    internal const double HTolerance = 5e-5;
+
     /// <summary>Reads and fits what <paramref name="options"/> names.</summary>
     public StudyReport Build(StudyReportOptions options, CancellationToken cancellationToken)
     {
@@ -69,7 +72,7 @@ public sealed class StudyReportBuilder(
         // The study's two-step procedure (fit each dataset, regress on H) beside the joint fit of all runs at once,
         // and the three approaches' allocation exponents.
         var comparison = StudyComparisons.Run(
-            [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records))],
+            [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records, d.Fit))],
             Math.Min(options.BootstrapSamples, MaxComparisonResamples),
             options.Seed,
             cancellationToken);
@@ -137,6 +140,14 @@ public sealed class StudyReportBuilder(
             }
 
             var h = DatasetCompressibility.Choose(info?.GzipMedian, runs.Select(r => r.GzipMedian), plan?.FirstOrDefault(c => c.Dataset == name)?.GzipMedian);
+            if (info?.GzipMedian is { } now && h is { } trained && Math.Abs(now - trained) >= HTolerance)
+            {
+                // The folder was regenerated after training (another size or seed): say so, and keep the runs' H.
+                problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"dataset {name}: its folder now holds other data (manifest H = {now:0.0000}) than its runs were trained on (H = {trained:0.0000}); the report uses the runs' H, while the gzip spread, histogram and loss floor describe the folder's data: regenerate the data the runs were trained on"));
+                logger.LogWarning("{Problem}", problems[^1]);
+            }
+
             LawFit? fit = null;
             string? fitProblem = null;
             if (runs.Length == 0)

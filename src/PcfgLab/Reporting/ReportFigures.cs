@@ -6,7 +6,8 @@ namespace PcfgLab.Reporting;
 /// <param name="Title">The figure's heading in the report.</param>
 /// <param name="Png">The PNG file.</param>
 /// <param name="Svg">The SVG file.</param>
-public sealed record ReportFigure(string Title, string Png, string Svg);
+/// <param name="Note">What the figure leaves out and why (its caption), or null.</param>
+public sealed record ReportFigure(string Title, string Png, string Svg, string? Note = null);
 
 /// <summary>
 /// The figures renderer of a <see cref="StudyReport"/>: the gzip distribution of the datasets, each dataset's loss
@@ -22,10 +23,10 @@ internal static class ReportFigures
         var figures = new List<ReportFigure>();
         var datasets = report.Datasets;
         var anySynthetic = report.SyntheticRecords > 0;
-        void Add(string title, string name, ScottPlot.Plot plot)
+        void Add(string title, string name, ScottPlot.Plot plot, string? note = null)
         {
             var (png, svg) = FigureFile.Save(plot, folder, name);
-            figures.Add(new ReportFigure(title, png, svg));
+            figures.Add(new ReportFigure(title, png, svg, note));
         }
 
         if (datasets.Any(d => d.GzipMedian is not null || d.GzipSample is not null))
@@ -42,9 +43,10 @@ internal static class ReportFigures
 
         if (report.Compute is { } compute)
         {
-            Add("Compute-optimal model size against compute", "frontier-parameters", SweepFigures.ParameterFrontier(datasets, compute.Low, compute.High, anySynthetic));
-            Add("Compute-optimal training tokens against compute", "frontier-tokens", SweepFigures.TokenFrontier(datasets, compute.Low, compute.High, anySynthetic));
-            Add("Compute-optimal tokens per parameter against H", "tokens-per-parameter", SweepFigures.TokensPerParameter(datasets, report.ReferenceFlops, anySynthetic));
+            var note = SweepFigures.FrontierNote(datasets);
+            Add("Compute-optimal model size against compute", "frontier-parameters", SweepFigures.ParameterFrontier(datasets, compute.Low, compute.High, anySynthetic), note);
+            Add("Compute-optimal training tokens against compute", "frontier-tokens", SweepFigures.TokenFrontier(datasets, compute.Low, compute.High, anySynthetic), note);
+            Add("Compute-optimal tokens per parameter against H", "tokens-per-parameter", SweepFigures.TokensPerParameter(datasets, report.ReferenceFlops, anySynthetic), note);
         }
 
         foreach (var trend in report.Trends)

@@ -34,10 +34,11 @@ internal static class ReportMarkdown
         md.Append(inv, $"- Tool: {ToolInfo.Name} {ToolInfo.Version}\n");
         md.Append(inv, $"- Written: {report.Created:yyyy-MM-dd HH:mm} UTC\n");
         md.Append(inv, $"- Plan: {(report.PlanPath is null ? "none given (missing cells unknown)" : $"`{report.PlanPath}` ({report.Plan!.Count} cells)")}\n");
-        md.Append("- Results files:\n");
-        foreach (var file in report.ResultsFiles)
+        var found = report.ResultsFiles.Where(f => f.Found).ToArray();
+        md.Append(found.Length == 0 ? "- Results files: none found (see Missing inputs)\n" : "- Results files:\n");
+        foreach (var file in found)
         {
-            md.Append(inv, $"  - `{file.Path}`{(file.Found ? string.Empty : " (not found)")}\n");
+            md.Append(inv, $"  - `{file.Path}`\n");
         }
 
         var records = report.Records;
@@ -60,10 +61,23 @@ internal static class ReportMarkdown
             md.Append(inv, $"- Training profiles: {string.Join("; ", profiles)} (docs/sweep.md, \"Training profiles\")\n");
         }
 
-        md.Append(inv, $"- Bootstrap: {(report.BootstrapSamples > 0 ? $"{report.BootstrapSamples} resamples per dataset, seed {report.Seed}" : "none")}\n");
+        md.Append(inv, $"- Bootstrap: {(report.BootstrapSamples > 0 ? $"{report.BootstrapSamples} resamples per dataset, seed {report.Seed}" : NoBootstrap)}\n");
         md.Append(inv, $"- Training seeds: {(records.Count == 0 ? "none" : string.Join(", ", records.Select(r => r.Seed).Distinct().Order()))}; report seed {report.Seed}\n");
         md.Append("- Fits: L(N, D) = E + A/N^alpha + B/D^beta on the final validation loss of each dataset's runs (Huber loss on log L, L-BFGS from a grid of starts); ")
           .Append("each parameter regressed on H by least squares, p-value of the slope from a t test with n - 2 degrees of freedom.\n\n");
+
+        var absent = report.ResultsFiles.Where(f => !f.Found).ToArray();
+        if (absent.Length > 0)
+        {
+            // Said under its own heading, not as a remark in the provenance: an input named to the report that does not exist.
+            md.Append("## Missing inputs\n\n");
+            foreach (var file in absent)
+            {
+                md.Append(inv, $"- Results file `{file.Path}` does not exist: no run records were read from it (a trainer writes it; nothing has trained into it yet, or the path is wrong).\n");
+            }
+
+            md.Append('\n');
+        }
 
         md.Append("## Datasets and fits\n\n");
         var table = new MarkdownTable("dataset", "H (gzip median)", "gzip sd", "runs", "E", "A", "B", "alpha", "beta", "RMSE", "note");
@@ -81,7 +95,7 @@ internal static class ReportMarkdown
                 Format(f?.Alpha, "0.0000"),
                 Format(f?.Beta, "0.0000"),
                 Format(f?.Rmse, "0.0000"),
-                d.FitProblem ?? (f is { Converged: false } ? "optimiser did not converge" : string.Empty));
+                d.FitProblem ?? FitNotes(f));
         }
 
         md.Append(table).Append('\n');
@@ -91,9 +105,7 @@ internal static class ReportMarkdown
             var intervals = new MarkdownTable("dataset", "E", "A", "B", "alpha", "beta", "a", "b");
             foreach (var d in report.Datasets.Where(d => d.Fit?.Intervals is not null))
             {
-                string Span(string name) => d.Fit!.Interval(name) is { } i
-                    ? string.Create(inv, $"{i.Lower:G4} to {i.Upper:G4}")
-                    : "-";
+                string Span(string name) => d.Fit!.Interval(name) is { } i ? Interval(i.Lower, i.Upper, "G4") : "n/a";
                 intervals.Add(d.Name, Span("E"), Span("A"), Span("B"), Span("alpha"), Span("beta"), Span("a"), Span("b"));
             }
 
@@ -123,7 +135,7 @@ internal static class ReportMarkdown
         {
             md.Append("## Compute-optimal allocation\n\n");
             md.Append(inv, $"At C = {referenceFlops:0.00e+00} FLOPs (the largest compute among the runs); N_opt ∝ C^a, D_opt ∝ C^b.\n\n");
-            var allocation = new MarkdownTable("law", "H", "a = beta/(alpha+beta)", "b = alpha/(alpha+beta)", "N_opt", "D_opt", "tokens per parameter");
+            var allocation = new MarkdownTable("law", "H", "a = beta/(alpha+beta)", "b = alpha/(alpha+beta)", "N_opt", "D_opt", "tokens per parameter", "note");
             foreach (var d in report.Datasets.Where(d => d.Fit is not null))
             {
                 AddAllocation(allocation, d.Name, d.GzipMedian, d.Fit!, referenceFlops);
@@ -136,11 +148,17 @@ internal static class ReportMarkdown
         AppendComparison(md, report.Comparison);
 
         md.Append("## Figures\n\n");
-        foreach (var (title, png, svg) in figures)
+        foreach (var (title, png, svg, note) in figures)
         {
             var relativePng = Path.GetRelativePath(outputFolder, png).Replace('\\', '/');
             var relativeSvg = Path.GetRelativePath(outputFolder, svg).Replace('\\', '/');
-            md.Append(inv, $"### {title}\n\n![{title}]({relativePng})\n\n[SVG]({relativeSvg})\n\n");
+            md.Append(inv, $"### {title}\n\n![{title}]({relativePng})\n\n");
+            if (note is not null)
+            {
+                md.Append(note).Append("\n\n");
+            }
+
+            md.Append(inv, $"[SVG]({relativeSvg})\n\n");
         }
 
         md.Append("## Missing cells\n\n");
@@ -159,20 +177,37 @@ internal static class ReportMarkdown
                 md.Append(inv, $"({unreadable})\n\n");
             }
 
-            md.Append(inv, $"{missing.Count} of {report.Plan!.Count} planned cells have no record ({missing.Count(c => c.LastFailure is not null)} of them failed; see the failures files for the trainer's stderr):\n\n");
-            var missingTable = new MarkdownTable("index", "cell", "N", "D", "last failure");
-            foreach (var (cell, f) in missing.Take(200))
+            var failed = missing.Where(c => c.LastFailure is not null).ToArray();
+            md.Append(inv, $"{missing.Count} of {report.Plan!.Count} planned cells have no record ({failed.Length} of them failed; see the failures files for the trainer's stderr). ")
+              .Append("By dataset, with the plan's cell indices:\n\n");
+            var summary = new MarkdownTable("dataset", "planned", "missing", "failed", "missing cells (plan indices)");
+            foreach (var group in missing.GroupBy(c => c.Cell.Dataset, StringComparer.Ordinal))
             {
-                var failure = f is not null
-                    ? f.Reason + (f.StderrTail.Length > 0 ? ": " + LastLine(f.StderrTail) : string.Empty)
-                    : string.Empty;
-                missingTable.Add(cell.Index.ToString(inv), cell.CellId, CountFormat.Format(cell.Parameters), CountFormat.Format(cell.Tokens), failure);
+                summary.Add(
+                    group.Key,
+                    report.Plan.Count(c => c.Dataset == group.Key).ToString(inv),
+                    group.Count().ToString(inv),
+                    group.Count(c => c.LastFailure is not null).ToString(inv),
+                    Ranges(group.Select(c => c.Cell.Index)));
             }
 
-            md.Append(missingTable).Append('\n');
-            if (missing.Count > 200)
+            md.Append(summary).Append('\n');
+            if (failed.Length > 0)
             {
-                md.Append(inv, $"... and {missing.Count - 200} more.\n\n");
+                // Only the failed cells are listed one by one: a cell nothing has trained yet has nothing to say.
+                md.Append("Failed cells:\n\n");
+                var failures = new MarkdownTable("index", "cell", "N", "D", "last failure");
+                foreach (var (cell, f) in failed.Take(MaxFailedCellsListed))
+                {
+                    failures.Add(cell.Index.ToString(inv), cell.CellId, CountFormat.Format(cell.Parameters), CountFormat.Format(cell.Tokens),
+                        f!.Reason + (f.StderrTail.Length > 0 ? ": " + LastLine(f.StderrTail) : string.Empty));
+                }
+
+                md.Append(failures).Append('\n');
+                if (failed.Length > MaxFailedCellsListed)
+                {
+                    md.Append(inv, $"... and {failed.Length - MaxFailedCellsListed} more failed cells.\n\n");
+                }
             }
         }
 
@@ -207,7 +242,11 @@ internal static class ReportMarkdown
         }
 
         md.Append("The floor is the exact best loss of any model on the dataset's documents (nats per token over positions 2..L, ")
-          .Append("mean over the documents measured, with its 95% interval); h is the grammar's entropy rate. The fitted E should sit at the floor.\n\n");
+          .Append("mean over the documents measured, with its 95% interval); h is the grammar's entropy rate. The fitted E should sit at the floor.");
+        var anyInterval = withFloor.Any(d => d.Fit?.Interval("E") is not null);
+        md.Append(anyInterval
+            ? "\n\n"
+            : " No bootstrap was run, so E has no interval: each verdict compares the fitted E itself with the floor's 95% interval.\n\n");
         var table = new MarkdownTable("dataset", "H", "floor", "floor 95%", "h", "fitted E", "E bootstrap 95%", "E - floor", "verdict");
         foreach (var d in withFloor)
         {
@@ -227,7 +266,9 @@ internal static class ReportMarkdown
             }
             else
             {
-                verdict = fitted < floor.Lower95 ? "E below the floor (no bootstrap)" : fitted > floor.Upper95 ? "E above the floor (no bootstrap)" : "consistent (no bootstrap)";
+                // Said once above when no dataset has an interval; here only where this one lacks what the others have.
+                var pointOnly = anyInterval ? " (point estimate: no interval)" : string.Empty;
+                verdict = (fitted < floor.Lower95 ? "E below the floor" : fitted > floor.Upper95 ? "E above the floor" : "consistent") + pointOnly;
             }
 
             table.Add(
@@ -237,7 +278,7 @@ internal static class ReportMarkdown
                 string.Create(inv, $"{floor.Lower95:0.0000} to {floor.Upper95:0.0000}"),
                 Format(floor.EntropyRateNats, "0.0000"),
                 Format(e, "0.0000"),
-                interval is { } b ? string.Create(inv, $"{b.Lower:0.0000} to {b.Upper:0.0000}") : "-",
+                interval is { } b ? Format(b.Lower, "0.0000") + " to " + Format(b.Upper, "0.0000") : "n/a",
                 e is { } x ? Signed(x - floor.Nats) : "-",
                 verdict);
         }
@@ -298,20 +339,25 @@ internal static class ReportMarkdown
             var fit = joint.Fit;
             md.Append(inv, $"L(N, D, H) = E(H) + A(H)/N^alpha(H) + B(H)/D^beta(H), every parameter a line in H, fitted to all {fit.Runs} runs at once ")
               .Append(inv, $"(Huber on log loss, {fit.Starts} starts, best from {fit.BestStartKind}; RMSE {fit.Rmse:0.0000}, mean relative error {100 * fit.MeanRelativeError:0.00}%), ")
-              .Append(inv, $"{joint.Analysis.Resamples} bootstrap resamples of datasets and of runs within them. The two-step columns are the table above: ")
-              .Append("a slope outside the joint 95% interval is marked.\n\n");
+              .Append(joint.Analysis.Resamples > 0
+                  ? string.Create(inv, $"{joint.Analysis.Resamples} bootstrap resamples of datasets and of runs within them. ")
+                  : "no bootstrap, so no interval and no verdict (\"agree\" reads n/a). ")
+              .Append("The two-step columns are the table \"Parameters against gzip compressibility\" above: ")
+              .Append("\"agree\" is yes when the two-step slope lies inside the joint 95% interval, **no** when outside, n/a without an interval.\n\n");
             var table = new MarkdownTable("parameter", "joint slope", "joint 95% interval", "two-step slope", "two-step p-value", "agree");
             foreach (var row in comparison.Slopes)
             {
                 table.Add(row.Name, row.JointSlope.ToString("G4", inv), Interval(row.JointLower, row.JointUpper, "G4"), double.IsNaN(row.TwoStepSlope) ? "n/a" : row.TwoStepSlope.ToString("G4", inv),
-                    SweepFigures.FormatP(row.TwoStepPValue), row.Disagree ? "**no**" : "yes");
+                    SweepFigures.FormatP(row.TwoStepPValue), Agree(row));
             }
 
             md.Append(table).Append('\n');
             var crossing = joint.Analysis.AllocationCrossing;
             md.Append(inv, $"The joint law's allocation exponent a(H) equals the reference's ({crossing.ReferenceValue:0.0000}) at H = ")
               .Append(crossing.Estimate is { } h ? Number(h, "0.000") : "(nowhere in range)")
-              .Append(inv, $" (95%: {Interval(crossing.Lower, crossing.Upper, "0.000")}, {crossing.ResamplesCrossing} of {joint.Analysis.Resamples} resamples cross).\n\n");
+              .Append(joint.Analysis.Resamples > 0
+                  ? string.Create(inv, $" (95%: {Interval(crossing.Lower, crossing.Upper, "0.000")}, {crossing.ResamplesCrossing} of {joint.Analysis.Resamples} resamples cross).\n\n")
+                  : ".\n\n");
             foreach (var warning in joint.Analysis.Warnings)
             {
                 md.Append("- ").Append(warning.Message).Append('\n');
@@ -325,7 +371,8 @@ internal static class ReportMarkdown
 
         md.Append("## Allocation exponent a (N_opt ∝ C^a) by three approaches\n\n");
         md.Append("Approach 1: lower envelope of the training curves; Approach 2: IsoFLOP minima of the final losses per compute budget; ")
-          .Append("Approach 3: beta/(alpha+beta) of the dataset's Chinchilla fit. 95% bootstrap intervals; an approach that does not apply says why.\n\n");
+          .Append("Approach 3: beta/(alpha+beta) of the dataset's Chinchilla fit (the table above). 95% bootstrap intervals in brackets (n/a without a bootstrap); ")
+          .Append("an approach that does not apply says why. Approach 2 follows `pcfglab isoflop`'s rule: runs of equal C form a budget, and a fit needs two budgets with a minimum.\n\n");
         var allocation = new MarkdownTable("dataset", "H", "Approach 1", "Approach 2", "Approach 3");
         foreach (var row in comparison.Allocation)
         {
@@ -336,14 +383,94 @@ internal static class ReportMarkdown
 
         string Estimate(ExponentEstimate e) =>
             e.Missing is { } why ? "— (" + why + ")" : Number(e.Value, "0.000") + " (" + Interval(e.Lower, e.Upper, "0.000") + ")";
+    }
 
-        string Interval(double low, double high, string format) =>
-            double.IsFinite(low) && double.IsFinite(high) ? Number(low, format) + " to " + Number(high, format) : "n/a";
+    /// <summary>Most failed cells the missing-cells section lists one by one.</summary>
+    internal const int MaxFailedCellsListed = 50;
+
+    /// <summary>Sorted integers as ranges: 0-23, 48, 50-51.</summary>
+    internal static string Ranges(IEnumerable<int> values)
+    {
+        var sorted = values.Distinct().Order().ToArray();
+        var parts = new List<string>();
+        for (var i = 0; i < sorted.Length;)
+        {
+            var j = i;
+            while (j + 1 < sorted.Length && sorted[j + 1] == sorted[j] + 1)
+            {
+                j++;
+            }
+
+            parts.Add(j == i ? sorted[i].ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{sorted[i]}-{sorted[j]}"));
+            i = j + 1;
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>The "agree" cell: n/a where the joint slope has no interval or the two-step slope is not comparable, never "yes" without one.</summary>
+    internal static string Agree(SlopeComparison row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (!double.IsFinite(row.JointLower) || !double.IsFinite(row.JointUpper) || !double.IsFinite(row.TwoStepSlope))
+        {
+            return "n/a";
+        }
+
+        return row.Disagree ? "**no**" : "yes";
+    }
+
+    /// <summary>Said wherever the report has no bootstrap: once, in the provenance.</summary>
+    private const string NoBootstrap = "none (`--bootstrap 0`): no interval in this report (each reads n/a), and verdicts compare point estimates";
+
+    /// <summary>"low to high"; a bound that is not a number reads n/a.</summary>
+    private static string Interval(double low, double high, string format)
+    {
+        if (!double.IsFinite(low) && !double.IsFinite(high))
+        {
+            return "n/a";
+        }
+
+        string Bound(double x) => double.IsFinite(x) ? Number(x, format) : "n/a";
+        return Bound(low) + " to " + Bound(high);
+    }
+
+    /// <summary>The notes of a fit: not converged, E at its bound, no compute-optimal frontier.</summary>
+    private static string FitNotes(LawFit? fit)
+    {
+        if (fit is null)
+        {
+            return string.Empty;
+        }
+
+        var notes = new List<string>();
+        if (!fit.Converged)
+        {
+            notes.Add("optimiser did not converge");
+        }
+
+        if (fit.EAtBound)
+        {
+            notes.Add("E at its bound 0: the fit puts the whole loss in the power terms");
+        }
+
+        if (fit.FrontierProblem is { } problem)
+        {
+            notes.Add(problem);
+        }
+
+        return string.Join("; ", notes);
     }
 
     private static void AddAllocation(MarkdownTable table, string name, double? h, LawFit fit, double flops)
     {
         var inv = CultureInfo.InvariantCulture;
+        if (fit.FrontierProblem is { } problem)
+        {
+            table.Add(name, Format(h, "0.0000"), "—", "—", "—", "—", "—", problem);
+            return;
+        }
+
         table.Add(
             name,
             Format(h, "0.0000"),
@@ -351,7 +478,8 @@ internal static class ReportMarkdown
             (fit.Alpha / (fit.Alpha + fit.Beta)).ToString("0.000", inv),
             CountFormat.Format(fit.OptimalParameters(flops)),
             CountFormat.Format(fit.OptimalTokens(flops)),
-            fit.TokensPerParameter(flops).ToString("0.##", inv));
+            fit.TokensPerParameter(flops).ToString("0.##", inv),
+            string.Empty);
     }
 
     private static string LastLine(string text)
@@ -361,8 +489,21 @@ internal static class ReportMarkdown
         return last.Length > 160 ? last[..160] + "..." : last;
     }
 
-    private static string Format(double? value, string format) =>
-        value is { } v && double.IsFinite(v) ? Number(v, format) : "-";
+    /// <summary>
+    /// <paramref name="value"/> in <paramref name="format"/>, except that a non-zero value the format would round to
+    /// zero is written in scientific notation (E = 1.9E-27, not 0.0000); <paramref name="missing"/> when absent or
+    /// not a number.
+    /// </summary>
+    internal static string Format(double? value, string format, string missing = "-")
+    {
+        if (value is not { } v || !double.IsFinite(v))
+        {
+            return missing;
+        }
+
+        var text = Number(v, format);
+        return v != 0 && text.AsSpan().TrimStart('-').IndexOfAnyExcept("0.") < 0 ? Number(v, "0.0E+00") : text;
+    }
 
     /// <summary>
     /// <paramref name="value"/> in <paramref name="format"/>, invariant culture, where a negative number that rounds to

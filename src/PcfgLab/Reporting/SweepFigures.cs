@@ -42,9 +42,16 @@ internal static class SweepFigures
 
                 var xs = Enumerable.Range(0, bins + 1).Select(b => low + ((b + 0.5) * width)).ToArray();
                 var line = plot.Add.ScatterLine(xs, counts, Palette.GetColor(i));
-                line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (median {Median(sample):0.000}, n = {sample.Count})");
+                // The dataset's H as the tables give it (the runs' H, 4 decimals), not the sample's own median.
+                line.LegendText = withSamples[i].GzipMedian is { } h
+                    ? string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (H = {h:0.0000}, n = {sample.Count})")
+                    : string.Create(CultureInfo.InvariantCulture, $"{withSamples[i].Name} (n = {sample.Count})");
                 line.LineWidth = 2;
             }
+
+            // A share is never negative: the axis starts at zero, not at the autoscaler's margin below it.
+            plot.Axes.AutoScale();
+            plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top);
         }
         else
         {
@@ -63,7 +70,7 @@ internal static class SweepFigures
                 bar.LineWidth = 3;
                 var point = plot.Add.ScatterPoints(new[] { median }, new double[] { y }, color);
                 point.MarkerSize = 10;
-                point.LegendText = string.Create(CultureInfo.InvariantCulture, $"{datasets[i].Name}: {median:0.000} ± {sd:0.000}");
+                point.LegendText = string.Create(CultureInfo.InvariantCulture, $"{datasets[i].Name}: {median:0.0000} ± {sd:0.0000}");
             }
 
             plot.Axes.Left.SetTicks(
@@ -71,7 +78,7 @@ internal static class SweepFigures
                 datasets.Select(d => d.Name).ToArray());
         }
 
-        plot.ShowLegend(Alignment.UpperRight);
+        ShowLegendOutside(plot);
         return plot;
     }
 
@@ -80,7 +87,7 @@ internal static class SweepFigures
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var plot = new Plot();
-        var h = dataset.GzipMedian is { } median ? string.Create(CultureInfo.InvariantCulture, $", H = {median:0.000}") : string.Empty;
+        var h = dataset.GzipMedian is { } median ? string.Create(CultureInfo.InvariantCulture, $", H = {median:0.0000}") : string.Empty;
         plot.Title($"Loss against training tokens: {dataset.Name}{h}{(synthetic ? " (SYNTHETIC records)" : string.Empty)}");
         plot.XLabel("training tokens D (log scale)");
         plot.YLabel("final validation loss (nats per token)");
@@ -116,7 +123,7 @@ internal static class SweepFigures
             legend.LegendText = "fitted law (lines)";
         }
 
-        plot.ShowLegend(Alignment.UpperRight);
+        ShowLegendOutside(plot);
         return plot;
     }
 
@@ -163,6 +170,24 @@ internal static class SweepFigures
                 }
             }
         }
+        if (parameter == "E")
+        {
+            // The exact loss floor of each dataset with its 95% interval: the fitted E should sit on it.
+            var withFloor = datasets.Where(d => d.Floor is not null && d.GzipMedian is not null).ToArray();
+            if (withFloor.Length > 0)
+            {
+                var floors = plot.Add.ScatterPoints(withFloor.Select(d => d.GzipMedian!.Value).ToArray(), withFloor.Select(d => d.Floor!.Nats).ToArray(), Colors.Black);
+                floors.MarkerShape = MarkerShape.OpenDiamond;
+                floors.MarkerSize = 11;
+                floors.LegendText = "loss floor (exact; bar: 95%)";
+                foreach (var d in withFloor)
+                {
+                    var bar = plot.Add.ScatterLine(new[] { d.GzipMedian!.Value, d.GzipMedian!.Value }, new[] { d.Floor!.Lower95, d.Floor.Upper95 }, Colors.Black);
+                    bar.LineWidth = 1.5f;
+                }
+            }
+        }
+
         if (trend is not null && xs.Length > 0)
         {
             var lineXs = new[] { xs.Min(), xs.Max() };
@@ -172,7 +197,7 @@ internal static class SweepFigures
                 $"{parameter} = {trend.Intercept:G4} {(trend.Slope < 0 ? '-' : '+')} {Math.Abs(trend.Slope):G4} H (p = {FormatP(trend.PValue)}, R² = {trend.RSquared:0.000})");
         }
 
-        plot.ShowLegend(Alignment.UpperLeft);
+        ShowLegendOutside(plot);
         return plot;
     }
 
@@ -184,7 +209,7 @@ internal static class SweepFigures
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"Compute-optimal tokens per parameter at C = {flops:0.0e+00} FLOPs{(synthetic ? " (SYNTHETIC records)" : string.Empty)}"));
         plot.XLabel("gzip compressibility H (compressed bytes / raw bytes)");
         plot.YLabel("D_opt / N_opt (tokens per parameter, log scale)");
-        var fitted = datasets.Where(d => d.Fit is not null && d.GzipMedian is not null).OrderBy(d => d.GzipMedian).ToArray();
+        var fitted = WithFrontier(datasets).Where(d => d.GzipMedian is not null).OrderBy(d => d.GzipMedian).ToArray();
         var xs = fitted.Select(d => d.GzipMedian!.Value).ToArray();
         var ratios = fitted.Select(d => d.Fit!.TokensPerParameter(flops)).ToArray();
         var chinchilla = LawFit.Chinchilla.TokensPerParameter(flops);
@@ -199,7 +224,7 @@ internal static class SweepFigures
         }
 
         LogAxis.Apply(plot.Axes.Left, LogAxis.Plain);
-        plot.ShowLegend(Alignment.UpperLeft);
+        ShowLegendOutside(plot);
         return plot;
     }
 
@@ -211,13 +236,13 @@ internal static class SweepFigures
         plot.XLabel("training compute C = 6ND (FLOPs, log scale)");
         plot.YLabel(yLabel);
         var xs = Sweep(Math.Log10(minFlops), Math.Log10(maxFlops), 40);
-        var fitted = datasets.Where(d => d.Fit is not null).ToArray();
+        var fitted = WithFrontier(datasets).ToArray();
         for (var i = 0; i < fitted.Length; i++)
         {
             var fit = fitted[i].Fit!;
             var line = plot.Add.ScatterLine(xs, xs.Select(x => Math.Log10(optimum(fit, Math.Pow(10, x)))).ToArray(), Palette.GetColor(i));
             line.LineWidth = 2;
-            line.LegendText = fitted[i].GzipMedian is { } h ? string.Create(CultureInfo.InvariantCulture, $"{fitted[i].Name} (H = {h:0.000})") : fitted[i].Name;
+            line.LegendText = fitted[i].GzipMedian is { } h ? string.Create(CultureInfo.InvariantCulture, $"{fitted[i].Name} (H = {h:0.0000})") : fitted[i].Name;
         }
 
         var chinchilla = plot.Add.ScatterLine(xs, xs.Select(x => Math.Log10(optimum(LawFit.Chinchilla, Math.Pow(10, x)))).ToArray(), Colors.Black);
@@ -226,18 +251,33 @@ internal static class SweepFigures
         chinchilla.LegendText = "Chinchilla (Hoffmann et al. 2022)";
         LogAxis.Apply(plot.Axes.Bottom, LogAxis.Scientific);
         LogAxis.Apply(plot.Axes.Left, LogAxis.Count);
-        plot.ShowLegend(Alignment.UpperLeft);
+        ShowLegendOutside(plot);
         return plot;
+    }
+
+    /// <summary>
+    /// The legend in a panel below the data area, never over a point (inside, it hid the 0.11 point of the beta
+    /// figure); below rather than beside, so that the data keep the figure's full width.
+    /// </summary>
+    internal static void ShowLegendOutside(Plot plot) => plot.ShowLegend(Edge.Bottom);
+
+    /// <summary>Datasets whose fitted law has a compute-optimal frontier (the frontier figures draw only these).</summary>
+    internal static IEnumerable<DatasetResults> WithFrontier(IEnumerable<DatasetResults> datasets) =>
+        datasets.Where(d => d.Fit is { FrontierProblem: null });
+
+    /// <summary>
+    /// The caption note of a frontier figure: each fitted dataset it does not draw, and why (a law without a frontier),
+    /// or null when it draws them all.
+    /// </summary>
+    internal static string? FrontierNote(IEnumerable<DatasetResults> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var left = datasets.Where(d => d.Fit?.FrontierProblem is not null).Select(d => $"{d.Name} ({d.Fit!.FrontierProblem})").ToArray();
+        return left.Length == 0 ? null : "Not drawn: " + string.Join("; ", left) + ".";
     }
 
     private static double[] Sweep(double from, double to, int points) =>
         Enumerable.Range(0, points).Select(i => from + ((to - from) * i / (points - 1))).ToArray();
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     internal static string FormatP(double p) =>
         double.IsNaN(p) ? "n/a" : p < 1e-4 ? p.ToString("0.0e+00", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);

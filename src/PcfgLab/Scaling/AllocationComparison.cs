@@ -51,6 +51,12 @@ internal sealed record AllocationComparisonOptions
 
     /// <summary>Approach 2's minimum.</summary>
     public IsoFlopMinimum Method { get; init; } = IsoFlopMinimum.Parabola;
+
+    /// <summary>
+    /// Approach 3's estimates made by the caller, by dataset name (from a report's one fit of each dataset, with its
+    /// bootstrap interval of a); a dataset not in the map is fitted here.
+    /// </summary>
+    public IReadOnlyDictionary<string, ExponentEstimate>? Approach3 { get; init; }
 }
 
 /// <summary>
@@ -84,7 +90,7 @@ internal static class AllocationComparison
             }
 
             var two = Try(() => ExponentEstimate.From(IsoFlopFitter.Fit(members, new IsoFlopOptions { Resamples = options.Resamples, Seed = options.Seed, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, BinWidthDecades = options.BinWidthDecades, Method = options.Method }, cancellationToken)));
-            var three = Try(() =>
+            var three = options.Approach3 is not null && options.Approach3.TryGetValue(group.Key, out var given) ? given : Try(() =>
             {
                 var fit = ChinchillaFitter.Fit(members, new FitOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, cancellationToken);
                 var boot = options.Resamples >= 2 ? Bootstrap.Run(members, fit, new BootstrapOptions { Resamples = options.Resamples, Seed = options.Seed, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, cancellationToken: cancellationToken) : null;
@@ -104,7 +110,8 @@ internal static class AllocationComparison
         }
         catch (UserInputException ex)
         {
-            return ExponentEstimate.None(ex.Message);
+            // The reason names the option as `pcfglab isoflop` does, the command that reproduces Approach 2.
+            return ExponentEstimate.None(ex.Render(name => name == nameof(IsoFlopOptions.BinWidthDecades) ? "`pcfglab isoflop --bin-width`" : new Parameter(name).ToString()));
         }
     }
 }

@@ -52,6 +52,14 @@ public sealed record DataDependentFitOptions
         LogAGrid = [0, 6, 12],
         LogBGrid = [0, 6, 12],
     };
+
+    /// <summary>
+    /// Each dataset's own Chinchilla fit, by dataset name, made by the caller (a sweep report fits every dataset once
+    /// with its full grid): the two-step regression and starts then use these laws instead of refitting with
+    /// <see cref="TwoStepFit"/>, so the report shows one fit per dataset. Null: fit each dataset with <see cref="TwoStepFit"/>.
+    /// A dataset missing from the map is fitted with <see cref="TwoStepFit"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, ChinchillaParameters>? TwoStepLaws { get; init; }
 }
 
 /// <summary>One dataset of a joint fit.</summary>
@@ -124,7 +132,7 @@ public static class DataDependentFitter
         var starts = grid;
         if (options.TwoStepStarts)
         {
-            var laws = TwoStepLaws(data, options.TwoStepFit, cancellationToken);
+            var laws = TwoStepLaws(data, options.TwoStepFit, options.TwoStepLaws, cancellationToken);
             if (laws is not null)
             {
                 datasets = [.. datasets.Select((d, i) => d with { Law = laws[i] })];
@@ -365,11 +373,17 @@ public static class DataDependentFitter
     }
 
     /// <summary>Each dataset's own Chinchilla fit, or null when one cannot be fitted alone (too few runs, one N or one D).</summary>
-    private static ChinchillaParameters[]? TwoStepLaws(PreparedRuns data, FitOptions options, CancellationToken cancellationToken)
+    private static ChinchillaParameters[]? TwoStepLaws(PreparedRuns data, FitOptions options, IReadOnlyDictionary<string, ChinchillaParameters>? given, CancellationToken cancellationToken)
     {
         var laws = new ChinchillaParameters[data.Datasets.Count];
         for (var g = 0; g < laws.Length; g++)
         {
+            if (given is not null && given.TryGetValue(data.Datasets[g].Name, out var law))
+            {
+                laws[g] = law;
+                continue;
+            }
+
             var runs = data.Runs.GetRange(data.GroupStart[g], data.GroupStart[g + 1] - data.GroupStart[g]);
             try
             {

@@ -47,6 +47,53 @@ public sealed class StudyComparisonsTests
     }
 
     [Fact]
+    public void The_two_step_regression_and_Approach_3_use_the_reports_own_fits()
+    {
+        // Laws the report fitted (deliberately not what a refit of the runs would find): the joint section's two-step
+        // slopes and Approach 3 must be these, so no quantity has two values in one report.
+        var given = new[] { 0.2, 0.4, 0.6 }.Select(h => Dataset(h) with
+        {
+            Fit = new LawFit(new PcfgLab.Scaling.ChinchillaParameters(1 + h, 100, 200, 0.5 + (10 * h), 0.4))
+            {
+                Intervals = [new PcfgLab.Scaling.ParameterInterval("a", 0, 0, 0.11, 0.22)],
+            },
+        }).ToArray();
+
+        var comparison = StudyComparisons.Run(given, resamples: 0, seed: 1);
+
+        Assert.Equal(1.0, comparison.Slopes.Single(s => s.Name == "E").TwoStepSlope, 1e-9);
+        Assert.Equal(10.0, comparison.Slopes.Single(s => s.Name == "alpha").TwoStepSlope, 1e-9);
+        Assert.Equal(0.0, comparison.Slopes.Single(s => s.Name == "beta").TwoStepSlope, 1e-9);
+        foreach (var (row, dataset) in comparison.Allocation.Zip(given))
+        {
+            Assert.Equal(dataset.Fit!.Parameters.ParameterAllocationExponent, row.Approach3.Value);
+            Assert.Equal((0.11, 0.22), (row.Approach3.Lower, row.Approach3.Upper));
+        }
+    }
+
+    [Fact]
+    public void Approach_2_follows_the_isoflop_commands_rule_and_says_why_it_does_not_apply()
+    {
+        // A grid of shapes by token budgets: no two runs share a compute budget C, so `pcfglab isoflop` refuses
+        // these runs without --bin-width; the report must not show a number for them either.
+        var records = new List<TrainingRecord>();
+        foreach (var n in new long[] { 1_000_000, 2_300_000, 5_100_000, 11_700_000 })
+        {
+            foreach (var d in new long[] { 10_000_000, 30_000_000, 100_000_000 })
+            {
+                records.Add(new TrainingRecord { CellId = $"{n}-{d}", Dataset = "grid", Parameters = n, Tokens = d, FinalValidLoss = Loss(0.4, n, d), Device = "cpu" });
+            }
+        }
+
+        var comparison = StudyComparisons.Run([new StudyDataset("grid", 0.4, records)], resamples: 0, seed: 1);
+
+        var row = Assert.Single(comparison.Allocation);
+        Assert.True(double.IsNaN(row.Approach2.Value));
+        Assert.StartsWith("an IsoFLOP fit needs at least two budgets with a minimum; found 0 of 12 (1 distinct model size", row.Approach2.Missing, StringComparison.Ordinal);
+        Assert.EndsWith("; if the runs' C are not shared budgets, bin them with `pcfglab isoflop --bin-width`", row.Approach2.Missing, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_with_one_H_says_why_there_is_no_joint_fit()
     {
         var comparison = StudyComparisons.Run([Dataset(0.4)], resamples: 0, seed: 1);

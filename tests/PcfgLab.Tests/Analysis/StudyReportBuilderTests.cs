@@ -39,6 +39,47 @@ public sealed class StudyReportBuilderTests : IDisposable
     }
 
     [Fact]
+    public void H_is_the_H_of_the_data_the_runs_were_trained_on_even_after_the_folder_was_regenerated()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        // The folders regenerated since (another size): their manifests now say another H than the runs carry.
+        foreach (var (name, h, terminals) in SweepTestData.StudyDatasets)
+        {
+            SweepTestData.WriteManifest(Path.Combine(_root.FullName, "data"), name, h - 0.001, 110_000_000, terminals);
+        }
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+
+        Assert.Equal(SweepTestData.StudyDatasets.Select(d => (double?)d.H), report.Datasets.Select(d => d.GzipMedian));
+        var first = SweepTestData.StudyDatasets[0];
+        var expected = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"dataset {first.Name}: its folder now holds other data (manifest H = {first.H - 0.001:0.0000}) than its runs were trained on (H = {first.H:0.0000}); the report uses the runs' H");
+        Assert.Contains(report.Problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Equal(6, report.Problems.Count);
+    }
+
+    [Fact]
+    public void The_two_step_slopes_beside_the_joint_fit_are_the_regression_tables()
+    {
+        // One value per quantity: the joint section's two-step column is the "Parameters against H" table, not a refit.
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+
+        Assert.Equal(5, report.Comparison.Slopes.Count);
+        foreach (var row in report.Comparison.Slopes.Where(r => double.IsFinite(r.TwoStepSlope)))
+        {
+            var trend = report.Trends.Single(t => t.Parameter == row.Name);
+            Assert.Equal(trend.Slope, row.TwoStepSlope);
+            Assert.Equal(trend.PValue, row.TwoStepPValue);
+        }
+
+        foreach (var (row, dataset) in report.Comparison.Allocation.Zip(report.Datasets.OrderBy(d => d.Name, StringComparer.Ordinal)))
+        {
+            Assert.Equal(dataset.Fit!.Parameters.ParameterAllocationExponent, row.Approach3.Value);
+        }
+    }
+
+    [Fact]
     public void Fitted_laws_reproduce_the_synthetic_losses_and_E_rises_with_H()
     {
         var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);

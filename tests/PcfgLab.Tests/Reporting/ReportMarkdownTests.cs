@@ -37,7 +37,10 @@ public sealed class ReportMarkdownTests : IDisposable
 
         Assert.StartsWith("# Data-dependent scaling laws: sweep report\n\n## Provenance\n\n", markdown, StringComparison.Ordinal);
         Assert.Contains($"- Tool: {ToolInfo.Name} {ToolInfo.Version}\n- Written: 2026-01-02 03:04 UTC\n- Plan: none given (missing cells unknown)\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("- Results files:\n  - `r1.jsonl`\n  - `r2.jsonl` (not found)\n- Run records: 1 (0 synthetic, 1 from training)\n- Devices: cpu (1)\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Results files:\n  - `r1.jsonl`\n- Run records: 1 (0 synthetic, 1 from training)\n- Devices: cpu (1)\n", markdown, StringComparison.Ordinal);
+        // A results file that does not exist is a missing input under its own heading, not a remark in the provenance.
+        Assert.DoesNotContain("(not found)", markdown, StringComparison.Ordinal);
+        Assert.Contains("\n## Missing inputs\n\n- Results file `r2.jsonl` does not exist: no run records were read from it", markdown, StringComparison.Ordinal);
         Assert.Contains("- Bootstrap: 10 resamples per dataset, seed 7\n", markdown, StringComparison.Ordinal);
         Assert.Contains("No plan was given, so the cells without a record are not known.", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("SYNTHETIC RESULTS", markdown, StringComparison.Ordinal);
@@ -87,7 +90,9 @@ public sealed class ReportMarkdownTests : IDisposable
 
         Assert.Contains($"- Plan: `plan.jsonl` ({cells.Count} cells)", markdown, StringComparison.Ordinal);
         Assert.Contains($"(failures file `f.jsonl` unreadable: bad line 1)\n\n2 of {cells.Count} planned cells have no record (1 of them failed;", markdown, StringComparison.Ordinal);
-        Assert.Contains($"| 1 | {cells[1].CellId} | {CountFormat.Format(cells[1].Parameters)} | {CountFormat.Format(cells[1].Tokens)} | exit 1: last \\| line |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| {cells[0].Dataset} | 2 | 2 | 1 | 0-1 |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains($"Failed cells:\n\n| index | cell | N | D | last failure |\n|---|---|---|---|---|\n| 1 | {cells[1].CellId} | {CountFormat.Format(cells[1].Parameters)} | {CountFormat.Format(cells[1].Tokens)} | exit 1: last \\| line |\n", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain($"| 0 | {cells[0].CellId} |", markdown, StringComparison.Ordinal);
         Assert.EndsWith("## Problems while reading\n\n- dataset x: unreadable\n\n", markdown, StringComparison.Ordinal);
     }
 
@@ -109,6 +114,17 @@ public sealed class ReportMarkdownTests : IDisposable
         var markdown = ReportMarkdown.Render(StudyReports.Empty(), [figure], folder);
 
         Assert.Contains("### Loss: d\n\n![Loss: d](figures/loss-d.png)\n\n[SVG](figures/loss-d.svg)\n\n", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_figures_note_is_its_caption()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "report");
+        var figure = new ReportFigure("Frontier", Path.Combine(folder, "figures", "f.png"), Path.Combine(folder, "figures", "f.svg"), "Not drawn: d (no frontier).");
+
+        var markdown = ReportMarkdown.Render(StudyReports.Empty(), [figure], folder);
+
+        Assert.Contains("### Frontier\n\n![Frontier](figures/f.png)\n\nNot drawn: d (no frontier).\n\n[SVG](figures/f.svg)\n\n", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,7 +183,7 @@ public sealed class ReportMarkdownTests : IDisposable
         var lines = text.Split('\n');
         Assert.Contains(lines, l => l.StartsWith("| ok ", StringComparison.Ordinal) && l.Contains("| consistent |", StringComparison.Ordinal) && l.Contains("+0.0050", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("| bug ", StringComparison.Ordinal) && l.Contains("E below the floor", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("| high ", StringComparison.Ordinal) && l.Contains("E above the floor (no bootstrap)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| high ", StringComparison.Ordinal) && l.Contains("| n/a |", StringComparison.Ordinal) && l.Contains("E above the floor (point estimate: no interval)", StringComparison.Ordinal));
 
         // The real run at 0.95 is below the floor's interval [0.99, 1.01]; the synthetic one at 0.985 is labelled, not flagged.
         Assert.Contains("**1 run(s) from training are below the floor", text, StringComparison.Ordinal);
@@ -175,6 +191,90 @@ public sealed class ReportMarkdownTests : IDisposable
         Assert.Contains(lines, l => l.Contains("0.9850", StringComparison.Ordinal) && l.EndsWith("| synthetic |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("| 1.5000 | 1.0000 | +0.5000 |", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Without_a_bootstrap_the_floor_section_says_so_once_not_in_every_verdict()
+    {
+        var md = new System.Text.StringBuilder();
+        ReportMarkdown.FloorSection(md, [FloorDataset("a", 1.0, 0.9, null, (1.5, false)), FloorDataset("b", 1.0, 1.0, null, (1.5, false))]);
+        var text = md.ToString();
+
+        Assert.Single(text.Split("No bootstrap was run", StringSplitOptions.None).Skip(1));
+        Assert.DoesNotContain("(no bootstrap)", text, StringComparison.Ordinal);
+        Assert.Contains("| -0.1000 | E below the floor |\n", text, StringComparison.Ordinal);
+        Assert.Contains("| n/a | +0.0000 | consistent |\n", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1.9e-27, "0.0000", "1.9E-27")]
+    [InlineData(-3e-5, "0.0000", "-3.0E-05")]
+    [InlineData(0.0, "0.0000", "0.0000")]
+    [InlineData(0.4898, "0.0000", "0.4898")]
+    [InlineData(double.NaN, "0.0000", "-")]
+    public void Small_numbers_are_written_in_scientific_notation_not_as_zero(double value, string format, string expected) =>
+        Assert.Equal(expected, ReportMarkdown.Format(value, format));
+
+    [Fact]
+    public void A_fit_at_a_bound_or_without_a_frontier_says_so_and_no_cell_reads_NaN()
+    {
+        // gzipscale-0.11 of the committed CPU grid: E ran to its bound 0 and alpha < 0 (no compute-optimal frontier).
+        var records = new[] { StudyReports.Record("d", "a", 1000, 100_000, 0.51), StudyReports.Record("d", "b", 8000, 3_000_000, 0.49) };
+        var fit = new LawFit(new ChinchillaParameters(1.9e-27, 4.2023e-6, 2.9122e11, -0.4427, 2.6172))
+        {
+            Intervals = [new ParameterInterval("A", 1, 0, 5.552e9, double.NaN), new ParameterInterval("E", 0, 0, 1e-13, 0.49)],
+        };
+        var dataset = new DatasetResults("d", 0.1133, 0.0039, null, records, fit, null);
+        var report = StudyReports.Empty(records, [dataset]) with { Compute = ComputeRange.Of(records), BootstrapSamples = 10 };
+
+        var markdown = Render(report);
+
+        Assert.Contains("| d | 0.1133 | 0.0039 | 2 | 1.9E-27 | 4.2023E-06 | 2.9122E+11 | -0.4427 | 2.6172 | - | E at its bound 0: the fit puts the whole loss in the power terms; no compute-optimal frontier: alpha = -0.4427 is not positive (the fitted loss does not fall with N) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| d | 1E-13 to 0.49 | 5.552E+09 to n/a | n/a |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| d | 0.1133 | — | — | — | — | — | no compute-optimal frontier: alpha = -0.4427 is not positive (the fitted loss does not fall with N) |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Agree_is_never_yes_without_an_interval()
+    {
+        Assert.Equal("n/a", ReportMarkdown.Agree(new SlopeComparison("E", -0.95, double.NaN, double.NaN, -1.468, 0.233, false)));
+        Assert.Equal("n/a", ReportMarkdown.Agree(new SlopeComparison("A", 1, 0, 2, double.NaN, 0.5, false)));
+        Assert.Equal("yes", ReportMarkdown.Agree(new SlopeComparison("E", -0.95, -4.4, 0, -1.468, 0.233, false)));
+        Assert.Equal("**no**", ReportMarkdown.Agree(new SlopeComparison("beta", 0.2, -0.8, 0.8, -3.7, 0.005, true)));
+    }
+
+    [Fact]
+    public void A_report_without_a_bootstrap_says_so_once_and_agrees_with_nothing()
+    {
+        // Three datasets whose E and alpha are lines in H: a joint fit and a two-step regression, no bootstrap.
+        static IReadOnlyList<TrainingRecord> Runs(double h) =>
+        [
+            .. from n in new long[] { 1_000_000, 2_000_000, 4_000_000, 8_000_000 }
+               from d in new long[] { 10_000_000, 20_000_000, 40_000_000, 80_000_000 }
+               select StudyReports.Record($"h{h}", $"h{h}-{n}-{d}", n, d, 1.0 + (2.0 * h) + (400 / Math.Pow(n, 0.3 + (0.2 * h))) + (600 / Math.Pow(d, 0.35))),
+        ];
+        var datasets = new[] { 0.2, 0.4, 0.6 }.Select(h => new DatasetResults($"h{h}", h, null, null, Runs(h), null, "not fitted here")).ToArray();
+        var comparison = StudyComparisons.Run([.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records))], resamples: 0, seed: 1);
+        var report = StudyReports.Empty([.. datasets.SelectMany(d => d.Records)], datasets) with { Comparison = comparison };
+
+        var markdown = Render(report);
+
+        var agreeRows = markdown.Split('\n').SkipWhile(l => !l.StartsWith("| parameter | joint slope", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|')).ToArray();
+        Assert.Equal(5, agreeRows.Length);
+        Assert.All(agreeRows, row => Assert.EndsWith(" | n/a |", row, StringComparison.Ordinal));
+        Assert.All(agreeRows, row => Assert.Equal("n/a", row.Split(" | ")[2]));
+        Assert.Contains("- Bootstrap: none (`--bootstrap 0`): no interval in this report", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("(no bootstrap)", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 of 0 resamples", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", markdown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new int[] { }, "")]
+    [InlineData(new[] { 3 }, "3")]
+    [InlineData(new[] { 5, 0, 1, 2, 7, 8 }, "0-2, 5, 7-8")]
+    public void Missing_cell_indices_read_as_ranges(int[] indices, string expected) =>
+        Assert.Equal(expected, ReportMarkdown.Ranges(indices));
 
     [Fact]
     public void Floor_section_says_when_no_manifest_records_a_floor()
