@@ -119,12 +119,22 @@ public sealed partial class RunSweepScriptsTests
             while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done
             mkdir -p "$out" && printf '#!/bin/sh\necho pcfglab fake\n' > "$out/pcfglab" && chmod +x "$out/pcfglab"
             """.Replace("\r", "", StringComparison.Ordinal));
-        File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var environment = new Dictionary<string, string>
         {
             ["PATH"] = fakeBin + ":" + Environment.GetEnvironmentVariable("PATH"),
             ["HOME"] = home,
             ["PCFGLAB_BIN"] = string.Empty,
+            // dotnet finds the local pwsh tool and its own settings under the real home, not the test's.
+            ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages
+                ? packages
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") is { Length: > 0 } cliHome
+                ? cliHome
+                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
         };
         int Publishes() => File.Exists(calls) ? File.ReadAllLines(calls).Length : 0;
         (int Code, string Stdout, string Stderr) Link() =>
