@@ -66,6 +66,7 @@ Set-Location -Path $PSScriptRoot
 
 $script:Presets = @() # the study's six, asked of pcfglab once it is built (GrammarPresets.Study owns the list)
 $script:Pcfglab = $null
+$script:Pending = 0 # cells of the plan without a record, counted by Write-Plan
 $CpuResults = "results/cpu-grid.jsonl"
 $CpuSpec = "sweeps/cpu.json"
 $CpuTokens = "4M"             # what the committed CPU runs were trained on (results/cpu-grid.jsonl)
@@ -301,9 +302,14 @@ function Write-Plan {
     }
     # With the records, the plan's summary counts the cells that have one.
     $results = Get-ResultsFile
-    if ((Test-Path $results -PathType Leaf) -and (Get-Item $results).Length -gt 0) { $arguments += @("--results", $results) }
-    $arguments += @("--out", (Join-Path $Out "plan.jsonl"))
-    Invoke-Checked $script:Pcfglab $arguments | Select-Object -Last 1
+    $haveRecords = (Test-Path $results -PathType Leaf) -and (Get-Item $results).Length -gt 0
+    if ($haveRecords) { $arguments += @("--results", $results) }
+    Invoke-Checked $script:Pcfglab ($arguments + @("--out", (Join-Path $Out "plan.jsonl"))) | Select-Object -Last 1
+    $script:Pending = @(Get-Content (Join-Path $Out "plan.jsonl")).Count
+    if ($haveRecords) {
+        Invoke-Checked $script:Pcfglab ($arguments + @("--pending-only", "--out", (Join-Path $Out "pending.jsonl"))) *> $null
+        $script:Pending = @(Get-Content (Join-Path $Out "pending.jsonl") | Where-Object { $_ }).Count
+    }
 }
 
 # Where the mode's records are: the committed file for the CPU grid, the mode's folder otherwise.
@@ -318,7 +324,10 @@ function Get-ResultsFile {
 function Invoke-Training {
     $plan = Join-Path $Out "plan.jsonl"
     $results = Get-ResultsFile
-    if ($Train -eq "cpu") {
+    if ($Train -eq "cpu" -and $script:Pending -eq 0) {
+        Write-Host "== train: nothing to train: every cell of $plan has a record in $results"
+    }
+    elseif ($Train -eq "cpu") {
         $interpreter = Find-Python
         Write-Host "== train: REAL models on the CPU ($interpreter, $Jobs cells at once, bf16); records in $results"
         & $script:Pcfglab sweep train --plan $plan --results $results --failures (Join-Path $Out "failures.jsonl") --jobs "$Jobs" `

@@ -64,6 +64,7 @@ CPU_TOKEN_COUNT="4000000"   # the same, as dataset.json and sweeps/gpu/datasets.
 DATASET_HASHES="sweeps/gpu/datasets.tsv"
 PRESETS=() # the study's six, asked of pcfglab once it is built (GrammarPresets.Study owns the list)
 PCFGLAB="${PCFGLAB_BIN:-}"
+PENDING=0 # cells of the plan without a record, counted by write_plan
 
 usage() {
   awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
@@ -302,8 +303,12 @@ write_plan() {
   local results
   results="$(results_file)"
   [ -s "$results" ] && args+=(--results "$results")
-  args+=(--out "$OUT/plan.jsonl")
-  "$PCFGLAB" "${args[@]}" | tail -n 1
+  "$PCFGLAB" "${args[@]}" --out "$OUT/plan.jsonl" | tail -n 1
+  PENDING="$(wc -l < "$OUT/plan.jsonl")"
+  if [ -s "$results" ]; then
+    "$PCFGLAB" "${args[@]}" --pending-only --out "$OUT/pending.jsonl" > /dev/null 2>&1
+    PENDING="$(wc -l < "$OUT/pending.jsonl")"
+  fi
 }
 
 # Where the mode's records are: the committed file for the CPU grid, the mode's folder otherwise.
@@ -318,7 +323,9 @@ results_file() {
 train_cells() {
   local results
   results="$(results_file)"
-  if [ "$TRAIN" = "cpu" ]; then
+  if [ "$TRAIN" = "cpu" ] && [ "$PENDING" -eq 0 ]; then
+    echo "== train: nothing to train: every cell of $OUT/plan.jsonl has a record in $results" >&2
+  elif [ "$TRAIN" = "cpu" ]; then
     find_python
     echo "== train: REAL models on the CPU ($PYTHON, $JOBS cells at once, bf16); records in $results" >&2
     "$PCFGLAB" sweep train --plan "$OUT/plan.jsonl" --results "$results" --failures "$OUT/failures.jsonl" --jobs "$JOBS" \
