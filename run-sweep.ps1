@@ -1,45 +1,62 @@
-# PcfgLab sweep, end to end: build the native pcfglab binary once (Native AOT; the JIT build where that fails), generate the study's six preset datasets (gzip measured on the way),
-# print their summary, write the training plan, train the pending cells when a trainer is given, and always write
-# the report from whatever results exist (out/results.jsonl and any *.jsonl committed under results/), listing the
-# cells that have no record.
+# PcfgLab sweep, end to end (run-sweep.sh in PowerShell: the same modes, folders and files). Three modes, each in its
+# own folder (its datasets, plan, records and report), so that no mode replaces the datasets another mode's report
+# describes:
 #
-#   ./run-sweep.ps1 [-Tokens 110M] [-Seed 1] [-Out ./out] [-Threads N] [-Shapes K] [-Budgets 100k,1M,...]
-#                   [-Vocabulary 32001|grammar] [-Trainer "CMD {cell} {plan} {results}"] [-Jobs J] [-Quick]
-#                   [-Train cpu] [-Python PATH] [-Bin PATH]
+#   ./run-sweep.ps1                the CPU grid (the default; out/cpu): regenerates the six datasets the committed CPU
+#                                  runs were trained on (4M tokens per preset, seed 1, with tokens.npy; each checked
+#                                  against the SHA-256 committed in sweeps/gpu/datasets.tsv), plans sweeps/cpu.json
+#                                  (96 cells), fits the committed records (results/cpu-grid.jsonl) with the bootstrap
+#                                  on and writes out/cpu/report/. Trains nothing unless asked:
+#   ./run-sweep.ps1 -Train cpu     ... and trains the CPU grid's pending cells first (REAL models, PyTorch on this CPU;
+#                                  none are pending on a fresh clone: every cell has a committed record).
+#   ./run-sweep.ps1 -Quick         minutes, no model trained (out/quick): 1.1M tokens per preset, the 4 smallest study
+#                                  shapes, budgets 100k,200k,500k,1M, each grammar's own vocabulary, the SYNTHETIC
+#                                  trainer for every cell (records and report say "synthetic").
+#   ./run-sweep.ps1 -Study         the study's GPU-scale grid (out/study): 110M tokens per preset, 216 cells (six
+#                                  shapes x six budgets); trains with -Trainer; reports the records in
+#                                  out/study/results.jsonl (none until a GPU or a cluster trained them).
+#   ./run-sweep.ps1 -Link          builds pcfglab (when needed) and links it into ~/.local/bin (not on Windows), so
+#                                  that `pcfglab` works in any shell; runs no sweep.
+#
+#   Options: [-Out DIR] [-Bootstrap R] [-Threads N] [-Jobs J] [-Bin PATH] [-Python PATH]
+#            with -Study or -Quick: [-Tokens 110M] [-Seed 1] [-Shapes K] [-Budgets 100k,1M,...]
+#                                   [-Vocabulary 32001|grammar]
+#            with -Study: [-Trainer "CMD {cell} {plan} {results}"]
+#
+#   -Out        the mode's folder (default out/cpu, out/quick or out/study)
+#   -Bootstrap  bootstrap resamples of the report's fits (default 1000; 100 for -Quick)
+#   -Jobs       cells trained at once (-Train cpu: default the core count)
+#   -Bin        a pcfglab binary to use instead of building one (default: $env:PCFGLAB_BIN); on a machine without
+#               .NET, copy a published folder (dotnet publish src/PcfgLab.Cli -c Release -r linux-x64
+#               -p:PublishAot=true) and pass its pcfglab here.
+#   -Python     the interpreter with torch for -Train cpu (default: $env:PCFGLAB_PYTHON, else the first of python3,
+#               /usr/bin/python3 that imports torch and numpy; on Linux, installs Debian's python3-torch with apt-get
+#               when none does)
+#   -Trainer    a trainer command run once per pending cell of the study's grid, e.g.
+#               "python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}"
 #
 # Runs under PowerShell 7 (pwsh). Without a system-wide pwsh, the repository's tool manifest has one:
 #   dotnet tool restore; dotnet pwsh ./run-sweep.ps1 -Quick
 #
-#   -Train cpu  trains REAL models on this machine's CPU with PyTorch: the grid of sweeps/cpu.json, 4M tokens per
-#               preset (+ tokens.npy), bf16, one thread per cell, -Jobs cells at once (default: the core count).
-#               Records go to results/cpu-grid.jsonl (cells with a record are skipped); the report to out/report-cpu/.
-#   -Python     the interpreter with torch (default: $env:PCFGLAB_PYTHON, else the first of python3, /usr/bin/python3
-#               that imports torch and numpy); on Linux, installs Debian's python3-torch with apt-get when none does.
-#   -Bin        a pcfglab binary to use instead of building one (default: $env:PCFGLAB_BIN); on a machine without
-#               .NET, copy a published folder (dotnet publish src/PcfgLab.Cli -c Release -r linux-x64
-#               -p:PublishAot=true) and pass its pcfglab here.
-#
-#   -Quick    minutes on a laptop CPU: 1.1M tokens per preset, the 4 smallest shapes, budgets 100k,200k,500k,1M,
-#             the grammar's own vocabulary, and the SYNTHETIC trainer for every cell (no model is trained; records
-#             and report say "synthetic"); 100 bootstrap resamples. Writes out/results-synthetic.jsonl and
-#             out/report-quick/.
-#   -Trainer  a trainer command run once per pending cell, e.g.
-#             "python3 src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results}"
-#
-# Works on a fresh clone: the build restores packages from NuGet. See docs/sweep.md.
+# The binary (Native AOT, .tools/pcfglab; the JIT build where no native tool chain exists) is published only when
+# the sources under src/ or the build files changed since the last publish (a stamp beside it, the same as
+# run-sweep.sh's). Works on a fresh clone: the first build restores packages from NuGet. See docs/sweep.md.
 [CmdletBinding()]
 param(
-    [string]$Tokens = "110M",
+    [switch]$Study,
+    [switch]$Quick,
+    [string]$Train = "",
+    [switch]$Link,
+    [string]$Out = "",
+    [string]$Tokens = "",
     [long]$Seed = 1,
-    [string]$Out = "./out",
-    [int]$Threads = 0,
     [int]$Shapes = 0,
     [string]$Budgets = "",
     [string]$Vocabulary = "",
+    [int]$Threads = 0,
     [string]$Trainer = "",
-    [int]$Jobs = 1,
-    [switch]$Quick,
-    [string]$Train = "",
+    [int]$Jobs = 0,
+    [int]$Bootstrap = -1,
     [string]$Python = $env:PCFGLAB_PYTHON,
     [string]$Bin = $env:PCFGLAB_BIN
 )
@@ -49,21 +66,43 @@ Set-Location -Path $PSScriptRoot
 
 $script:Presets = @() # the study's six, asked of pcfglab once it is built (GrammarPresets.Study owns the list)
 $script:Pcfglab = $null
+$script:Pending = 0 # cells of the plan without a record, counted by Write-Plan
 $CpuResults = "results/cpu-grid.jsonl"
+$CpuSpec = "sweeps/cpu.json"
+$CpuTokens = "4M"             # what the committed CPU runs were trained on (results/cpu-grid.jsonl)
+$CpuTokenCount = "4000000"    # the same, as dataset.json and sweeps/gpu/datasets.tsv record it
+$DatasetHashes = "sweeps/gpu/datasets.tsv"
 
-if ($Train -and $Train -ne "cpu") { throw "-Train '$Train' is not known: use -Train cpu (on a GPU or a cluster: -Trainer, or pcfglab sweep slurm)" }
-if ($Train -and ($Quick -or $Trainer)) { throw "-Train cpu plans and trains its own grid: drop -Quick and -Trainer" }
-if ($Train -eq "cpu") {
-    if ($Tokens -eq "110M") { $Tokens = "4M" }
-    if ($Jobs -eq 1) { $Jobs = [Environment]::ProcessorCount }
+if ($Study -and $Quick) { throw "-Study and -Quick are two modes: pick one" }
+$Mode = if ($Study) { "study" } elseif ($Quick) { "quick" } else { "cpu" }
+if ($Train -and $Train -ne "cpu") { throw "-Train '$Train' is not known: use -Train cpu (on a GPU or a cluster: -Study -Trainer, sweeps/gpu/run.sh, or pcfglab sweep slurm)" }
+if ($Train -and $Mode -ne "cpu") { throw "-Train cpu trains the CPU grid (the default mode): drop -Study and -Quick" }
+if ($Trainer -and $Mode -ne "study") { throw "-Trainer trains the study's grid: add -Study (the CPU grid trains with -Train cpu; -Quick uses the synthetic trainer)" }
+$gridOptions = @("Tokens", "Seed", "Shapes", "Budgets", "Vocabulary") | Where-Object { $PSBoundParameters.ContainsKey($_) }
+if ($Mode -eq "cpu" -and $gridOptions) {
+    throw "-$($gridOptions[0]): the CPU grid is $CpuSpec on the data its committed runs saw ($CpuTokens tokens per preset, seed 1); grid options go with -Study or -Quick"
 }
-
-if ($Quick) {
-    if ($Trainer) { throw "-Quick uses the synthetic trainer; drop -Trainer or -Quick" }
-    $Tokens = "1.1M"
-    if ($Shapes -eq 0) { $Shapes = 4 }
-    if (-not $Budgets) { $Budgets = "100k,200k,500k,1M" }
-    if (-not $Vocabulary) { $Vocabulary = "grammar" }
+switch ($Mode) {
+    "cpu" {
+        if (-not $Out) { $Out = "out/cpu" }
+        $Tokens = $CpuTokens
+        if ($Bootstrap -lt 0) { $Bootstrap = 1000 }
+        if ($Jobs -eq 0) { $Jobs = [Environment]::ProcessorCount }
+    }
+    "quick" {
+        if (-not $Out) { $Out = "out/quick" }
+        if (-not $Tokens) { $Tokens = "1.1M" }
+        if ($Shapes -eq 0) { $Shapes = 4 }
+        if (-not $Budgets) { $Budgets = "100k,200k,500k,1M" }
+        if (-not $Vocabulary) { $Vocabulary = "grammar" }
+        if ($Bootstrap -lt 0) { $Bootstrap = 100 }
+    }
+    "study" {
+        if (-not $Out) { $Out = "out/study" }
+        if (-not $Tokens) { $Tokens = "110M" }
+        if ($Bootstrap -lt 0) { $Bootstrap = 1000 }
+        if ($Jobs -eq 0) { $Jobs = 1 }
+    }
 }
 
 function Invoke-Checked {
@@ -74,6 +113,57 @@ function Invoke-Checked {
     }
 }
 
+function Get-Sha256 {
+    param([byte[]]$Bytes)
+    return [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
+}
+
+# The SHA-256 of everything the binary is built from: the tracked (and new, not ignored) files of the two projects,
+# the build files and the runtime it is published for; the same text and hash as run-sweep.sh's source_stamp.
+function Get-SourceStamp {
+    param([string]$Runtime)
+    $roots = @("src/PcfgLab", "src/PcfgLab.Cli", "Directory.Build.props", "Directory.Packages.props", "global.json")
+    $inGit = $false
+    if (Get-Command git -ErrorAction SilentlyContinue) {
+        & git rev-parse --is-inside-work-tree *> $null
+        $inGit = $LASTEXITCODE -eq 0
+    }
+    $files = if ($inGit) {
+        @(& git ls-files --cached --others --exclude-standard -- @roots)
+    }
+    else {
+        @($roots | Where-Object { Test-Path $_ } | ForEach-Object { Get-ChildItem -Path $_ -Recurse -File -ErrorAction SilentlyContinue } |
+            ForEach-Object { [System.IO.Path]::GetRelativePath($PWD.Path, $_.FullName).Replace('\', '/') } |
+            Where-Object { $_ -notmatch '(^|/)(bin|obj)/' })
+    }
+    $files = [string[]]@($files | Where-Object { $_ } | Sort-Object -Unique)
+    [Array]::Sort($files, [StringComparer]::Ordinal)
+    $text = [System.Text.StringBuilder]::new()
+    [void]$text.Append("runtime $Runtime`n")
+    foreach ($file in $files) {
+        if (Test-Path $file -PathType Leaf) { # a deleted file is left out
+            [void]$text.Append("$(Get-Sha256 ([System.IO.File]::ReadAllBytes((Join-Path $PWD.Path $file))))  $file`n")
+        }
+    }
+    return Get-Sha256 ([System.Text.Encoding]::UTF8.GetBytes($text.ToString()))
+}
+
+function Test-Stamp {
+    param([string]$Folder, [string]$Executable, [string]$Stamp)
+    $file = Join-Path $Folder ".source-stamp"
+    return (Test-Path (Join-Path $Folder $Executable) -PathType Leaf) -and (Test-Path $file -PathType Leaf) -and ((Get-Content -Raw $file).Trim() -eq $Stamp)
+}
+
+# Publishes into $Folder and writes the stamp; false when dotnet publish failed.
+function Invoke-Publish {
+    param([string]$Folder, [string]$Stamp, [string[]]$Arguments)
+    Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $Folder ".source-stamp")
+    & dotnet publish src/PcfgLab.Cli/PcfgLab.Cli.csproj -c Release @Arguments -o $Folder --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { return $false }
+    Set-Content -Path (Join-Path $Folder ".source-stamp") -Value $Stamp -NoNewline
+    return $true
+}
+
 function Invoke-Build {
     if ($Bin) {
         if (-not (Test-Path $Bin -PathType Leaf)) { throw "-Bin '$Bin' is not an executable file: pass a published pcfglab" }
@@ -81,22 +171,59 @@ function Invoke-Build {
         $script:Pcfglab = (Resolve-Path $Bin).Path
     }
     else {
+        if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw "no .NET SDK here: install it (see global.json), or pass -Bin with a published pcfglab" }
         $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-        Write-Host "== build (Release, Native AOT, $rid)"
-        # One self-contained executable that starts in milliseconds: every synthetic cell and every trainer hand-off
-        # starts it again. The JIT build is the fallback where the native tool chain (gcc, clang or MSVC) is missing.
-        & dotnet publish src/PcfgLab.Cli/PcfgLab.Cli.csproj -c Release -r $rid -p:PublishAot=true -o .tools/pcfglab --nologo -v quiet
         $exe = if ($IsWindows -or $env:OS -eq "Windows_NT") { ".exe" } else { "" }
-        if ($LASTEXITCODE -eq 0) {
+        $nativeStamp = Get-SourceStamp "$rid-aot"
+        $jitStamp = Get-SourceStamp "jit"
+        if (Test-Stamp ".tools/pcfglab" "pcfglab$exe" $nativeStamp) {
             $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab") "pcfglab$exe"
+            Write-Host "== binary: .tools/pcfglab/pcfglab$exe (current: src/ unchanged since it was published)"
+        }
+        elseif (Test-Stamp ".tools/pcfglab-jit" "PcfgLab.Cli$exe" $jitStamp) {
+            $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab-jit") "PcfgLab.Cli$exe"
+            Write-Host "== binary: .tools/pcfglab-jit/PcfgLab.Cli$exe (the JIT build; current: src/ unchanged since it was published)"
         }
         else {
-            Write-Warning "no native build here; using the JIT build (.NET needed where it runs)"
-            Invoke-Checked "dotnet" @("publish", "src/PcfgLab.Cli/PcfgLab.Cli.csproj", "-c", "Release", "-o", ".tools/pcfglab-jit", "--nologo", "-v", "quiet")
-            $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab-jit") "PcfgLab.Cli$exe"
+            # One self-contained executable that starts in milliseconds: every synthetic cell and every trainer hand-off
+            # starts it again. The JIT build is the fallback where the native tool chain (gcc, clang or MSVC) is missing.
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            Write-Host ("== build: publishing pcfglab (Release, Native AOT, $rid) into .tools/pcfglab, because src/ changed or " +
+                "it was never built; the first build takes about 3-4 minutes on 2 cores (restore, compile, native link), later runs " +
+                "reuse it until src/ changes")
+            if (Invoke-Publish ".tools/pcfglab" $nativeStamp @("-r", $rid, "-p:PublishAot=true")) {
+                $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab") "pcfglab$exe"
+            }
+            else {
+                Write-Warning "no native build here; publishing the JIT build into .tools/pcfglab-jit (.NET needed where it runs)"
+                if (-not (Invoke-Publish ".tools/pcfglab-jit" $jitStamp @())) { throw "dotnet publish failed (see the messages above)" }
+                $script:Pcfglab = Join-Path (Resolve-Path ".tools/pcfglab-jit") "PcfgLab.Cli$exe"
+            }
+            Write-Host "== build: done in $([int]$watch.Elapsed.TotalSeconds) s"
         }
     }
     Invoke-Checked $script:Pcfglab @("version")
+}
+
+function Set-Link {
+    if ($IsWindows -or $env:OS -eq "Windows_NT") {
+        throw "-Link makes a symbolic link in ~/.local/bin (Linux, macOS); on Windows add $(Split-Path $script:Pcfglab) to PATH"
+    }
+    $binDir = Join-Path $HOME ".local/bin"
+    New-Item -ItemType Directory -Force -Path $binDir | Out-Null
+    $link = Join-Path $binDir "pcfglab"
+    Remove-Item -Force -ErrorAction SilentlyContinue $link
+    New-Item -ItemType SymbolicLink -Path $link -Target $script:Pcfglab | Out-Null
+    Write-Host "== linked $link -> $($script:Pcfglab)"
+    if (($env:PATH -split [System.IO.Path]::PathSeparator) -contains $binDir) {
+        Write-Host "pcfglab is on PATH: try 'pcfglab --help'"
+    }
+    else {
+        Write-Host "$binDir is not on PATH: add it (echo 'export PATH=`"`$HOME/.local/bin:`$PATH`"' >> ~/.bashrc, then open a new shell)"
+    }
+}
+
+function Get-Presets {
     $script:Presets = @(& $script:Pcfglab grammar presets --names --group study)
     if ($LASTEXITCODE -ne 0 -or $script:Presets.Count -eq 0) { throw "'$($script:Pcfglab) grammar presets' listed no study presets" }
 }
@@ -104,14 +231,30 @@ function Invoke-Build {
 function Invoke-GenerateDatasets {
     New-Item -ItemType Directory -Force -Path $Out | Out-Null
     foreach ($preset in $script:Presets) {
-        Write-Host "== generate $preset ($Tokens tokens, seed $Seed)"
+        Write-Host "== generate $preset ($Tokens tokens, seed $Seed) into $(Join-Path $Out $preset)"
         $arguments = @("generate", "--preset", $preset, "--tokens", $Tokens, "--seed", "$Seed", "--out", (Join-Path $Out $preset), "--force")
-        if ($Threads -gt 0) {
-            $arguments += @("--threads", "$Threads")
-        }
-        if ($Train -eq "cpu") { $arguments += "--npy" }
+        if ($Mode -eq "cpu") { $arguments += "--npy" }
+        if ($Threads -gt 0) { $arguments += @("--threads", "$Threads") }
         Invoke-Checked $script:Pcfglab $arguments | Out-Null
     }
+}
+
+# The CPU grid's records were trained on exactly these bytes: the grammar's rules and tokens.npy must have the
+# SHA-256 committed for them, or the report would describe data the models never saw.
+function Test-CpuDatasets {
+    $rows = @(Get-Content $DatasetHashes | Where-Object { $_ -and -not $_.StartsWith("#") } | ForEach-Object { , ($_ -split "`t") })
+    foreach ($preset in $script:Presets) {
+        $row = $rows | Where-Object { $_[0] -eq $preset -and $_[1] -eq "1" -and $_[2] -eq $CpuTokenCount } | Select-Object -First 1
+        if (-not $row) { throw "$DatasetHashes has no row for $preset at seed 1 and $CpuTokenCount tokens" }
+        $folder = Join-Path $Out $preset
+        $rulesText = (Get-Content (Join-Path $folder "grammar.pcfg") | Where-Object { -not $_.StartsWith("#") } | ForEach-Object { "$_`n" }) -join ""
+        $rules = Get-Sha256 ([System.Text.Encoding]::UTF8.GetBytes($rulesText))
+        $tokens = Get-Sha256 ([System.IO.File]::ReadAllBytes((Resolve-Path (Join-Path $folder "tokens.npy")).Path))
+        if ($rules -ne $row[3] -or $tokens -ne $row[4]) {
+            throw "$folder is not the data the committed runs in $CpuResults were trained on (grammar rules $rules, tokens.npy $tokens; $DatasetHashes expects $($row[3]) and $($row[4])): this build generates other bytes"
+        }
+    }
+    Write-Host "== checked: the six datasets are the bytes the committed runs saw ($DatasetHashes)"
 }
 
 function Show-Summary {
@@ -145,63 +288,94 @@ function Find-Python {
 }
 
 function Write-Plan {
-    if ($Train -eq "cpu") {
-        Write-Host "== plan (sweeps/cpu.json)"
-        $arguments = @("sweep", "plan", "--spec", "sweeps/cpu.json")
+    if ($Mode -eq "cpu") {
+        Write-Host "== plan ($CpuSpec)"
+        $arguments = @("sweep", "plan", "--spec", $CpuSpec)
         foreach ($preset in $script:Presets) { $arguments += @("--dataset", (Join-Path $Out $preset)) }
-        $arguments += @("--out", (Join-Path $Out "plan-cpu.jsonl"))
-        Invoke-Checked $script:Pcfglab $arguments | Select-Object -Last 1
-        return
     }
-    Write-Host "== plan"
-    $arguments = @("sweep", "plan", "--data-root", $Out, "--out", (Join-Path $Out "plan.jsonl"))
-    if ($Shapes -gt 0) { $arguments += @("--shapes", "$Shapes") }
-    if ($Budgets) { $arguments += @("--tokens", $Budgets) }
-    if ($Vocabulary) { $arguments += @("--vocabulary", $Vocabulary) }
-    Invoke-Checked $script:Pcfglab $arguments | Select-Object -Last 1
+    else {
+        Write-Host "== plan"
+        $arguments = @("sweep", "plan", "--data-root", $Out)
+        if ($Shapes -gt 0) { $arguments += @("--shapes", "$Shapes") }
+        if ($Budgets) { $arguments += @("--budgets", $Budgets) }
+        if ($Vocabulary) { $arguments += @("--vocabulary", $Vocabulary) }
+    }
+    # With the records, the plan's summary counts the cells that have one.
+    $results = Get-ResultsFile
+    $haveRecords = (Test-Path $results -PathType Leaf) -and (Get-Item $results).Length -gt 0
+    if ($haveRecords) { $arguments += @("--results", $results) }
+    Invoke-Checked $script:Pcfglab ($arguments + @("--out", (Join-Path $Out "plan.jsonl"))) | Select-Object -Last 1
+    $script:Pending = @(Get-Content (Join-Path $Out "plan.jsonl")).Count
+    if ($haveRecords) {
+        Invoke-Checked $script:Pcfglab ($arguments + @("--pending-only", "--out", (Join-Path $Out "pending.jsonl"))) *> $null
+        $script:Pending = @(Get-Content (Join-Path $Out "pending.jsonl") | Where-Object { $_ }).Count
+    }
+}
+
+# Where the mode's records are: the committed file for the CPU grid, the mode's folder otherwise.
+function Get-ResultsFile {
+    switch ($Mode) {
+        "cpu" { return $CpuResults }
+        "quick" { return (Join-Path $Out "results-synthetic.jsonl") }
+        default { return (Join-Path $Out "results.jsonl") }
+    }
 }
 
 function Invoke-Training {
     $plan = Join-Path $Out "plan.jsonl"
-    if ($Train -eq "cpu") {
+    $results = Get-ResultsFile
+    if ($Train -eq "cpu" -and $script:Pending -eq 0) {
+        Write-Host "== train: nothing to train: every cell of $plan has a record in $results"
+    }
+    elseif ($Train -eq "cpu") {
         $interpreter = Find-Python
-        Write-Host "== train: REAL models on the CPU ($interpreter, $Jobs cells at once, bf16); records in $CpuResults"
-        & $script:Pcfglab sweep train --plan (Join-Path $Out "plan-cpu.jsonl") --results $CpuResults --failures (Join-Path $Out "failures-cpu.jsonl") --jobs "$Jobs" `
+        Write-Host "== train: REAL models on the CPU ($interpreter, $Jobs cells at once, bf16); records in $results"
+        & $script:Pcfglab sweep train --plan $plan --results $results --failures (Join-Path $Out "failures.jsonl") --jobs "$Jobs" `
             --trainer "'$interpreter' src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results} --device cpu --dtype bfloat16 --threads 1 --max-valid-docs 256"
     }
-    elseif ($Quick) {
+    elseif ($Mode -eq "quick") {
         Write-Host "== train: SYNTHETIC trainer for every cell (no model is trained)"
-        Invoke-Checked $script:Pcfglab @("sweep", "train", "--plan", $plan, "--results", (Join-Path $Out "results-synthetic.jsonl"), "--jobs", "2",
+        Invoke-Checked $script:Pcfglab @("sweep", "train", "--plan", $plan, "--results", $results, "--jobs", "2",
             "--trainer", "'$($script:Pcfglab)' sweep synthetic-train --plan {plan} --cell {cell} --results {results}")
     }
     elseif ($Trainer) {
         Write-Host "== train: $Trainer"
-        # A failed cell is recorded in out/failures.jsonl; the report still follows.
-        & $script:Pcfglab sweep train --plan $plan --results (Join-Path $Out "results.jsonl") --jobs "$Jobs" --trainer $Trainer
+        # A failed cell is recorded in OUT/failures.jsonl; the report still follows.
+        & $script:Pcfglab sweep train --plan $plan --results $results --failures (Join-Path $Out "failures.jsonl") --jobs "$Jobs" --trainer $Trainer
+    }
+    elseif ($Mode -eq "cpu") {
+        Write-Host "== train: none asked (-Train cpu trains the pending cells); the report fits the records in $results"
     }
     else {
-        Write-Host "== train: skipped (no -Trainer); the report uses the results that exist"
+        Write-Host "== train: none asked (-Trainer CMD trains the pending cells); the report fits the records in $results"
     }
 }
 
 function Write-Report {
-    Write-Host "== report"
-    $plan = Join-Path $Out "plan.jsonl"
-    if ($Train -eq "cpu") {
-        Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", (Join-Path $Out "plan-cpu.jsonl"), "--results", $CpuResults, "--out", (Join-Path $Out "report-cpu"), "--seed", "$Seed", "--bootstrap", "200")
+    $results = Get-ResultsFile
+    if (-not (Test-Path $results -PathType Leaf) -or (Get-Item $results).Length -eq 0) {
+        Write-Host "== report: not written: no records in $results yet (train the cells with -Trainer; on a GPU: sweeps/gpu/run.sh; on a cluster: pcfglab sweep slurm)"
+        return
     }
-    elseif ($Quick) {
-        Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", $plan, "--results", (Join-Path $Out "results-synthetic.jsonl"), "--out", (Join-Path $Out "report-quick"), "--seed", "$Seed", "--bootstrap", "100")
-    }
-    else {
-        $results = @((Join-Path $Out "results.jsonl"))
-        if (Test-Path "results" -PathType Container) { $results += "results" }
-        Invoke-Checked $script:Pcfglab (@("sweep", "report", "--plan", $plan, "--results") + $results + @("--out", (Join-Path $Out "report"), "--seed", "$Seed"))
+    Write-Host "== report ($Bootstrap bootstrap resamples)"
+    $report = Join-Path $Out "report"
+    Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", (Join-Path $Out "plan.jsonl"), "--results", $results, "--out", $report, "--seed", "$Seed", "--bootstrap", "$Bootstrap")
+    Write-Host ""
+    Write-Host "== done: read $(Join-Path $report 'report.md'); the three figures to look at first:"
+    foreach ($figure in @("parameter-beta.png", "tokens-per-parameter.png", "parameter-E.png")) {
+        $path = Join-Path (Join-Path $report "figures") $figure
+        if (Test-Path $path -PathType Leaf) { Write-Host "   $path" }
     }
 }
 
 Invoke-Build
+if ($Link) {
+    Set-Link
+    return
+}
+Get-Presets
 Invoke-GenerateDatasets
+if ($Mode -eq "cpu") { Test-CpuDatasets }
 Show-Summary
 Write-Plan
 Invoke-Training

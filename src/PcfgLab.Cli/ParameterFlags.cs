@@ -49,9 +49,12 @@ internal static class ParameterFlags
         ["deflate"] = "--deflate",
 
         // Fits.
-        ["RunColumnMap.Tokens"] = "--tokens",
-        ["RunColumnMap.Flops"] = "--flops",
-        ["RunColumnMap.Compressibility"] = "--gzip",
+        ["RunColumnMap.Parameters"] = "--n-column",
+        ["RunColumnMap.Tokens"] = "--tokens-column",
+        ["RunColumnMap.Flops"] = "--flops-column",
+        ["RunColumnMap.Loss"] = "--loss-column",
+        ["RunColumnMap.Dataset"] = "--dataset-column",
+        ["RunColumnMap.Compressibility"] = "--h-column",
         ["compressibility"] = "--h",
         ["dataset"] = "--dataset",
         ["Form"] = "--form",

@@ -11,10 +11,10 @@ internal static class ExtrapolateCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("runs") { Description = "Training runs (as for 'fit')." };
-        var nColumn = new Option<string?>("--n") { Description = "Column of parameter counts N (default as 'fit')." };
-        var tokensColumn = new Option<string?>("--tokens") { Description = "Column of training tokens D (default as 'fit')." };
-        var flopsColumn = new Option<string?>("--flops") { Description = "Column of compute C or the budget (default as 'fit')." };
-        var lossColumn = new Option<string?>("--loss") { Description = "Loss column (default as 'fit')." };
+        var nColumn = new Option<string?>("--n-column", "--n") { Description = "Column of parameter counts N (default as 'fit')." };
+        var tokensColumn = new Option<string?>("--tokens-column", "--tokens") { Description = "Column of training tokens D (default as 'fit')." };
+        var flopsColumn = new Option<string?>("--flops-column", "--flops") { Description = "Column of compute C or the budget (default as 'fit')." };
+        var lossColumn = new Option<string?>("--loss-column", "--loss") { Description = "Loss column (default as 'fit')." };
         var scheme = new Option<string>("--scheme") { Description = "leave-one-budget-out: predict each budget from the others; rollout-flops: fit budgets up to each cut, predict all above; rollout-n: the same over model sizes.", DefaultValueFactory = _ => "leave-one-budget-out" };
         scheme.AcceptOnlyFromAmong("leave-one-budget-out", "rollout-flops", "rollout-n");
         var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by log10 C within this many decades (default: equal C)." };

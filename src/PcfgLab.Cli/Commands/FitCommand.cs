@@ -10,13 +10,13 @@ internal static class FitCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("runs") { Description = "Training runs: .csv, .jsonl (JSON Lines, also the reference's results format) or .parquet." };
-        var nColumn = new Option<string?>("--n") { Description = "Column of parameter counts N (default N, model_size, params, parameters, parameter_count)." };
-        var tokensColumn = new Option<string?>("--tokens") { Description = "Column of training tokens D (default D, token_ct, tokens); without one D = C/(6N)." };
-        var flopsColumn = new Option<string?>("--flops") { Description = "Column of training FLOPs C (default C, flops, FLOPs); without one C = 6ND." };
-        var lossColumn = new Option<string?>("--loss") { Description = "Loss column, or 'valid' (last validation loss) or 'train-tail' (mean of the last k training losses) for per-step loss lists. Default: loss, final_valid_loss, last of valid_loss." };
+        var nColumn = new Option<string?>("--n-column", "--n") { Description = "Column of parameter counts N (default N, model_size, params, parameters, parameter_count)." };
+        var tokensColumn = new Option<string?>("--tokens-column", "--tokens") { Description = "Column of training tokens D (default D, token_ct, tokens); without one D = C/(6N)." };
+        var flopsColumn = new Option<string?>("--flops-column", "--flops") { Description = "Column of training FLOPs C (default C, flops, FLOPs); without one C = 6ND." };
+        var lossColumn = new Option<string?>("--loss-column", "--loss") { Description = "Loss column, or 'valid' (last validation loss) or 'train-tail' (mean of the last k training losses) for per-step loss lists. Default: loss, final_valid_loss, last of valid_loss." };
         var trainTail = new Option<int>("--train-tail") { Description = "k for --loss train-tail.", DefaultValueFactory = _ => 10 };
-        var datasetColumn = new Option<string?>("--dataset") { Description = "Column of dataset names (default dataset, dataset_name)." };
-        var gzipColumn = new Option<string?>("--gzip") { Description = "Column of gzip compressibility H (default H, dataset_gzip [median, stdev], gzip)." };
+        var datasetColumn = new Option<string?>("--dataset-column", "--dataset") { Description = "Column of dataset names (default dataset, dataset_name)." };
+        var gzipColumn = new Option<string?>("--h-column", "--gzip") { Description = "Column of gzip compressibility H (default H, dataset_gzip [median, stdev], gzip)." };
         var by = new Option<string?>("--by") { Description = "Fit each value of this column separately (for example dataset_name)." };
         var dropDuplicates = new Option<bool>("--drop-duplicates") { Description = "Leave out rows that repeat an earlier row exactly (kept by default, with a warning: they are fitted as separate runs)." };
         var dropWorst = new Option<int>("--drop-worst") { Description = "Drop the K runs with the highest loss (per dataset with --by) before fitting.", DefaultValueFactory = _ => 0 };
@@ -28,13 +28,13 @@ internal static class FitCommand
         variable.AcceptOnlyFromAmong("D", "N");
         var eps0 = new Option<double?>("--eps0") { Description = "Random-guess loss for --form rosenfeld (for language models ln of the vocabulary size)." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples over runs (chinchilla form; 0 for none). Each resample starts from the full-data optimum and 8 neighbours, not the full grid.", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<ulong>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 0UL };
-        var threads = new Option<int>("--threads") { Description = "Threads (0: every core). Results do not depend on it.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 0UL };
+        var threads = new Option<int>("--threads") { Description = "Threads (0 also means every core). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var holdoutFlops = new Option<double?>("--holdout-above-flops") { Description = "Also fit on runs with C at most X and report the error on the runs above." };
         var holdoutN = new Option<double?>("--holdout-above-n") { Description = "Also fit on runs with N at most X and report the error on the runs above." };
         var delta = new Option<double>("--delta") { Description = "Huber threshold on log residuals.", DefaultValueFactory = _ => 1e-3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON document: the fit (top-level E, A, B, alpha, beta, objective), or with --by one fit per dataset keyed by name." };
-        var output = new Option<string?>("--out") { Description = "Save the fit with its provenance (tool version, inputs, options, seed) for 'regress' and 'predict'." };
+        var output = new Option<string?>("--out", "-o") { Description = "Save the fit with its provenance (tool version, inputs, options, seed) for 'regress' and 'predict'." };
 
         var command = new Command("fit", "Fit scaling laws to training runs (Chinchilla Approach 3: Huber on log loss, L-BFGS from a 4500-point grid).")
         {

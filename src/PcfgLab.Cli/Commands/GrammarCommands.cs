@@ -309,7 +309,7 @@ internal static class GrammarCommands
         private readonly Option<int?> _maxLength = new("--max-length") { Description = "Maximum right-hand-side length." };
         private readonly Option<long> _seed = new("--seed", "-s") { Description = "Seed (Python's random.seed).", DefaultValueFactory = _ => 1 };
         private readonly Option<int?> _firstTerminalId = new("--first-terminal-id") { Description = "Token id of terminal 0: 1 (default; 0 is the separator) or 0 (the reference's ids)." };
-        private readonly Option<string?> _compat = new("--compat") { Description = "'reference': the reference's terminal ids (from 0)." };
+        private readonly Option<string> _compat = new("--compat") { Description = "fast (terminal ids from 1, as 'generate' writes them) or reference (the reference's terminal ids, from 0).", DefaultValueFactory = _ => "fast" };
 
         public void AddTo(Command command)
         {
@@ -348,14 +348,14 @@ internal static class GrammarCommands
                 return explicitId.Value; // the source refuses it, saying why
             }
 
-            if (compat is null)
+            if (string.Equals(compat, "fast", StringComparison.OrdinalIgnoreCase))
             {
                 return explicitId ?? RandomGrammarBuilder.DefaultFirstTerminalId;
             }
 
             if (!string.Equals(compat, "reference", StringComparison.OrdinalIgnoreCase))
             {
-                throw new UserInputException($"--compat accepts only 'reference', got '{compat}'.");
+                throw new UserInputException($"--compat accepts fast or reference, got '{compat}'.");
             }
 
             if (explicitId is 1)

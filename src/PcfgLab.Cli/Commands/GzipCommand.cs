@@ -20,7 +20,7 @@ internal static class GzipCommand
         var sources = new Argument<string[]>("sources") { Description = "Datasets, Parquet files, .jsonl files, text files or folders.", Arity = ArgumentArity.OneOrMore };
         var documents = new Option<int>("--docs") { Description = "Windows (documents) in the seeded uniform sample.", DefaultValueFactory = _ => CorpusMeasurementOptions.DefaultSampleSize };
         var all = new Option<bool>("--all") { Description = "Measure every window instead of a sample." };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the sample and the bootstrap (the default gives a dataset's dataset.json numbers).", DefaultValueFactory = _ => GzipSample.DefaultSeed };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the sample and the bootstrap (the default gives a dataset's dataset.json numbers).", DefaultValueFactory = _ => GzipSample.DefaultSeed };
         var column = new Option<string?>("--column") { Description = "Parquet column: integer lists (token ids) or strings (default input_ids, else text)." };
         var field = new Option<string>("--field") { Description = "JSON Lines text field.", DefaultValueFactory = _ => JsonLinesCorpusSource.DefaultField };
         var format = new Option<string>("--format") { Description = "auto, text, jsonl or parquet.", DefaultValueFactory = _ => "auto" };

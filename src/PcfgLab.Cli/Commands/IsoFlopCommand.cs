@@ -10,19 +10,19 @@ internal static class IsoFlopCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("runs") { Description = "Training runs: .csv, .jsonl or .parquet (as for 'fit')." };
-        var nColumn = new Option<string?>("--n") { Description = "Column of parameter counts N (default as 'fit'); without one N = C/(6D)." };
-        var tokensColumn = new Option<string?>("--tokens") { Description = "Column of training tokens D (default as 'fit')." };
-        var flopsColumn = new Option<string?>("--flops") { Description = "Column of compute C, or of the IsoFLOP budget (default C, flops, FLOPs; without one C = 6ND)." };
-        var lossColumn = new Option<string?>("--loss") { Description = "Loss column (default as 'fit')." };
+        var nColumn = new Option<string?>("--n-column", "--n") { Description = "Column of parameter counts N (default as 'fit'); without one N = C/(6D)." };
+        var tokensColumn = new Option<string?>("--tokens-column", "--tokens") { Description = "Column of training tokens D (default as 'fit')." };
+        var flopsColumn = new Option<string?>("--flops-column", "--flops") { Description = "Column of compute C, or of the IsoFLOP budget (default C, flops, FLOPs; without one C = 6ND)." };
+        var lossColumn = new Option<string?>("--loss-column", "--loss") { Description = "Loss column (default as 'fit')." };
         var by = new Option<string?>("--by") { Description = "Fit each value of this column separately (for example dataset)." };
         var method = new Option<string>("--method") { Description = "parabola: least-squares parabola of loss in log N per budget (Hoffmann's Approach 2); akima: Akima spline minimised on the sampled N.", DefaultValueFactory = _ => "parabola" };
         method.AcceptOnlyFromAmong("parabola", "akima");
         var binWidth = new Option<double?>("--bin-width") { Description = "Bin runs into budgets by C: a run joins a budget while its log10 C is within this many decades of the budget's smallest (default: runs with equal C form a budget)." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples of the runs within each budget (0 for none).", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<ulong>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 0UL };
-        var threads = new Option<int>("--threads") { Description = "Threads (0: every core). Results do not depend on it.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 0UL };
+        var threads = new Option<int>("--threads") { Description = "Threads (0 also means every core). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "Print the fits as one JSON document." };
-        var output = new Option<string?>("--out") { Description = "Save the fits (atomically)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Save the fits (atomically)." };
         var approach = new Option<int>("--approach") { Description = "2: IsoFLOP profiles of final losses (default); 1: lower envelope of the runs' per-step training curves (train_losses in JSON Lines records).", DefaultValueFactory = _ => 2 };
         approach.AcceptOnlyFromAmong("1", "2");
         var smooth = new Option<int>("--smooth") { Description = "Approach 1: trailing moving average over this many steps.", DefaultValueFactory = _ => 5 };

@@ -8,7 +8,7 @@ namespace PcfgLab.Cli.Commands;
 internal sealed class PredictIntervalOptions
 {
     private readonly Option<int> _intervals = new("--intervals") { Description = "Residual-bootstrap resamples for a 95% confidence interval of the curve and a 95% prediction interval of a new run at --n, --d (reads the runs the saved fit recorded; 0 for none).", DefaultValueFactory = _ => 0 };
-    private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the interval bootstrap.", DefaultValueFactory = _ => 0UL };
+    private readonly Option<ulong> _seed = new("--seed", "-s") { Description = "Seed of the interval bootstrap.", DefaultValueFactory = _ => 0UL };
 
     public static PredictIntervalOptions Create() => new();
 

@@ -18,7 +18,7 @@ internal static class RegressCommand
         var atFlops = new Option<double?>("--at-flops") { Description = "Also report the H where tokens per parameter at this compute C equals the reference's." };
         var range = new Option<string>("--h-range") { Description = "Range LO,HI of H searched for crossings.", DefaultValueFactory = _ => "0,1" };
         var json = new Option<bool>("--json") { Description = "Print the regression as one JSON document." };
-        var output = new Option<string?>("--out") { Description = "Save the regression for 'pcfglab predict'." };
+        var output = new Option<string?>("--out", "-o") { Description = "Save the regression for 'pcfglab predict'." };
         var command = new Command("regress", "Regress each fitted parameter (E, A, B, alpha, beta) on the datasets' gzip compressibility H (the study's Table 3).")
         {
             fitFile, hValues, reference, epsilon, atFlops, range, json, output,

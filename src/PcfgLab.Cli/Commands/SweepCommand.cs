@@ -28,7 +28,7 @@ internal static class SweepCommand
         var dataRoot = new Option<string>("--data-root") { Description = "Folder holding the six study datasets (gzipscale-0.11 ... gzipscale-0.61) when no --spec or --dataset is given.", DefaultValueFactory = _ => "data" };
         var datasets = new Option<string[]>("--dataset") { Description = "Dataset folder (repeatable); replaces the spec's datasets.", AllowMultipleArgumentsPerToken = true };
         var shapes = new Option<int?>("--shapes") { Description = "Use only the first K model shapes (smallest first)." };
-        var tokens = new Option<string?>("--tokens") { Description = "Token budgets, comma-separated (for example 100k,1M,5M); replaces the spec's." };
+        var tokens = new Option<string?>("--budgets", "--tokens") { Description = "Token budgets D, comma-separated (for example 100k,1M,5M); replaces the spec's." };
         var vocabulary = new Option<string?>("--vocabulary") { Description = "Model vocabulary: a number (study: 32001) or 'grammar' (each dataset's max token id + 1)." };
         var seeds = new Option<string?>("--seeds") { Description = "Training seeds, comma-separated (default 0)." };
         var profile = new Option<string?>("--profile") { Description = "Training settings: study (AdamW 5e-5, batch 32, the paper's) or small (lr 3e-3, 10 warmup steps, batch 8: small models on a CPU); replaces the spec's." };
@@ -217,7 +217,7 @@ internal static class SweepCommand
         var plan = new Option<string?>("--plan") { Description = "The plan, to list the cells that have no record." };
         var output = new Option<string>("--out", "-o") { Description = "Report folder (report.md, figures/*.png and *.svg).", DefaultValueFactory = _ => "report" };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for parameter uncertainty (0: none).", DefaultValueFactory = _ => 0 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms (a whole number, 0 or more).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the bootstrap and of the documents sampled for the gzip histograms (a whole number, 0 or more).", DefaultValueFactory = _ => 0 };
         var fitGrid = new Option<string>("--fit-grid") { Description = "Fitter starts: full (the fitter's 4500-point grid) or coarse (108 points, for quick checks).", DefaultValueFactory = _ => "full" };
         fitGrid.AcceptOnlyFromAmong("full", "coarse");
         var json = new Option<bool>("--json") { Description = "Print the fits, trends and figure paths as one JSON document on stdout." };

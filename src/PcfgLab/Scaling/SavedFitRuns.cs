@@ -24,14 +24,18 @@ public static class SavedFitRuns
             : document.Fits.FirstOrDefault(f => f.Dataset == dataset) ?? throw new UserInputException($"'{path}' has no dataset '{dataset}' (datasets: {names})");
         var o = document.Options;
         string? Get(string key) => o.TryGetValue(key, out var v) ? v : null;
-        var loss = Get("--loss");
+
+        // A column flag is recorded under the name it had when the fit was saved: --loss-column, or --loss before
+        // the column flags were named as columns.
+        string? Column(string name) => Get($"--{name}-column") ?? Get($"--{name}");
+        var loss = Column("loss");
         var map = new RunColumnMap
         {
-            Parameters = Get("--n"),
-            Tokens = Get("--tokens"),
-            Flops = Get("--flops"),
-            Dataset = Get("--by") ?? Get("--dataset"),
-            Compressibility = Get("--gzip"),
+            Parameters = Column("n"),
+            Tokens = Column("tokens"),
+            Flops = Column("flops"),
+            Dataset = Get("--by") ?? Column("dataset"),
+            Compressibility = Get("--h-column") ?? Get("--gzip"),
             Loss = loss is "valid" or "train-tail" ? null : loss,
             FinalLoss = loss switch { "valid" => FinalLossChoice.Valid, "train-tail" => FinalLossChoice.TrainTail, _ => FinalLossChoice.Auto },
             TrainTailCount = int.TryParse(Get("--train-tail"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var k) ? k : 10,

@@ -74,7 +74,7 @@ public sealed class RegressCommandTests : IDisposable
         Assert.Equal(0, fitCode);
         var (code, _, err) = await CliRunner.Run("regress", fitPath);
         Assert.Equal(2, code);
-        Assert.Equal("error: dataset 'gz0.2' has no compressibility H; fit runs that carry H (--gzip COLUMN) or give --h gz0.2=VALUE", CliRunner.LastLine(err));
+        Assert.Equal("error: dataset 'gz0.2' has no compressibility H; fit runs that carry H (--h-column COLUMN) or give --h gz0.2=VALUE", CliRunner.LastLine(err));
 
         var (withOverrides, _, _) = await CliRunner.Run("regress", fitPath, "--h", "gz0.2=0.2", "--h", "gz0.4=0.4", "--h", "gz0.6=0.6");
         Assert.Equal(0, withOverrides);
