@@ -193,6 +193,20 @@ public sealed class ReportMarkdownTests : IDisposable
     }
 
     [Fact]
+    public void Runs_under_the_floors_point_estimate_but_within_error_are_counted_and_marked_not_hidden()
+    {
+        // Floor 1.0 with a 95% interval of +-0.01: a real run at 0.995 is under the point estimate but within error.
+        var md = new System.Text.StringBuilder();
+        ReportMarkdown.FloorSection(md, [FloorDataset("a", 1.0, 1.0, null, (0.995, false), (1.2, false), (0.997, true))]);
+        var text = md.ToString();
+        Assert.Contains("No run from training is below the floor beyond both estimates' 95% sampling error (the floor's and the run's validation loss's). 1 run(s) are below the floor's point estimate by less than that error (marked \"within error\")", text, StringComparison.Ordinal);
+        var lines = text.Split('\n');
+        Assert.Single(lines, l => l.EndsWith("| -0.0050 | within error |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("| +0.2000 |  |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("| -0.0030 | synthetic |", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Without_a_bootstrap_the_floor_section_says_so_once_not_in_every_verdict()
     {
         var md = new System.Text.StringBuilder();
