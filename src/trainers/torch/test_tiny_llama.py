@@ -88,6 +88,31 @@ class ForwardTests(unittest.TestCase):
         for g, e in zip(grads, expected):
             self.assertTrue(torch.allclose(e, g, rtol=1e-5, atol=1e-7))
 
+    def test_attention_is_the_masked_softmax_of_the_scaled_scores(self):
+        # The baddbmm with an additive -inf bias against the textbook form: scores / sqrt(d), masked_fill, softmax.
+        torch.manual_seed(6)
+        from tiny_llama import Attention, Rotary, rotate_half
+        attention, t = Attention(16, 2), 9
+        x = torch.randn(3, t, 16)
+        cos, sin = Rotary(8)(t, x.device)
+        bias = torch.full((t, t), float("-inf")).triu(1)
+        with torch.no_grad():
+            actual = attention(x, cos, sin, bias)
+            q, k, v = (p(x).view(3, t, 2, 8).transpose(1, 2) for p in (attention.q_proj, attention.k_proj, attention.v_proj))
+            q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+            scores = (q @ k.transpose(-2, -1)) / math.sqrt(8)
+            scores = scores.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1), float("-inf"))
+            expected = attention.o_proj((torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(3, t, 16))
+        self.assertTrue(torch.allclose(expected, actual, rtol=1e-5, atol=1e-6))
+
+    def test_the_mlp_is_swiglu(self):
+        torch.manual_seed(7)
+        from tiny_llama import Mlp
+        mlp, x = Mlp(16, 32), torch.randn(2, 5, 16)
+        with torch.no_grad():
+            expected = mlp.down_proj(torch.nn.functional.silu(mlp.gate_proj(x)) * mlp.up_proj(x))
+            self.assertTrue(torch.allclose(expected, mlp(x), rtol=1e-5, atol=1e-7))
+
     def test_training_learns_a_deterministic_sequence(self):
         torch.manual_seed(2)
         model = TinyLlama(7, 16, 32, 1, 1)
