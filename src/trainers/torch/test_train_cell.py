@@ -298,7 +298,7 @@ class KeepFreedMemoryTests(unittest.TestCase):
     def test_it_is_the_default_and_can_be_turned_off(self):
         self.assertEqual("keep", train_cell.parse_args(["--plan", "p", "--cell", "0"]).malloc)
         self.assertEqual("default", train_cell.parse_args(["--plan", "p", "--cell", "0", "--malloc", "default"]).malloc)
-        self.assertEqual(32, train_cell.parse_args(["--plan", "p", "--cell", "0"]).eval_batch_size)
+        self.assertIsNone(train_cell.parse_args(["--plan", "p", "--cell", "0"]).eval_batch_size)  # the training batch
 
     def test_a_validation_batch_below_one_is_refused_before_torch_is_imported(self):
         args = train_cell.parse_args(["--plan", "p", "--cell", "0", "--eval-batch-size", "0"])

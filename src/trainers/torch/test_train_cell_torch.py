@@ -61,6 +61,7 @@ class TrainTests(unittest.TestCase):
         self.assertEqual("1", record["omp_threads"])
         self.assertEqual("glibc: no mmap, trim above 1 GiB, top pad 64 MiB", record["malloc"])
         self.assertGreaterEqual(record["eval_cpu_seconds"], 0)
+        self.assertEqual(4, record["eval_batch_size"])  # the plan's training batch
         self.assertEqual(10, record["valid_documents"])
         self.assertEqual(10 * (CONTEXT - 1), record["valid_tokens"])
 

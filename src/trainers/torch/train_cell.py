@@ -21,7 +21,7 @@ What it does, per cell:
     large tensors, and handing them back to the system made every step fault their pages in again (measured by
     bench/torch/train_speed.py: the adapter trained 3x the tokens per core-second of a plain loop with it);
   * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error, under
-    ``inference_mode`` in batches of ``--eval-batch-size`` documents;
+    ``inference_mode`` in batches of the training batch's size (``--eval-batch-size``);
   * appends one run record (JSON Lines: losses, per-step training losses, device, processor, dtype, threads (torch's,
     OpenBLAS's, OpenMP's), cells per process, malloc, BLAS, CPU and wall time, load, versions, settings) to the
     results file: one checked ``os.write`` of one line under ``fcntl.flock``,
@@ -90,7 +90,9 @@ def parse_args(argv):
                    help="keep (default): glibc's malloc keeps freed memory for the next step instead of returning it to the "
                         "system (a CPU step of a small model otherwise spends up to half its time faulting pages back in); "
                         "default: glibc's own settings")
-    p.add_argument("--eval-batch-size", type=int, default=32, help="validation documents per batch (default 32)")
+    p.add_argument("--eval-batch-size", type=int, default=None,
+                   help="validation documents per batch (default: the training batch, whose memory the heap already holds; "
+                        "larger batches measured slower on a CPU)")
     p.add_argument("--force", action="store_true", help="train even when the results file has a record for the cell")
     p.add_argument("--dry-run", action="store_true", help="check the plan line and the dataset without importing torch")
     return p.parse_args(argv)
@@ -602,7 +604,7 @@ def evaluate(forward, labelled_batches, autocast, torch):
 def train(cell, args, local_rank):
     # The shape is checked against N before torch is imported, and against the device's memory before the model is built.
     check_parameters(cell)
-    if args.eval_batch_size < 1:
+    if args.eval_batch_size is not None and args.eval_batch_size < 1:
         raise UserError(f"--eval-batch-size {args.eval_batch_size}: give at least 1 document per validation batch")
     if args.threads:
         # OpenBLAS and OpenMP start their own thread pools when torch is imported: cap them too, or "one thread"
@@ -679,7 +681,8 @@ def train(cell, args, local_rank):
 
     model.eval()
     eval_began = time.process_time()
-    total, count, per_document = evaluate(forward, batches(values, valid_docs, args.eval_batch_size, context, torch, device),
+    eval_batch = args.eval_batch_size or batch_size
+    total, count, per_document = evaluate(forward, batches(values, valid_docs, eval_batch, context, torch, device),
                                           autocast, torch)
     wall = time.time() - began
     cpu = time.process_time() - cpu_began
@@ -701,7 +704,7 @@ def train(cell, args, local_rank):
         "wall_seconds": round(wall, 3), "train_seconds": round(train_seconds, 3),
         "train_cpu_seconds": round(train_cpu_seconds, 3), "cpu_seconds": round(cpu, 3),
         "tokens_per_second": round(cell["D"] * epochs / train_seconds, 1) if train_seconds > 0 else None,
-        "eval_cpu_seconds": round(eval_cpu_seconds, 3),
+        "eval_cpu_seconds": round(eval_cpu_seconds, 3), "eval_batch_size": eval_batch,
         "load_average": [round(x, 2) for x in load_before], "threads": torch.get_num_threads(),
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "omp_threads": os.environ.get("OMP_NUM_THREADS"),
         "cells_per_process": 1, "processor": cpu_model(), "malloc": malloc,
