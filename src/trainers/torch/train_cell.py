@@ -19,7 +19,8 @@ What it does, per cell:
     on CPUs too;
   * on a CPU, asks glibc's malloc to keep freed memory (``--malloc keep``, the default): each step allocates the same
     large tensors, and handing them back to the system made every step fault their pages in again (measured by
-    bench/torch/train_speed.py: the adapter trained 3x the tokens per core-second of a plain loop with it);
+    bench/torch/train_speed.py and bench/torch/README.md: with it, and the model's leaner loss, attention and MLP,
+    the adapter trains 2.4-2.5x the tokens per core-second of a plain fp32 loop on the AMD EPYC);
   * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error, under
     ``inference_mode`` in batches of the training batch's size (``--eval-batch-size``);
   * appends one run record (JSON Lines: losses, per-step training losses, device, processor, dtype, threads (torch's,
@@ -521,7 +522,7 @@ def keep_freed_memory():
     trimming of the heap below 1 GiB of free space. A training step allocates the same large tensors (the
     batch x length x vocabulary logits and their gradients: 16 MB for the study's small profile) every step; by default
     glibc hands them back to the system when freed and the next step faults every page in again, which on the virtual
-    machines measured (bench/torch/train_speed.py) cost about a third of a CPU step. Returns what was set, or None
+    machines measured (bench/torch/train_speed.py) cost about two thirds of a CPU step. Returns what was set, or None
     where the C library is not glibc (nothing changes there)."""
     import ctypes
     try:
