@@ -89,7 +89,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=None, help="torch threads (torch.set_num_threads); default: torch's own")
     p.add_argument("--malloc", default="keep", choices=("keep", "default"),
                    help="keep (default): glibc's malloc keeps freed memory for the next step instead of returning it to the "
-                        "system (a CPU step of a small model otherwise spends up to half its time faulting pages back in); "
+                        "system (a CPU step of a small model otherwise spent two thirds of its time faulting pages back in here); "
                         "default: glibc's own settings")
     p.add_argument("--eval-batch-size", type=int, default=None,
                    help="validation documents per batch (default: the training batch, whose memory the heap already holds; "
