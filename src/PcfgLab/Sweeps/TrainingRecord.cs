@@ -92,6 +92,18 @@ public sealed record TrainingRecord
     [JsonPropertyName("dtype")]
     public string? DType { get; init; }
 
+    /// <summary>Torch's intra-op threads of the training process, or null in older and synthetic records.</summary>
+    [JsonPropertyName("threads")]
+    public int? Threads { get; init; }
+
+    /// <summary>How many cells the training process trained at once (1: alone), or null in older and synthetic records.</summary>
+    [JsonPropertyName("cells_per_process")]
+    public int? CellsPerProcess { get; init; }
+
+    /// <summary>The processor that trained the cell (the CPU's model name), or null in older and synthetic records.</summary>
+    [JsonPropertyName("processor")]
+    public string? Processor { get; init; }
+
     /// <summary>The cell's learning rate, or null in older and synthetic records.</summary>
     [JsonPropertyName("learning_rate")]
     public double? LearningRate { get; init; }

@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
 
-from tiny_llama import TinyLlama, constant_with_warmup, cosine_with_warmup, parameter_count  # noqa: E402
+from tiny_llama import TinyLlama, constant_with_warmup, cosine_with_warmup, parameter_count, shift_labels  # noqa: E402
 
 # The study's four smallest shapes (hidden, intermediate, layers, heads) and Hugging Face's counts at V = 32001
 # (docs/sweep.md; PcfgLab's LlamaShape tests check the same numbers in C#), and the CPU grid's shapes.
@@ -66,6 +66,52 @@ class ForwardTests(unittest.TestCase):
             expected = torch.nn.functional.cross_entropy(logits[:, :19].reshape(-1, 50), ids[:, 1:20].reshape(-1))
         self.assertAlmostEqual(expected.item(), loss.item(), places=5)
         self.assertLess(abs(loss.item() - math.log(50)), 0.1)  # N(0, 0.02) weights: nearly uniform predictions
+
+    def test_shift_labels_gives_each_position_the_next_token_and_ignores_the_last(self):
+        labels = torch.tensor([[5, 6, 7, -100], [1, 2, 3, 4]])
+        self.assertEqual([[6, 7, -100, -100], [2, 3, 4, -100]], shift_labels(labels).tolist())
+
+    def test_the_loss_and_its_gradients_are_those_of_the_sliced_logits(self):
+        # The loss shifts the labels instead of slicing the logits (a copy forward, a zero-filled full-size gradient
+        # backward): the same terms, so the same loss and the same gradients as Hugging Face's sliced form.
+        torch.manual_seed(4)
+        model = TinyLlama(37, 16, 32, 2, 2)
+        ids = torch.randint(0, 37, (3, 24))
+        labels = ids.clone()
+        labels[1, 10:] = -100
+        logits, loss = model(ids, labels)
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        logits = model(ids)[0]
+        sliced = torch.nn.functional.cross_entropy(logits[:, :-1, :].reshape(-1, 37), labels[:, 1:].reshape(-1), ignore_index=-100)
+        expected = torch.autograd.grad(sliced, list(model.parameters()))
+        self.assertAlmostEqual(sliced.item(), loss.item(), places=6)
+        for g, e in zip(grads, expected):
+            self.assertTrue(torch.allclose(e, g, rtol=1e-5, atol=1e-7))
+
+    def test_attention_is_the_masked_softmax_of_the_scaled_scores(self):
+        # The baddbmm with an additive -inf bias against the textbook form: scores / sqrt(d), masked_fill, softmax.
+        torch.manual_seed(6)
+        from tiny_llama import Attention, Rotary, rotate_half
+        attention, t = Attention(16, 2), 9
+        x = torch.randn(3, t, 16)
+        cos, sin = Rotary(8)(t, x.device)
+        bias = torch.full((t, t), float("-inf")).triu(1)
+        with torch.no_grad():
+            actual = attention(x, cos, sin, bias)
+            q, k, v = (p(x).view(3, t, 2, 8).transpose(1, 2) for p in (attention.q_proj, attention.k_proj, attention.v_proj))
+            q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+            scores = (q @ k.transpose(-2, -1)) / math.sqrt(8)
+            scores = scores.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1), float("-inf"))
+            expected = attention.o_proj((torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(3, t, 16))
+        self.assertTrue(torch.allclose(expected, actual, rtol=1e-5, atol=1e-6))
+
+    def test_the_mlp_is_swiglu(self):
+        torch.manual_seed(7)
+        from tiny_llama import Mlp
+        mlp, x = Mlp(16, 32), torch.randn(2, 5, 16)
+        with torch.no_grad():
+            expected = mlp.down_proj(torch.nn.functional.silu(mlp.gate_proj(x)) * mlp.up_proj(x))
+            self.assertTrue(torch.allclose(expected, mlp(x), rtol=1e-5, atol=1e-7))
 
     def test_training_learns_a_deterministic_sequence(self):
         torch.manual_seed(2)

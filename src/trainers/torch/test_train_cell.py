@@ -270,6 +270,44 @@ def shaped(hidden, n=None, vocabulary=32001):
     return c
 
 
+class KeepFreedMemoryTests(unittest.TestCase):
+    class FakeLibc:
+        def __init__(self, result=1):
+            self.calls, self.result = [], result
+            self.mallopt = self
+
+        def __call__(self, parameter, value):
+            self.calls.append((parameter, value))
+            return self.result
+
+    def test_glibc_is_asked_to_keep_freed_memory(self):
+        libc = self.FakeLibc()
+        with mock.patch("ctypes.CDLL", return_value=libc):
+            self.assertEqual("glibc: no mmap, trim above 1 GiB, top pad 64 MiB", train_cell.keep_freed_memory())
+        # M_MMAP_MAX = 0, M_TRIM_THRESHOLD = 1 GiB, M_TOP_PAD = 64 MiB (malloc.h's numbers).
+        self.assertEqual([(-4, 0), (-1, 1 << 30), (-2, 64 << 20)], libc.calls)
+
+    def test_a_refused_setting_is_reported_as_not_applied(self):
+        with mock.patch("ctypes.CDLL", return_value=self.FakeLibc(result=0)):
+            self.assertIsNone(train_cell.keep_freed_memory())
+
+    def test_a_c_library_without_mallopt_is_left_alone(self):
+        with mock.patch("ctypes.CDLL", side_effect=OSError("no libc")):
+            self.assertIsNone(train_cell.keep_freed_memory())
+
+    def test_it_is_the_default_and_can_be_turned_off(self):
+        self.assertEqual("keep", train_cell.parse_args(["--plan", "p", "--cell", "0"]).malloc)
+        self.assertEqual("default", train_cell.parse_args(["--plan", "p", "--cell", "0", "--malloc", "default"]).malloc)
+        self.assertIsNone(train_cell.parse_args(["--plan", "p", "--cell", "0"]).eval_batch_size)  # the training batch
+
+    def test_a_validation_batch_below_one_is_refused_before_torch_is_imported(self):
+        args = train_cell.parse_args(["--plan", "p", "--cell", "0", "--eval-batch-size", "0"])
+        c = dict(cell(0), N=train_cell.planned_parameters(cell(0)))
+        with mock.patch.object(train_cell, "import_torch", side_effect=AssertionError("torch imported")):
+            with self.assertRaisesRegex(train_cell.UserError, "--eval-batch-size 0: give at least 1"):
+                train_cell.train(c, args, None)
+
+
 class ParameterCheckTests(unittest.TestCase):
     def test_the_count_from_the_shape_is_hugging_faces(self):
         self.assertEqual(4_178_368, train_cell.planned_parameters(shaped(64)))  # the study's smallest shape (docs/sweep.md)

@@ -64,7 +64,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(hidden, hidden, bias=False)
         self.o_proj = nn.Linear(hidden, hidden, bias=False)
 
-    def forward(self, x, cos, sin, mask):
+    def forward(self, x, cos, sin, bias):
         b, t, h = x.shape
         q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
@@ -75,9 +75,13 @@ class Attention(nn.Module):
         if hasattr(F, "scaled_dot_product_attention"):
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         else:
-            scores = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)
-            scores = scores.masked_fill(mask, float("-inf"))
-            y = torch.softmax(scores.float(), dim=-1).to(v.dtype) @ v
+            # One baddbmm computes the scaled scores and adds the causal bias (0 or -inf): a matmul, a division and a
+            # masked_fill before, and each again backward, which on a CPU cost as much as the product itself.
+            n = b * self.heads
+            scores = torch.baddbmm(bias, q.reshape(n, t, self.head_dim), k.reshape(n, t, self.head_dim).transpose(1, 2),
+                                   alpha=1.0 / math.sqrt(self.head_dim))
+            y = torch.bmm(torch.softmax(scores.float(), dim=-1).to(v.dtype), v.reshape(n, t, self.head_dim))
+            y = y.view(b, self.heads, t, self.head_dim)
         return self.o_proj(y.transpose(1, 2).reshape(b, t, h))
 
 
@@ -89,7 +93,10 @@ class Mlp(nn.Module):
         self.down_proj = nn.Linear(intermediate, hidden, bias=False)
 
     def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+        # SiLU written as gate * sigmoid(gate): the same function, but torch 1.13's CPU silu (and its bfloat16
+        # backward above all) is several times slower than a sigmoid and a product.
+        gate = self.gate_proj(x)
+        return self.down_proj(gate * torch.sigmoid(gate) * self.up_proj(x))
 
 
 class DecoderLayer(nn.Module):
@@ -100,8 +107,8 @@ class DecoderLayer(nn.Module):
         self.input_layernorm = RMSNorm(hidden)
         self.post_attention_layernorm = RMSNorm(hidden)
 
-    def forward(self, x, cos, sin, mask):
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin, mask)
+    def forward(self, x, cos, sin, bias):
+        x = x + self.self_attn(self.input_layernorm(x), cos, sin, bias)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -116,10 +123,11 @@ class Backbone(nn.Module):
     def forward(self, ids):
         t = ids.shape[1]
         cos, sin = self.rotary(t, ids.device)
-        mask = torch.triu(torch.ones(t, t, dtype=torch.bool, device=ids.device), diagonal=1)
+        # The causal mask as an additive bias: -inf above the diagonal (a later token), 0 elsewhere.
+        bias = torch.full((t, t), float("-inf"), device=ids.device).triu(1)
         x = self.embed_tokens(ids)
         for layer in self.layers:
-            x = layer(x, cos, sin, mask)
+            x = layer(x, cos, sin, bias)
         return self.norm(x)
 
 
@@ -144,10 +152,17 @@ class TinyLlama(nn.Module):
         logits = self.lm_head(self.model(ids))
         loss = None
         if labels is not None:
-            # Hugging Face's causal LM loss: predict token t+1 from tokens <= t, mean over labels != -100.
-            loss = F.cross_entropy(logits[:, :-1, :].float().reshape(-1, logits.shape[-1]),
-                                   labels[:, 1:].reshape(-1), ignore_index=-100)
+            # Hugging Face's causal LM loss: predict token t+1 from tokens <= t, mean over labels != -100. The labels
+            # are shifted, not the logits: slicing the (batch x length x vocabulary) logits costs a copy forward and a
+            # zero-filled gradient of their full size backward, which took half a step of a small model on a CPU.
+            loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), shift_labels(labels).reshape(-1),
+                                   ignore_index=-100)
         return logits, loss
+
+
+def shift_labels(labels):
+    """The label each position predicts: the next token's, and -100 (ignored) after the last position."""
+    return F.pad(labels[:, 1:], (0, 1), value=-100)
 
 
 def cosine_with_warmup(warmup_steps: int, total_steps: int):

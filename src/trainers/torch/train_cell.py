@@ -17,9 +17,15 @@ What it does, per cell:
     clipped to norm 1: the Hugging Face Trainer's defaults) with cosine decay (or constant) after ``warmup_steps``
     (a LambdaLR equal to transformers' schedules), batch size and epochs from the plan; ``--dtype bfloat16`` autocasts
     on CPUs too;
-  * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error;
-  * appends one run record (JSON Lines: losses, per-step training losses, device, dtype, threads, BLAS, CPU and wall
-    time, load, versions, settings) to the results file: one checked ``os.write`` of one line under ``fcntl.flock``,
+  * on a CPU, asks glibc's malloc to keep freed memory (``--malloc keep``, the default): each step allocates the same
+    large tensors, and handing them back to the system made every step fault their pages in again (measured by
+    bench/torch/train_speed.py and bench/torch/README.md: with it, and the model's leaner loss, attention and MLP,
+    the adapter trains 2.4-2.5x the tokens per core-second of a plain fp32 loop on the AMD EPYC);
+  * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error, under
+    ``inference_mode`` in batches of the training batch's size (``--eval-batch-size``);
+  * appends one run record (JSON Lines: losses, per-step training losses, device, processor, dtype, threads (torch's,
+    OpenBLAS's, OpenMP's), cells per process, malloc, BLAS, CPU and wall time, load, versions, settings) to the
+    results file: one checked ``os.write`` of one line under ``fcntl.flock``,
     starting on a fresh line and cut back when short, so any number of processes may share the file and a torn line
     (a full disk) never swallows a record.
 
@@ -38,6 +44,7 @@ Docs: docs/sweep.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import glob
 import json
@@ -80,6 +87,13 @@ def parse_args(argv):
     p.add_argument("--model", default="builtin", choices=("builtin", "hf"),
                    help="builtin: tiny_llama.TinyLlama, plain PyTorch (default); hf: transformers.LlamaForCausalLM (same architecture and N)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (torch.set_num_threads); default: torch's own")
+    p.add_argument("--malloc", default="keep", choices=("keep", "default"),
+                   help="keep (default): glibc's malloc keeps freed memory for the next step instead of returning it to the "
+                        "system (a CPU step of a small model otherwise spent two thirds of its time faulting pages back in here); "
+                        "default: glibc's own settings")
+    p.add_argument("--eval-batch-size", type=int, default=None,
+                   help="validation documents per batch (default: the training batch, whose memory the heap already holds; "
+                        "larger batches measured slower on a CPU)")
     p.add_argument("--force", action="store_true", help="train even when the results file has a record for the cell")
     p.add_argument("--dry-run", action="store_true", help="check the plan line and the dataset without importing torch")
     return p.parse_args(argv)
@@ -499,6 +513,28 @@ def blas_library():
     return "unknown"
 
 
+# glibc's mallopt parameters (malloc.h).
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX = -1, -2, -4
+
+
+def keep_freed_memory():
+    """Asks glibc's malloc to keep freed memory for reuse: no mmap'd chunks (each would be unmapped when freed) and no
+    trimming of the heap below 1 GiB of free space. A training step allocates the same large tensors (the
+    batch x length x vocabulary logits and their gradients: 16 MB for the study's small profile) every step; by default
+    glibc hands them back to the system when freed and the next step faults every page in again, which on the virtual
+    machines measured (bench/torch/train_speed.py) cost about two thirds of a CPU step. Returns what was set, or None
+    where the C library is not glibc (nothing changes there)."""
+    import ctypes
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    if not (mallopt(M_MMAP_MAX, 0) and mallopt(M_TRIM_THRESHOLD, 1 << 30) and mallopt(M_TOP_PAD, 64 << 20)):
+        return None
+    return "glibc: no mmap, trim above 1 GiB, top pad 64 MiB"
+
+
 def pick_dtype(torch, device, requested):
     """The autocast dtype: bfloat16 when asked (CPU or GPU), or by 'auto' on a GPU that supports it; else float32."""
     if requested == "bfloat16":
@@ -543,14 +579,40 @@ def batches(values, ranges, batch_size, context, torch, device):
         yield torch.from_numpy(ids).to(device), torch.from_numpy(labels).to(device)
 
 
+def evaluate(forward, labelled_batches, autocast, torch):
+    """(summed loss, predicted tokens, each document's mean loss) of the batches: Hugging Face's loss, positions 2..L
+    of each document, under inference_mode. The labels are shifted (position t predicts token t + 1; the last position
+    predicts nothing), not the logits, so the batch x length x vocabulary logits are not copied."""
+    total, count, per_document = 0.0, 0, []
+    with torch.inference_mode():
+        for ids, labels in labelled_batches:
+            with autocast():
+                logits, _ = forward(ids, None)
+            shifted = torch.nn.functional.pad(labels[:, 1:], (0, 1), value=-100)
+            token_loss = torch.nn.functional.cross_entropy(
+                logits.float().reshape(-1, logits.shape[-1]), shifted.reshape(-1), ignore_index=-100,
+                reduction="none").view(shifted.shape)
+            predicted = shifted != -100
+            sums, counts = (token_loss * predicted).sum(1), predicted.sum(1)
+            for s, c in zip(sums.tolist(), counts.tolist()):
+                if c:
+                    per_document.append(s / c)
+            total += float(sums.sum())
+            count += int(counts.sum())
+    return total, count, per_document
+
+
 def train(cell, args, local_rank):
     # The shape is checked against N before torch is imported, and against the device's memory before the model is built.
     check_parameters(cell)
+    if args.eval_batch_size is not None and args.eval_batch_size < 1:
+        raise UserError(f"--eval-batch-size {args.eval_batch_size}: give at least 1 document per validation batch")
     if args.threads:
         # OpenBLAS and OpenMP start their own thread pools when torch is imported: cap them too, or "one thread"
         # cells still use every core and several cells at once fight over them.
         for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(variable, str(args.threads))
+    malloc = keep_freed_memory() if args.malloc == "keep" and args.device == "cpu" else None
     torch, transformers = import_torch(args.model)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -591,8 +653,8 @@ def train(cell, args, local_rank):
     schedule = settings.get("schedule", "cosine")
     factor = cosine_with_warmup(warmup, steps) if schedule == "cosine" else constant_with_warmup(warmup)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-    autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if dtype == "bfloat16" \
-        else (lambda: torch.autocast(device.type, enabled=False))
+    # No autocast context at all in float32: entering a disabled one every step is pure overhead.
+    autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if dtype == "bfloat16" else contextlib.nullcontext
 
     order = random.Random(cell["seed"])
     losses = []
@@ -619,23 +681,13 @@ def train(cell, args, local_rank):
     train_cpu_seconds = time.process_time() - cpu_began
 
     model.eval()
-    total, count, per_document = 0.0, 0, []
-    with torch.no_grad():
-        for ids, labels in batches(values, valid_docs, batch_size, context, torch, device):
-            with autocast():
-                logits, _ = forward(ids, labels)
-            # Hugging Face's loss, positions 2..L of each document, summed per document for its standard error.
-            token_loss = torch.nn.functional.cross_entropy(
-                logits[:, :-1, :].float().transpose(1, 2), labels[:, 1:], ignore_index=-100, reduction="none")
-            predicted = (labels[:, 1:] != -100)
-            sums, counts = (token_loss * predicted).sum(1), predicted.sum(1)
-            for s, c in zip(sums.tolist(), counts.tolist()):
-                if c:
-                    per_document.append(s / c)
-            total += float(sums.sum())
-            count += int(counts.sum())
+    eval_began = time.process_time()
+    eval_batch = args.eval_batch_size or batch_size
+    total, count, per_document = evaluate(forward, batches(values, valid_docs, eval_batch, context, torch, device),
+                                          autocast, torch)
     wall = time.time() - began
     cpu = time.process_time() - cpu_began
+    eval_cpu_seconds = time.process_time() - eval_began
     tail = losses[-10:]
     valid_loss = total / max(count, 1)
     if len(per_document) > 1:
@@ -653,7 +705,10 @@ def train(cell, args, local_rank):
         "wall_seconds": round(wall, 3), "train_seconds": round(train_seconds, 3),
         "train_cpu_seconds": round(train_cpu_seconds, 3), "cpu_seconds": round(cpu, 3),
         "tokens_per_second": round(cell["D"] * epochs / train_seconds, 1) if train_seconds > 0 else None,
+        "eval_cpu_seconds": round(eval_cpu_seconds, 3), "eval_batch_size": eval_batch,
         "load_average": [round(x, 2) for x in load_before], "threads": torch.get_num_threads(),
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "omp_threads": os.environ.get("OMP_NUM_THREADS"),
+        "cells_per_process": 1, "processor": cpu_model(), "malloc": malloc,
         "device": device_name, "dtype": dtype, "blas": blas_library() if device.type == "cpu" else None,
         "model": "transformers.LlamaForCausalLM" if args.model == "hf" else "tiny_llama.TinyLlama",
         "torch_version": torch.__version__, "numpy_version": numpy.__version__,

@@ -82,6 +82,25 @@ public sealed partial class TrainingRecordStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_record_says_how_its_run_was_made_and_an_older_one_reads_without_it()
+    {
+        // Lines as train_cell.py writes them (with the fields of issue 25) and as it wrote them before.
+        var path = Path.Combine(_root.FullName, "results.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"cell_id": "new", "dataset": "d", "device": "cpu (AMD EPYC)", "N": 1000, "D": 2000, "final_valid_loss": 3.5, "dtype": "bfloat16", "threads": 1, "cells_per_process": 1, "processor": "AMD EPYC", "malloc": "glibc: no mmap, trim above 1 GiB, top pad 64 MiB", "blas_threads": "1"}""",
+            """{"cell_id": "old", "dataset": "d", "device": "cpu (AMD EPYC)", "N": 1000, "D": 4000, "final_valid_loss": 3.25, "dtype": "float32"}""",
+        ]);
+
+        var problems = new List<string>();
+        var read = TrainingRecordStore.Read([path], problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(("bfloat16", 1, 1, "AMD EPYC"), (read[0].DType, read[0].Threads, read[0].CellsPerProcess, read[0].Processor));
+        Assert.Equal(("float32", null, null, null), (read[1].DType, read[1].Threads, read[1].CellsPerProcess, read[1].Processor));
+    }
+
+    [Fact]
     public void A_cut_off_line_is_skipped_and_described()
     {
         var path = Path.Combine(_root.FullName, "results.jsonl");
