@@ -341,3 +341,29 @@ class ParameterCheckTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PickDtypeTests(unittest.TestCase):
+    class Device:
+        def __init__(self, kind):
+            self.type = kind
+
+    def cpuinfo(self, flags):
+        f = tempfile.NamedTemporaryFile("w", suffix=".cpuinfo", delete=False)
+        f.write("processor\t: 0\nflags\t\t: fpu sse2 " + flags + "\n\n")
+        f.close()
+        self.addCleanup(os.remove, f.name)
+        return f.name
+
+    def test_the_cpu_flags_decide_whether_bf16_is_native(self):
+        self.assertTrue(train_cell.cpu_has_bf16(self.cpuinfo("avx512f avx512_bf16")))
+        self.assertTrue(train_cell.cpu_has_bf16(self.cpuinfo("amx_bf16 amx_tile")))
+        self.assertFalse(train_cell.cpu_has_bf16(self.cpuinfo("avx2 avx512f avx512bw")))
+        self.assertFalse(train_cell.cpu_has_bf16("/nonexistent/cpuinfo"))
+
+    def test_auto_is_bf16_on_a_cpu_with_native_bf16_and_fp32_elsewhere(self):
+        cpu = self.Device("cpu")
+        self.assertEqual("bfloat16", train_cell.pick_dtype(None, cpu, "auto", cpu_bf16=True))
+        self.assertEqual("float32", train_cell.pick_dtype(None, cpu, "auto", cpu_bf16=False))
+        self.assertEqual("float32", train_cell.pick_dtype(None, cpu, "float32", cpu_bf16=True))
+        self.assertEqual("bfloat16", train_cell.pick_dtype(None, cpu, "bfloat16", cpu_bf16=False))
