@@ -55,7 +55,8 @@ class TrainTests(unittest.TestCase):
         record = self.train()
         self.assertEqual(1, record["cells_per_process"])
         self.assertEqual(train_cell.cpu_model(), record["processor"])
-        self.assertEqual("float32", record["dtype"])
+        # --dtype auto: bf16 where the CPU multiplies it natively (PickDtypeTests), float32 elsewhere.
+        self.assertEqual("bfloat16" if train_cell.cpu_has_bf16() else "float32", record["dtype"])
         self.assertEqual(1, record["threads"])
         self.assertEqual("1", record["blas_threads"])
         self.assertEqual("1", record["omp_threads"])
