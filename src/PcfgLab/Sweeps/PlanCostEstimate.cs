@@ -22,8 +22,11 @@ public sealed record PlanCostEstimate
         return Math.Max(t1 * 0.25, t1 + (slope * (parameters - n1)));
     }
 
-    /// <summary>Core-seconds each cell costs besides its training tokens: Python and torch starting (about 2) and validation (about 3).</summary>
-    public const double OverheadSecondsPerCell = 5;
+    /// <summary>
+    /// Core-seconds each cell costs besides its training loop: Python and torch starting and validation (the process's
+    /// user + system time less the record's cpu_seconds was 1.8 in each of three designed pilot cells, docs/sweep.md).
+    /// </summary>
+    public const double OverheadSecondsPerCell = 2;
 
     /// <summary>Cells estimated.</summary>
     public int Cells { get; init; }

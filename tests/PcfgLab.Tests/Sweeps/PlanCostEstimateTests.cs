@@ -34,7 +34,7 @@ public sealed class PlanCostEstimateTests
 
         var estimate = PlanCostEstimate.Estimate([cell], []);
 
-        Assert.Equal((300_000 / 34_734.0) + 5, estimate.CoreSeconds, 9);
+        Assert.Equal((300_000 / 34_734.0) + 2, estimate.CoreSeconds, 9);
         Assert.Equal(1, estimate.CellsFromBenchmark);
         Assert.Equal(0, estimate.CellsFromRecords);
         Assert.StartsWith("bench/torch/README.md", estimate.Source, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class PlanCostEstimateTests
 
         Assert.Equal(1, estimate.CellsFromRecords);
         Assert.Equal(2, estimate.CellsFromBenchmark);
-        var expected = 50 + 5 + (1_000_000 * PlanCostEstimate.BenchSecondsPerToken(other.ParameterCount(2001))) + 5 + (1_000_000 * PlanCostEstimate.BenchSecondsPerToken(shape.ParameterCount(2001))) + 5;
+        var expected = 50 + 2 + (1_000_000 * PlanCostEstimate.BenchSecondsPerToken(other.ParameterCount(2001))) + 2 + (1_000_000 * PlanCostEstimate.BenchSecondsPerToken(shape.ParameterCount(2001))) + 2;
         Assert.Equal(expected, estimate.CoreSeconds, 9);
         Assert.Equal(["a", "b"], estimate.CoreSecondsByDataset.Select(p => p.Key));
         Assert.Contains("for 1 cells", estimate.Source, StringComparison.Ordinal);

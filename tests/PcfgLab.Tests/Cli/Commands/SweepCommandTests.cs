@@ -456,7 +456,8 @@ public sealed class SweepCommandTests : IDisposable
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(10, json.RootElement.GetProperty("cells").GetInt32());
         Assert.Equal(10, SweepPlanner.Read(P("pilot.jsonl")).Count);
-        Assert.True(json.RootElement.GetProperty("coreSeconds").GetDouble() > 50);
+        Assert.Equal(Math.Round(PlanCostEstimate.Estimate(SweepPlanner.Read(P("pilot.jsonl")), []).CoreSeconds), json.RootElement.GetProperty("coreSeconds").GetDouble());
+        Assert.True(json.RootElement.GetProperty("coreSeconds").GetDouble() > 10 * PlanCostEstimate.OverheadSecondsPerCell);
         Assert.StartsWith("bench/torch/README.md", json.RootElement.GetProperty("costSource").GetString(), StringComparison.Ordinal);
         Assert.Equal(9 + 4, SweepPlanner.Read(P("plan.jsonl")).Count);
         Assert.Contains("core-seconds for 13 cells", table, StringComparison.Ordinal);
