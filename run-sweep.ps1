@@ -91,7 +91,7 @@ if ($Pilot -and $Mode -ne "designed") { throw "-Pilot trains the designed grid's
 if ($Train -and $Train -ne "cpu") { throw "-Train '$Train' is not known: use -Train cpu (on a GPU or a cluster: -Study -Trainer, sweeps/gpu/run.sh, or pcfglab sweep slurm)" }
 if ($Train -and $Mode -ne "cpu" -and $Mode -ne "designed") { throw "-Train cpu trains the CPU grid (the default mode) or the designed grid (-Designed): drop -Study and -Quick" }
 if ($Trainer -and $Mode -ne "study") { throw "-Trainer trains the study's grid: add -Study (the CPU grid trains with -Train cpu; -Quick uses the synthetic trainer)" }
-$gridOptions = @("Tokens", "Seed", "Shapes", "Budgets", "Vocabulary") | Where-Object { $PSBoundParameters.ContainsKey($_) }
+$gridOptions = @(@("Tokens", "Seed", "Shapes", "Budgets", "Vocabulary") | Where-Object { $PSBoundParameters.ContainsKey($_) })
 if ($Mode -eq "cpu" -and $gridOptions) {
     throw "-$($gridOptions[0]): the CPU grid is $CpuSpec on the data its committed runs saw ($CpuTokens tokens per preset, seed 1); grid options go with -Study or -Quick"
 }
