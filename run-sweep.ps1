@@ -1,4 +1,4 @@
-# PcfgLab sweep, end to end (run-sweep.sh in PowerShell: the same modes, folders and files). Three modes, each in its
+# PcfgLab sweep, end to end (run-sweep.sh in PowerShell: the same modes, folders and files). Four modes, each in its
 # own folder (its datasets, plan, records and report), so that no mode replaces the datasets another mode's report
 # describes:
 #
@@ -15,6 +15,12 @@
 #   ./run-sweep.ps1 -Study         the study's GPU-scale grid (out/study): 110M tokens per preset, 216 cells (six
 #                                  shapes x six budgets); trains with -Trainer; reports the records in
 #                                  out/study/results.jsonl (none until a GPU or a cluster trained them).
+#   ./run-sweep.ps1 -Designed      issue 24's designed grid (out/designed): sweeps/designed.json, each dataset in its own
+#                                  regime (the five study datasets, 0.11 as a control, the four iso-vocabulary presets;
+#                                  seed 1 with tokens.npy, enough tokens for each dataset's largest budget); records in
+#                                  results/designed-grid.jsonl (committed cells are skipped). -Pilot: only the pilot
+#                                  (corner cells and learning-rate scans, out/designed/pilot.jsonl). Trains with
+#                                  -Train cpu; the plan's summary estimates the core-seconds left.
 #   ./run-sweep.ps1 -Link          builds pcfglab (when needed) and links it into ~/.local/bin (not on Windows), so
 #                                  that `pcfglab` works in any shell; runs no sweep.
 #
@@ -23,7 +29,8 @@
 #                                   [-Vocabulary 32001|grammar]
 #            with -Study: [-Trainer "CMD {cell} {plan} {results}"]
 #
-#   -Out        the mode's folder (default out/cpu, out/quick or out/study)
+#   -Out        the mode's folder (default out/cpu, out/quick or out/study; -Designed: always out/designed,
+#               where sweeps/designed.json's dataRoot points)
 #   -Bootstrap  bootstrap resamples of the report's fits (default 1000; 100 for -Quick)
 #   -Jobs       cells trained at once (-Train cpu: default the core count)
 #   -Bin        a pcfglab binary to use instead of building one (default: $env:PCFGLAB_BIN); on a machine without
@@ -45,6 +52,8 @@
 param(
     [switch]$Study,
     [switch]$Quick,
+    [switch]$Designed,
+    [switch]$Pilot,
     [string]$Train = "",
     [switch]$Link,
     [string]$Out = "",
@@ -72,17 +81,32 @@ $CpuSpec = "sweeps/cpu.json"
 $CpuTokens = "4M"             # what the committed CPU runs were trained on (results/cpu-grid.jsonl)
 $CpuTokenCount = "4000000"    # the same, as dataset.json and sweeps/gpu/datasets.tsv record it
 $DatasetHashes = "sweeps/gpu/datasets.tsv"
+$DesignedResults = "results/designed-grid.jsonl"
+$DesignedSpec = "sweeps/designed.json"
+$DesignedOut = "out/designed"   # sweeps/designed.json's dataRoot
 
-if ($Study -and $Quick) { throw "-Study and -Quick are two modes: pick one" }
-$Mode = if ($Study) { "study" } elseif ($Quick) { "quick" } else { "cpu" }
+if (@($Study, $Quick, $Designed | Where-Object { $_ }).Count -gt 1) { throw "-Study, -Quick and -Designed are modes: pick one" }
+$Mode = if ($Study) { "study" } elseif ($Quick) { "quick" } elseif ($Designed) { "designed" } else { "cpu" }
+if ($Pilot -and $Mode -ne "designed") { throw "-Pilot trains the designed grid's pilot: add -Designed" }
 if ($Train -and $Train -ne "cpu") { throw "-Train '$Train' is not known: use -Train cpu (on a GPU or a cluster: -Study -Trainer, sweeps/gpu/run.sh, or pcfglab sweep slurm)" }
-if ($Train -and $Mode -ne "cpu") { throw "-Train cpu trains the CPU grid (the default mode): drop -Study and -Quick" }
+if ($Train -and $Mode -ne "cpu" -and $Mode -ne "designed") { throw "-Train cpu trains the CPU grid (the default mode) or the designed grid (-Designed): drop -Study and -Quick" }
 if ($Trainer -and $Mode -ne "study") { throw "-Trainer trains the study's grid: add -Study (the CPU grid trains with -Train cpu; -Quick uses the synthetic trainer)" }
-$gridOptions = @("Tokens", "Seed", "Shapes", "Budgets", "Vocabulary") | Where-Object { $PSBoundParameters.ContainsKey($_) }
+$gridOptions = @(@("Tokens", "Seed", "Shapes", "Budgets", "Vocabulary") | Where-Object { $PSBoundParameters.ContainsKey($_) })
 if ($Mode -eq "cpu" -and $gridOptions) {
     throw "-$($gridOptions[0]): the CPU grid is $CpuSpec on the data its committed runs saw ($CpuTokens tokens per preset, seed 1); grid options go with -Study or -Quick"
 }
+if ($Mode -eq "designed" -and $gridOptions) {
+    throw "-$($gridOptions[0]): the designed grid is $DesignedSpec (edit its groups); grid options go with -Study or -Quick"
+}
+if ($Mode -eq "designed" -and $Out -and $Out -ne $DesignedOut) {
+    throw "-Out $($Out): the designed grid's datasets are where $DesignedSpec's dataRoot points ($DesignedOut): drop -Out"
+}
 switch ($Mode) {
+    "designed" {
+        $Out = $DesignedOut
+        if ($Bootstrap -lt 0) { $Bootstrap = 1000 }
+        if ($Jobs -eq 0) { $Jobs = [Environment]::ProcessorCount }
+    }
     "cpu" {
         if (-not $Out) { $Out = "out/cpu" }
         $Tokens = $CpuTokens
@@ -226,14 +250,36 @@ function Set-Link {
 function Get-Presets {
     $script:Presets = @(& $script:Pcfglab grammar presets --names --group study)
     if ($LASTEXITCODE -ne 0 -or $script:Presets.Count -eq 0) { throw "'$($script:Pcfglab) grammar presets' listed no study presets" }
+    if ($Mode -eq "designed") {
+        $iso = @(& $script:Pcfglab grammar presets --names --group iso-vocabulary)
+        if ($LASTEXITCODE -ne 0 -or $iso.Count -eq 0) { throw "'$($script:Pcfglab) grammar presets' listed no iso-vocabulary presets" }
+        $script:Presets += $iso
+    }
+}
+
+# Tokens a dataset of the designed grid needs: its largest budget of sweeps/designed.json and the 1% validation split.
+function Get-DesignedTokens {
+    param([string]$Preset)
+    switch ($Preset) {
+        "gzipscale-0.61" { return "17M" }
+        "gzipscale-0.51" { return "8.5M" }
+        default { return "4M" }
+    }
+}
+
+# The plan the mode trains and reports: the designed grid's pilot has its own.
+function Get-PlanFile {
+    if ($Mode -eq "designed" -and $Pilot) { return (Join-Path $Out "pilot.jsonl") }
+    return (Join-Path $Out "plan.jsonl")
 }
 
 function Invoke-GenerateDatasets {
     New-Item -ItemType Directory -Force -Path $Out | Out-Null
     foreach ($preset in $script:Presets) {
-        Write-Host "== generate $preset ($Tokens tokens, seed $Seed) into $(Join-Path $Out $preset)"
-        $arguments = @("generate", "--preset", $preset, "--tokens", $Tokens, "--seed", "$Seed", "--out", (Join-Path $Out $preset), "--force")
-        if ($Mode -eq "cpu") { $arguments += "--npy" }
+        $presetTokens = if ($Mode -eq "designed") { Get-DesignedTokens $preset } else { $Tokens }
+        Write-Host "== generate $preset ($presetTokens tokens, seed $Seed) into $(Join-Path $Out $preset)"
+        $arguments = @("generate", "--preset", $preset, "--tokens", $presetTokens, "--seed", "$Seed", "--out", (Join-Path $Out $preset), "--force")
+        if ($Mode -eq "cpu" -or $Mode -eq "designed") { $arguments += "--npy" }
         if ($Threads -gt 0) { $arguments += @("--threads", "$Threads") }
         Invoke-Checked $script:Pcfglab $arguments | Out-Null
     }
@@ -293,6 +339,16 @@ function Write-Plan {
         $arguments = @("sweep", "plan", "--spec", $CpuSpec)
         foreach ($preset in $script:Presets) { $arguments += @("--dataset", (Join-Path $Out $preset)) }
     }
+    elseif ($Mode -eq "designed") {
+        $arguments = @("sweep", "plan", "--spec", $DesignedSpec)
+        if ($Pilot) {
+            Write-Host "== plan ($DesignedSpec, its pilot: corner cells and learning-rate scans)"
+            $arguments += "--pilot"
+        }
+        else {
+            Write-Host "== plan ($DesignedSpec, the whole grid)"
+        }
+    }
     else {
         Write-Host "== plan"
         $arguments = @("sweep", "plan", "--data-root", $Out)
@@ -304,25 +360,27 @@ function Write-Plan {
     $results = Get-ResultsFile
     $haveRecords = (Test-Path $results -PathType Leaf) -and (Get-Item $results).Length -gt 0
     if ($haveRecords) { $arguments += @("--results", $results) }
-    Invoke-Checked $script:Pcfglab ($arguments + @("--out", (Join-Path $Out "plan.jsonl"))) | Select-Object -Last 1
-    $script:Pending = @(Get-Content (Join-Path $Out "plan.jsonl")).Count
+    $plan = Get-PlanFile
+    Invoke-Checked $script:Pcfglab ($arguments + @("--out", $plan)) | Where-Object { $_ -match '^[0-9]+ cells, |^estimated ' }
+    $script:Pending = @(Get-Content $plan).Count
     if ($haveRecords) {
         Invoke-Checked $script:Pcfglab ($arguments + @("--pending-only", "--out", (Join-Path $Out "pending.jsonl"))) *> $null
         $script:Pending = @(Get-Content (Join-Path $Out "pending.jsonl") | Where-Object { $_ }).Count
     }
 }
 
-# Where the mode's records are: the committed file for the CPU grid, the mode's folder otherwise.
+# Where the mode's records are: the committed files for the CPU and the designed grids, the mode's folder otherwise.
 function Get-ResultsFile {
     switch ($Mode) {
         "cpu" { return $CpuResults }
+        "designed" { return $DesignedResults }
         "quick" { return (Join-Path $Out "results-synthetic.jsonl") }
         default { return (Join-Path $Out "results.jsonl") }
     }
 }
 
 function Invoke-Training {
-    $plan = Join-Path $Out "plan.jsonl"
+    $plan = Get-PlanFile
     $results = Get-ResultsFile
     if ($Train -eq "cpu" -and $script:Pending -eq 0) {
         Write-Host "== train: nothing to train: every cell of $plan has a record in $results"
@@ -330,6 +388,7 @@ function Invoke-Training {
     elseif ($Train -eq "cpu") {
         $interpreter = Find-Python
         Write-Host "== train: REAL models on the CPU ($interpreter, $Jobs cells at once, bf16); records in $results"
+        New-Item -ItemType Directory -Force -Path (Split-Path -Parent $results) | Out-Null
         & $script:Pcfglab sweep train --plan $plan --results $results --failures (Join-Path $Out "failures.jsonl") --jobs "$Jobs" `
             --trainer "'$interpreter' src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results} --device cpu --dtype bfloat16 --threads 1 --max-valid-docs 256"
     }
@@ -343,7 +402,7 @@ function Invoke-Training {
         # A failed cell is recorded in OUT/failures.jsonl; the report still follows.
         & $script:Pcfglab sweep train --plan $plan --results $results --failures (Join-Path $Out "failures.jsonl") --jobs "$Jobs" --trainer $Trainer
     }
-    elseif ($Mode -eq "cpu") {
+    elseif ($Mode -eq "cpu" -or $Mode -eq "designed") {
         Write-Host "== train: none asked (-Train cpu trains the pending cells); the report fits the records in $results"
     }
     else {
@@ -359,7 +418,7 @@ function Write-Report {
     }
     Write-Host "== report ($Bootstrap bootstrap resamples)"
     $report = Join-Path $Out "report"
-    Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", (Join-Path $Out "plan.jsonl"), "--results", $results, "--out", $report, "--seed", "$Seed", "--bootstrap", "$Bootstrap")
+    Invoke-Checked $script:Pcfglab @("sweep", "report", "--plan", (Get-PlanFile), "--results", $results, "--out", $report, "--seed", "$Seed", "--bootstrap", "$Bootstrap")
     Write-Host ""
     Write-Host "== done: read $(Join-Path $report 'report.md'); the three figures to look at first:"
     foreach ($figure in @("parameter-beta.png", "tokens-per-parameter.png", "parameter-E.png")) {

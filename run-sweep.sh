@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PcfgLab sweep, end to end. Three modes, each in its own folder (its datasets, plan, records and report), so that no
+# PcfgLab sweep, end to end. Four modes, each in its own folder (its datasets, plan, records and report), so that no
 # mode replaces the datasets another mode's report describes:
 #
 #   ./run-sweep.sh                 the CPU grid (the default; out/cpu): regenerates the six datasets the committed CPU
@@ -15,6 +15,12 @@
 #   ./run-sweep.sh --study         the study's GPU-scale grid (out/study): 110M tokens per preset, 216 cells (six
 #                                  shapes x six budgets); trains with --trainer; reports the records in
 #                                  out/study/results.jsonl (none until a GPU or a cluster trained them).
+#   ./run-sweep.sh --designed      issue 24's designed grid (out/designed): sweeps/designed.json, each dataset in its own
+#                                  regime (the five study datasets, 0.11 as a control, the four iso-vocabulary presets;
+#                                  seed 1 with tokens.npy, enough tokens for each dataset's largest budget); records in
+#                                  results/designed-grid.jsonl (committed cells are skipped). --pilot: only the pilot
+#                                  (corner cells and learning-rate scans, out/designed/pilot.jsonl). Trains with
+#                                  --train cpu; the plan's summary estimates the core-seconds left.
 #   ./run-sweep.sh --link          builds pcfglab (when needed) and links it into ~/.local/bin, so that `pcfglab`
 #                                  works in any shell; runs no sweep.
 #
@@ -23,7 +29,8 @@
 #                                     [--vocabulary 32001|grammar]
 #            with --study: [--trainer "CMD {cell} {plan} {results}"]
 #
-#   --out        the mode's folder (default out/cpu, out/quick or out/study)
+#   --out        the mode's folder (default out/cpu, out/quick or out/study; --designed: always out/designed,
+#                where sweeps/designed.json's dataRoot points)
 #   --bootstrap  bootstrap resamples of the report's fits (default 1000; 100 for --quick)
 #   --jobs       cells trained at once (--train cpu: default the core count)
 #   --bin        a pcfglab binary to use instead of building one (default: $PCFGLAB_BIN); on a machine without .NET,
@@ -58,6 +65,10 @@ BOOTSTRAP=""
 LINK=0
 PYTHON="${PCFGLAB_PYTHON:-}"
 CPU_RESULTS="results/cpu-grid.jsonl"
+DESIGNED_RESULTS="results/designed-grid.jsonl"
+DESIGNED_SPEC="sweeps/designed.json"
+DESIGNED_OUT="out/designed"   # sweeps/designed.json's dataRoot
+PILOT=0
 CPU_SPEC="sweeps/cpu.json"
 CPU_TOKENS="4M"             # what the committed CPU runs were trained on (results/cpu-grid.jsonl)
 CPU_TOKEN_COUNT="4000000"   # the same, as dataset.json and sweeps/gpu/datasets.tsv record it
@@ -81,6 +92,8 @@ parse_args() {
     case "$1" in
       --study) MODE="study"; MODE_FLAGS=$((MODE_FLAGS + 1)); shift ;;
       --quick) MODE="quick"; MODE_FLAGS=$((MODE_FLAGS + 1)); shift ;;
+      --designed) MODE="designed"; MODE_FLAGS=$((MODE_FLAGS + 1)); shift ;;
+      --pilot) PILOT=1; shift ;;
       --train) TRAIN="$2"; shift 2 ;;
       --link) LINK=1; shift ;;
       --out) OUT="$2"; shift 2 ;;
@@ -99,18 +112,27 @@ parse_args() {
       *) fail 2 "unknown option '$1' (see --help)" ;;
     esac
   done
-  [ "$MODE_FLAGS" -le 1 ] || fail 2 "--study and --quick are two modes: pick one"
+  [ "$MODE_FLAGS" -le 1 ] || fail 2 "--study, --quick and --designed are modes: pick one"
+  if [ "$PILOT" -eq 1 ] && [ "$MODE" != "designed" ]; then
+    fail 2 "--pilot trains the designed grid's pilot: add --designed"
+  fi
   if [ -n "$TRAIN" ] && [ "$TRAIN" != "cpu" ]; then
     fail 2 "--train '$TRAIN' is not known: use --train cpu (on a GPU or a cluster: --study --trainer, sweeps/gpu/run.sh, or pcfglab sweep slurm)"
   fi
-  if [ -n "$TRAIN" ] && [ "$MODE" != "cpu" ]; then
-    fail 2 "--train cpu trains the CPU grid (the default mode): drop --$MODE"
+  if [ -n "$TRAIN" ] && [ "$MODE" != "cpu" ] && [ "$MODE" != "designed" ]; then
+    fail 2 "--train cpu trains the CPU grid (the default mode) or the designed grid (--designed): drop --$MODE"
   fi
   if [ -n "$TRAINER" ] && [ "$MODE" != "study" ]; then
     fail 2 "--trainer trains the study's grid: add --study (the CPU grid trains with --train cpu; --quick uses the synthetic trainer)"
   fi
   if [ "$MODE" = "cpu" ] && [ -n "$grid_option" ]; then
     fail 2 "$grid_option: the CPU grid is $CPU_SPEC on the data its committed runs saw ($CPU_TOKENS tokens per preset, seed 1); grid options go with --study or --quick"
+  fi
+  if [ "$MODE" = "designed" ] && [ -n "$grid_option" ]; then
+    fail 2 "$grid_option: the designed grid is $DESIGNED_SPEC (edit its groups); grid options go with --study or --quick"
+  fi
+  if [ "$MODE" = "designed" ] && [ -n "$OUT" ] && [ "$OUT" != "$DESIGNED_OUT" ]; then
+    fail 2 "--out $OUT: the designed grid's datasets are where $DESIGNED_SPEC's dataRoot points ($DESIGNED_OUT): drop --out"
   fi
   case "$MODE" in
     cpu)
@@ -126,6 +148,11 @@ parse_args() {
       BUDGETS="${BUDGETS:-100k,200k,500k,1M}"
       VOCABULARY="${VOCABULARY:-grammar}"
       BOOTSTRAP="${BOOTSTRAP:-100}"
+      ;;
+    designed)
+      OUT="$DESIGNED_OUT"
+      BOOTSTRAP="${BOOTSTRAP:-1000}"
+      JOBS="${JOBS:-$(nproc 2>/dev/null || echo 1)}"
       ;;
     study)
       OUT="${OUT:-out/study}"
@@ -221,15 +248,32 @@ link_binary() {
 list_presets() {
   mapfile -t PRESETS < <("$PCFGLAB" grammar presets --names --group study)
   [ "${#PRESETS[@]}" -gt 0 ] || fail 1 "'$PCFGLAB grammar presets' listed no study presets"
+  if [ "$MODE" = "designed" ]; then
+    local iso
+    mapfile -t iso < <("$PCFGLAB" grammar presets --names --group iso-vocabulary)
+    [ "${#iso[@]}" -gt 0 ] || fail 1 "'$PCFGLAB grammar presets' listed no iso-vocabulary presets"
+    PRESETS+=("${iso[@]}")
+  fi
+}
+
+# Tokens a dataset of the designed grid needs: its largest budget of sweeps/designed.json and the 1% validation split.
+designed_tokens() {
+  case "$1" in
+    gzipscale-0.61) echo "17M" ;;
+    gzipscale-0.51) echo "8.5M" ;;
+    *) echo "4M" ;;
+  esac
 }
 
 generate_datasets() {
   mkdir -p "$OUT"
   local preset
   for preset in "${PRESETS[@]}"; do
-    echo "== generate $preset ($TOKENS tokens, seed $SEED) into $OUT/$preset" >&2
-    local args=(generate --preset "$preset" --tokens "$TOKENS" --seed "$SEED" --out "$OUT/$preset" --force)
-    [ "$MODE" = "cpu" ] && args+=(--npy)
+    local tokens="$TOKENS"
+    [ "$MODE" = "designed" ] && tokens="$(designed_tokens "$preset")"
+    echo "== generate $preset ($tokens tokens, seed $SEED) into $OUT/$preset" >&2
+    local args=(generate --preset "$preset" --tokens "$tokens" --seed "$SEED" --out "$OUT/$preset" --force)
+    { [ "$MODE" = "cpu" ] || [ "$MODE" = "designed" ]; } && args+=(--npy)
     [ -n "$THREADS" ] && args+=(--threads "$THREADS")
     "$PCFGLAB" "${args[@]}" > /dev/null
   done
@@ -292,6 +336,14 @@ write_plan() {
     for preset in "${PRESETS[@]}"; do
       args+=(--dataset "$OUT/$preset")
     done
+  elif [ "$MODE" = "designed" ]; then
+    args=(sweep plan --spec "$DESIGNED_SPEC")
+    if [ "$PILOT" -eq 1 ]; then
+      echo "== plan ($DESIGNED_SPEC, its pilot: corner cells and learning-rate scans)" >&2
+      args+=(--pilot)
+    else
+      echo "== plan ($DESIGNED_SPEC, the whole grid)" >&2
+    fi
   else
     echo "== plan" >&2
     args=(sweep plan --data-root "$OUT")
@@ -303,18 +355,28 @@ write_plan() {
   local results
   results="$(results_file)"
   [ -s "$results" ] && args+=(--results "$results")
-  "$PCFGLAB" "${args[@]}" --out "$OUT/plan.jsonl" | tail -n 1
-  PENDING="$(wc -l < "$OUT/plan.jsonl")"
+  "$PCFGLAB" "${args[@]}" --out "$(plan_file)" | awk '/^[0-9]+ cells, |^estimated /'
+  PENDING="$(wc -l < "$(plan_file)")"
   if [ -s "$results" ]; then
     "$PCFGLAB" "${args[@]}" --pending-only --out "$OUT/pending.jsonl" > /dev/null 2>&1
     PENDING="$(wc -l < "$OUT/pending.jsonl")"
   fi
 }
 
-# Where the mode's records are: the committed file for the CPU grid, the mode's folder otherwise.
+# The plan the mode trains and reports: the designed grid's pilot has its own.
+plan_file() {
+  if [ "$MODE" = "designed" ] && [ "$PILOT" -eq 1 ]; then
+    echo "$OUT/pilot.jsonl"
+  else
+    echo "$OUT/plan.jsonl"
+  fi
+}
+
+# Where the mode's records are: the committed files for the CPU and the designed grids, the mode's folder otherwise.
 results_file() {
   case "$MODE" in
     cpu) echo "$CPU_RESULTS" ;;
+    designed) echo "$DESIGNED_RESULTS" ;;
     quick) echo "$OUT/results-synthetic.jsonl" ;;
     study) echo "$OUT/results.jsonl" ;;
   esac
@@ -324,11 +386,12 @@ train_cells() {
   local results
   results="$(results_file)"
   if [ "$TRAIN" = "cpu" ] && [ "$PENDING" -eq 0 ]; then
-    echo "== train: nothing to train: every cell of $OUT/plan.jsonl has a record in $results" >&2
+    echo "== train: nothing to train: every cell of $(plan_file) has a record in $results" >&2
   elif [ "$TRAIN" = "cpu" ]; then
     find_python
     echo "== train: REAL models on the CPU ($PYTHON, $JOBS cells at once, bf16); records in $results" >&2
-    "$PCFGLAB" sweep train --plan "$OUT/plan.jsonl" --results "$results" --failures "$OUT/failures.jsonl" --jobs "$JOBS" \
+    mkdir -p "$(dirname "$results")"
+    "$PCFGLAB" sweep train --plan "$(plan_file)" --results "$results" --failures "$OUT/failures.jsonl" --jobs "$JOBS" \
       --trainer "'$PYTHON' src/trainers/torch/train_cell.py --plan {plan} --cell {cell} --results {results} --device cpu --dtype bfloat16 --threads 1 --max-valid-docs 256" || true
   elif [ "$MODE" = "quick" ]; then
     echo "== train: SYNTHETIC trainer for every cell (no model is trained)" >&2
@@ -338,7 +401,7 @@ train_cells() {
     echo "== train: $TRAINER" >&2
     # A failed cell is recorded in OUT/failures.jsonl; the report still follows.
     "$PCFGLAB" sweep train --plan "$OUT/plan.jsonl" --results "$results" --failures "$OUT/failures.jsonl" --jobs "$JOBS" --trainer "$TRAINER" || true
-  elif [ "$MODE" = "cpu" ]; then
+  elif [ "$MODE" = "cpu" ] || [ "$MODE" = "designed" ]; then
     echo "== train: none asked (--train cpu trains the pending cells); the report fits the records in $results" >&2
   else
     echo "== train: none asked (--trainer CMD trains the pending cells); the report fits the records in $results" >&2
@@ -353,7 +416,7 @@ write_report() {
     return
   fi
   echo "== report ($BOOTSTRAP bootstrap resamples)" >&2
-  "$PCFGLAB" sweep report --plan "$OUT/plan.jsonl" --results "$results" --out "$OUT/report" --seed "$SEED" --bootstrap "$BOOTSTRAP"
+  "$PCFGLAB" sweep report --plan "$(plan_file)" --results "$results" --out "$OUT/report" --seed "$SEED" --bootstrap "$BOOTSTRAP"
   echo "" >&2
   echo "== done: read $OUT/report/report.md; the three figures to look at first:" >&2
   local figure

@@ -36,13 +36,19 @@ internal static class SweepCommand
         var pendingOnly = new Option<bool>("--pending-only") { Description = "Write only the cells without a record in --results (renumbered from 0), for dispatching the remaining work." };
         var output = new Option<string>("--out", "-o") { Description = "Plan file to write (JSON Lines, one cell per line).", DefaultValueFactory = _ => "plan.jsonl" };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
-        var command = new Command("plan", "Write plan.jsonl: one training cell per line (dataset, shape, N, D, C = 6ND, seed, settings).")
+        var pilot = new Option<bool>("--pilot") { Description = "Plan only the pilot: per dataset, the smallest and largest shape at the smallest and largest budget (first seed), and the learning-rate scan." };
+        var command = new Command("plan", "Write plan.jsonl: one training cell per line (dataset, shape, N, D, C = 6ND, seed, settings), and estimate its core-seconds.")
         {
-            spec, dataRoot, datasets, shapes, tokens, vocabulary, seeds, profile, results, pendingOnly, output, json,
+            spec, dataRoot, datasets, shapes, tokens, vocabulary, seeds, profile, results, pendingOnly, pilot, output, json,
         };
         command.SetAction(parse =>
         {
             var sweep = parse.GetValue(spec) is { } specPath ? SweepSpec.Load(specPath) : SweepSpec.Study(parse.GetValue(dataRoot)!);
+            if (sweep.Groups.Count > 0 && (parse.GetValue(datasets) is { Length: > 0 } || parse.GetValue(shapes) is not null || parse.GetValue(tokens) is not null || parse.GetValue(seeds) is not null))
+            {
+                throw new UserInputException("the sweep file has \"groups\", each with its own datasets, shapes, budgets and seeds: edit the groups instead of passing --dataset, --shapes, --budgets or --seeds.");
+            }
+
             if (parse.GetValue(datasets) is { Length: > 0 } given)
             {
                 sweep = sweep with { Datasets = given.Select(Path.GetFullPath).ToArray() };
@@ -89,21 +95,30 @@ internal static class SweepCommand
             }
 
             var planPath = parse.GetValue(output)!;
-            var cells = SweepPlanner.Plan(sweep, Path.GetDirectoryName(Path.GetFullPath(planPath))!);
+            var planFolder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
+            var cells = parse.GetValue(pilot) ? SweepPlanner.Pilot(sweep, planFolder) : SweepPlanner.Plan(sweep, planFolder);
             var done = parse.GetValue(results) is { } resultsPath ? TrainingRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
-            var pending = SweepPlanner.Pending(cells, done);
+            var records = parse.GetValue(results) is { } recordsPath && File.Exists(recordsPath) ? TrainingRecordStore.Read([recordsPath], new List<string>()) : [];
+            var pendingCells = SweepPlanner.Pending(cells, done);
+            var estimate = PlanCostEstimate.Estimate(cells, records);
+            var pendingEstimate = PlanCostEstimate.Estimate(pendingCells, records);
+            var pending = pendingCells;
             var written = parse.GetValue(pendingOnly) ? SweepPlanner.Renumber(pending) : cells;
             SweepPlanner.Write(planPath, written);
             context.CreateLogger("sweep").LogPlanWritten(planPath, written.Count, cells.Count, cells.Count - pending.Count);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(
-                    new PlanSummary(planPath, cells.Count, cells.Count - pending.Count, pending.Count, written.Count, cells.Sum(c => c.Compute), ToolInfo.Version),
+                    new PlanSummary(planPath, cells.Count, cells.Count - pending.Count, pending.Count, written.Count, cells.Sum(c => c.Compute), ToolInfo.Version)
+                    {
+                        CoreSeconds = Math.Round(estimate.CoreSeconds), PendingCoreSeconds = Math.Round(pendingEstimate.CoreSeconds), CostSource = estimate.Source,
+                    },
                     SweepCliJson.Default.PlanSummary));
             }
             else
             {
                 WritePlanTable(context.Output, cells, done);
+                WriteEstimate(context.Output, estimate, pendingEstimate);
             }
 
             return 0;
@@ -257,6 +272,17 @@ internal static class SweepCommand
     private static string[] SplitList(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    private static void WriteEstimate(TextWriter output, PlanCostEstimate all, PlanCostEstimate pending)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var (dataset, seconds) in all.CoreSecondsByDataset)
+        {
+            output.WriteLine(string.Create(inv, $"  {dataset}: about {seconds:N0} core-seconds"));
+        }
+
+        output.WriteLine(string.Create(inv, $"estimated {all.CoreSeconds:N0} core-seconds for {all.Cells} cells ({pending.CoreSeconds:N0} for the {pending.Cells} without a record), from {all.Source}; {PlanCostEstimate.OverheadSecondsPerCell:0} core-seconds per cell for start and validation"));
+    }
+
     private static void WritePlanTable(TextWriter output, IReadOnlyList<PlanCell> cells, IReadOnlySet<string> done)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -286,7 +312,17 @@ internal static class SweepCommand
 }
 
 /// <summary>The <c>--json</c> summary of <c>sweep plan</c>.</summary>
-internal sealed record PlanSummary(string Plan, int Cells, int Done, int Pending, int Written, double TotalCompute, string ToolVersion);
+internal sealed record PlanSummary(string Plan, int Cells, int Done, int Pending, int Written, double TotalCompute, string ToolVersion)
+{
+    /// <summary>Estimated core-seconds of every planned cell (<see cref="PlanCostEstimate"/>).</summary>
+    public double CoreSeconds { get; init; }
+
+    /// <summary>Estimated core-seconds of the cells without a record.</summary>
+    public double PendingCoreSeconds { get; init; }
+
+    /// <summary>Where the estimate's speeds came from.</summary>
+    public string CostSource { get; init; } = "";
+}
 
 /// <summary>Log messages of the sweep commands.</summary>
 internal static partial class SweepLog

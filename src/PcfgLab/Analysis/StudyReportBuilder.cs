@@ -61,7 +61,14 @@ public sealed class StudyReportBuilder(
         var missing = plan?.Where(c => !recorded.Contains(c.CellId)).ToArray();
         logger.LogInformation("{Records} run records ({Synthetic} synthetic) from {Files} file(s)", records.Count, records.Count(r => r.IsSynthetic), options.ResultsFiles.Count);
 
-        var datasets = CollectDatasets(options, plan, records, problems, cancellationToken);
+        // Learning-rate scan cells (off the grid's rule, PlanCell.IsLearningRateScan) count as recorded but are not fitted.
+        var gridRecords = records.Where(r => !PlanCell.IsLearningRateScan(r.CellId)).ToArray();
+        if (gridRecords.Length < records.Count)
+        {
+            logger.LogInformation("{Scan} learning-rate scan records left out of the fits", records.Count - gridRecords.Length);
+        }
+
+        var datasets = CollectDatasets(options, plan, gridRecords, problems, cancellationToken);
         var fitted = datasets.Where(d => d.Fit is not null).ToArray();
         var regression = ScalingStudy.TryRegress(fitted.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)));
         List<ParameterTrend> trends = regression is null

@@ -65,6 +65,27 @@ public sealed record PlanCell
     public static string MakeId(string dataset, LlamaShape shape, long tokens, int seed) =>
         string.Create(CultureInfo.InvariantCulture, $"{dataset}__{shape.Label}__D{tokens}__s{seed}");
 
+    /// <summary>What a learning-rate scan cell's identifier adds to the grid cell's: <c>__lr</c> and its rate.</summary>
+    public const string LearningRateScanMarker = "__lr";
+
+    /// <summary>
+    /// The identifier of a learning-rate scan cell: the grid cell's <paramref name="gridId"/>, <c>__lr</c> and the
+    /// rate to three significant digits (for example <c>..._s0__lr0.253</c>).
+    /// </summary>
+    public static string MakeScanId(string gridId, double learningRate) =>
+        string.Create(CultureInfo.InvariantCulture, $"{gridId}{LearningRateScanMarker}{learningRate:G3}");
+
+    /// <summary>True when <paramref name="cellId"/> names a learning-rate scan cell (off the grid's rule: fits leave it out).</summary>
+    public static bool IsLearningRateScan(string cellId)
+    {
+        ArgumentNullException.ThrowIfNull(cellId);
+
+        // The marker is the last part of the identifier (a grid cell's last part is its seed, s0), so a dataset whose
+        // name holds "__lr" is not taken for a scan.
+        var last = cellId.LastIndexOf("__", StringComparison.Ordinal);
+        return last >= 0 && cellId.AsSpan(last).StartsWith(LearningRateScanMarker, StringComparison.Ordinal);
+    }
+
     /// <summary>Resolves <see cref="DatasetPath"/> against the folder of the plan file <paramref name="planPath"/>.</summary>
     public string ResolveDatasetPath(string planPath) =>
         Path.IsPathRooted(DatasetPath)

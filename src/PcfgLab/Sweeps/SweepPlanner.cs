@@ -16,68 +16,139 @@ public static class SweepPlanner
     /// <paramref name="planFolder"/> (where the plan file goes) so that the plan and the data can move together.
     /// Throws <see cref="UserInputException"/> when a dataset is missing or too small for a budget.
     /// </summary>
-    public static IReadOnlyList<PlanCell> Plan(SweepSpec spec, string planFolder)
+    public static IReadOnlyList<PlanCell> Plan(SweepSpec spec, string planFolder) => Plan(spec, planFolder, pilot: false);
+
+    /// <summary>
+    /// Plans the pilot of <paramref name="spec"/>: for each dataset, the corner cells of its group's grid (smallest and
+    /// largest shape at smallest and largest budget, first seed) and its learning-rate scan. The pilot's cells have
+    /// the grid's identifiers and settings, so their records count as done when the whole grid is planned.
+    /// </summary>
+    public static IReadOnlyList<PlanCell> Pilot(SweepSpec spec, string planFolder) => Plan(spec, planFolder, pilot: true);
+
+    private static IReadOnlyList<PlanCell> Plan(SweepSpec spec, string planFolder, bool pilot)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         var cells = new List<PlanCell>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var datasetPath in spec.Datasets)
+        foreach (var group in spec.PlannedGroups)
         {
-            var dataset = DatasetInfo.Read(datasetPath);
-            var vocabulary = spec.Vocabulary ?? dataset.Vocabulary
-                ?? throw new UserInputException($"dataset '{datasetPath}' does not record its vocabulary (max token id + 1): give the sweep a number for \"vocabulary\".");
-            if (dataset.Vocabulary is { } needed && vocabulary < needed)
+            foreach (var datasetPath in group.Datasets)
             {
-                throw new UserInputException($"vocabulary {vocabulary} is smaller than dataset '{dataset.Name}' needs ({needed}): raise it or use \"grammar\".");
+                PlanDataset(spec, group, datasetPath, planFolder, pilot, seen, cells);
+            }
+        }
+
+        return cells;
+    }
+
+    private static void PlanDataset(SweepSpec spec, SweepGroup group, string datasetPath, string planFolder, bool pilot, HashSet<string> seen, List<PlanCell> cells)
+    {
+        var dataset = DatasetInfo.Read(datasetPath);
+        var vocabulary = spec.Vocabulary ?? dataset.Vocabulary
+            ?? throw new UserInputException($"dataset '{datasetPath}' does not record its vocabulary (max token id + 1): give the sweep a number for \"vocabulary\".");
+        if (dataset.Vocabulary is { } needed && vocabulary < needed)
+        {
+            throw new UserInputException($"vocabulary {vocabulary} is smaller than dataset '{dataset.Name}' needs ({needed}): raise it or use \"grammar\".");
+        }
+
+        if (dataset.Name.Any(char.IsControl))
+        {
+            throw new UserInputException($"dataset '{datasetPath}' has a name with a control character (a line break or the like) in its manifest: rename it there.");
+        }
+
+        if (!seen.Add(dataset.Name))
+        {
+            throw new UserInputException($"two datasets are named '{dataset.Name}': give each dataset of a sweep its own name.");
+        }
+
+        var trainingTokens = dataset.Tokens is { } total ? (long)Math.Floor(total * (1 - spec.Training.ValidationFraction)) : (long?)null;
+        var relative = Path.GetRelativePath(Path.GetFullPath(planFolder), Path.GetFullPath(datasetPath)).Replace('\\', '/');
+        void CheckBudget(long tokens)
+        {
+            if (trainingTokens is { } available && tokens > available)
+            {
+                throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"dataset '{dataset.Name}' has {available} training tokens (after the {spec.Training.ValidationFraction:P0} validation split), fewer than the budget {tokens}: generate more tokens or lower the budget."));
+            }
+        }
+
+        PlanCell Cell(LlamaShape shape, long tokens, int seed, double factor)
+        {
+            var parameters = shape.ParameterCount(vocabulary);
+            var training = spec.Training.ForShape(shape);
+            if (group.Batch is { } rule)
+            {
+                training = training with { BatchSize = rule.For(tokens, training.Context) };
             }
 
-            if (dataset.Name.Any(char.IsControl))
+            var id = PlanCell.MakeId(dataset.Name, shape, tokens, seed);
+            if (factor != 1)
             {
-                throw new UserInputException($"dataset '{datasetPath}' has a name with a control character (a line break or the like) in its manifest: rename it there.");
+                training = training with { LearningRate = training.LearningRate * factor };
+                id = PlanCell.MakeScanId(id, training.LearningRate);
             }
 
-            if (!seen.Add(dataset.Name))
+            return new PlanCell
             {
-                throw new UserInputException($"two datasets are named '{dataset.Name}': give each dataset of a sweep its own name.");
-            }
+                Index = cells.Count,
+                CellId = id,
+                Dataset = dataset.Name,
+                DatasetPath = relative,
+                GzipMedian = dataset.GzipMedian,
+                Tokens = tokens,
+                Shape = shape,
+                Vocabulary = vocabulary,
+                Parameters = parameters,
+                Compute = 6.0 * parameters * tokens,
+                Seed = seed,
+                Training = training,
+            };
+        }
 
-            var trainingTokens = dataset.Tokens is { } total ? (long)Math.Floor(total * (1 - spec.Training.ValidationFraction)) : (long?)null;
-            var relative = Path.GetRelativePath(Path.GetFullPath(planFolder), Path.GetFullPath(datasetPath)).Replace('\\', '/');
-            foreach (var shape in spec.Shapes)
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var smallest = group.Shapes[0];
+        var largest = group.Shapes[^1];
+        var fewest = group.Tokens[0];
+        var most = group.Tokens[^1];
+        foreach (var shape in group.Shapes)
+        {
+            foreach (var tokens in group.Tokens)
             {
-                var parameters = shape.ParameterCount(vocabulary);
-                foreach (var tokens in spec.Tokens)
+                CheckBudget(tokens);
+                foreach (var seed in group.Seeds)
                 {
-                    if (trainingTokens is { } available && tokens > available)
+                    var corner = (shape == smallest || shape == largest) && (tokens == fewest || tokens == most) && seed == group.Seeds[0];
+                    if (!pilot || corner)
                     {
-                        throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-                            $"dataset '{dataset.Name}' has {available} training tokens (after the {spec.Training.ValidationFraction:P0} validation split), fewer than the budget {tokens}: generate more tokens or lower the budget."));
-                    }
-
-                    foreach (var seed in spec.Seeds)
-                    {
-                        cells.Add(new PlanCell
-                        {
-                            Index = cells.Count,
-                            CellId = PlanCell.MakeId(dataset.Name, shape, tokens, seed),
-                            Dataset = dataset.Name,
-                            DatasetPath = relative,
-                            GzipMedian = dataset.GzipMedian,
-                            Tokens = tokens,
-                            Shape = shape,
-                            Vocabulary = vocabulary,
-                            Parameters = parameters,
-                            Compute = 6.0 * parameters * tokens,
-                            Seed = seed,
-                            Training = spec.Training.ForShape(shape),
-                        });
+                        var cell = Cell(shape, tokens, seed, 1);
+                        ids.Add(cell.CellId);
+                        cells.Add(cell);
                     }
                 }
             }
         }
 
-        return cells;
+        if (group.LearningRateScan is not { } scan)
+        {
+            return;
+        }
+
+        foreach (var shape in smallest == largest ? [smallest] : new[] { smallest, largest })
+        {
+            foreach (var tokens in scan.Tokens)
+            {
+                CheckBudget(tokens);
+                foreach (var factor in scan.Factors)
+                {
+                    var cell = Cell(shape, tokens, group.Seeds[0], factor);
+                    if (ids.Add(cell.CellId))
+                    {
+                        cells.Add(cell);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>The cells of <paramref name="plan"/> whose identifier is not among <paramref name="completedCellIds"/>, in plan order.</summary>

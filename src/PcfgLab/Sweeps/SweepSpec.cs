@@ -14,6 +14,13 @@ namespace PcfgLab.Sweeps;
 ///   "tokens": ["100k", "1M"], "seeds": [0], "vocabulary": 32001 | "grammar",
 ///   "training": {"context": 256, "batchSize": 32, "learningRate": 5e-5, "schedule": "cosine", "warmupSteps": 0, "epochs": 1} }
 /// </code>
+/// A designed sweep gives each group of datasets its own grid instead of top-level presets or datasets (the
+/// top-level shapes, tokens and seeds are then the groups' defaults):
+/// <code>
+/// { "groups": [{ "presets": ["gzipscale-0.61"], "shapes": [[16, 32, 1, 1], ...], "tokens": ["500k", ...], "seeds": [0],
+///                "batch": {"min": 2, "max": 8, "minSteps": 200},
+///                "lrScan": {"factors": [0.316, 1, 3.16], "tokens": ["2M"]} }], ... }
+/// </code>
 /// </summary>
 public sealed record SweepSpec
 {
@@ -41,6 +48,18 @@ public sealed record SweepSpec
     /// <summary>Optimiser and data settings.</summary>
     public TrainingSettings Training { get; init; } = TrainingSettings.Study;
 
+    /// <summary>
+    /// The designed sweep's groups, each with its own datasets, shapes, budgets, seeds, batch rule and learning-rate
+    /// scan; empty for a plain sweep (one grid over <see cref="Datasets"/>, <see cref="Shapes"/>, <see cref="Tokens"/>
+    /// and <see cref="Seeds"/>).
+    /// </summary>
+    public IReadOnlyList<SweepGroup> Groups { get; init; } = [];
+
+    /// <summary>The groups the planner walks: <see cref="Groups"/>, or for a plain sweep one group of its datasets and grid.</summary>
+    public IReadOnlyList<SweepGroup> PlannedGroups => Groups.Count > 0
+        ? Groups
+        : [new SweepGroup { Datasets = Datasets, Shapes = Shapes, Tokens = Tokens, Seeds = Seeds }];
+
     /// <summary>The study's grid over the six presets found under <paramref name="dataRoot"/>.</summary>
     public static SweepSpec Study(string dataRoot) =>
         new() { Datasets = StudyPresets.Select(p => Path.Combine(dataRoot, p)).ToArray() };
@@ -48,6 +67,22 @@ public sealed record SweepSpec
     /// <summary>Throws <see cref="UserInputException"/> when the spec cannot make a plan.</summary>
     public void Validate()
     {
+        if (Groups.Count > 0)
+        {
+            foreach (var group in Groups)
+            {
+                group.Validate();
+            }
+
+            if (Vocabulary is < 2)
+            {
+                throw new UserInputException($"vocabulary {Vocabulary} is too small: give at least 2, or \"grammar\".");
+            }
+
+            Training.Validate();
+            return;
+        }
+
         if (Datasets.Count == 0)
         {
             throw UserInputException.ForParameters($"the sweep names no dataset: add \"presets\" or \"datasets\" to the sweep file, or pass {new Parameter("SweepSpec.Datasets")}.");
@@ -136,9 +171,10 @@ public sealed record SweepSpec
                 case "training":
                 case "name":
                 case "description":
+                case "groups":
                     break;
                 default:
-                    throw new UserInputException($"sweep file '{source}': unknown field \"{property.Name}\" (known: name, description, dataRoot, presets, datasets, shapes, maxShapes, tokens, seeds, vocabulary, training).");
+                    throw new UserInputException($"sweep file '{source}': unknown field \"{property.Name}\" (known: name, description, dataRoot, presets, datasets, groups, shapes, maxShapes, tokens, seeds, vocabulary, training).");
             }
         }
 
@@ -198,7 +234,123 @@ public sealed record SweepSpec
             spec = spec with { Shapes = spec.Shapes.Take(Math.Max(0, k)).ToArray() };
         }
 
+        if (root.TryGetProperty("groups", out var groups))
+        {
+            if (datasets.Count > 0)
+            {
+                throw new UserInputException($"sweep file '{source}': \"groups\" name their own datasets: move the top-level \"presets\" and \"datasets\" into a group.");
+            }
+
+            var parsed = RequireArray(groups, "groups", source).Select(g => ParseGroup(g, spec, dataRoot, baseFolder, source)).ToArray();
+            if (parsed.Length == 0)
+            {
+                throw new UserInputException($"sweep file '{source}': \"groups\" is empty: give at least one group, or drop it.");
+            }
+
+            spec = spec with { Groups = parsed, Datasets = parsed.SelectMany(g => g.Datasets).ToArray() };
+        }
+
         return spec;
+    }
+
+    private static SweepGroup ParseGroup(JsonElement value, SweepSpec defaults, string dataRoot, string baseFolder, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new UserInputException($"sweep file '{source}': each of \"groups\" must be an object.");
+        }
+
+        var group = new SweepGroup { Shapes = defaults.Shapes, Tokens = defaults.Tokens, Seeds = defaults.Seeds };
+        var datasets = new List<string>();
+        foreach (var property in value.EnumerateObject())
+        {
+            var field = "groups[]." + property.Name;
+            var item = property.Value;
+            switch (property.Name)
+            {
+                case "name":
+                case "description":
+                    break;
+                case "presets":
+                    foreach (var p in RequireArray(item, field, source))
+                    {
+                        datasets.Add(Path.Combine(dataRoot, RequireString(p, field + "[]", source)));
+                    }
+
+                    break;
+                case "datasets":
+                    foreach (var d in RequireArray(item, field, source))
+                    {
+                        var text = d.ValueKind == JsonValueKind.Object && d.TryGetProperty("path", out var p)
+                            ? RequireString(p, field + "[].path", source)
+                            : RequireString(d, field + "[]", source);
+                        datasets.Add(Path.GetFullPath(Path.Combine(baseFolder, text)));
+                    }
+
+                    break;
+                case "shapes":
+                    group = group with { Shapes = RequireArray(item, field, source).Select(s => ParseShape(s, source)).ToArray() };
+                    break;
+                case "tokens":
+                    group = group with { Tokens = RequireArray(item, field, source).Select(t => ParseCount(t, source)).ToArray() };
+                    break;
+                case "seeds":
+                    group = group with { Seeds = RequireArray(item, field, source).Select(s => RequireInt(s, field + "[]", source)).ToArray() };
+                    break;
+                case "batch":
+                    group = group with { Batch = ParseBatch(item, field, source) };
+                    break;
+                case "lrScan":
+                    group = group with { LearningRateScan = ParseScan(item, field, source) };
+                    break;
+                default:
+                    throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: name, description, presets, datasets, shapes, tokens, seeds, batch, lrScan).");
+            }
+        }
+
+        return group with { Datasets = datasets };
+    }
+
+    private static BatchRule ParseBatch(JsonElement value, string field, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new UserInputException($"sweep file '{source}': \"{field}\" must be an object {{\"min\", \"max\", \"minSteps\"}}.");
+        }
+
+        int Get(string name) => value.TryGetProperty(name, out var v)
+            ? RequireInt(v, field + "." + name, source)
+            : throw new UserInputException($"sweep file '{source}': \"{field}\" lacks \"{name}\" (give min, max, minSteps).");
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Name is not ("min" or "max" or "minSteps"))
+            {
+                throw new UserInputException($"sweep file '{source}': unknown field \"{field}.{property.Name}\" (known: min, max, minSteps).");
+            }
+        }
+
+        return new BatchRule(Get("min"), Get("max"), Get("minSteps"));
+    }
+
+    private static LearningRateScan ParseScan(JsonElement value, string field, string source)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new UserInputException($"sweep file '{source}': \"{field}\" must be an object {{\"factors\", \"tokens\"}}.");
+        }
+
+        var scan = new LearningRateScan();
+        foreach (var property in value.EnumerateObject())
+        {
+            scan = property.Name switch
+            {
+                "factors" => scan with { Factors = RequireArray(property.Value, field + ".factors", source).Select(f => RequireNumber(f, field + ".factors[]", source)).ToArray() },
+                "tokens" => scan with { Tokens = RequireArray(property.Value, field + ".tokens", source).Select(t => ParseCount(t, source)).ToArray() },
+                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}.{property.Name}\" (known: factors, tokens)."),
+            };
+        }
+
+        return scan;
     }
 
     private static TrainingSettings ParseTraining(JsonElement value, string source)

@@ -108,6 +108,10 @@ public sealed record TrainingRecord
     [JsonPropertyName("learning_rate")]
     public double? LearningRate { get; init; }
 
+    /// <summary>CPU time of the training loop (user + system, all threads), or null in older and synthetic records.</summary>
+    [JsonPropertyName("cpu_seconds")]
+    public double? CpuSeconds { get; init; }
+
     /// <summary>UTC time the record was written (ISO 8601).</summary>
     [JsonPropertyName("finished_at")]
     public string? FinishedAt { get; init; }

@@ -231,4 +231,18 @@ public sealed class StudyReportBuilderTests : IDisposable
         public LawFit Fit(string dataset, IReadOnlyList<TrainingRecord> records, CancellationToken cancellationToken) =>
             throw new UserInputException("no fits in this test");
     }
+
+    [Fact]
+    public void Learning_rate_scan_records_are_not_fitted_with_the_grid()
+    {
+        var results = Path.Combine(_root.FullName, "scan.jsonl");
+        TrainingRecordStore.Append(results, StudyReports.Record("a", "a__h8-i16-l1-a1__D1000__s0", 1000, 1000, 3));
+        TrainingRecordStore.Append(results, StudyReports.Record("a", "a__h8-i16-l1-a1__D1000__s0__lr0.1", 1000, 1000, 9));
+        TrainingRecordStore.Append(results, StudyReports.Record("a", "a__h8-i16-l1-a1__D2000__s0", 2000, 1000, 2.9));
+
+        var report = Build(new StudyReportOptions { ResultsFiles = [results] });
+
+        Assert.Equal(3, report.Records.Count);
+        Assert.Equal(["a__h8-i16-l1-a1__D1000__s0", "a__h8-i16-l1-a1__D2000__s0"], Assert.Single(report.Datasets).Records.Select(r => r.CellId));
+    }
 }

@@ -82,8 +82,12 @@ public sealed partial class RunSweepScriptsTests
     [Theory]
     [InlineData(new[] { "--tokens", "10M" }, "--tokens: the CPU grid is sweeps/cpu.json")]
     [InlineData(new[] { "--trainer", "true" }, "--trainer trains the study's grid: add --study")]
-    [InlineData(new[] { "--quick", "--train", "cpu" }, "--train cpu trains the CPU grid (the default mode): drop --quick")]
-    [InlineData(new[] { "--quick", "--study" }, "--study and --quick are two modes: pick one")]
+    [InlineData(new[] { "--quick", "--train", "cpu" }, "--train cpu trains the CPU grid (the default mode) or the designed grid (--designed): drop --quick")]
+    [InlineData(new[] { "--quick", "--study" }, "--study, --quick and --designed are modes: pick one")]
+    [InlineData(new[] { "--designed", "--quick" }, "--study, --quick and --designed are modes: pick one")]
+    [InlineData(new[] { "--pilot" }, "--pilot trains the designed grid's pilot: add --designed")]
+    [InlineData(new[] { "--designed", "--budgets", "1M" }, "--budgets: the designed grid is sweeps/designed.json (edit its groups)")]
+    [InlineData(new[] { "--designed", "--out", "elsewhere" }, "--out elsewhere: the designed grid's datasets are where sweeps/designed.json's dataRoot points (out/designed)")]
     public void Options_that_do_not_fit_the_mode_are_refused(string[] arguments, string expected)
     {
         var run = Run("bash", ["./run-sweep.sh", "--bin", "/bin/true", .. arguments]);

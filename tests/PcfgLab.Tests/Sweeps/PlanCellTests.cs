@@ -34,4 +34,19 @@ public sealed class PlanCellTests
         var absolute = Path.Combine(Path.GetTempPath(), "somewhere", "gzipscale-0.35");
         Assert.Equal(absolute, Cell(absolute).ResolveDatasetPath("plan.jsonl"));
     }
+
+    [Theory]
+    [InlineData("gzipscale-0.35__h4-i8-l1-a1__D200000__s0__lr0.04", true)]
+    [InlineData("gzipscale-0.35__h4-i8-l1-a1__D200000__s0", false)]
+    [InlineData("mine__lrx__h4-i8-l1-a1__D200000__s0", false)]
+    public void IsLearningRateScan_reads_the_last_part_of_the_identifier(string id, bool expected)
+    {
+        Assert.Equal(expected, PlanCell.IsLearningRateScan(id));
+    }
+
+    [Fact]
+    public void MakeScanId_appends_the_rate_to_three_digits()
+    {
+        Assert.Equal("d__h4-i8-l1-a1__D100__s0__lr0.0253", PlanCell.MakeScanId("d__h4-i8-l1-a1__D100__s0", 0.08 * 0.316));
+    }
 }

@@ -1,4 +1,5 @@
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -213,5 +214,160 @@ public sealed class SweepPlannerTests : IDisposable
     {
         var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Cell([], 3, "plan.jsonl"));
         Assert.Contains("cell 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>SHA-256 of sweeps/cpu.json's plan (tool_version blanked) on the test manifests, as the planner wrote it before designed specs existed: results/cpu-grid.jsonl's cell ids depend on it.</summary>
+    private const string CpuPlanSha256 = "c78da50554739adc125f58adeeff2ce48a029ed17b45c4d2c1521748c7b2a82c";
+
+    [Fact]
+    public void The_committed_cpu_grid_plans_byte_identical_to_before_designed_specs()
+    {
+        var data = Path.Combine(_root.FullName, "out");
+        SweepTestData.WriteStudyManifests(data, 4_000_000);
+        var sweeps = Directory.CreateDirectory(Path.Combine(_root.FullName, "sweeps")).FullName;
+        File.Copy(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "cpu.json"), Path.Combine(sweeps, "cpu.json"));
+        var planPath = Path.Combine(_root.FullName, "plan.jsonl");
+
+        SweepPlanner.Write(planPath, SweepPlanner.Plan(SweepSpec.Load(Path.Combine(sweeps, "cpu.json")), _root.FullName));
+
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(planPath), "\"tool_version\":\"[^\"]*\"", "\"tool_version\":\"X\"");
+        Assert.Equal(96, text.Count(c => c == '\n'));
+        Assert.Equal(CpuPlanSha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))));
+    }
+
+    private SweepSpec DesignedSpec(string data) => new()
+    {
+        Vocabulary = null,
+        Training = TrainingSettings.Small,
+        Groups =
+        [
+            new SweepGroup
+            {
+                Datasets = [Path.Combine(data, "gzipscale-0.22"), Path.Combine(data, "gzipscale-0.35")],
+                Shapes = [new(4, 8, 1, 1), new(8, 16, 1, 1), new(16, 32, 2, 1)],
+                Tokens = [100_000, 200_000, 400_000],
+                Seeds = [0, 1],
+                Batch = new BatchRule(2, 8, 200),
+                LearningRateScan = new LearningRateScan { Factors = [0.5, 1, 2], Tokens = [200_000] },
+            },
+            new SweepGroup
+            {
+                Datasets = [Path.Combine(data, "gzipscale-0.61")],
+                Shapes = [new(16, 32, 2, 1), new(32, 64, 2, 2)],
+                Tokens = [500_000, 1_000_000],
+            },
+        ],
+    };
+
+    [Fact]
+    public void A_designed_spec_plans_each_group_with_its_own_grid_batch_rule_and_scan_cells()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+
+        var cells = SweepPlanner.Plan(DesignedSpec(data), _root.FullName);
+
+        // 2 datasets x (3 shapes x 3 budgets x 2 seeds + 2 shapes x 2 off-rule rates) + 1 x 2 x 2 x 1.
+        Assert.Equal((2 * (18 + 4)) + 4, cells.Count);
+        Assert.Equal(cells.Count, cells.Select(c => c.CellId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, cells.Count), cells.Select(c => c.Index));
+        var g22 = cells.Where(c => c.Dataset == "gzipscale-0.22").ToArray();
+        Assert.Equal("gzipscale-0.22__h4-i8-l1-a1__D100000__s0", g22[0].CellId);
+        Assert.Equal(2, g22[0].Training.BatchSize);
+        Assert.Equal(3, g22.First(c => c.Tokens == 200_000).Training.BatchSize);
+        Assert.Equal(7, g22.First(c => c.Tokens == 400_000).Training.BatchSize);
+        Assert.Equal(0.08, g22[0].Training.LearningRate, 12);
+        var scan = g22.Where(c => PlanCell.IsLearningRateScan(c.CellId)).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                "gzipscale-0.22__h4-i8-l1-a1__D200000__s0__lr0.04", "gzipscale-0.22__h4-i8-l1-a1__D200000__s0__lr0.16",
+                "gzipscale-0.22__h16-i32-l2-a1__D200000__s0__lr0.01", "gzipscale-0.22__h16-i32-l2-a1__D200000__s0__lr0.04",
+            },
+            scan.Select(c => c.CellId));
+        Assert.Equal(new[] { 0.04, 0.16, 0.01, 0.04 }, scan.Select(c => Math.Round(c.Training.LearningRate, 12)));
+        Assert.All(scan, c => Assert.Equal(3, c.Training.BatchSize));
+        var g61 = cells.Where(c => c.Dataset == "gzipscale-0.61").ToArray();
+        Assert.Equal(4, g61.Length);
+        Assert.All(g61, c => Assert.Equal(8, c.Training.BatchSize));
+        Assert.DoesNotContain(g61, c => PlanCell.IsLearningRateScan(c.CellId));
+    }
+
+    [Fact]
+    public void The_pilot_is_each_datasets_corner_cells_and_scan_with_the_grids_ids_and_settings()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var spec = DesignedSpec(data);
+
+        var pilot = SweepPlanner.Pilot(spec, _root.FullName);
+        var grid = SweepPlanner.Plan(spec, _root.FullName).ToDictionary(c => c.CellId);
+
+        Assert.Equal(
+            new[]
+            {
+                "gzipscale-0.22__h4-i8-l1-a1__D100000__s0", "gzipscale-0.22__h4-i8-l1-a1__D400000__s0",
+                "gzipscale-0.22__h16-i32-l2-a1__D100000__s0", "gzipscale-0.22__h16-i32-l2-a1__D400000__s0",
+                "gzipscale-0.22__h4-i8-l1-a1__D200000__s0__lr0.04", "gzipscale-0.22__h4-i8-l1-a1__D200000__s0",
+                "gzipscale-0.22__h4-i8-l1-a1__D200000__s0__lr0.16",
+                "gzipscale-0.22__h16-i32-l2-a1__D200000__s0__lr0.01", "gzipscale-0.22__h16-i32-l2-a1__D200000__s0",
+                "gzipscale-0.22__h16-i32-l2-a1__D200000__s0__lr0.04",
+            },
+            pilot.Where(c => c.Dataset == "gzipscale-0.22").Select(c => c.CellId));
+        Assert.Equal(10 + 10 + 4, pilot.Count);
+        Assert.Equal(Enumerable.Range(0, pilot.Count), pilot.Select(c => c.Index));
+        Assert.All(pilot, c => Assert.Equal(grid[c.CellId] with { Index = c.Index }, c));
+    }
+
+    [Fact]
+    public void The_pilot_of_a_plain_spec_is_its_four_corners_per_dataset()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var spec = SweepSpec.Study(data) with { Tokens = [100_000, 300_000, 1_000_000], Shapes = LlamaShape.Study.Take(3).ToArray(), Seeds = [0, 1] };
+
+        var pilot = SweepPlanner.Pilot(spec, _root.FullName);
+
+        Assert.Equal(6 * 4, pilot.Count);
+        Assert.Equal(
+            new[] { "h64-i128-l2-a1__D100000__s0", "h64-i128-l2-a1__D1000000__s0", "h256-i512-l6-a4__D100000__s0", "h256-i512-l6-a4__D1000000__s0" },
+            pilot.Take(4).Select(c => c.CellId["gzipscale-0.11__".Length..]));
+    }
+
+    [Fact]
+    public void A_scan_budget_larger_than_the_dataset_is_refused()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        SweepTestData.WriteStudyManifests(data, 2_000_000);
+        var spec = DesignedSpec(data);
+        spec = spec with { Groups = [spec.Groups[0] with { LearningRateScan = new LearningRateScan { Factors = [2], Tokens = [5_000_000] } }] };
+
+        var ex = Assert.Throws<UserInputException>(() => SweepPlanner.Plan(spec, _root.FullName));
+        Assert.Contains("fewer than the budget 5000000", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_committed_designed_grid_plans_its_cells_and_fits_the_issues_budget_of_core_seconds()
+    {
+        var data = Path.Combine(_root.FullName, "out", "designed");
+        SweepTestData.WriteStudyManifests(data, 17_000_000);
+        foreach (var name in new[] { "isovocab-3_300_2_2", "isovocab-10_300_5_3", "isovocab-20_300_10_5", "isovocab-50_300_20_10" })
+        {
+            SweepTestData.WriteManifest(data, name, 0.3, 17_000_000, 300);
+        }
+
+        var sweeps = Directory.CreateDirectory(Path.Combine(_root.FullName, "sweeps")).FullName;
+        File.Copy(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "designed.json"), Path.Combine(sweeps, "designed.json"));
+        var spec = SweepSpec.Load(Path.Combine(sweeps, "designed.json"));
+
+        var grid = SweepPlanner.Plan(spec, _root.FullName);
+        var pilot = SweepPlanner.Pilot(spec, _root.FullName);
+        var cost = PlanCostEstimate.Estimate(grid, []);
+
+        // docs/sweep.md quotes these: (36 + 4) cells for one seed, (72 + 4) for two; 0.11, 0.51, 0.61 one seed.
+        Assert.Equal((3 * 40) + (7 * 76), grid.Count);
+        Assert.Equal(10 * 10, pilot.Count);
+        Assert.All(grid, c => Assert.True(c.Tokens / c.Training.Context / c.Training.BatchSize >= 195, c.CellId));
+        Assert.InRange(cost.CoreSeconds, 15_000, 25_000);
     }
 }

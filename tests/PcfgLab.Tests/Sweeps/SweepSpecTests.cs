@@ -123,4 +123,71 @@ public sealed class SweepSpecTests : IDisposable
         var ex = Assert.Throws<UserInputException>(() => new SweepSpec().Validate());
         Assert.Contains("no dataset", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_reads_groups_each_with_its_own_datasets_grid_seeds_batch_rule_and_scan()
+    {
+        var path = Path.Combine(_root.FullName, "designed.json");
+        File.WriteAllText(path, """
+            {
+              "dataRoot": "data",
+              "tokens": ["1M"],
+              "training": { "profile": "small" },
+              "groups": [
+                { "name": "a", "presets": ["p1", "p2"], "shapes": [[4, 8, 1, 1], [8, 16, 2, 1]], "tokens": ["100k", "200k"], "seeds": [0, 1],
+                  "batch": { "min": 2, "max": 8, "minSteps": 200 }, "lrScan": { "factors": [0.5, 1, 2], "tokens": ["200k"] } },
+                { "presets": ["p3"] }
+              ]
+            }
+            """);
+
+        var spec = SweepSpec.Load(path);
+
+        Assert.Equal(2, spec.Groups.Count);
+        var a = spec.Groups[0];
+        Assert.Equal(new[] { Path.Combine(_root.FullName, "data", "p1"), Path.Combine(_root.FullName, "data", "p2") }, a.Datasets);
+        Assert.Equal(new[] { new LlamaShape(4, 8, 1, 1), new LlamaShape(8, 16, 2, 1) }, a.Shapes);
+        Assert.Equal(new long[] { 100_000, 200_000 }, a.Tokens);
+        Assert.Equal(new[] { 0, 1 }, a.Seeds);
+        Assert.Equal(new BatchRule(2, 8, 200), a.Batch);
+        Assert.Equal(new[] { 0.5, 1, 2 }, a.LearningRateScan!.Factors);
+        Assert.Equal(new long[] { 200_000 }, a.LearningRateScan.Tokens);
+        var b = spec.Groups[1];
+        Assert.Equal(new long[] { 1_000_000 }, b.Tokens);
+        Assert.Equal(LlamaShape.Study, b.Shapes);
+        Assert.Null(b.Batch);
+        Assert.Null(b.LearningRateScan);
+        Assert.Equal(3, spec.Datasets.Count);
+        Assert.Equal(TrainingSettings.Small, spec.Training);
+    }
+
+    [Theory]
+    [InlineData("""{ "presets": ["x"], "groups": [{ "presets": ["y"] }] }""", "move the top-level \"presets\"")]
+    [InlineData("""{ "groups": [] }""", "\"groups\" is empty")]
+    [InlineData("""{ "groups": [{ "presets": ["y"], "lr": 1 }] }""", "unknown field \"groups[].lr\"")]
+    [InlineData("""{ "groups": [{ "presets": ["y"], "batch": { "min": 2 } }] }""", "lacks \"max\"")]
+    [InlineData("""{ "groups": [{ "presets": ["y"], "batch": { "min": 2, "max": 8, "minSteps": 9, "x": 1 } }] }""", "unknown field \"groups[].batch.x\"")]
+    [InlineData("""{ "groups": [{ "presets": ["y"], "lrScan": { "factor": [2] } }] }""", "unknown field \"groups[].lrScan.factor\"")]
+    public void Load_names_the_bad_group_field(string json, string expected)
+    {
+        var path = Path.Combine(_root.FullName, "bad.json");
+        File.WriteAllText(path, json);
+
+        var ex = Assert.Throws<UserInputException>(() => SweepSpec.Load(path));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_designed_sweep_file_has_its_groups_and_the_issues_ranges()
+    {
+        var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "designed.json"));
+
+        Assert.Equal(10, spec.Datasets.Count);
+        Assert.All(spec.Groups, g => Assert.Equal(6, g.Shapes.Count));
+        Assert.All(spec.Groups, g => Assert.Equal(32.0, (double)g.Tokens[^1] / g.Tokens[0]));
+        Assert.Equal((16, 128), (spec.Groups[3].Shapes[0].Hidden, spec.Groups[3].Shapes[^1].Hidden));
+        Assert.Equal(16_000_000, spec.Groups[3].Tokens[^1]);
+        Assert.Equal(TrainingSettings.Small, spec.Training);
+        Assert.All(spec.Groups, g => Assert.Equal(3, g.LearningRateScan!.Factors.Count));
+    }
 }

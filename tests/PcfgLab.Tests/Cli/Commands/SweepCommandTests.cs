@@ -431,4 +431,51 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Contains("is in use by another run (pcfglab sweep report, process 99", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(P("report", "report.md")));
     }
+
+    private string DesignedSpec()
+    {
+        SweepTestData.WriteStudyManifests(P("data"), 2_000_000);
+        File.WriteAllText(P("designed.json"), """
+            { "dataRoot": "data", "vocabulary": "grammar", "training": { "profile": "small" },
+              "groups": [{ "presets": ["gzipscale-0.22"], "shapes": [[4, 8, 1, 1], [8, 16, 1, 1], [16, 32, 2, 1]], "tokens": ["100k", "200k", "400k"],
+                           "batch": { "min": 2, "max": 8, "minSteps": 200 }, "lrScan": { "factors": [0.5, 1, 2], "tokens": ["200k"] } }] }
+            """);
+        return P("designed.json");
+    }
+
+    [Fact]
+    public async Task Plan_pilot_writes_the_corner_and_scan_cells_and_estimates_core_seconds_saying_from_what()
+    {
+        var spec = DesignedSpec();
+
+        var (code, stdout, stderr) = await Run("sweep", "plan", "--spec", spec, "--pilot", "--out", P("pilot.jsonl"), "--json");
+        var (code2, table, stderr2) = await Run("sweep", "plan", "--spec", spec, "--out", P("plan.jsonl"));
+
+        Assert.True(code == 0, stderr);
+        Assert.True(code2 == 0, stderr2);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(10, json.RootElement.GetProperty("cells").GetInt32());
+        Assert.Equal(10, SweepPlanner.Read(P("pilot.jsonl")).Count);
+        Assert.Equal(Math.Round(PlanCostEstimate.Estimate(SweepPlanner.Read(P("pilot.jsonl")), []).CoreSeconds), json.RootElement.GetProperty("coreSeconds").GetDouble());
+        Assert.True(json.RootElement.GetProperty("coreSeconds").GetDouble() > 10 * PlanCostEstimate.OverheadSecondsPerCell);
+        Assert.StartsWith("bench/torch/README.md", json.RootElement.GetProperty("costSource").GetString(), StringComparison.Ordinal);
+        Assert.Equal(9 + 4, SweepPlanner.Read(P("plan.jsonl")).Count);
+        Assert.Contains("core-seconds for 13 cells", table, StringComparison.Ordinal);
+        Assert.Contains("gzipscale-0.22: about", table, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--dataset", "x")]
+    [InlineData("--budgets", "1M")]
+    public async Task Plan_of_a_spec_with_groups_refuses_grid_options_in_one_line(string option, string value)
+    {
+        var spec = DesignedSpec();
+
+        var (code, stdout, stderr) = await Run("sweep", "plan", "--spec", spec, option, value, "--out", P("plan.jsonl"));
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: the sweep file has \"groups\"", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
 }
