@@ -19,4 +19,17 @@ public sealed record DatasetResults(
     IReadOnlyList<TrainingRecord> Records,
     LawFit? Fit,
     string? FitProblem,
-    DatasetFloorInfo? Floor = null);
+    DatasetFloorInfo? Floor = null)
+{
+    /// <summary>
+    /// The primary fit judged by <see cref="IdentificationRules"/>: E fixed at the floor where one is recorded, free
+    /// otherwise; null when it could not be made.
+    /// </summary>
+    public DatasetIdentification? Identification { get; init; }
+
+    /// <summary>The free-E fit judged the same way, beside a primary fit with E at the floor (a check); null otherwise.</summary>
+    public DatasetIdentification? FreeCheck { get; init; }
+
+    /// <summary>The dataset's vocabulary V from its manifest, when recorded.</summary>
+    public int? Vocabulary { get; init; }
+}

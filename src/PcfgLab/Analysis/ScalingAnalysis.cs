@@ -44,4 +44,8 @@ public sealed class ScalingAnalysis(FitOptions options, BootstrapOptions? bootst
         var fit = result.Chinchilla!;
         return new LawFit(fit.Parameters) { Rmse = fit.Rmse, Runs = fit.Runs, Converged = fit.Converged, Intervals = result.Bootstrap?.Intervals };
     }
+
+    /// <inheritdoc/>
+    public DatasetIdentification? Identify(string dataset, IReadOnlyList<SweepRecord> records, double? fixedE, CancellationToken cancellationToken) =>
+        IdentifiedFitter.Fit(dataset, records, fixedE, options, bootstrap?.Resamples ?? 0, bootstrap?.Seed ?? 0, cancellationToken);
 }

@@ -31,6 +31,12 @@ public sealed record StudyReport
     /// <summary>The parameter-against-H lines (empty with fewer than two fitted datasets of different H).</summary>
     public required IReadOnlyList<ParameterTrend> Trends { get; init; }
 
+    /// <summary>Every identified parameter against every candidate predictor (<see cref="PredictorTable"/>).</summary>
+    public IReadOnlyList<PredictorFit> Predictors { get; init; } = [];
+
+    /// <summary>The study's claims judged by <see cref="StudyVerdict"/>.</summary>
+    public IReadOnlyList<ClaimVerdict> Verdicts { get; init; } = [];
+
     /// <summary>The joint data-dependent fit beside the two-step regression, and the three allocation approaches.</summary>
     public required StudyComparison Comparison { get; init; }
 

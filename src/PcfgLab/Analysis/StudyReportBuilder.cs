@@ -70,7 +70,11 @@ public sealed class StudyReportBuilder(
 
         var datasets = CollectDatasets(options, plan, gridRecords, problems, cancellationToken);
         var fitted = datasets.Where(d => d.Fit is not null).ToArray();
-        var regression = ScalingStudy.TryRegress(fitted.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)));
+        // Only datasets whose primary fit identifies both exponents enter the regression on H (IdentificationRules).
+        var regression = ScalingStudy.TryRegress(datasets
+            .Where(d => d.Identification is { } id && id.Estimate("alpha") is { Identified: true } && id.Estimate("beta") is { Identified: true })
+            .Select(d => (d.Name, d.GzipMedian, d.Identification!.Fit.Parameters)));
+        var predictors = PredictorTable.Build(datasets);
         List<ParameterTrend> trends = regression is null
             ? []
             : [.. CompressibilityRegression.ParameterNames.Select(p => regression[p]).Select((line, i) =>
@@ -96,6 +100,8 @@ public sealed class StudyReportBuilder(
             Datasets = datasets,
             Trends = trends,
             Comparison = comparison,
+            Predictors = predictors,
+            Verdicts = StudyVerdict.Judge(predictors),
             Compute = fitted.Length > 0 ? ComputeRange.Of(records) : null,
             MissingCells = missingCells,
             UnreadableFailuresFiles = unreadable,
@@ -175,7 +181,28 @@ public sealed class StudyReportBuilder(
                 }
             }
 
-            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor));
+            DatasetIdentification? identification = null;
+            DatasetIdentification? freeCheck = null;
+            if (runs.Length > 0 && fit is not null)
+            {
+                try
+                {
+                    // PCFG datasets with a recorded floor: E held at the floor is the primary fit, the free E a check.
+                    identification = analysis.Identify(name, runs, info?.Floor?.Nats, cancellationToken);
+                    freeCheck = info?.Floor is null ? null : analysis.Identify(name, runs, null, cancellationToken);
+                }
+                catch (UserInputException ex)
+                {
+                    logger.LogWarning("{Dataset}: no identification fit: {Reason}", name, ex.Message);
+                }
+            }
+
+            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor)
+            {
+                Identification = identification,
+                FreeCheck = freeCheck,
+                Vocabulary = info?.Vocabulary,
+            });
         }
 
         return result;

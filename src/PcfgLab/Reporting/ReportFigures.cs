@@ -1,4 +1,5 @@
 using PcfgLab.Analysis;
+using PcfgLab.Scaling;
 
 namespace PcfgLab.Reporting;
 
@@ -49,9 +50,15 @@ internal static class ReportFigures
             Add("Compute-optimal tokens per parameter against H", "tokens-per-parameter", SweepFigures.TokensPerParameter(datasets, report.ReferenceFlops, anySynthetic), note);
         }
 
-        foreach (var trend in report.Trends)
+        // E, alpha and beta are drawn whenever a dataset was judged (hollow where not identified), A and B with a trend.
+        var judged = datasets.Any(d => d.Identification is not null);
+        foreach (var parameter in CompressibilityRegression.ParameterNames)
         {
-            Add($"{trend.Parameter} against H", "parameter-" + trend.Parameter, SweepFigures.ParameterAgainstCompressibility(datasets, trend.Parameter, trend, anySynthetic));
+            var trend = report.Trends.FirstOrDefault(t => t.Parameter == parameter);
+            if (trend is not null || (judged && parameter is "E" or "alpha" or "beta"))
+            {
+                Add($"{parameter} against H", "parameter-" + parameter, SweepFigures.ParameterAgainstCompressibility(datasets, parameter, trend, anySynthetic));
+            }
         }
 
         return figures;

@@ -20,8 +20,11 @@ public static class ReportJson
             report.Records.Count,
             report.SyntheticRecords,
             report.MissingCells?.Count,
-            [.. report.Datasets.Select(d => new ReportDatasetDocument(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem))],
+            [.. report.Datasets.Select(d => new ReportDatasetDocument(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem,
+                d.Identification is { } id ? new ReportIdentificationDocument(id.FixedE, id.CompetingOptimum, [.. id.Estimates.Select(e => new ReportEstimateDocument(e.Name, e.Value, e.Lower, e.Upper, e.Identified, e.NotIdentified, e.FixedAtFloor ? true : null))]) : null))],
             [.. report.Trends.Select(t => new ReportTrendDocument(t.Parameter, t.Intercept, t.Slope, t.PValue, t.RSquared, t.Datasets))],
+            [.. report.Predictors.Select(p => new ReportPredictorDocument(p.Parameter, p.Predictor, p.Datasets, p.Slope, p.Lower, p.Upper, p.RSquared, p.LeaveOneOutRmse, p.NotFitted))],
+            [.. report.Verdicts.Select(v => new ReportVerdictDocument(v.Claim, v.Verdict, v.Evidence, v.Figures))],
             summary.Files,
             ToolInfo.Version);
         return JsonSerializer.Serialize(document, ReportJsonContext.Default.ReportDocument);
@@ -36,11 +39,25 @@ internal sealed record ReportDocument(
     int? MissingCells,
     IReadOnlyList<ReportDatasetDocument> Datasets,
     IReadOnlyList<ReportTrendDocument> Trends,
+    IReadOnlyList<ReportPredictorDocument> Predictors,
+    IReadOnlyList<ReportVerdictDocument> Verdicts,
     IReadOnlyList<string> Figures,
     string ToolVersion);
 
 /// <summary>One dataset of <see cref="ReportDocument"/>.</summary>
-internal sealed record ReportDatasetDocument(string Name, double? H, int Runs, double? E, double? A, double? B, double? Alpha, double? Beta, double? Rmse, string? FitProblem);
+internal sealed record ReportDatasetDocument(string Name, double? H, int Runs, double? E, double? A, double? B, double? Alpha, double? Beta, double? Rmse, string? FitProblem, ReportIdentificationDocument? Identification);
+
+/// <summary>A dataset's primary fit judged by <see cref="IdentificationRules"/> (E at the floor when <c>fixedE</c> is set).</summary>
+internal sealed record ReportIdentificationDocument(double? FixedE, string? CompetingOptimum, IReadOnlyList<ReportEstimateDocument> Parameters);
+
+/// <summary>One judged parameter.</summary>
+internal sealed record ReportEstimateDocument(string Name, double Value, double? Lower, double? Upper, bool Identified, string? NotIdentified, bool? FixedAtFloor);
+
+/// <summary>One row of the predictor table.</summary>
+internal sealed record ReportPredictorDocument(string Parameter, string Predictor, int Datasets, double? Slope, double? Lower, double? Upper, double? RSquared, double? LeaveOneOutRmse, string? NotFitted);
+
+/// <summary>One claim's verdict.</summary>
+internal sealed record ReportVerdictDocument(string Claim, string Verdict, string Evidence, IReadOnlyList<string> Figures);
 
 /// <summary>One parameter-against-H line of <see cref="ReportDocument"/>.</summary>
 internal sealed record ReportTrendDocument(string Parameter, double Intercept, double Slope, double PValue, double RSquared, int Datasets);

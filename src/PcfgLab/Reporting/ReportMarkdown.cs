@@ -79,6 +79,7 @@ internal static class ReportMarkdown
             md.Append('\n');
         }
 
+        VerdictSection(md, report);
         md.Append("## Datasets and fits\n\n");
         var table = new MarkdownTable("dataset", "H (gzip median)", "gzip sd", "runs", "E", "A", "B", "alpha", "beta", "RMSE", "note");
         foreach (var d in report.Datasets)
@@ -113,12 +114,14 @@ internal static class ReportMarkdown
         }
 
         md.Append(inv, $"Chinchilla (Hoffmann et al. 2022) for reference: E = 1.69, A = 406.4, B = 410.7, alpha = 0.34, beta = 0.28.\n\n");
+        IdentificationSection(md, report);
         FloorSection(md, report.Datasets);
 
         md.Append("## Parameters against gzip compressibility\n\n");
+        md.Append("Only datasets whose primary fit identifies both alpha and beta (rule under \"Identification\") are regressed; the p-value is a t test over point estimates, kept for comparison: the trends' intervals from resampling the two-step procedure are in \"Predictors side by side\".\n\n");
         if (report.Trends.Count == 0)
         {
-            md.Append("Not enough fitted datasets with a known H (two or more with different H are needed).\n\n");
+            md.Append("Not regressed: fewer than two datasets of different H whose primary fit identifies both exponents.\n\n");
         }
         else
         {
@@ -130,6 +133,8 @@ internal static class ReportMarkdown
 
             md.Append(trendTable).Append('\n');
         }
+
+        PredictorSection(md, report);
 
         if (report.ReferenceFlops is > 0 and var referenceFlops)
         {
@@ -223,6 +228,117 @@ internal static class ReportMarkdown
         }
 
         return md.ToString();
+    }
+
+    /// <summary>The study's claims, each judged by <see cref="StudyVerdict"/>'s stated rules, with the figures that decide it.</summary>
+    internal static void VerdictSection(StringBuilder md, StudyReport report)
+    {
+        md.Append("## Verdict\n\n");
+        if (report.Verdicts.Count == 0)
+        {
+            md.Append("No verdict: no dataset was fitted.\n\n");
+            return;
+        }
+
+        var table = new MarkdownTable("claim", "verdict", "evidence", "figures");
+        foreach (var v in report.Verdicts)
+        {
+            table.Add(v.Claim, $"**{v.Verdict}**", v.Evidence, string.Join(", ", v.Figures.Select(f => $"[{f}](figures/{f}.png)")));
+        }
+
+        md.Append(table).Append('\n');
+        md.Append("Rules: ").Append(StudyVerdict.Rules).Append("\n\n");
+    }
+
+    /// <summary>Each dataset's primary fit (E at the floor where recorded) and the free-E check, every parameter judged by <see cref="IdentificationRules"/>.</summary>
+    internal static void IdentificationSection(StringBuilder md, StudyReport report)
+    {
+        md.Append("## Identification\n\n");
+        md.Append("For PCFG datasets with a recorded loss floor the primary fit holds E at the floor (`fit --fix-e`); the free-E fit beside it is a check. ")
+          .Append(IdentificationRules.Rule).Append(" Values are point estimates with their 95% bootstrap interval")
+          .Append(report.BootstrapSamples > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({report.BootstrapSamples} resamples of each dataset's runs).\n\n") : ".\n\n");
+        var table = new MarkdownTable("dataset", "fit", "E", "alpha", "beta", "a = beta/(alpha+beta)", "RMSE");
+        var any = false;
+        foreach (var d in report.Datasets)
+        {
+            foreach (var (label, id) in new[] { ("E at floor (primary)", d.FreeCheck is null ? null : d.Identification), ("free E" + (d.FreeCheck is null ? " (primary: no floor)" : " (check)"), d.FreeCheck ?? (d.Floor is null ? d.Identification : null)) })
+            {
+                if (id is null)
+                {
+                    continue;
+                }
+
+                any = true;
+                table.Add(d.Name, label, Estimate(id.Estimate("E")), Estimate(id.Estimate("alpha")), Estimate(id.Estimate("beta")), Estimate(id.Estimate("a")), Format(id.Fit.Rmse, "0.0000"));
+            }
+
+            if (d.Identification is null && d.Records.Count > 0)
+            {
+                table.Add(d.Name, "-", "not identified (" + (d.FitProblem ?? "no identification fit") + ")", "-", "-", "-", "-");
+            }
+        }
+
+        if (!any && report.Datasets.All(d => d.Records.Count == 0))
+        {
+            md.Append("No dataset has run records.\n\n");
+            return;
+        }
+
+        md.Append(table).Append('\n');
+        var identified = report.Datasets.Count(d => d.Identification?.Estimates.Any(e => e.Identified) == true);
+        md.Append(CultureInfo.InvariantCulture, $"Datasets whose primary fit identifies at least one parameter: {identified} of {report.Datasets.Count(d => d.Records.Count > 0)}.\n\n");
+    }
+
+    /// <summary>A judged estimate: the value and its interval, or "not identified (why)"; never NaN.</summary>
+    internal static string Estimate(ParameterEstimate? e)
+    {
+        if (e is null)
+        {
+            return "-";
+        }
+
+        if (e.FixedAtFloor)
+        {
+            return Format(e.Value, "0.0000") + " (fixed: floor)";
+        }
+
+        var interval = e.Lower is { } l && e.Upper is { } u && double.IsFinite(l) && double.IsFinite(u) ? $" [{Format(l, "G3")}, {Format(u, "G3")}]" : string.Empty;
+        return e.NotIdentified is { } why
+            ? $"not identified ({why}; estimate {Format(e.Value, "G4", "not finite")})"
+            : Format(e.Value, "0.0000") + interval;
+    }
+
+    /// <summary>Every identified parameter against every candidate predictor, or why none is regressed.</summary>
+    internal static void PredictorSection(StringBuilder md, StudyReport report)
+    {
+        md.Append("## Predictors side by side\n\n");
+        var fitted = report.Predictors.Where(p => p.NotFitted is null).ToArray();
+        if (fitted.Length == 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"No parameter is identified on {IdentificationRules.MinDatasets} or more datasets with a known predictor, so no predictor is fitted (fitting unidentified estimates would fit noise). Identified datasets per parameter: ")
+              .Append(string.Join(", ", PredictorTable.Parameters.Select(p => $"{p} {report.Datasets.Count(d => d.Identification?.Estimate(p)?.Identified == true)}")))
+              .Append(".\n\n");
+            return;
+        }
+
+        md.Append("Each identified parameter regressed on each candidate predictor (gzip H; ln V, V the vocabulary; h, the grammar's entropy rate in nats per token; h/ln V; the loss floor) over the datasets where it is identified. ")
+          .Append("The slope's 95% interval comes from resampling the whole two-step procedure (each dataset's runs resampled, refitted, regressed; resample r of every dataset together); LOO RMSE predicts each dataset's parameter from the line through the others.\n\n");
+        var table = new MarkdownTable("parameter", "predictor", "datasets", "slope", "95% interval", "R²", "LOO RMSE", "note");
+        foreach (var p in report.Predictors)
+        {
+            table.Add(p.Parameter, p.Predictor, p.Datasets.ToString(CultureInfo.InvariantCulture), Format(p.Slope, "G4"),
+                p.Lower is { } l && p.Upper is { } u ? Interval(l, u, "G4") : "n/a", Format(p.RSquared, "0.000"), Format(p.LeaveOneOutRmse, "G4"), p.NotFitted ?? string.Empty);
+        }
+
+        md.Append(table).Append('\n');
+        foreach (var parameter in PredictorTable.Parameters)
+        {
+            var best = fitted.Where(p => p.Parameter == parameter && p.LeaveOneOutRmse is not null).OrderBy(p => p.LeaveOneOutRmse).FirstOrDefault();
+            if (best is not null)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"Best predictor of {parameter} (lowest leave-one-dataset-out error): {best.Predictor} (LOO RMSE {Format(best.LeaveOneOutRmse, "G4")}, R² {Format(best.RSquared, "0.000")}).\n\n");
+            }
+        }
     }
 
     /// <summary>
@@ -349,7 +465,7 @@ internal static class ReportMarkdown
               .Append(joint.Analysis.Resamples > 0
                   ? string.Create(inv, $"{joint.Analysis.Resamples} bootstrap resamples of datasets and of runs within them. ")
                   : "no bootstrap, so no interval and no verdict (\"agree\" reads n/a). ")
-              .Append("The two-step columns are the table \"Parameters against gzip compressibility\" above: ")
+              .Append("The two-step columns regress every dataset's free-E fit on H (a t test over point estimates, identified or not): they show the procedure the study used, not evidence; identified parameters alone are regressed in \"Predictors side by side\". ")
               .Append("\"agree\" is yes when the two-step slope lies inside the joint 95% interval, **no** when outside, n/a without an interval.\n\n");
             var table = new MarkdownTable("parameter", "joint slope", "joint 95% interval", "two-step slope", "two-step p-value", "agree");
             foreach (var row in comparison.Slopes)

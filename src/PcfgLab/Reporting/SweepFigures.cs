@@ -150,16 +150,33 @@ internal static class SweepFigures
             "alpha" => "alpha: parameter exponent (dimensionless)",
             _ => "beta: data exponent (dimensionless)",
         });
-        var fitted = datasets.Where(d => d.Fit is not null && d.GzipMedian is not null).ToArray();
+        // The primary fit (E at the floor where recorded); a parameter not identified (IdentificationRules) is hollow.
+        static LawFit? Primary(DatasetResults d) => d.Identification?.Fit ?? d.Fit;
+        var fitted = datasets.Where(d => Primary(d) is not null && d.GzipMedian is not null)
+            .Where(d => double.IsFinite(Primary(d)!.Named().First(p => p.Name == parameter).Value)).ToArray();
         var xs = fitted.Select(d => d.GzipMedian!.Value).ToArray();
-        var ys = fitted.Select(d => d.Fit!.Named().First(p => p.Name == parameter).Value).ToArray();
-        var points = plot.Add.ScatterPoints(xs, ys, Palette.GetColor(0));
-        points.MarkerSize = 10;
-        points.LegendText = "fitted per dataset";
+        var ys = fitted.Select(d => Primary(d)!.Named().First(p => p.Name == parameter).Value).ToArray();
+        var judged = parameter switch { "A" => "alpha", "B" => "beta", _ => parameter };
+        var identified = fitted.Select(d => d.Identification?.Estimate(judged)?.Identified == true).ToArray();
+        if (identified.Any(i => i))
+        {
+            var points = plot.Add.ScatterPoints(xs.Where((_, i) => identified[i]).ToArray(), ys.Where((_, i) => identified[i]).ToArray(), Palette.GetColor(0));
+            points.MarkerSize = 10;
+            points.LegendText = "identified";
+        }
+
+        if (identified.Any(i => !i))
+        {
+            var hollow = plot.Add.ScatterPoints(xs.Where((_, i) => !identified[i]).ToArray(), ys.Where((_, i) => !identified[i]).ToArray(), Palette.GetColor(0));
+            hollow.MarkerShape = MarkerShape.OpenCircle;
+            hollow.MarkerSize = 10;
+            hollow.LegendText = parameter == "E" && fitted.Any(d => d.Identification?.FixedE is not null) ? "not identified or fixed at the floor (hollow)" : "not identified (hollow; report: Identification)";
+        }
+
         var barred = false;
         for (var i = 0; i < fitted.Length; i++)
         {
-            if (fitted[i].Fit!.Interval(parameter) is { } interval)
+            if (Primary(fitted[i])!.Interval(parameter) is { } interval && double.IsFinite(interval.Lower) && double.IsFinite(interval.Upper))
             {
                 var bar = plot.Add.ScatterLine(new[] { xs[i], xs[i] }, new[] { interval.Lower, interval.Upper }, Palette.GetColor(0));
                 bar.LineWidth = 1.5f;

@@ -188,7 +188,7 @@ public static class ConstrainedChinchillaFitter
         return [.. starts];
     }
 
-    private static double[] LocalStarts(double[] theta, double meanLogN, double meanLogD, ConstrainedChinchillaObjective template)
+    internal static double[] LocalStarts(double[] theta, double meanLogN, double meanLogD, ConstrainedChinchillaObjective template)
     {
         double[] scales = [1, 0.7, 1.4];
         var starts = new List<double>();

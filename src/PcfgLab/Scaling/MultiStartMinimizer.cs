@@ -27,7 +27,7 @@ internal static class MultiStartMinimizer
     /// <summary>Precision-limit tolerance of the screening runs.</summary>
     public const double ScreeningPrecisionTolerance = 1e-2;
 
-    public static MultiStartResult Minimize(HuberLogObjective objective, double[] starts, int maxDegreeOfParallelism, CancellationToken cancellationToken = default, Func<int, LbfgsMinimizer>? createMinimizer = null)
+    public static MultiStartResult Minimize(HuberLogObjective objective, double[] starts, int maxDegreeOfParallelism, CancellationToken cancellationToken = default, Func<int, LbfgsMinimizer>? createMinimizer = null, Action<double[], double[]>? everyOptimum = null)
     {
         var dim = objective.Dimension;
         var count = starts.Length / dim;
@@ -63,6 +63,8 @@ internal static class MultiStartMinimizer
             return minimizer;
         }, _ => { });
 
+        // Every start's end point and objective (screening tolerance), for callers that look for competing optima.
+        everyOptimum?.Invoke(finals, values);
         var best = -1;
         var converged = 0;
         long evaluations = 0;

@@ -29,8 +29,16 @@ public sealed class StudyReportBuilderTests : IDisposable
         Assert.All(report.MissingCells!, m => Assert.Null(m.LastFailure));
         Assert.Equal(SweepTestData.StudyDatasets.Select(d => d.Name), report.Datasets.Select(d => d.Name));
         Assert.Equal(6, report.DatasetsFitted);
-        Assert.Equal(["E", "A", "B", "alpha", "beta"], report.Trends.Select(t => t.Parameter));
-        Assert.All(report.Trends, t => Assert.Equal(6, t.Datasets));
+        // Only datasets whose primary fit (E at the floor) identifies both exponents are regressed on H.
+        var both = report.Datasets.Count(d => d.Identification!.Estimate("alpha")!.Identified && d.Identification.Estimate("beta")!.Identified);
+        Assert.All(report.Trends, t => Assert.Equal(both, t.Datasets));
+        Assert.Equal(both >= 2 ? 5 : 0, report.Trends.Count);
+        // These manifests record no floor: the primary fit has a free E and no check beside it.
+        Assert.All(report.Datasets, d => Assert.Null(d.Floor));
+        Assert.All(report.Datasets, d => Assert.Null(d.Identification!.FixedE));
+        Assert.All(report.Datasets, d => Assert.Null(d.FreeCheck));
+        Assert.Equal(15, report.Predictors.Count);
+        Assert.Equal(3, report.Verdicts.Count);
         Assert.NotNull(report.Comparison.Joint);
         Assert.Equal(6, report.Comparison.Allocation.Count);
         Assert.Equal(ComputeRange.Of(report.Records), report.Compute);
@@ -60,15 +68,17 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void The_two_step_slopes_beside_the_joint_fit_are_the_regression_tables()
     {
-        // One value per quantity: the joint section's two-step column is the "Parameters against H" table, not a refit.
+        // One value per quantity: the joint section's two-step column is the regression of the report's own free fits, not a refit.
         var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
 
         var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
 
         Assert.Equal(5, report.Comparison.Slopes.Count);
+        var freeRegression = ScalingStudy.TryRegress(report.Datasets.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)))!;
         foreach (var row in report.Comparison.Slopes.Where(r => double.IsFinite(r.TwoStepSlope)))
         {
-            var trend = report.Trends.Single(t => t.Parameter == row.Name);
+            // The joint section's two-step column regresses every dataset's free-E fit (the study's procedure, shown beside the joint fit).
+            var trend = freeRegression[row.Name];
             Assert.Equal(trend.Slope, row.TwoStepSlope);
             Assert.Equal(trend.PValue, row.TwoStepPValue);
         }
@@ -100,7 +110,7 @@ public sealed class StudyReportBuilderTests : IDisposable
 
         // E rises with H by 3 nats per unit H in the law; the fitted E's trend must at least have that sign (the other
         // parameters trade off against each other in a Chinchilla fit on 20 runs, so their slopes are not checked).
-        var e = report.Trends.Single(t => t.Parameter == "E");
+        var e = ScalingStudy.TryRegress(report.Datasets.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)))!["E"];
         Assert.True(e.Slope > 0, $"slope of E in H: {e.Slope}");
         Assert.Empty(report.MissingCells!);
     }

@@ -88,4 +88,26 @@ public sealed class SweepFiguresTests
         Assert.Equal([(0.1133, 0.4910), (0.3770, 1.1086)], floors.Data.GetScatterPoints().Select(p => (p.X, p.Y)));
         Assert.DoesNotContain(Legends(Figure("beta")), l => l.StartsWith("loss floor", StringComparison.Ordinal));
     }
+    [Fact]
+    public void A_parameter_not_identified_is_drawn_hollow_and_an_identified_one_filled()
+    {
+        LawFit Law(double alpha) => new(new ChinchillaParameters(1.0, 100, 100, alpha, 0.3));
+        DatasetIdentification Judged(string name, double alpha, string? why) =>
+            new(name, 1.0, Law(alpha), [new("alpha", alpha, alpha * 0.9, alpha * 1.1, why)], null);
+        DatasetResults[] datasets =
+        [
+            Ordinary with { Identification = Judged("gzipscale-0.35", 0.4, null) },
+            NoFrontier with { Identification = Judged("gzipscale-0.11", 19.2, "two optima of equal objective") },
+        ];
+
+        var plot = SweepFigures.ParameterAgainstCompressibility(datasets, "alpha", null, false);
+
+        var scatters = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(p => p.LineWidth == 0 || p.LineStyle.Width == 0).ToArray();
+        var filled = Assert.Single(scatters, p => p.LegendText == "identified");
+        var hollow = Assert.Single(scatters, p => p.LegendText.StartsWith("not identified", StringComparison.Ordinal));
+        Assert.Equal(MarkerShape.OpenCircle, hollow.MarkerShape);
+        Assert.NotEqual(MarkerShape.OpenCircle, filled.MarkerShape);
+        Assert.Equal([0.1133], hollow.Data.GetScatterPoints().Select(p => p.X));
+        Assert.Equal([19.2], hollow.Data.GetScatterPoints().Select(p => p.Y));
+    }
 }
