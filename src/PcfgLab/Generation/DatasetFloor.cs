@@ -46,7 +46,7 @@ public static class DatasetFloor
     /// grammar: the floor of a run's own validation documents (<see cref="Sweeps.TrainingRecord.ValidDocumentIndices"/>).
     /// </summary>
     /// <param name="folder">The dataset folder (or its dataset.json).</param>
-    /// <param name="documents">Dataset document indices (rows of the shards, in order, from 0).</param>
+    /// <param name="documents">Dataset document indices (rows of the shards, in order, from 0); errors call them documentIndices.</param>
     /// <param name="threads">Worker threads; the result does not depend on them.</param>
     /// <param name="cancellationToken">Stops the work.</param>
     /// <exception cref="UserInputException">The folder is no dataset, its grammar copy was changed, it was made with
@@ -63,16 +63,16 @@ public static class DatasetFloor
         var indices = documents.Distinct().Order().ToArray();
         if (indices.Length == 0)
         {
-            throw UserInputException.ForParameters($"{new Parameter("documents")} names no document: give at least one index.");
+            throw UserInputException.ForParameters($"{new Parameter("documentIndices")} names no document: give at least one index.");
         }
 
         if (indices[0] < 0 || (manifest.Documents > 0 && indices[^1] >= manifest.Documents))
         {
             throw UserInputException.ForParameters(
-                $"{new Parameter("documents")} must lie in 0..{manifest.Documents - 1} (the dataset's documents), got {(indices[0] < 0 ? indices[0] : indices[^1])}.");
+                $"{new Parameter("documentIndices")} must lie in 0..{manifest.Documents - 1} (the dataset's documents), got {(indices[0] < 0 ? indices[0] : indices[^1])}.");
         }
 
-        LossFloor.ValidateDocuments(indices.Length, "documents");
+        LossFloor.ValidateDocuments(indices.Length, "documentIndices");
         var reader = ParquetDatasetReader.Open(root);
         var tokens = await reader.ReadDocumentsAtAsync(indices, cancellationToken).ConfigureAwait(false);
         return PairedFloor.Measure(PrefixGrammar.Build(CompiledGrammar.Renormalised(grammar)), indices, tokens, threads, cancellationToken);
