@@ -115,6 +115,7 @@ public sealed record TrainingSettings
     }
 
     /// <summary>How the validation split reads in a message: "the 1% validation split" or "the 1000-document validation split".</summary>
+    [JsonIgnore]
     public string ValidationSplitName => ValidationDocuments is int held
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {held}-document validation split")
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {ValidationFraction:P0} validation split");

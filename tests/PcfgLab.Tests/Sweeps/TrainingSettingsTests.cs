@@ -80,6 +80,7 @@ public sealed class TrainingSettingsTests
     {
         var plain = System.Text.Json.JsonSerializer.Serialize(TrainingSettings.Study, SweepJson.Default.TrainingSettings);
         Assert.DoesNotContain("validation_documents", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("ValidationSplitName", plain, StringComparison.Ordinal); // a message, not a setting: the committed plans stay byte-identical
         var set = System.Text.Json.JsonSerializer.Serialize(TrainingSettings.Study with { ValidationDocuments = 1000 }, SweepJson.Default.TrainingSettings);
         Assert.Contains("\"validation_documents\":1000", set, StringComparison.Ordinal);
     }
