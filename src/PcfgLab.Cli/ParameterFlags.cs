@@ -41,6 +41,7 @@ internal static class ParameterFlags
 
         // Measurement and the floor.
         ["documents"] = "--docs",
+        ["documentIndices"] = "--documents",
         ["CorpusMeasurementOptions.SampleSize"] = "--docs",
         ["sentences"] = "--sentences",
         ["Bytes"] = "--bytes",

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using PcfgLab.Floor;
+using PcfgLab.Generation;
 using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
 
@@ -15,11 +17,14 @@ namespace PcfgLab.Analysis;
 /// <param name="analysis">Fits one dataset's law.</param>
 /// <param name="gzipSampler">Per-document gzip ratios of a dataset folder (path, documents, cancellation), or null for none.</param>
 /// <param name="clock">The time recorded as <see cref="StudyReport.Created"/> (default: the system's).</param>
+/// <param name="documentFloor">The floor of given documents of a dataset folder (path, document indices, cancellation):
+/// the paired floor of the runs' validation documents; null for none (every run is then compared unpaired).</param>
 public sealed class StudyReportBuilder(
     ILogger logger,
     ILawAnalysis analysis,
     Func<string, int, CancellationToken, IReadOnlyList<double>?>? gzipSampler = null,
-    TimeProvider? clock = null)
+    TimeProvider? clock = null,
+    Func<string, IReadOnlyList<long>, CancellationToken, DocumentFloor>? documentFloor = null)
 {
     /// <summary>Most resamples the joint fit and the allocation approaches use: the report's costliest step, and its intervals are stable well before.</summary>
     public const int MaxComparisonResamples = 200;
@@ -37,7 +42,11 @@ public sealed class StudyReportBuilder(
             coarseGrid ? ScalingAnalysis.CoarseGrid : new FitOptions(),
             options.BootstrapSamples > 0 ? new BootstrapOptions { Resamples = options.BootstrapSamples, Seed = options.Seed } : null);
         var seed = options.Seed;
-        return new StudyReportBuilder(logger, analysis, (path, count, token) => DatasetGzipSampler.Sample(path, count, seed, token));
+        return new StudyReportBuilder(
+            logger,
+            analysis,
+            (path, count, token) => DatasetGzipSampler.Sample(path, count, seed, token),
+            documentFloor: (path, documents, token) => DatasetFloor.MeasureDocumentsAsync(path, documents, 1, token).GetAwaiter().GetResult());
     }
 
     /// <summary>A manifest's H this far from its runs' (half the report's last digit, 0.0000) describes other data.</summary>
@@ -197,7 +206,7 @@ public sealed class StudyReportBuilder(
                 }
             }
 
-            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor)
+            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor, ValidationFloor(name, path, info, runs, problems, cancellationToken))
             {
                 Identification = identification,
                 FreeCheck = freeCheck,
@@ -206,6 +215,41 @@ public sealed class StudyReportBuilder(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The floor of every document the dataset's runs name as validated on (their union: one measurement serves all
+    /// runs), or null when no run names any, the dataset folder is unknown, or it cannot be measured (said in
+    /// <paramref name="problems"/>; the report then compares those runs unpaired).
+    /// </summary>
+    private DocumentFloor? ValidationFloor(string name, string? path, DatasetInfo? info, IReadOnlyList<TrainingRecord> runs, List<string> problems, CancellationToken cancellationToken)
+    {
+        var documents = new SortedSet<long>();
+        foreach (var run in runs)
+        {
+            if (!run.IsSynthetic && run.ValidDocumentIndices() is { } indices)
+            {
+                documents.UnionWith(indices);
+            }
+        }
+
+        if (documents.Count == 0 || documentFloor is null || path is null || info?.Floor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var floor = documentFloor(path, [.. documents], cancellationToken);
+            logger.LogInformation("{Dataset}: floor of the {Documents} validation documents {Floor:0.0000} nats/token", name, documents.Count, floor.MeanNats);
+            return floor;
+        }
+        catch (Exception ex) when (ex is UserInputException or IOException or InvalidDataException)
+        {
+            problems.Add($"dataset {name}: the floor of its runs' validation documents could not be measured ({ex.Message}); the report compares them with the manifest's floor, unpaired");
+            logger.LogWarning("{Problem}", problems[^1]);
+            return null;
+        }
     }
 
     /// <summary>The missing cells with their last recorded failure; the failures files are read only when a cell is missing.</summary>

@@ -29,6 +29,58 @@ public static class DatasetFloor
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        var (manifest, _, grammar) = LoadGrammar(folder);
+        if (documents < 1)
+        {
+            throw UserInputException.ForParameters($"{new Parameter("documents")} must be positive, got {documents}.");
+        }
+
+        var summary = FloorAnalysis.Analyze(
+            CompiledGrammar.Renormalised(grammar), unchecked((ulong)manifest.Seed), manifest.DocumentLength, documents, sentences, threads, cancellationToken);
+        return (manifest, summary);
+    }
+
+    /// <summary>
+    /// The floor of the dataset documents <paramref name="documents"/> (indices, in any order; duplicates counted
+    /// once), read from the folder's Parquet shards exactly as the trainer read them, each scored with the dataset's
+    /// grammar: the floor of a run's own validation documents (<see cref="Sweeps.TrainingRecord.ValidDocumentIndices"/>).
+    /// </summary>
+    /// <param name="folder">The dataset folder (or its dataset.json).</param>
+    /// <param name="documents">Dataset document indices (rows of the shards, in order, from 0); errors call them documentIndices.</param>
+    /// <param name="threads">Worker threads; the result does not depend on them.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    /// <exception cref="UserInputException">The folder is no dataset, its grammar copy was changed, it was made with
+    /// the reference profile, or an index is outside it.</exception>
+    public static async Task<DocumentFloor> MeasureDocumentsAsync(
+        string folder,
+        IEnumerable<long> documents,
+        int threads = 1,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(documents);
+        var (manifest, root, grammar) = LoadGrammar(folder);
+        var indices = documents.Distinct().Order().ToArray();
+        if (indices.Length == 0)
+        {
+            throw UserInputException.ForParameters($"{new Parameter("documentIndices")} names no document: give at least one index.");
+        }
+
+        if (indices[0] < 0 || (manifest.Documents > 0 && indices[^1] >= manifest.Documents))
+        {
+            throw UserInputException.ForParameters(
+                $"{new Parameter("documentIndices")} must lie in 0..{manifest.Documents - 1} (the dataset's documents), got {(indices[0] < 0 ? indices[0] : indices[^1])}.");
+        }
+
+        LossFloor.ValidateDocuments(indices.Length, "documentIndices");
+        var reader = ParquetDatasetReader.Open(root);
+        var tokens = await reader.ReadDocumentsAtAsync(indices, cancellationToken).ConfigureAwait(false);
+        return PairedFloor.Measure(PrefixGrammar.Build(CompiledGrammar.Renormalised(grammar)), indices, tokens, threads, cancellationToken);
+    }
+
+    /// <summary>The manifest, the folder and the grammar copy (checked against its SHA-256) of a dataset.</summary>
+    private static (DatasetManifest Manifest, string Root, Grammar Grammar) LoadGrammar(string folder)
+    {
         var manifest = DatasetManifest.Load(folder);
         var root = Directory.Exists(folder) ? folder : Path.GetDirectoryName(Path.GetFullPath(folder))!;
         if (manifest.Profile == DatasetGenerator.ProfileName(GenerationProfile.Reference))
@@ -49,14 +101,6 @@ public static class DatasetFloor
             throw new UserInputException($"'{grammarPath}' does not match the SHA-256 in {DatasetManifest.FileName}: it was changed after generation; restore it or regenerate the dataset.");
         }
 
-        var grammar = NltkGrammarFormat.Read(new StringReader(text), grammarPath);
-        if (documents < 1)
-        {
-            throw UserInputException.ForParameters($"{new Parameter("documents")} must be positive, got {documents}.");
-        }
-
-        var summary = FloorAnalysis.Analyze(
-            CompiledGrammar.Renormalised(grammar), unchecked((ulong)manifest.Seed), manifest.DocumentLength, documents, sentences, threads, cancellationToken);
-        return (manifest, summary);
+        return (manifest, root, NltkGrammarFormat.Read(new StringReader(text), grammarPath));
     }
 }

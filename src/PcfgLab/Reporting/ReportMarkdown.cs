@@ -408,30 +408,66 @@ internal static class ReportMarkdown
             return;
         }
 
-        var below = runs.Where(x => !x.Run.IsSynthetic && x.Dataset.Floor!.IsBelow(x.Run)).ToArray();
+        // A run that records its validation documents is compared with the floor of exactly those documents, document by
+        // document (the paired excess and its standard error); an older record only with the manifest's floor, which is
+        // measured on other documents (training documents 0..N-1), so both estimates' errors count.
+        var rows = runs.Select(x => (x.Dataset, x.Run, Paired: x.Run.IsSynthetic ? null : x.Dataset.PairedExcessOf(x.Run))).ToArray();
+        var trained = rows.Where(x => !x.Run.IsSynthetic).ToArray();
+        var pairedCount = trained.Count(x => x.Paired is not null);
+        var unpairedCount = trained.Length - pairedCount;
+        var below = trained.Where(x => x.Paired is { } p ? p.IsBelow : x.Dataset.Floor!.IsBelow(x.Run)).ToArray();
         md.Append(inv, $"Excess loss of each run over its dataset's floor ({runs.Length} runs; {runs.Count(x => x.Run.IsSynthetic)} synthetic). ");
-        // A run just under the floor's point estimate is not a bug: the floor and the validation loss are estimates
-        // over different documents. Say how many there are, so that the sentence never stands above unexplained
-        // negative excesses.
-        var withinError = runs.Count(x => !x.Run.IsSynthetic && x.Run.FinalValidLoss < x.Dataset.Floor!.Nats && !x.Dataset.Floor.IsBelow(x.Run));
+        if (pairedCount > 0)
+        {
+            md.Append(inv, $"{pairedCount} run(s) record their validation documents: their floor is measured on exactly those documents and their excess is paired, the mean over the documents of (run loss - floor loss), shown with its standard error. ");
+        }
+
+        if (unpairedCount > 0)
+        {
+            md.Append(inv, $"{(pairedCount > 0 ? string.Create(inv, $"{unpairedCount} run(s)") : "The runs")} do not record their validation documents (older records): their excess is unpaired, against the manifest's floor, which is measured on other documents (training documents) than their validation documents{(pairedCount > 0 ? " (marked \"unpaired\")" : string.Empty)}. ");
+        }
+
+        // A run just under the floor's point estimate is not a bug: the floor and the validation loss are estimates.
+        // Say how many there are, so that the sentence never stands above unexplained negative excesses.
+        var withinError = trained.Count(x => x.Paired is { } p ? p.Mean < 0 && !p.IsBelow : x.Run.FinalValidLoss < x.Dataset.Floor!.Nats && !x.Dataset.Floor.IsBelow(x.Run));
+        var errorName = pairedCount == 0 ? "both estimates' 95% sampling error (the floor's and the run's validation loss's)"
+            : unpairedCount == 0 ? "the paired differences' 95% sampling error"
+            : "the 95% sampling error (paired: the differences'; unpaired: both estimates')";
         var withinNote = withinError == 0
             ? string.Empty
-            : string.Create(inv, $" {withinError} run(s) are below the floor's point estimate by less than that error (marked \"within error\"): the floor is measured on other documents than the runs' validation documents.");
+            : string.Create(inv, $" {withinError} run(s) are below the floor's point estimate by less than that error (marked \"within error\"){(unpairedCount > 0 ? ": the unpaired floor is measured on other documents than the runs' validation documents." : ".")}");
         md.Append(below.Length == 0
-            ? "No run from training is below the floor beyond both estimates' 95% sampling error (the floor's and the run's validation loss's)." + withinNote + "\n\n"
-            : string.Create(inv, $"**{below.Length} run(s) from training are below the floor beyond both estimates' 95% sampling error: no model can do that, so the pipeline has a bug (data, leakage or loss units); they are marked BELOW FLOOR.**{withinNote}\n\n"));
+            ? $"No run from training is below the floor beyond {errorName}." + withinNote + "\n\n"
+            : string.Create(inv, $"**{below.Length} run(s) from training are below the floor beyond {errorName}: no model can do that, so the pipeline has a bug (data, leakage or loss units); they are marked BELOW FLOOR.**{withinNote}\n\n"));
         var excess = new MarkdownTable("dataset", "N", "D", "valid loss", "floor", "excess", "note");
-        foreach (var (d, r) in runs.Take(400))
+        foreach (var (d, r, paired) in rows.Take(400))
         {
             var floor = d.Floor!;
-            var note = r.IsSynthetic ? "synthetic" : floor.IsBelow(r) ? "BELOW FLOOR: pipeline bug" : r.FinalValidLoss < floor.Nats ? "within error" : string.Empty;
+            string note;
+            if (r.IsSynthetic)
+            {
+                note = "synthetic";
+            }
+            else if (paired is { } p)
+            {
+                note = p.IsBelow ? "BELOW FLOOR: pipeline bug" : p.Mean < 0 ? "within error" : string.Empty;
+            }
+            else
+            {
+                note = floor.IsBelow(r) ? "BELOW FLOOR: pipeline bug" : r.FinalValidLoss < floor.Nats ? "within error" : string.Empty;
+                if (pairedCount > 0)
+                {
+                    note = note.Length == 0 ? "unpaired" : note + ", unpaired";
+                }
+            }
+
             excess.Add(
                 d.Name,
                 CountFormat.Format(r.Parameters),
                 CountFormat.Format(r.Tokens),
                 r.FinalValidLoss.ToString("0.0000", inv),
-                floor.Nats.ToString("0.0000", inv),
-                Signed(r.FinalValidLoss - floor.Nats),
+                paired is { } q ? q.FloorMean.ToString("0.0000", inv) : floor.Nats.ToString("0.0000", inv),
+                paired is { } e ? Signed(e.Mean) + (double.IsFinite(e.StandardError) ? " ± " + e.StandardError.ToString("0.0000", inv) : string.Empty) : Signed(r.FinalValidLoss - floor.Nats),
                 note);
         }
 

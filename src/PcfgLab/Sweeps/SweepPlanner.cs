@@ -62,14 +62,14 @@ public static class SweepPlanner
             throw new UserInputException($"two datasets are named '{dataset.Name}': give each dataset of a sweep its own name.");
         }
 
-        var trainingTokens = dataset.Tokens is { } total ? (long)Math.Floor(total * (1 - spec.Training.ValidationFraction)) : (long?)null;
+        var trainingTokens = dataset.Tokens is { } total ? spec.Training.TrainingTokens(total, dataset.Documents) : (long?)null;
         var relative = Path.GetRelativePath(Path.GetFullPath(planFolder), Path.GetFullPath(datasetPath)).Replace('\\', '/');
         void CheckBudget(long tokens)
         {
             if (trainingTokens is { } available && tokens > available)
             {
                 throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-                    $"dataset '{dataset.Name}' has {available} training tokens (after the {spec.Training.ValidationFraction:P0} validation split), fewer than the budget {tokens}: generate more tokens or lower the budget."));
+                    $"dataset '{dataset.Name}' has {available} training tokens (after {spec.Training.ValidationSplitName}), fewer than the budget {tokens}: generate more tokens or lower the budget."));
             }
         }
 
@@ -259,9 +259,9 @@ public static class SweepPlanner
                 throw new UserInputException(string.Create(inv, $"{where}vocabulary {cell.Vocabulary} is smaller than dataset '{dataset.Name}' needs ({needed}): rewrite the plan with `pcfglab sweep plan`."));
             }
 
-            if (dataset.Tokens is { } total && cell.Tokens > (long)Math.Floor(total * (1 - cell.Training.ValidationFraction)))
+            if (dataset.Tokens is { } total && cell.Tokens > cell.Training.TrainingTokens(total, dataset.Documents))
             {
-                throw new UserInputException(string.Create(inv, $"{where}D = {cell.Tokens} is more than dataset '{dataset.Name}' holds for training ({(long)Math.Floor(total * (1 - cell.Training.ValidationFraction))} tokens): generate more tokens or rewrite the plan."));
+                throw new UserInputException(string.Create(inv, $"{where}D = {cell.Tokens} is more than dataset '{dataset.Name}' holds for training ({cell.Training.TrainingTokens(total, dataset.Documents)} tokens): generate more tokens or rewrite the plan."));
             }
         }
     }

@@ -379,7 +379,8 @@ public sealed record SweepSpec
                 "warmupSteps" => settings with { WarmupSteps = RequireInt(property.Value, field, source) },
                 "epochs" => settings with { Epochs = RequireInt(property.Value, field, source) },
                 "validationFraction" => settings with { ValidationFraction = RequireNumber(property.Value, field, source) },
-                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: profile, context, batchSize, learningRate, learningRateHidden, weightDecay, schedule, warmupSteps, epochs, validationFraction)."),
+                "validationDocuments" => settings with { ValidationDocuments = RequireInt(property.Value, field, source) },
+                _ => throw new UserInputException($"sweep file '{source}': unknown field \"{field}\" (known: profile, context, batchSize, learningRate, learningRateHidden, weightDecay, schedule, warmupSteps, epochs, validationFraction, validationDocuments)."),
             };
         }
 

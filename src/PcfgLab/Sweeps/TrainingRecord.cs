@@ -48,6 +48,54 @@ public sealed record TrainingRecord
     [JsonPropertyName("valid_loss_stderr")]
     public double? ValidLossStandardError { get; init; }
 
+    /// <summary>
+    /// The dataset documents the validation loss was measured on, as [first, stop) ranges of document indices (rows
+    /// of <c>tokens.npy</c>, or of the Parquet shards in order), or null in older and synthetic records.
+    /// </summary>
+    [JsonPropertyName("valid_document_ranges")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<IReadOnlyList<long>>? ValidDocumentRanges { get; init; }
+
+    /// <summary>
+    /// Each validation document's mean loss (nats per token over its positions 2..L), in the order of
+    /// <see cref="ValidDocumentRanges"/> (null for a document that predicts nothing), or null in older records.
+    /// </summary>
+    [JsonPropertyName("valid_document_losses")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double?>? ValidDocumentLosses { get; init; }
+
+    /// <summary>
+    /// The document indices of <see cref="ValidDocumentRanges"/>, ascending, when the record carries well-formed
+    /// ranges (each [first, stop) with 0 &lt;= first &lt; stop, ascending and disjoint) and one loss per document;
+    /// else null (older records, or damaged fields: the report then falls back to the unpaired comparison).
+    /// </summary>
+    public IReadOnlyList<long>? ValidDocumentIndices()
+    {
+        if (ValidDocumentRanges is not { Count: > 0 } ranges || ValidDocumentLosses is not { } losses)
+        {
+            return null;
+        }
+
+        var indices = new List<long>(losses.Count);
+        var previous = -1L;
+        foreach (var range in ranges)
+        {
+            if (range is not { Count: 2 } || range[0] < 0 || range[1] <= range[0] || range[0] <= previous || range[1] - range[0] > losses.Count - indices.Count)
+            {
+                return null;
+            }
+
+            for (var d = range[0]; d < range[1]; d++)
+            {
+                indices.Add(d);
+            }
+
+            previous = range[1] - 1;
+        }
+
+        return indices.Count == losses.Count ? indices : null;
+    }
+
     /// <summary>Training loss of every optimiser step.</summary>
     [JsonPropertyName("train_losses")]
     public IReadOnlyList<double> TrainLosses { get; init; } = [];

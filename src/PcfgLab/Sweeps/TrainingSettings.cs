@@ -83,6 +83,43 @@ public sealed record TrainingSettings
     [JsonPropertyName("validation_fraction")]
     public double ValidationFraction { get; init; } = 0.01;
 
+    /// <summary>
+    /// When set, exactly this many documents (the dataset's last ones) are held out for validation instead of
+    /// <see cref="ValidationFraction"/>: about 1000 make a paired floor's standard error small (the CPU grid's 1% of a
+    /// 4M-token dataset was 156). The adapter does not cut it by its <c>--max-valid-docs</c>. Left out of the plan when
+    /// unset, so plans that do not use it are unchanged.
+    /// </summary>
+    [JsonPropertyName("validation_documents")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ValidationDocuments { get; init; }
+
+    /// <summary>
+    /// The tokens left for training in a dataset of <paramref name="tokens"/> tokens in <paramref name="documents"/>
+    /// equal documents (null when unknown) after the validation split: the fraction's share, or with
+    /// <see cref="ValidationDocuments"/> that many documents' tokens (all of them when the documents are not known: the adapter checks).
+    /// </summary>
+    public long TrainingTokens(long tokens, long? documents)
+    {
+        if (ValidationDocuments is int held)
+        {
+            if (documents is long count && count > 0)
+            {
+                var kept = Math.Max(1, count - held);
+                return (long)Math.Floor((double)tokens * kept / count);
+            }
+
+            return tokens; // not known here: the adapter checks when it splits
+        }
+
+        return (long)Math.Floor(tokens * (1 - ValidationFraction));
+    }
+
+    /// <summary>How the validation split reads in a message: "the 1% validation split" or "the 1000-document validation split".</summary>
+    [JsonIgnore]
+    public string ValidationSplitName => ValidationDocuments is int held
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {held}-document validation split")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {ValidationFraction:P0} validation split");
+
     /// <summary>Throws <see cref="UserInputException"/> when a setting is out of range.</summary>
     public void Validate()
     {
@@ -109,6 +146,11 @@ public sealed record TrainingSettings
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
         {
             throw new UserInputException($"training settings: weight decay must be a number of at least 0, got {WeightDecay}.");
+        }
+
+        if (ValidationDocuments is < 1)
+        {
+            throw new UserInputException($"training settings: validation documents must be at least 1, got {ValidationDocuments}.");
         }
 
         if (!(ValidationFraction > 0 && ValidationFraction < 0.5))

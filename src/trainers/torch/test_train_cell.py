@@ -74,6 +74,34 @@ class SplitTests(unittest.TestCase):
         self.assertEqual([(0, 3), (4, 6)], train)
 
 
+class ValidationRangeTests(unittest.TestCase):
+    def test_the_fraction_gives_the_last_documents_capped_by_max_valid_docs(self):
+        self.assertEqual((15469, 15625), train_cell.validation_range(15625, cell(0, fraction=0.01), 256))  # the CPU grid's 156
+        self.assertEqual((15625 - 100, 15625), train_cell.validation_range(15625, cell(0, fraction=0.01), 100))
+
+    def test_validation_documents_wins_over_the_fraction_and_the_cap(self):
+        c = cell(0, fraction=0.01)
+        c["training"]["validation_documents"] = 1000
+        self.assertEqual((14625, 15625), train_cell.validation_range(15625, c, 256))
+        self.assertEqual((1, 4), train_cell.validation_range(4, c, 256))  # one document is always left to train
+
+    def test_validation_documents_must_be_a_positive_integer(self):
+        for bad in (0, -3, 2.5, True, "10"):
+            c = cell(0)
+            c["training"]["validation_documents"] = bad
+            with self.assertRaises(train_cell.UserError):
+                train_cell.validation_range(100, c, 256)
+
+    def test_split_validates_on_exactly_the_range(self):
+        starts, ends = [0, 4, 8, 12, 16], [4, 8, 12, 16, 20]
+        c = cell(0, tokens=4, fraction=0.2)
+        c["training"]["validation_documents"] = 3
+        first, stop = train_cell.validation_range(5, c, 1)
+        _, valid = train_cell.split(starts, ends, c, max_valid_docs=1)
+        self.assertEqual([(starts[i], ends[i]) for i in range(first, stop)], valid)
+        self.assertEqual((2, 5), (first, stop))
+
+
 class RecordTests(unittest.TestCase):
     def test_append_and_already_done(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -19,15 +19,20 @@ from tiny_llama import TinyLlama, parameter_count  # noqa: E402
 VOCABULARY, CONTEXT = 20, 16
 
 
-def write_dataset(folder, documents=40):
-    """A dataset folder as `pcfglab generate --npy` writes it: tokens.npy recorded in dataset.json with its SHA-256."""
+def write_dataset(folder, documents=40, lengths=None):
+    """A dataset folder as `pcfglab generate --npy` writes it: tokens.npy recorded in dataset.json with its SHA-256
+    (and document_lengths.npy when ``lengths`` gives each row's length)."""
     rng = np.random.default_rng(0)
     matrix = rng.integers(0, VOCABULARY, size=(documents, CONTEXT), dtype=np.uint16)
     np.save(os.path.join(folder, "tokens.npy"), matrix)
     with open(os.path.join(folder, "tokens.npy"), "rb") as f:
         sha = hashlib.sha256(f.read()).hexdigest()
+    entry = {"format": "npy", "file": "tokens.npy", "sha256": sha}
+    if lengths is not None:
+        np.save(os.path.join(folder, "document_lengths.npy"), np.asarray(lengths, dtype=np.int32))
+        entry["lengthsFile"] = "document_lengths.npy"
     with open(os.path.join(folder, "dataset.json"), "w", encoding="utf-8") as f:
-        json.dump({"exports": [{"format": "npy", "file": "tokens.npy", "sha256": sha}]}, f)
+        json.dump({"exports": [entry]}, f)
     open(os.path.join(folder, "train-00000-of-00001.parquet"), "wb").close()
 
 
@@ -65,6 +70,33 @@ class TrainTests(unittest.TestCase):
         self.assertEqual(4, record["eval_batch_size"])  # the plan's training batch
         self.assertEqual(10, record["valid_documents"])
         self.assertEqual(10 * (CONTEXT - 1), record["valid_tokens"])
+        self.assertEqual([[30, 40]], record["valid_document_ranges"])
+        self.assertEqual(10, len(record["valid_document_losses"]))
+
+    def test_the_record_names_the_documents_it_evaluated_and_each_ones_loss(self):
+        # Rows of different lengths: the recorded losses, weighted by each recorded document's predicted positions,
+        # give the validation loss only if entry i belongs to the document the range names at i.
+        lengths = [2 + (7 * i) % (CONTEXT - 1) for i in range(40)]
+        with tempfile.TemporaryDirectory() as folder, mock.patch.dict(os.environ):
+            write_dataset(folder, lengths=lengths)
+            cell, path = plan(folder)
+            cell["training"]["validation_documents"] = 13
+            args = train_cell.parse_args(["--plan", path, "--cell", "0", "--results", os.path.join(folder, "r.jsonl"),
+                                          "--device", "cpu", "--threads", "1", "--force", "--max-valid-docs", "5"])
+            record = train_cell.train(cell, args, None)
+        self.assertEqual([[27, 40]], record["valid_document_ranges"])  # the last 13, not cut by --max-valid-docs 5
+        self.assertEqual(13, record["valid_documents"])
+        losses = record["valid_document_losses"]
+        self.assertEqual(13, len(losses))
+        weights = [lengths[i] - 1 for i in range(27, 40)]
+        self.assertEqual(sum(weights), record["valid_tokens"])
+        weighted = sum(w * x for w, x in zip(weights, losses)) / sum(weights)
+        self.assertAlmostEqual(record["final_valid_loss"], weighted, places=5)
+        shifted = [lengths[i] - 1 for i in range(26, 39)]  # the documents one earlier: another weighting
+        self.assertNotAlmostEqual(weighted, sum(w * x for w, x in zip(shifted, losses)) / sum(shifted), places=4)
+        mean = sum(losses) / 13
+        se = (sum((x - mean) ** 2 for x in losses) / 12 / 13) ** 0.5
+        self.assertAlmostEqual(record["valid_loss_stderr"], se, places=5)
 
     def test_malloc_default_leaves_glibc_alone_and_trains_the_same(self):
         kept, default = self.train(), self.train("--malloc", "default")

@@ -10,8 +10,8 @@ What it does, per cell:
   * builds the cell's Llama (``--model builtin``: ``tiny_llama.TinyLlama``, Hugging Face's LlamaForCausalLM in plain
     PyTorch; ``--model hf``: ``LlamaForCausalLM`` itself) with untied embeddings and as many key/value heads as heads,
     and checks that its parameter count equals the plan's N;
-  * holds out the last ``validation_fraction`` of the dataset's documents (at most ``--max-valid-docs``) for
-    validation, and trains on the first D tokens of the rest, one document per sequence (padded to the context,
+  * holds out the last ``validation_fraction`` of the dataset's documents (at most ``--max-valid-docs``), or the last
+    ``validation_documents`` when the plan sets that count, for validation, and trains on the first D tokens of the rest, one document per sequence (padded to the context,
     padding not counted and not learned), in an order shuffled by the cell's seed;
   * AdamW at the plan's learning rate and weight decay (0 unless the plan says otherwise; betas 0.9/0.999, gradients
     clipped to norm 1: the Hugging Face Trainer's defaults) with cosine decay (or constant) after ``warmup_steps``
@@ -23,6 +23,8 @@ What it does, per cell:
     the adapter trains 2.4-2.5x the tokens per core-second of a plain fp32 loop on the AMD EPYC);
   * evaluates the held-out documents (Hugging Face's loss: positions 2..L) with a per-document standard error, under
     ``inference_mode`` in batches of the training batch's size (``--eval-batch-size``);
+  * records which documents it validated on (``valid_document_ranges``) and each one's mean loss
+    (``valid_document_losses``), for the paired floor (``pcfglab floor --documents``, the report's floor section);
   * appends one run record (JSON Lines: losses, per-step training losses, device, processor, dtype, threads (torch's,
     OpenBLAS's, OpenMP's), cells per process, malloc, BLAS, CPU and wall time, load, versions, settings) to the
     results file: one checked ``os.write`` of one line under ``fcntl.flock``,
@@ -83,7 +85,8 @@ def parse_args(argv):
     p.add_argument("--device", default="cuda", help="cuda (default), cuda:N, mps or cpu; CPU training must be asked for")
     p.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
                    help="autocast dtype: auto = bfloat16 on GPUs that support it and on CPUs with native bf16 (avx512_bf16 or AMX), else float32")
-    p.add_argument("--max-valid-docs", type=int, default=2000, help="cap on validation documents (default 2000)")
+    p.add_argument("--max-valid-docs", type=int, default=2000,
+                   help="cap on validation documents taken by the plan's validation_fraction (default 2000); a plan's validation_documents is not cut")
     p.add_argument("--model", default="builtin", choices=("builtin", "hf"),
                    help="builtin: tiny_llama.TinyLlama, plain PyTorch (default); hf: transformers.LlamaForCausalLM (same architecture and N)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (torch.set_num_threads); default: torch's own")
@@ -226,17 +229,37 @@ def shard_files(folder, cell):
         return shards, json.load(f)
 
 
+def validation_range(documents, cell, max_valid_docs):
+    """(first, stop): the dataset document indices first..stop-1 held out for validation, the last documents.
+
+    The plan's ``validation_documents`` (a count) wins when it is set: it is an explicit choice, such as the ~1000
+    documents a paired floor needs, and ``--max-valid-docs`` does not cut it. Otherwise ``validation_fraction`` of the
+    documents (at least 1), at most ``max_valid_docs``. Always fewer than all of them: something must be left to train.
+    """
+    settings = cell["training"]
+    wanted = settings.get("validation_documents")
+    if wanted is not None:
+        if not isinstance(wanted, int) or isinstance(wanted, bool) or wanted < 1:
+            raise UserError(f"cell {cell['index']}: validation_documents must be a positive integer, got {wanted!r}: rewrite the plan with `pcfglab sweep plan`")
+        n_valid = min(wanted, documents - 1)
+    else:
+        fraction = settings.get("validation_fraction", 0.01)
+        n_valid = min(max(1, int(documents * fraction)), max_valid_docs, documents - 1)
+    if n_valid < 1:
+        raise UserError(f"dataset '{cell['dataset']}' has {documents} document(s): too few to hold out validation")
+    return documents - n_valid, documents
+
+
 def split(starts, ends, cell, max_valid_docs):
-    """Validation = the last documents; training = the first D tokens of the rest (the last document cut).
+    """Validation = the last documents (``validation_range``); training = the first D tokens of the rest (the last
+    document cut).
 
     ``starts``/``ends`` give each document's token range in the flat token array. Returns two lists of (start, end).
     """
     documents = len(starts)
-    fraction = cell["training"].get("validation_fraction", 0.01)
-    n_valid = min(max(1, int(documents * fraction)), max_valid_docs, documents - 1)
-    if n_valid < 1:
-        raise UserError(f"dataset '{cell['dataset']}' has {documents} document(s): too few to hold out validation")
-    valid = [(int(starts[i]), int(ends[i])) for i in range(documents - n_valid, documents)]
+    first, stop = validation_range(documents, cell, max_valid_docs)
+    n_valid = stop - first
+    valid = [(int(starts[i]), int(ends[i])) for i in range(first, stop)]
     train, tokens = [], 0
     for i in range(documents - n_valid):
         if tokens >= cell["D"]:
@@ -250,7 +273,7 @@ def split(starts, ends, cell, max_valid_docs):
     return train, valid
 
 
-def dry_run(cell, plan_path):
+def dry_run(cell, plan_path, max_valid_docs=2000):
     check_parameters(cell)
     folder = dataset_folder(cell, plan_path)
     shards, manifest = shard_files(folder, cell)
@@ -276,7 +299,8 @@ def dry_run(cell, plan_path):
         max_id = int(values.max()) if len(values) else -1
         if max_id >= cell["vocabulary"]:
             raise UserError(f"dataset '{cell['dataset']}' has token id {max_id}, outside the model's vocabulary {cell['vocabulary']}")
-        available = tokens * (1 - cell["training"].get("validation_fraction", 0.01))
+        first, _ = validation_range(len(starts), cell, max_valid_docs)
+        available = int((ends[:first] - starts[:first]).sum())
         if cell["D"] > available:
             raise UserError(f"dataset '{cell['dataset']}' has about {int(available)} training tokens, fewer than D = {cell['D']}")
         report.update(checked_with="numpy (tokens.npy)", documents=len(starts), tokens=tokens, max_token_id=max_id)
@@ -292,7 +316,8 @@ def dry_run(cell, plan_path):
                 max_id = max(max_id, pc.max(flat).as_py())
         if max_id >= cell["vocabulary"]:
             raise UserError(f"dataset '{cell['dataset']}' has token id {max_id}, outside the model's vocabulary {cell['vocabulary']}")
-        available = tokens * (1 - cell["training"].get("validation_fraction", 0.01))
+        first, _ = validation_range(rows, cell, max_valid_docs) if rows > 1 else (0, 0)
+        available = tokens * first / max(rows, 1)
         if cell["D"] > available:
             raise UserError(f"dataset '{cell['dataset']}' has about {int(available)} training tokens, fewer than D = {cell['D']}")
         report.update(checked_with="pyarrow", documents=rows, tokens=tokens, max_token_id=max_id)
@@ -600,7 +625,7 @@ def batches(values, ranges, batch_size, context, torch, device):
 
 
 def evaluate(forward, labelled_batches, autocast, torch):
-    """(summed loss, predicted tokens, each document's mean loss) of the batches: Hugging Face's loss, positions 2..L
+    """(summed loss, predicted tokens, each document's mean loss or None) of the batches: Hugging Face's loss, positions 2..L
     of each document, under inference_mode. The labels are shifted (position t predicts token t + 1; the last position
     predicts nothing), not the logits, so the batch x length x vocabulary logits are not copied."""
     total, count, per_document = 0.0, 0, []
@@ -614,9 +639,10 @@ def evaluate(forward, labelled_batches, autocast, torch):
                 reduction="none").view(shifted.shape)
             predicted = shifted != -100
             sums, counts = (token_loss * predicted).sum(1), predicted.sum(1)
+            # One entry per document, in order (None where a one-token document predicts nothing), so that entry i
+            # belongs to the i-th validation document: the paired floor matches them by index.
             for s, c in zip(sums.tolist(), counts.tolist()):
-                if c:
-                    per_document.append(s / c)
+                per_document.append(s / c if c else None)
             total += float(sums.sum())
             count += int(counts.sum())
     return total, count, per_document
@@ -648,6 +674,7 @@ def train(cell, args, local_rank):
     except token_data.DataError as e:
         raise UserError(str(e), EXIT_MISSING_DEPENDENCY)
     train_docs, valid_docs = split(starts, ends, cell, args.max_valid_docs)
+    valid_first, valid_stop = validation_range(len(starts), cell, args.max_valid_docs)
     settings, shape = cell["training"], cell["shape"]
     context, batch_size = settings.get("context", 256), settings.get("batch_size", 32)
     max_id = max(int(values[s:e].max()) for s, e in train_docs + valid_docs if e > s)
@@ -710,9 +737,10 @@ def train(cell, args, local_rank):
     eval_cpu_seconds = time.process_time() - eval_began
     tail = losses[-10:]
     valid_loss = total / max(count, 1)
-    if len(per_document) > 1:
-        mean = sum(per_document) / len(per_document)
-        se = math.sqrt(sum((x - mean) ** 2 for x in per_document) / (len(per_document) - 1) / len(per_document))
+    scored = [x for x in per_document if x is not None]
+    if len(scored) > 1:
+        mean = sum(scored) / len(scored)
+        se = math.sqrt(sum((x - mean) ** 2 for x in scored) / (len(scored) - 1) / len(scored))
     else:
         se = None
     import numpy
@@ -721,6 +749,11 @@ def train(cell, args, local_rank):
         "N": n_params, "D": cell["D"], "final_train_loss": round(sum(tail) / len(tail), 6),
         "final_valid_loss": round(valid_loss, 6), "valid_loss_stderr": round(se, 6) if se is not None else None,
         "valid_documents": len(valid_docs), "valid_tokens": count,
+        # Which of the dataset's documents were evaluated ([first, stop) ranges of document indices, the rows of
+        # tokens.npy or of the Parquet shards in order) and each one's mean loss, in that order: the floor is measured
+        # on exactly these documents and the run's excess over it is a paired difference with its own standard error.
+        "valid_document_ranges": [[valid_first, valid_stop]],
+        "valid_document_losses": [round(x, 6) if x is not None else None for x in per_document],
         "train_losses": losses, "steps": len(losses), "tokens_per_step": batch_size * context,
         "wall_seconds": round(wall, 3), "train_seconds": round(train_seconds, 3),
         "train_cpu_seconds": round(train_cpu_seconds, 3), "cpu_seconds": round(cpu, 3),
@@ -748,7 +781,7 @@ def main(argv=None):
         selected, local_rank = select_cells(args, cells)
         if args.dry_run:
             for cell in selected:
-                dry_run(cell, args.plan)
+                dry_run(cell, args.plan, args.max_valid_docs)
             return 0
         if not args.results:
             raise UserError("--results is required to train (where the run record goes)")

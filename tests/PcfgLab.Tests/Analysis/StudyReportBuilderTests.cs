@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PcfgLab.Analysis;
+using PcfgLab.Floor;
 using PcfgLab.Sweeps;
 using PcfgLab.Tests.Sweeps;
 using PcfgLab.Tests.TestSupport;
@@ -233,6 +234,71 @@ public sealed class StudyReportBuilderTests : IDisposable
         Assert.Equal(now.UtcDateTime, report.Created);
         Assert.Empty(report.Records);
         Assert.Empty(report.Datasets);
+    }
+
+    /// <summary>
+    /// A sweep whose gzipscale-0.35 manifest records a floor and whose first two 0.35 records (made trained ones) name validation documents
+    /// 100..103 and 102..105 (losses 2.0 each); the rest are older records without them.
+    /// </summary>
+    private (string Plan, string Results) SweepWithValidationDocuments()
+    {
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var manifestPath = Path.Combine(_root.FullName, "data", "gzipscale-0.35", "dataset.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        manifest["floor"] = System.Text.Json.Nodes.JsonNode.Parse("""{"nats":1.0,"standardError":0.005,"lower95":0.99,"upper95":1.01,"documents":1000}""");
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var records = TrainingRecordStore.Read([results], new List<string>()).ToList();
+        var named = 0;
+        for (var i = 0; i < records.Count && named < 2; i++)
+        {
+            if (records[i].Dataset == "gzipscale-0.35")
+            {
+                records[i] = records[i] with { Device = "cpu", ValidDocumentRanges = [[100 + (2 * named), 104 + (2 * named)]], ValidDocumentLosses = [2.0, 2.0, 2.0, 2.0] };
+                named++;
+            }
+        }
+
+        File.WriteAllLines(results, records.Select(r => System.Text.Json.JsonSerializer.Serialize(r, SweepJson.Default.TrainingRecord)));
+        return (plan, results);
+    }
+
+    [Fact]
+    public void The_floor_of_the_runs_validation_documents_is_measured_once_per_dataset_and_pairs_those_runs()
+    {
+        var (plan, results) = SweepWithValidationDocuments();
+        var calls = new List<(string Path, long[] Documents)>();
+        var builder = new StudyReportBuilder(NullLogger.Instance, new NoFits(), documentFloor: (path, documents, _) =>
+        {
+            calls.Add((path, [.. documents]));
+            return new DocumentFloor([.. documents], [.. documents.Select(d => d / 100.0)], 1.025, 0.001);
+        });
+
+        var report = builder.Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, CancellationToken.None);
+
+        var call = Assert.Single(calls);
+        Assert.EndsWith("gzipscale-0.35", call.Path, StringComparison.Ordinal);
+        Assert.Equal([100L, 101, 102, 103, 104, 105], call.Documents);
+        var dataset = report.Datasets.Single(d => d.Name == "gzipscale-0.35");
+        Assert.NotNull(dataset.ValidationFloor);
+        var paired = dataset.Records.Select(dataset.PairedExcessOf).Where(p => p is not null).ToArray();
+        Assert.Equal(2, paired.Length);
+        Assert.Equal(2.0 - 1.015, paired[0]!.Mean, 12); // floor of 100..103: 1.00, 1.01, 1.02, 1.03
+        Assert.Equal(2.0 - 1.035, paired[1]!.Mean, 12); // floor of 102..105
+        Assert.All(report.Datasets.Where(d => d.Name != "gzipscale-0.35"), d => Assert.Null(d.ValidationFloor));
+        Assert.Empty(report.Problems);
+    }
+
+    [Fact]
+    public void A_validation_floor_that_cannot_be_measured_is_a_problem_and_the_runs_stay_unpaired()
+    {
+        var (plan, results) = SweepWithValidationDocuments();
+        var builder = new StudyReportBuilder(NullLogger.Instance, new NoFits(), documentFloor: (_, _, _) => throw new UserInputException("no grammar copy"));
+
+        var report = builder.Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, CancellationToken.None);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("dataset gzipscale-0.35: the floor of its runs' validation documents could not be measured (no grammar copy); the report compares them with the manifest's floor, unpaired", problem);
+        Assert.All(report.Datasets, d => Assert.Null(d.ValidationFloor));
     }
 
     /// <summary>An analysis that fits nothing: the tests that are about reading stay fast.</summary>

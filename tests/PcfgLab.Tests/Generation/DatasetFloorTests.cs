@@ -80,6 +80,36 @@ public sealed class DatasetFloorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_floor_of_given_documents_reads_them_from_the_folder_and_scores_each()
+    {
+        var (folder, manifest) = await Generate("documents");
+        var first = await DatasetFloor.MeasureDocumentsAsync(folder, Enumerable.Range(0, 10).Select(i => (long)i), threads: 2);
+
+        // Documents 0..9 of the folder are documents 0..9 of the stream: the same floor as LossFloor's.
+        var prefix = PrefixGrammar.Build(CompiledGrammar.Renormalised(RandomGrammarBuilder.Build(GrammarPresets.Get("gzipscale-0.22").Spec, 3)));
+        var estimate = LossFloor.Estimate(prefix, 3, 128, 10);
+        Assert.Equal(estimate.MeanNats, first.MeanNats, 12);
+        Assert.Equal(estimate.StandardError, first.StandardError, 12);
+
+        // The last documents, given out of order and twice: measured once each, in index order.
+        var last = manifest.Documents - 1;
+        var tail = await DatasetFloor.MeasureDocumentsAsync(folder, [last, last - 2, last, last - 1]);
+        Assert.Equal([last - 2, last - 1, last], tail.Documents);
+        var sampler = new DocumentSampler(prefix.Compiled, 3, 128);
+        var tokens = new int[3][];
+        for (var i = 0; i < 3; i++)
+        {
+            tokens[i] = new int[128];
+            sampler.SampleDocument(last - 2 + i, tokens[i]);
+        }
+
+        Assert.Equal(PairedFloor.Measure(prefix, [last - 2, last - 1, last], tokens).Losses, tail.Losses);
+
+        var outside = await Assert.ThrowsAsync<UserInputException>(() => DatasetFloor.MeasureDocumentsAsync(folder, [manifest.Documents]));
+        Assert.Contains("must lie in 0..", outside.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_folder_without_a_dataset_is_a_user_error()
     {
         var error = Assert.Throws<UserInputException>(() => DatasetFloor.Measure(_root.FullName, 10, 100));

@@ -1,4 +1,5 @@
 using PcfgLab.Analysis;
+using PcfgLab.Floor;
 using PcfgLab.Reporting;
 using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
@@ -204,6 +205,68 @@ public sealed class ReportMarkdownTests : IDisposable
         Assert.Single(lines, l => l.EndsWith("| -0.0050 | within error |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("| +0.2000 |  |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("| -0.0030 | synthetic |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Runs_that_name_their_validation_documents_are_compared_with_those_documents_floor_paired()
+    {
+        // Manifest floor 1.0 +- 0.01; the floor of documents 10..13 is 0.5, 1.5, 1.0, 2.0 (mean 1.25).
+        double[] floorLosses = [0.5, 1.5, 1.0, 2.0];
+        TrainingRecord Paired(string id, double sign) => new()
+        {
+            CellId = id, Dataset = "a", Device = "cpu", Parameters = id == "above" ? 1000 : 2000, Tokens = 5000,
+            FinalValidLoss = 1.25 + (sign * 0.025),
+            ValidDocumentRanges = [[10, 14]],
+            ValidDocumentLosses = [.. floorLosses.Select((f, i) => (double?)(f + (sign * (i % 2 == 0 ? 0.02 : 0.03))))],
+        };
+        var runs = new[]
+        {
+            Paired("above", 1),
+            Paired("below", -1), // 1.225: above the manifest's floor, but 0.025 below the floor of its own documents
+            new TrainingRecord { CellId = "old", Dataset = "a", Device = "cpu", Parameters = 3000, Tokens = 5000, FinalValidLoss = 0.995 },
+        };
+        var floor = new DocumentFloor([10, 11, 12, 13], floorLosses, 1.25, 0.3);
+        var dataset = new DatasetResults("a", 0.3, 0.01, null, runs, null, "no fit", new DatasetFloorInfo(1.0, 0.99, 1.01, 0.98, 0.2, 0.19), floor);
+
+        var md = new System.Text.StringBuilder();
+        ReportMarkdown.FloorSection(md, [dataset]);
+        var text = md.ToString();
+        var lines = text.Split('\n');
+
+        // Differences 0.02, 0.03, 0.02, 0.03: mean 0.025, sd 0.005774, standard error 0.002887.
+        Assert.Contains("| a | 1k | 5k | 1.2750 | 1.2500 | +0.0250 ± 0.0029 |  |", lines);
+        Assert.Contains("| a | 2k | 5k | 1.2250 | 1.2500 | -0.0250 ± 0.0029 | BELOW FLOOR: pipeline bug |", lines);
+        Assert.Contains("| a | 3k | 5k | 0.9950 | 1.0000 | -0.0050 | within error, unpaired |", lines);
+        Assert.Contains("2 run(s) record their validation documents: their floor is measured on exactly those documents and their excess is paired", text, StringComparison.Ordinal);
+        Assert.Contains("1 run(s) do not record their validation documents (older records): their excess is unpaired", text, StringComparison.Ordinal);
+        Assert.Contains("**1 run(s) from training are below the floor beyond the 95% sampling error (paired: the differences'; unpaired: both estimates')", text, StringComparison.Ordinal);
+        Assert.Equal(0.025, dataset.PairedExcessOf(runs[0])!.Mean, 12);
+        Assert.Null(dataset.PairedExcessOf(runs[2]));
+    }
+
+    [Fact]
+    public void Without_validation_documents_every_run_is_compared_unpaired_and_the_section_says_so()
+    {
+        var md = new System.Text.StringBuilder();
+        ReportMarkdown.FloorSection(md, [FloorDataset("a", 1.0, 1.0, null, (1.2, false))]);
+        var text = md.ToString();
+
+        Assert.Contains("The runs do not record their validation documents (older records): their excess is unpaired, against the manifest's floor, which is measured on other documents (training documents) than their validation documents. No run from training", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("±", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("unpaired |", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_whose_documents_the_floor_lacks_falls_back_to_unpaired()
+    {
+        var run = new TrainingRecord
+        {
+            CellId = "c", Dataset = "a", Device = "cpu", Parameters = 1000, Tokens = 5000, FinalValidLoss = 1.2,
+            ValidDocumentRanges = [[10, 12]], ValidDocumentLosses = [1.1, 1.3],
+        };
+        var dataset = new DatasetResults("a", 0.3, 0.01, null, [run], null, "no fit", new DatasetFloorInfo(1.0, 0.99, 1.01, null, null, null), new DocumentFloor([10], [1.0], 1.0, double.NaN));
+
+        Assert.Null(dataset.PairedExcessOf(run));
     }
 
     [Fact]

@@ -97,6 +97,15 @@ public sealed class SweepSpecTests : IDisposable
     }
 
     [Fact]
+    public void Validation_documents_are_read_from_the_training_settings()
+    {
+        var path = Path.Combine(_root.FullName, "valid.json");
+        File.WriteAllText(path, """{ "presets": ["x"], "training": { "profile": "small", "validationDocuments": 1000 } }""");
+
+        Assert.Equal(TrainingSettings.Small with { ValidationDocuments = 1000 }, SweepSpec.Load(path).Training);
+    }
+
+    [Fact]
     public void The_cpu_sweep_uses_the_small_profile_and_the_grammars_vocabulary()
     {
         var spec = SweepSpec.Load(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "cpu.json"));

@@ -45,6 +45,7 @@ public sealed class TrainingSettingsTests
     [InlineData("schedule")]
     [InlineData("learning rate")]
     [InlineData("validation fraction")]
+    [InlineData("validation documents")]
     [InlineData("batch size")]
     public void Validate_refuses_out_of_range_settings(string what)
     {
@@ -54,10 +55,33 @@ public sealed class TrainingSettingsTests
             "learning rate" => TrainingSettings.Study with { LearningRate = 0 },
             "weight decay" => TrainingSettings.Study with { WeightDecay = -0.1 },
             "validation fraction" => TrainingSettings.Study with { ValidationFraction = 0.5 },
+            "validation documents" => TrainingSettings.Study with { ValidationDocuments = 0 },
             _ => TrainingSettings.Study with { BatchSize = 0 },
         };
 
         var ex = Assert.Throws<UserInputException>(settings.Validate);
         Assert.Contains(what, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validation_documents_hold_out_that_many_documents_and_the_fraction_applies_without_them()
+    {
+        // The CPU grid's datasets: 4,000,000 tokens in 15,625 documents of 256.
+        Assert.Equal(3_960_000, TrainingSettings.Study.TrainingTokens(4_000_000, 15_625));
+        Assert.Equal(3_744_000, (TrainingSettings.Study with { ValidationDocuments = 1000 }).TrainingTokens(4_000_000, 15_625));
+        Assert.Equal(256, (TrainingSettings.Study with { ValidationDocuments = 1000 }).TrainingTokens(1024, 4)); // one document is left to train
+        Assert.Equal(4_000_000, (TrainingSettings.Study with { ValidationDocuments = 1000 }).TrainingTokens(4_000_000, null));
+        Assert.Equal("the 1000-document validation split", (TrainingSettings.Study with { ValidationDocuments = 1000 }).ValidationSplitName);
+        Assert.Equal("the 1 % validation split", TrainingSettings.Study.ValidationSplitName);
+    }
+
+    [Fact]
+    public void Validation_documents_are_written_to_the_plan_only_when_set()
+    {
+        var plain = System.Text.Json.JsonSerializer.Serialize(TrainingSettings.Study, SweepJson.Default.TrainingSettings);
+        Assert.DoesNotContain("validation_documents", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("ValidationSplitName", plain, StringComparison.Ordinal); // a message, not a setting: the committed plans stay byte-identical
+        var set = System.Text.Json.JsonSerializer.Serialize(TrainingSettings.Study with { ValidationDocuments = 1000 }, SweepJson.Default.TrainingSettings);
+        Assert.Contains("\"validation_documents\":1000", set, StringComparison.Ordinal);
     }
 }

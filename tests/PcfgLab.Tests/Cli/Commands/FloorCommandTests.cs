@@ -40,6 +40,36 @@ public sealed class FloorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Documents_measures_the_floor_of_the_given_documents_read_from_the_shards()
+    {
+        var folder = Path.Combine(_root.FullName, "g35d");
+        var (code, stdout, stderr) = await CliRunner.Run("generate", "--preset", "gzipscale-0.35", "--tokens", "20k", "--threads", "2",
+            "--floor-docs", "30", "--floor-sentences", "300", "--out", folder, "--json");
+        Assert.True(code == 0, stderr);
+        using var manifest = JsonDocument.Parse(stdout);
+        var recorded = manifest.RootElement.GetProperty("floor");
+
+        // Documents 0..29 read from the shards are the 30 documents the manifest's floor sampled again.
+        (code, stdout, stderr) = await CliRunner.Run("floor", folder, "--documents", "0-9,10-29", "--threads", "2", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(30, json.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(recorded.GetProperty("nats").GetDouble(), json.RootElement.GetProperty("nats").GetDouble(), 12);
+        Assert.Equal(recorded.GetProperty("lower95").GetDouble(), json.RootElement.GetProperty("lower95").GetDouble(), 12);
+
+        (code, stdout, stderr) = await CliRunner.Run("floor", folder, "--documents", "70-77");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("documents 70-77 (8 documents", stdout, StringComparison.Ordinal);
+
+        (code, _, stderr) = await CliRunner.Run("floor", folder, "--documents", "9-3");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --documents '9-3': '9-3' is not a document index or an ascending range FIRST-LAST of at most 10000000 (for example 15000-15624 or 3,10-20).", stderr.Trim());
+        (code, _, stderr) = await CliRunner.Run("floor", folder, "--documents", "78-80");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --documents must lie in 0..78 (the dataset's documents), got 80.", stderr.Trim());
+    }
+
+    [Fact]
     public async Task A_missing_dataset_is_one_line_and_exit_code_2()
     {
         var (code, stdout, stderr) = await CliRunner.Run("floor", Path.Combine(_root.FullName, "nothing"));
