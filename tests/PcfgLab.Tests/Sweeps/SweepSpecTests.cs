@@ -196,7 +196,7 @@ public sealed class SweepSpecTests : IDisposable
         Assert.All(spec.Groups, g => Assert.Equal(32.0, (double)g.Tokens[^1] / g.Tokens[0]));
         Assert.Equal((16, 128), (spec.Groups[3].Shapes[0].Hidden, spec.Groups[3].Shapes[^1].Hidden));
         Assert.Equal(16_000_000, spec.Groups[3].Tokens[^1]);
-        Assert.Equal(TrainingSettings.Small, spec.Training);
+        Assert.Equal(TrainingSettings.Small with { ValidationDocuments = 1000 }, spec.Training);
         Assert.All(spec.Groups, g => Assert.Equal(3, g.LearningRateScan!.Factors.Count));
     }
 }
