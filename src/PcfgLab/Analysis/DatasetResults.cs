@@ -37,6 +37,9 @@ public sealed record DatasetResults(
     /// <summary>The dataset's vocabulary V from its manifest, when recorded.</summary>
     public int? Vocabulary { get; init; }
 
+    /// <summary>SHA-256 of the dataset's grammar from its manifest, when recorded: datasets of one grammar count once in a regression.</summary>
+    public string? GrammarSha256 { get; init; }
+
     /// <summary>
     /// <paramref name="run"/>'s excess over the floor of exactly its validation documents, paired document by document
     /// (<see cref="PairedFloor.Excess"/>), or null when the record does not name its documents (older records) or

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PcfgLab.Grammars;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Analysis;
@@ -56,10 +57,14 @@ public static class PredictorTable
         };
     }
 
-    /// <summary>Every parameter against every predictor over <paramref name="datasets"/>' identified fits.</summary>
+    /// <summary>
+    /// Every parameter against every predictor over <paramref name="datasets"/>' identified fits, each grammar counted
+    /// once (<see cref="DistinctGrammars"/>).
+    /// </summary>
     public static IReadOnlyList<PredictorFit> Build(IReadOnlyList<DatasetResults> datasets)
     {
         ArgumentNullException.ThrowIfNull(datasets);
+        datasets = DistinctGrammars(datasets);
         var result = new List<PredictorFit>();
         foreach (var parameter in Parameters)
         {
@@ -70,6 +75,52 @@ public static class PredictorTable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The study's direct test: alpha, beta and a against gzip H within the iso-vocabulary series (<see
+    /// cref="IsoVocabularySeries"/>), where V does not vary, so that H cannot stand in for the vocabulary.
+    /// </summary>
+    public static IReadOnlyList<PredictorFit> BuildIsoVocabulary(IReadOnlyList<DatasetResults> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var series = IsoVocabularySeries(datasets);
+        return [.. Parameters.Select(p => Fit(series, p, "gzip H"))];
+    }
+
+    /// <summary>
+    /// The datasets of the iso-vocabulary series: those whose name is a preset with the series' grammar parameters
+    /// (<see cref="GrammarPresets.IsoVocabularyGroup"/>; gzipscale-0.35 has those of isovocab-20_300_10_5), each grammar once.
+    /// </summary>
+    public static IReadOnlyList<DatasetResults> IsoVocabularySeries(IReadOnlyList<DatasetResults> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var specs = GrammarPresets.All.Where(p => p.Group == GrammarPresets.IsoVocabularyGroup).Select(p => p.Spec).ToHashSet();
+        return DistinctGrammars([.. datasets.Where(d => PresetSpec(d.Name) is { } spec && specs.Contains(spec))]);
+    }
+
+    /// <summary>
+    /// <paramref name="datasets"/> without those whose grammar (by its recorded SHA-256) is an earlier one's: two
+    /// datasets of one grammar are draws from one distribution (gzipscale-0.35 and isovocab-20_300_10_5 at one seed),
+    /// and counting both would count one point twice.
+    /// </summary>
+    public static IReadOnlyList<DatasetResults> DistinctGrammars(IReadOnlyList<DatasetResults> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. datasets.Where(d => d.GrammarSha256 is not { } hash || seen.Add(hash))];
+    }
+
+    private static GrammarSpec? PresetSpec(string name)
+    {
+        try
+        {
+            return GrammarPresets.Get(name).Spec;
+        }
+        catch (UserInputException)
+        {
+            return null;
+        }
     }
 
     internal static PredictorFit Fit(IReadOnlyList<DatasetResults> datasets, string parameter, string predictor)

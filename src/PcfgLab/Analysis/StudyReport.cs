@@ -34,6 +34,9 @@ public sealed record StudyReport
     /// <summary>Every identified parameter against every candidate predictor (<see cref="PredictorTable"/>).</summary>
     public IReadOnlyList<PredictorFit> Predictors { get; init; } = [];
 
+    /// <summary>alpha, beta and a against gzip H within the iso-vocabulary series (<see cref="PredictorTable.BuildIsoVocabulary"/>).</summary>
+    public IReadOnlyList<PredictorFit> IsoVocabularyPredictors { get; init; } = [];
+
     /// <summary>The study's claims judged by <see cref="StudyVerdict"/>.</summary>
     public IReadOnlyList<ClaimVerdict> Verdicts { get; init; } = [];
 

@@ -84,6 +84,8 @@ public sealed class StudyReportBuilder(
             .Where(d => d.Identification is { } id && id.Estimate("alpha") is { Identified: true } && id.Estimate("beta") is { Identified: true })
             .Select(d => (d.Name, d.GzipMedian, d.Identification!.Fit.Parameters)));
         var predictors = PredictorTable.Build(datasets);
+        // The iso-vocabulary series is judged when the report holds two or more of its grammars (gzipscale-0.35 alone is one).
+        IReadOnlyList<PredictorFit> isoVocabulary = PredictorTable.IsoVocabularySeries(datasets).Count >= 2 ? PredictorTable.BuildIsoVocabulary(datasets) : [];
         List<ParameterTrend> trends = regression is null
             ? []
             : [.. CompressibilityRegression.ParameterNames.Select(p => regression[p]).Select((line, i) =>
@@ -110,7 +112,8 @@ public sealed class StudyReportBuilder(
             Trends = trends,
             Comparison = comparison,
             Predictors = predictors,
-            Verdicts = StudyVerdict.Judge(predictors),
+            IsoVocabularyPredictors = isoVocabulary,
+            Verdicts = StudyVerdict.Judge(predictors, isoVocabulary.Count > 0 ? isoVocabulary : null),
             Compute = fitted.Length > 0 ? ComputeRange.Of(records) : null,
             MissingCells = missingCells,
             UnreadableFailuresFiles = unreadable,
@@ -170,13 +173,16 @@ public sealed class StudyReportBuilder(
                 logger.LogWarning("{Problem}", problems[^1]);
             }
 
-            LawFit? fit = null;
-            string? fitProblem = null;
-            if (runs.Length == 0)
+            var validationFloor = ValidationFloor(name, path, info, runs, problems, cancellationToken);
+            var shell = new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, null, null, info?.Floor, validationFloor)
             {
-                fitProblem = "no run records";
-            }
-            else
+                Vocabulary = info?.Vocabulary,
+                GrammarSha256 = info?.GrammarSha256,
+            };
+
+            LawFit? fit = null;
+            string? fitProblem = runs.Length == 0 ? "no run records" : SaturationRule.Saturated(shell);
+            if (fitProblem is null)
             {
                 try
                 {
@@ -189,6 +195,10 @@ public sealed class StudyReportBuilder(
                     logger.LogWarning("{Dataset}: not fitted: {Reason}", name, ex.Message);
                 }
             }
+            else if (runs.Length > 0)
+            {
+                logger.LogInformation("{Dataset}: {Reason}", name, fitProblem);
+            }
 
             DatasetIdentification? identification = null;
             DatasetIdentification? freeCheck = null;
@@ -197,7 +207,9 @@ public sealed class StudyReportBuilder(
                 try
                 {
                     // PCFG datasets with a recorded floor: E held at the floor is the primary fit, the free E a check.
-                    identification = analysis.Identify(name, runs, info?.Floor?.Nats, cancellationToken);
+                    // The floor is that of exactly the documents the runs were validated on, when they name them.
+                    var floorE = info?.Floor is null ? (double?)null : validationFloor?.MeanNats ?? info.Floor.Nats;
+                    identification = analysis.Identify(name, runs, floorE, cancellationToken);
                     freeCheck = info?.Floor is null ? null : analysis.Identify(name, runs, null, cancellationToken);
                 }
                 catch (UserInputException ex)
@@ -206,11 +218,12 @@ public sealed class StudyReportBuilder(
                 }
             }
 
-            result.Add(new DatasetResults(name, h, info?.GzipStandardDeviation, sample, runs, fit, fitProblem, info?.Floor, ValidationFloor(name, path, info, runs, problems, cancellationToken))
+            result.Add(shell with
             {
+                Fit = fit,
+                FitProblem = fitProblem,
                 Identification = identification,
                 FreeCheck = freeCheck,
-                Vocabulary = info?.Vocabulary,
             });
         }
 

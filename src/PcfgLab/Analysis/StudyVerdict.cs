@@ -30,37 +30,49 @@ public static class StudyVerdict
 
     /// <summary>The rules in words, printed with the verdicts.</summary>
     public static string Rules { get; } = string.Create(CultureInfo.InvariantCulture,
-        $"Each claim is judged on the identified parameters only (rule above), regressed on gzip H over at least {IdentificationRules.MinDatasets} datasets with the slope's 95% interval from resampling the two-step procedure. *Exponents vary with H*: supported when the interval of alpha's or beta's slope excludes 0; contradicted when every such interval includes 0 and, across the studied H range, changes the exponent by less than {FlatFraction:0%} of its mean; otherwise not identified. *The frontier moves toward data as H rises* (a = beta/(alpha+beta) falls): supported when a's slope interval lies below 0; contradicted when it lies above 0, or includes 0 while changing a by less than {FlatFraction:0%} across the range; otherwise not identified. *Where it crosses Chinchilla's* (a = {ChinchillaA:0.000}): placed (supported) when a's slope interval excludes 0 and the resampled crossings' 95% interval lies inside the studied H range; contradicted when the slope interval excludes 0 and that interval lies wholly outside the range; otherwise not identified.");
+        $"Each claim is judged on the identified parameters only (each grammar counted once) (rule above), regressed on gzip H over at least {IdentificationRules.MinDatasets} datasets with the slope's 95% interval from resampling the two-step procedure. *Exponents vary with H*: supported when the interval of alpha's or beta's slope excludes 0; contradicted when every such interval includes 0 and, across the studied H range, changes the exponent by less than {FlatFraction:0%} of its mean; otherwise not identified; *at fixed vocabulary* is the same rule within the iso-vocabulary series. *The frontier moves toward data as H rises* (a = beta/(alpha+beta) falls): supported when a's slope interval lies below 0; contradicted when it lies above 0, or includes 0 while changing a by less than {FlatFraction:0%} across the range; otherwise not identified. *Where it crosses Chinchilla's* (a = {ChinchillaA:0.000}): placed (supported) when a's slope interval excludes 0 and the resampled crossings' 95% interval lies inside the studied H range; contradicted when the slope interval excludes 0 and that interval lies wholly outside the range; otherwise not identified.");
 
     /// <summary>Chinchilla's allocation exponent a = beta/(alpha+beta) = 0.28/0.62.</summary>
     public static double ChinchillaA => ChinchillaParameters.Hoffmann2022.ParameterAllocationExponent;
 
-    /// <summary>The three verdicts from the predictor table.</summary>
-    public static IReadOnlyList<ClaimVerdict> Judge(IReadOnlyList<PredictorFit> predictors)
+    /// <summary>
+    /// The three verdicts from the predictor table and, given the iso-vocabulary series' rows
+    /// (<see cref="PredictorTable.BuildIsoVocabulary"/>), a fourth: the exponents vary with H at fixed vocabulary,
+    /// judged by the first claim's rule.
+    /// </summary>
+    public static IReadOnlyList<ClaimVerdict> Judge(IReadOnlyList<PredictorFit> predictors, IReadOnlyList<PredictorFit>? isoVocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(predictors);
-        PredictorFit? Row(string parameter) => predictors.FirstOrDefault(p => p.Parameter == parameter && p.Predictor == "gzip H");
-        return [Exponents(Row("alpha"), Row("beta")), Frontier(Row("a")), Crossing(Row("a"))];
+        PredictorFit? Row(IReadOnlyList<PredictorFit> rows, string parameter) => rows.FirstOrDefault(p => p.Parameter == parameter && p.Predictor == "gzip H");
+        List<ClaimVerdict> verdicts = [Exponents(Row(predictors, "alpha"), Row(predictors, "beta"), isoClaim: false), Frontier(Row(predictors, "a")), Crossing(Row(predictors, "a"))];
+        if (isoVocabulary is not null)
+        {
+            verdicts.Add(Exponents(Row(isoVocabulary, "alpha"), Row(isoVocabulary, "beta"), isoClaim: true));
+        }
+
+        return verdicts;
     }
 
-    private static ClaimVerdict Exponents(PredictorFit? alpha, PredictorFit? beta)
+    private static ClaimVerdict Exponents(PredictorFit? alpha, PredictorFit? beta, bool isoClaim)
     {
-        const string Claim = "The exponents alpha and beta vary with H";
+        var claim = isoClaim
+            ? "At fixed vocabulary (the iso-vocabulary series, 300 terminals), the exponents vary with H: gzip, not V"
+            : "The exponents alpha and beta vary with H";
         string[] figures = ["parameter-alpha", "parameter-beta"];
         var rows = new[] { alpha, beta }.Where(r => r is not null).Select(r => r!).ToArray();
         var evidence = string.Join("; ", rows.Select(Describe));
         var fitted = rows.Where(r => r.Lower is not null && r.Upper is not null).ToArray();
         if (fitted.Length == 0)
         {
-            return new ClaimVerdict(Claim, NotIdentified, evidence, figures);
+            return new ClaimVerdict(claim, NotIdentified, evidence, figures);
         }
 
         if (fitted.Any(Excludes0))
         {
-            return new ClaimVerdict(Claim, Supported, evidence, figures);
+            return new ClaimVerdict(claim, Supported, evidence, figures);
         }
 
-        return new ClaimVerdict(Claim, fitted.Length == rows.Length && fitted.All(Flat) ? Contradicted : NotIdentified, evidence, figures);
+        return new ClaimVerdict(claim, fitted.Length == rows.Length && fitted.All(Flat) ? Contradicted : NotIdentified, evidence, figures);
     }
 
     private static ClaimVerdict Frontier(PredictorFit? a)

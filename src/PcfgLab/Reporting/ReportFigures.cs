@@ -42,6 +42,14 @@ internal static class ReportFigures
             Add($"Loss against D for each N: {dataset.Name}", "loss-" + fileNames[dataset.Name], SweepFigures.LossCurves(dataset, dataset.Records.Any(r => r.IsSynthetic)));
         }
 
+        // Where a power law is a straight line: excess over the floor, log-log, against D and against N.
+        foreach (var dataset in withRecords.Where(d => d.Records.Any(r => !r.IsSynthetic && RunExcess.Of(d, r) is not null)))
+        {
+            var note = SweepFigures.ExcessNote(dataset);
+            Add($"Excess loss over the floor against D for each N (log-log): {dataset.Name}", "excess-tokens-" + fileNames[dataset.Name], SweepFigures.ExcessAgainstTokens(dataset), note);
+            Add($"Excess loss over the floor against N for each D (log-log): {dataset.Name}", "excess-parameters-" + fileNames[dataset.Name], SweepFigures.ExcessAgainstParameters(dataset), note);
+        }
+
         if (report.Compute is { } compute)
         {
             var note = SweepFigures.FrontierNote(datasets);

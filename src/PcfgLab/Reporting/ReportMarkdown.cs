@@ -254,7 +254,8 @@ internal static class ReportMarkdown
     internal static void IdentificationSection(StringBuilder md, StudyReport report)
     {
         md.Append("## Identification\n\n");
-        md.Append("For PCFG datasets with a recorded loss floor the primary fit holds E at the floor (`fit --fix-e`); the free-E fit beside it is a check. ")
+        md.Append("For PCFG datasets with a recorded loss floor the primary fit holds E at the floor (`fit --fix-e`): the floor of exactly the documents the runs were validated on where the records name them, else the manifest's; the free-E fit beside it is a check. ")
+          .Append(SaturationRule.Rule).Append(' ')
           .Append(IdentificationRules.Rule).Append(" Values are point estimates with their 95% bootstrap interval")
           .Append(report.BootstrapSamples > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({report.BootstrapSamples} resamples of each dataset's runs).\n\n") : ".\n\n");
         var table = new MarkdownTable("dataset", "fit", "E", "alpha", "beta", "a = beta/(alpha+beta)", "RMSE");
@@ -318,6 +319,7 @@ internal static class ReportMarkdown
             md.Append(CultureInfo.InvariantCulture, $"No parameter is identified on {IdentificationRules.MinDatasets} or more datasets with a known predictor, so no predictor is fitted (fitting unidentified estimates would fit noise). Identified datasets per parameter: ")
               .Append(string.Join(", ", PredictorTable.Parameters.Select(p => $"{p} {report.Datasets.Count(d => d.Identification?.Estimate(p)?.Identified == true)}")))
               .Append(".\n\n");
+            IsoVocabularyTable(md, report);
             return;
         }
 
@@ -339,6 +341,29 @@ internal static class ReportMarkdown
                 md.Append(CultureInfo.InvariantCulture, $"Best predictor of {parameter} (lowest leave-one-dataset-out error): {best.Predictor} (LOO RMSE {Format(best.LeaveOneOutRmse, "G4")}, R² {Format(best.RSquared, "0.000")}).\n\n");
             }
         }
+
+        IsoVocabularyTable(md, report);
+    }
+
+    /// <summary>The direct test of the study's claim: the exponents against H where the vocabulary does not vary.</summary>
+    internal static void IsoVocabularyTable(StringBuilder md, StudyReport report)
+    {
+        var series = PredictorTable.IsoVocabularySeries(report.Datasets);
+        if (series.Count == 0 || report.IsoVocabularyPredictors.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("### Within the iso-vocabulary series\n\n")
+          .Append(CultureInfo.InvariantCulture, $"The iso-vocabulary presets hold V at 300 terminals while the grammar grows, so H varies at fixed V: the direct test of whether gzip, not the vocabulary, moves the exponents. Datasets of the series here: {string.Join(", ", series.Select(d => d.Name))}.\n\n");
+        var table = new MarkdownTable("parameter", "predictor", "datasets", "slope", "95% interval", "R²", "LOO RMSE", "note");
+        foreach (var p in report.IsoVocabularyPredictors)
+        {
+            table.Add(p.Parameter, p.Predictor, p.Datasets.ToString(CultureInfo.InvariantCulture), Format(p.Slope, "G4"),
+                p.Lower is { } l && p.Upper is { } u ? Interval(l, u, "G4") : "n/a", Format(p.RSquared, "0.000"), Format(p.LeaveOneOutRmse, "G4"), p.NotFitted ?? string.Empty);
+        }
+
+        md.Append(table).Append('\n');
     }
 
     /// <summary>
@@ -411,11 +436,12 @@ internal static class ReportMarkdown
         // A run that records its validation documents is compared with the floor of exactly those documents, document by
         // document (the paired excess and its standard error); an older record only with the manifest's floor, which is
         // measured on other documents (training documents 0..N-1), so both estimates' errors count.
-        var rows = runs.Select(x => (x.Dataset, x.Run, Paired: x.Run.IsSynthetic ? null : x.Dataset.PairedExcessOf(x.Run))).ToArray();
+        // (RunExcess decides both, and which runs are below the floor.)
+        var rows = runs.Select(x => (x.Dataset, x.Run, Excess: RunExcess.Of(x.Dataset, x.Run)!)).ToArray();
         var trained = rows.Where(x => !x.Run.IsSynthetic).ToArray();
-        var pairedCount = trained.Count(x => x.Paired is not null);
+        var pairedCount = trained.Count(x => x.Excess.Paired);
         var unpairedCount = trained.Length - pairedCount;
-        var below = trained.Where(x => x.Paired is { } p ? p.IsBelow : x.Dataset.Floor!.IsBelow(x.Run)).ToArray();
+        var below = trained.Where(x => x.Excess.IsBelow).ToArray();
         md.Append(inv, $"Excess loss of each run over its dataset's floor ({runs.Length} runs; {runs.Count(x => x.Run.IsSynthetic)} synthetic). ");
         if (pairedCount > 0)
         {
@@ -429,7 +455,7 @@ internal static class ReportMarkdown
 
         // A run just under the floor's point estimate is not a bug: the floor and the validation loss are estimates.
         // Say how many there are, so that the sentence never stands above unexplained negative excesses.
-        var withinError = trained.Count(x => x.Paired is { } p ? p.Mean < 0 && !p.IsBelow : x.Run.FinalValidLoss < x.Dataset.Floor!.Nats && !x.Dataset.Floor.IsBelow(x.Run));
+        var withinError = trained.Count(x => x.Excess.WithinError);
         var errorName = pairedCount == 0 ? "both estimates' 95% sampling error (the floor's and the run's validation loss's)"
             : unpairedCount == 0 ? "the paired differences' 95% sampling error"
             : "the 95% sampling error (paired: the differences'; unpaired: both estimates')";
@@ -440,25 +466,12 @@ internal static class ReportMarkdown
             ? $"No run from training is below the floor beyond {errorName}." + withinNote + "\n\n"
             : string.Create(inv, $"**{below.Length} run(s) from training are below the floor beyond {errorName}: no model can do that, so the pipeline has a bug (data, leakage or loss units); they are marked BELOW FLOOR.**{withinNote}\n\n"));
         var excess = new MarkdownTable("dataset", "N", "D", "valid loss", "floor", "excess", "note");
-        foreach (var (d, r, paired) in rows.Take(400))
+        foreach (var (d, r, e) in rows.Take(400))
         {
-            var floor = d.Floor!;
-            string note;
-            if (r.IsSynthetic)
+            var note = r.IsSynthetic ? "synthetic" : e.IsBelow ? "BELOW FLOOR: pipeline bug" : e.WithinError ? "within error" : string.Empty;
+            if (!r.IsSynthetic && !e.Paired && pairedCount > 0)
             {
-                note = "synthetic";
-            }
-            else if (paired is { } p)
-            {
-                note = p.IsBelow ? "BELOW FLOOR: pipeline bug" : p.Mean < 0 ? "within error" : string.Empty;
-            }
-            else
-            {
-                note = floor.IsBelow(r) ? "BELOW FLOOR: pipeline bug" : r.FinalValidLoss < floor.Nats ? "within error" : string.Empty;
-                if (pairedCount > 0)
-                {
-                    note = note.Length == 0 ? "unpaired" : note + ", unpaired";
-                }
+                note = note.Length == 0 ? "unpaired" : note + ", unpaired";
             }
 
             excess.Add(
@@ -466,8 +479,8 @@ internal static class ReportMarkdown
                 CountFormat.Format(r.Parameters),
                 CountFormat.Format(r.Tokens),
                 r.FinalValidLoss.ToString("0.0000", inv),
-                paired is { } q ? q.FloorMean.ToString("0.0000", inv) : floor.Nats.ToString("0.0000", inv),
-                paired is { } e ? Signed(e.Mean) + (double.IsFinite(e.StandardError) ? " ± " + e.StandardError.ToString("0.0000", inv) : string.Empty) : Signed(r.FinalValidLoss - floor.Nats),
+                e.FloorMean.ToString("0.0000", inv),
+                Signed(e.Mean) + (e.Paired && double.IsFinite(e.StandardError) ? " ± " + e.StandardError.ToString("0.0000", inv) : string.Empty),
                 note);
         }
 

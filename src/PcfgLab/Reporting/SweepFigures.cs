@@ -127,6 +127,132 @@ internal static class SweepFigures
         return plot;
     }
 
+    /// <summary>
+    /// Excess loss over the floor against training tokens D, one line per model size N, log-log: where the law holds
+    /// with E at the floor, excess = A/N^alpha + B/D^beta, so each line bends from the data term B/D^beta (drawn
+    /// dashed, the N → ∞ limit) to its own plateau A/N^alpha. The primary fit's curves are drawn; runs within two
+    /// standard errors of the floor (a log axis has no 0) are drawn hollow at the bottom edge.
+    /// </summary>
+    public static Plot ExcessAgainstTokens(DatasetResults dataset) =>
+        Excess(dataset, byTokens: true);
+
+    /// <summary>Excess loss over the floor against model size N, one line per budget D, log-log, with the parameter term A/N^alpha dashed (see <see cref="ExcessAgainstTokens"/>).</summary>
+    public static Plot ExcessAgainstParameters(DatasetResults dataset) =>
+        Excess(dataset, byTokens: false);
+
+    /// <summary>The caption of an excess figure: what is drawn hollow and which fit the lines are, or null.</summary>
+    internal static string? ExcessNote(DatasetResults dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var runs = dataset.Records.Where(r => !r.IsSynthetic).Select(r => RunExcess.Of(dataset, r)).Where(e => e is not null).ToArray();
+        var unresolved = runs.Count(e => !e!.Resolved);
+        var paired = runs.Count(e => e!.Paired);
+        var parts = new List<string>
+        {
+            paired == runs.Length ? "Excess over the floor of each run's own validation documents (paired)." : string.Create(CultureInfo.InvariantCulture, $"Excess over the floor: {paired} of {runs.Length} runs paired, the rest against the manifest's floor."),
+        };
+        if (unresolved > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{unresolved} run(s) within two standard errors of the floor are drawn hollow at the bottom edge."));
+        }
+
+        parts.Add(dataset.Identification is { FixedE: not null } ? "Lines: the primary fit (E at the floor); dashed: its data or parameter term alone."
+            : "No lines: " + (dataset.FitProblem ?? "no fit with E at the floor") + ".");
+        return string.Join(" ", parts);
+    }
+
+    private static Plot Excess(DatasetResults dataset, bool byTokens)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var plot = new Plot();
+        var h = dataset.GzipMedian is { } median ? string.Create(CultureInfo.InvariantCulture, $", H = {median:0.0000}") : string.Empty;
+        plot.Title($"Excess loss over the floor against {(byTokens ? "training tokens" : "model size")}: {dataset.Name}{h}");
+        plot.XLabel(byTokens ? "training tokens D (log scale)" : "parameters N (log scale)");
+        plot.YLabel("validation loss - floor (nats per token, log scale)");
+        var runs = dataset.Records.Where(r => !r.IsSynthetic)
+            .Select(r => (Run: r, Excess: RunExcess.Of(dataset, r)))
+            .Where(x => x.Excess is not null)
+            .ToArray();
+        if (runs.Length == 0)
+        {
+            return plot;
+        }
+
+        var resolved = runs.Where(x => x.Excess!.Resolved).ToArray();
+        var bottom = resolved.Length > 0 ? Math.Log10(resolved.Min(x => x.Excess!.Mean)) - 0.3 : -3;
+        double X(PcfgLab.Sweeps.TrainingRecord r) => Math.Log10(byTokens ? r.Tokens : r.Parameters);
+        var fit = dataset.Identification is { FixedE: not null } id ? id.Fit : null;
+        var groups = runs.GroupBy(x => byTokens ? x.Run.Parameters : x.Run.Tokens).OrderBy(g => g.Key).ToArray();
+        var allX = runs.Select(x => X(x.Run)).ToArray();
+        var xs = Sweep(allX.Min(), allX.Max(), 50);
+        for (var i = 0; i < groups.Length; i++)
+        {
+            var color = Palette.GetColor(i);
+            var members = groups[i].OrderBy(x => byTokens ? x.Run.Tokens : x.Run.Parameters).ToArray();
+            var label = (byTokens ? "N = " : "D = ") + CountFormat.Format(groups[i].Key);
+            var shown = members.Where(x => x.Excess!.Resolved).ToArray();
+            if (shown.Length > 0)
+            {
+                var points = plot.Add.ScatterPoints(
+                    shown.Select(x => X(x.Run)).ToArray(),
+                    shown.Select(x => Math.Log10(x.Excess!.Mean)).ToArray(),
+                    color);
+                points.MarkerSize = 8;
+                points.LegendText = label;
+            }
+
+            var hidden = members.Where(x => !x.Excess!.Resolved).ToArray();
+            if (hidden.Length > 0)
+            {
+                var hollow = plot.Add.ScatterPoints(
+                    hidden.Select(x => X(x.Run)).ToArray(),
+                    hidden.Select(_ => bottom).ToArray(),
+                    color);
+                hollow.MarkerShape = MarkerShape.OpenTriangleDown;
+                hollow.MarkerSize = 8;
+                if (shown.Length == 0)
+                {
+                    hollow.LegendText = label + " (at the floor)";
+                }
+            }
+
+            if (fit is not null)
+            {
+                var key = (double)groups[i].Key;
+                var curve = plot.Add.ScatterLine(xs, xs.Select(x =>
+                {
+                    var other = Math.Pow(10, x);
+                    var excess = byTokens ? fit.Loss(key, other) - fit.E : fit.Loss(other, key) - fit.E;
+                    return excess > 0 ? Math.Log10(excess) : double.NaN;
+                }).ToArray(), color);
+                curve.LineWidth = 1.5f;
+            }
+        }
+
+        if (fit is not null)
+        {
+            var term = plot.Add.ScatterLine(xs, xs.Select(x =>
+            {
+                var v = Math.Pow(10, x);
+                return Math.Log10(byTokens ? fit.Parameters.B / Math.Pow(v, fit.Beta) : fit.Parameters.A / Math.Pow(v, fit.Alpha));
+            }).ToArray(), Colors.Black);
+            term.LinePattern = LinePattern.Dashed;
+            term.LineWidth = 2;
+            term.LegendText = byTokens
+                ? string.Create(CultureInfo.InvariantCulture, $"data term B/D^beta (beta = {fit.Beta:0.###})")
+                : string.Create(CultureInfo.InvariantCulture, $"parameter term A/N^alpha (alpha = {fit.Alpha:0.###})");
+        }
+
+        // Keep the view on the runs: the terms may run far above or below them.
+        var ys = resolved.Select(x => Math.Log10(x.Excess!.Mean)).Append(bottom).ToArray();
+        plot.Axes.SetLimitsX(allX.Min() - 0.1, allX.Max() + 0.1);
+        plot.Axes.SetLimitsY(ys.Min() - 0.15, ys.Max() + 0.3);
+        LogAxis.Apply(plot.Axes.Bottom, LogAxis.Count);
+        LogAxis.Apply(plot.Axes.Left, LogAxis.Plain);
+        ShowLegendOutside(plot);
+        return plot;
+    }
+
     /// <summary>Compute-optimal model size N_opt against compute C for every fitted dataset and for Chinchilla.</summary>
     public static Plot ParameterFrontier(IReadOnlyList<DatasetResults> datasets, double minFlops, double maxFlops, bool synthetic) =>
         Frontier(datasets, minFlops, maxFlops, synthetic, "Compute-optimal model size", "compute-optimal parameters N_opt (log scale)", (f, c) => f.OptimalParameters(c));

@@ -29,6 +29,9 @@ public sealed record DatasetInfo(
     IReadOnlyList<string> Shards,
     DatasetFloorInfo? Floor = null)
 {
+    /// <summary>SHA-256 of the dataset's grammar file, when the manifest records it: two datasets of one grammar are draws from one distribution.</summary>
+    public string? GrammarSha256 { get; init; }
+
     /// <summary>
     /// Reads the manifest of the dataset folder <paramref name="path"/> through <see cref="DatasetManifest.Load"/>, the
     /// one reader of <c>dataset.json</c>. Manifests of earlier versions (no <c>gzip</c> entry or no <c>maxTokenId</c>,
@@ -64,6 +67,9 @@ public sealed record DatasetInfo(
                 maxTokenId + 1,
                 ShardFiles(path),
                 manifest.Floor is { } f ? new DatasetFloorInfo(f.Nats, f.Lower95, f.Upper95, f.EntropyRateNats, f.OverLogVocabulary, f.EntropyRateOverLogVocabulary) : null)
+            {
+                GrammarSha256 = string.IsNullOrEmpty(manifest.GrammarSha256) ? null : manifest.GrammarSha256,
+            }
             : ReadEarlierManifest(path, file);
     }
 

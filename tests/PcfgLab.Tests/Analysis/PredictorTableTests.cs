@@ -78,4 +78,33 @@ public sealed class PredictorTableTests
         Assert.All(table, row => Assert.Null(row.Slope));
         Assert.Equal("identified on 2 dataset(s) with a known gzip H; a line needs 3", table.Single(r => r is { Parameter: "alpha", Predictor: "gzip H" }).NotFitted);
     }
+
+    [Fact]
+    public void Datasets_of_one_grammar_count_once()
+    {
+        // gzipscale-0.35 and isovocab-20_300_10_5 are one grammar at one seed: the same point twice would halve the
+        // slope's standard error for nothing.
+        double[] hs = [0.2, 0.35, 0.5];
+        var datasets = hs.Select((h, i) => Dataset($"d{i}", h, 300, 1, 1, 0.2 + (0.5 * h)) with { GrammarSha256 = "g" + i }).ToList();
+        datasets.Add(Dataset("copy-of-d1", 0.35, 300, 1, 1, 0.2 + (0.5 * 0.35)) with { GrammarSha256 = "g1" });
+        datasets.Add(Dataset("no-hash", 0.6, 300, 1, 1, 0.5));
+
+        Assert.Equal(["d0", "d1", "d2", "no-hash"], PredictorTable.DistinctGrammars(datasets).Select(d => d.Name));
+        Assert.Equal(4, PredictorTable.Build(datasets).First(r => r.Parameter == "alpha" && r.Predictor == "gzip H").Datasets);
+    }
+
+    [Fact]
+    public void The_iso_vocabulary_series_is_its_presets_and_the_study_preset_of_the_same_grammar()
+    {
+        var names = new[] { "isovocab-3_300_2_2", "gzipscale-0.35", "isovocab-20_300_10_5", "isovocab-50_300_20_10", "gzipscale-0.51", "data/mine" };
+        var datasets = names.Select((n, i) => Dataset(n, 0.1 * (i + 1), 300, 1, 1, 0.3 + (0.1 * i)) with { GrammarSha256 = n == "isovocab-20_300_10_5" ? "h-0.35" : n == "gzipscale-0.35" ? "h-0.35" : "h" + n }).ToArray();
+
+        var series = PredictorTable.IsoVocabularySeries(datasets);
+
+        Assert.Equal(["isovocab-3_300_2_2", "gzipscale-0.35", "isovocab-50_300_20_10"], series.Select(d => d.Name));
+        var rows = PredictorTable.BuildIsoVocabulary(datasets);
+        Assert.Equal(["alpha", "beta", "a"], rows.Select(r => r.Parameter));
+        Assert.All(rows, r => Assert.Equal("gzip H", r.Predictor));
+        Assert.All(rows, r => Assert.Equal(3, r.Datasets));
+    }
 }

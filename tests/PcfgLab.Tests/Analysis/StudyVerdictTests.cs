@@ -45,4 +45,20 @@ public sealed class StudyVerdictTests
         Assert.Equal(StudyVerdict.Contradicted, verdicts[1].Verdict);
         Assert.Equal(StudyVerdict.NotIdentified, verdicts[2].Verdict);
     }
+
+    [Fact]
+    public void The_iso_vocabulary_rows_give_a_fourth_claim_judged_by_the_exponent_rule()
+    {
+        double[] hs = [0.2, 0.35, 0.5];
+        var varying = PredictorTable.Build([.. hs.Select((h, i) => PredictorTableTests.Dataset($"d{i}", h, 300, 1, 1, 0.2 + (0.5 * h)))]);
+        var flat = PredictorTable.Build([.. hs.Select((h, i) => PredictorTableTests.Dataset($"d{i}", h, 300, 1, 1, 0.4))]);
+
+        var verdicts = StudyVerdict.Judge(varying, flat);
+
+        Assert.Equal(4, verdicts.Count);
+        Assert.Equal(StudyVerdict.Supported, verdicts[0].Verdict);
+        Assert.StartsWith("At fixed vocabulary", verdicts[3].Claim, StringComparison.Ordinal);
+        Assert.Equal(StudyVerdict.Contradicted, verdicts[3].Verdict);
+        Assert.Equal(3, StudyVerdict.Judge(varying).Count);
+    }
 }

@@ -110,4 +110,45 @@ public sealed class SweepFiguresTests
         Assert.Equal([0.1133], hollow.Data.GetScatterPoints().Select(p => p.X));
         Assert.Equal([19.2], hollow.Data.GetScatterPoints().Select(p => p.Y));
     }
+
+    [Fact]
+    public void The_excess_figures_put_runs_on_log_log_axes_with_the_fitted_terms_and_runs_at_the_floor_hollow()
+    {
+        var law = new ChinchillaParameters(1.0, 40, 300, 0.5, 0.45);
+        var floor = new DatasetFloorInfo(1.0, 0.99, 1.01, null, null, null);
+        TrainingRecord Run(long n, long d) => StudyReports.Record("d", $"{n}-{d}", n, d, law.Loss(n, d)) with { Device = "cpu" };
+        TrainingRecord[] runs = [Run(1000, 100_000), Run(1000, 400_000), Run(8000, 100_000), Run(8000, 400_000),
+            StudyReports.Record("d", "at-floor", 64_000, 6_400_000, 1.001) with { Device = "cpu" }];
+        var fit = new LawFit(law);
+        var dataset = new DatasetResults("d", 0.4, null, null, runs, fit, null, floor)
+        {
+            Identification = new DatasetIdentification("d", 1.0, fit, [new("E", 1.0, null, null, null, FixedAtFloor: true)], null),
+        };
+
+        var plot = SweepFigures.ExcessAgainstTokens(dataset);
+
+        var scatters = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToArray();
+        var small = Assert.Single(scatters, s => s.LegendText == "N = 1k");
+        Assert.Equal(
+            [(5.0, Math.Log10(law.Loss(1000, 100_000) - 1.0)), (Math.Log10(400_000), Math.Log10(law.Loss(1000, 400_000) - 1.0))],
+            small.Data.GetScatterPoints().Select(p => (Math.Round(p.X, 12), Math.Round(p.Y, 12))).Select(p => (p.Item1, p.Item2)).ToArray(),
+            new ToleranceComparer());
+        // The run 0.001 above the floor is within two standard errors: hollow, at the bottom edge.
+        var hollow = Assert.Single(scatters, s => s.MarkerShape == MarkerShape.OpenTriangleDown);
+        var bottom = hollow.Data.GetScatterPoints().Single().Y;
+        Assert.True(bottom < scatters.Where(s => s.LegendText.StartsWith("N = ", StringComparison.Ordinal) && s.MarkerShape != MarkerShape.OpenTriangleDown).SelectMany(s => s.Data.GetScatterPoints()).Min(p => p.Y));
+        Assert.Contains(Legends(plot), l => l == "data term B/D^beta (beta = 0.45)");
+        Assert.Equal("Excess over the floor: 0 of 5 runs paired, the rest against the manifest's floor. 1 run(s) within two standard errors of the floor are drawn hollow at the bottom edge. Lines: the primary fit (E at the floor); dashed: its data or parameter term alone.", SweepFigures.ExcessNote(dataset));
+
+        var byN = SweepFigures.ExcessAgainstParameters(dataset);
+        Assert.Contains(Legends(byN), l => l == "parameter term A/N^alpha (alpha = 0.5)");
+        Assert.Contains(Legends(byN), l => l == "D = 100k");
+    }
+
+    private sealed class ToleranceComparer : IEqualityComparer<(double, double)>
+    {
+        public bool Equals((double, double) x, (double, double) y) => Math.Abs(x.Item1 - y.Item1) < 1e-9 && Math.Abs(x.Item2 - y.Item2) < 1e-9;
+
+        public int GetHashCode((double, double) obj) => 0;
+    }
 }
