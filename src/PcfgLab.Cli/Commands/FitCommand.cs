@@ -111,7 +111,7 @@ internal static class FitCommand
 
             if (constrained.Requested(parse))
             {
-                return await constrained.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+                request = constrained.Apply(parse, request, runs);
             }
 
             var document = ScalingFitPipeline.Run(runs, request, logger, cancellationToken);
@@ -128,6 +128,7 @@ internal static class FitCommand
             else
             {
                 WriteTables(context.Output, document);
+                ConstrainedFitCommand.WriteIdentification(context.Output, document);
             }
 
             return 0;

@@ -25,6 +25,8 @@ public enum ScalingForm
 /// <param name="Rosenfeld">The Rosenfeld fit.</param>
 /// <param name="Bootstrap">Bootstrap intervals (Chinchilla only).</param>
 /// <param name="Holdout">Held-out check (Chinchilla only).</param>
+/// <param name="Constraints">The constraints of a constrained Chinchilla fit (<see cref="FitRequest.Constraints"/>), or null.</param>
+/// <param name="Identification">The bootstrap correlation matrix and warnings of a constrained fit (<see cref="FitRequest.Identify"/>), or null.</param>
 public sealed record DatasetFitResult(
     string Dataset,
     double? Compressibility,
@@ -32,7 +34,9 @@ public sealed record DatasetFitResult(
     LearningCurveFit? LearningCurve = null,
     RosenfeldFit? Rosenfeld = null,
     BootstrapResult? Bootstrap = null,
-    HoldoutResult? Holdout = null)
+    HoldoutResult? Holdout = null,
+    ChinchillaConstraints? Constraints = null,
+    Identifiability? Identification = null)
 {
     /// <summary>The predicted loss at N, D.</summary>
     public double Loss(double parameters, double tokens) =>
