@@ -72,7 +72,7 @@ internal sealed class DataDependentFitCommand
 
         if (json)
         {
-            await context.Output.WriteLineAsync(document.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(document.ToJson().ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
         }
         else
         {

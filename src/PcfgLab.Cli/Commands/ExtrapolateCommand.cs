@@ -46,7 +46,7 @@ internal static class ExtrapolateCommand
 
                 try
                 {
-                    var node = await CheckAsync(context, parse, runs, scheme, binWidth, form, json, unique, cancellationToken).ConfigureAwait(false);
+                    var node = Check(context, parse, runs, scheme, binWidth, form, json, unique, cancellationToken);
                     if (node is not null)
                     {
                         documents[name] = node;
@@ -60,7 +60,7 @@ internal static class ExtrapolateCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync((groupColumn is null ? documents["all"]!.DeepClone() : documents).ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync((groupColumn is null ? documents["all"]!.DeepClone() : documents).ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
             }
 
             return 0;
@@ -68,9 +68,8 @@ internal static class ExtrapolateCommand
         return command;
     }
 
-    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, Option<double?> unique, CancellationToken cancellationToken)
+    private static JsonNode? Check(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, Option<double?> unique, CancellationToken cancellationToken)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
         {
             var options = new ExtrapolationOptions
             {
@@ -83,17 +82,7 @@ internal static class ExtrapolateCommand
                 var ranked = ExtrapolationCheck.CompareForms(runs, options, cancellationToken);
                 if (parse.GetValue(json))
                 {
-                    return new JsonObject
-                    {
-                        ["scheme"] = parse.GetValue(scheme),
-                        ["best"] = Name(ranked[0].Form),
-                        ["forms"] = new JsonArray([.. ranked.Select(r => (JsonNode?)new JsonObject
-                        {
-                            ["form"] = Name(r.Form),
-                            ["folds"] = r.Result.Folds.Count,
-                            ["pooled_mean_relative_error"] = r.Result.PooledMeanRelativeError,
-                        })]),
-                    };
+                    return ExtrapolationCheck.ComparisonToJson(ranked, options.Scheme);
                 }
 
                 context.Output.WriteLine($"Model selection by held-out error ({parse.GetValue(scheme)}; lowest pooled mean relative error first)");
@@ -108,33 +97,7 @@ internal static class ExtrapolateCommand
             var result = ExtrapolationCheck.Run(runs, options, cancellationToken);
             if (parse.GetValue(json))
             {
-                var folds = new JsonArray();
-                foreach (var f in result.Folds)
-                {
-                    folds.Add((JsonNode)new JsonObject
-                    {
-                        ["cut"] = f.Cut,
-                        ["train_runs"] = f.TrainRuns,
-                        ["held_out_runs"] = f.HeldOut.Runs,
-                        ["rmse"] = f.HeldOut.Rmse,
-                        ["mean_relative_error"] = f.HeldOut.MeanRelativeError,
-                        ["max_relative_error"] = f.MaxRelativeError,
-                        ["converged"] = f.Converged,
-                        ["law"] = f.Law is { } l
-                            ? new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta }
-                            : new JsonObject { ["N_c"] = f.Kaplan!.Nc, ["D_c"] = f.Kaplan.Dc, ["alpha_N"] = f.Kaplan.AlphaN, ["alpha_D"] = f.Kaplan.AlphaD },
-                        ["R_star"] = f.RepetitionScale is { } rs ? rs : null,
-                    });
-                }
-
-                var root = new JsonObject
-                {
-                    ["scheme"] = parse.GetValue(scheme),
-                    ["pooled_mean_relative_error"] = result.PooledMeanRelativeError,
-                    ["folds"] = folds,
-                    ["skipped"] = new JsonArray([.. result.Skipped.Select(s => (JsonNode?)JsonValue.Create(s))]),
-                };
-                return root;
+                return result.ToJson();
             }
 
             var output = context.Output;
@@ -163,5 +126,5 @@ internal static class ExtrapolateCommand
         }
     }
 
-    private static string Name(ExtrapolatedForm form) => form == ExtrapolatedForm.DataConstrained ? "data-constrained" : form.ToString().ToLowerInvariant();
+    private static string Name(ExtrapolatedForm form) => ExtrapolationCheck.FormName(form);
 }

@@ -77,13 +77,6 @@ internal static class FitCommand
                 throw new UserInputException("give one of --holdout-above-flops and --holdout-above-n");
             }
 
-            var options = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var option in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>())
-            {
-                var value = option.Tokens.Count > 0 ? string.Join(" ", option.Tokens.Select(t => t.Value)) : "true";
-                options[option.Option.Name] = value;
-            }
-
             var request = new FitRequest
             {
                 Form = parse.GetValue(form) switch { "data" => ScalingForm.Data, "rosenfeld" => ScalingForm.Rosenfeld, _ => ScalingForm.Chinchilla },
@@ -97,7 +90,8 @@ internal static class FitCommand
                 Seed = parse.GetValue(seed),
                 Holdout = flopsCut is { } fc ? (HoldoutCut.Flops, fc) : nCut is { } nc ? (HoldoutCut.Parameters, nc) : null,
                 Inputs = [Path.GetFullPath(path)],
-                Options = options,
+                Options = ScalingTables.EffectiveOptions(parse),
+                Columns = map,
             };
             if (request.BootstrapResamples is < 0 or 1)
             {
@@ -118,12 +112,12 @@ internal static class FitCommand
             if (parse.GetValue(output) is { } outPath)
             {
                 document.Save(outPath);
-                logger.LogInformationSaved(outPath);
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "saved the fit to {Path}", outPath);
             }
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(document.ToOutputJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(document.ToOutputJson().ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
             }
             else
             {
@@ -135,9 +129,6 @@ internal static class FitCommand
         });
         return command;
     }
-
-    private static void LogInformationSaved(this Microsoft.Extensions.Logging.ILogger logger, string path) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "saved the fit to {Path}", path);
 
     internal static void WriteTables(TextWriter output, ScalingFitDocument document)
     {

@@ -99,13 +99,7 @@ internal static class IsoFlopCommand
                 }
             }
 
-            var given = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var option in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>())
-            {
-                given[option.Option.Name] = option.Tokens.Count > 0 ? string.Join(" ", option.Tokens.Select(t => t.Value)) : "true";
-            }
-
-            var document = new IsoFlopDocument(ToolInfo.Version, parse.GetValue(approach), [Path.GetFullPath(path)], given, fits);
+            var document = new IsoFlopDocument(ToolInfo.Version, parse.GetValue(approach), [Path.GetFullPath(path)], ScalingTables.EffectiveOptions(parse), fits);
             if (parse.GetValue(output) is { } outPath)
             {
                 document.Save(outPath);
@@ -114,7 +108,7 @@ internal static class IsoFlopCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(document.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(document.ToJson().ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
             }
             else
             {

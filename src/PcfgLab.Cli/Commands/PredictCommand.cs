@@ -82,7 +82,7 @@ internal static class PredictCommand
             var interval = await intervals.RunAsync(context, parse, path, parse.GetValue(dataset), law, nValue, dValue, result, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
                 return 0;
             }
 

@@ -67,7 +67,7 @@ internal static class RegressCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJson().ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
             }
             else
             {

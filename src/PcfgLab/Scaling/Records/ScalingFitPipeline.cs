@@ -38,8 +38,11 @@ public sealed record FitRequest
     /// <summary>Input files, recorded in the document.</summary>
     public IReadOnlyList<string> Inputs { get; init; } = [];
 
-    /// <summary>Options as given on the command line, recorded in the document.</summary>
+    /// <summary>Options with their effective values, recorded in the document.</summary>
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How the runs were read from <see cref="Inputs"/>, recorded in the document so that the runs can be read again (<see cref="SavedFitRuns"/>).</summary>
+    public RunColumnMap? Columns { get; init; }
 
     /// <summary>Chinchilla form: constraints on every fit (alpha = beta, E held at a value).</summary>
     public ChinchillaConstraints Constraints { get; init; } = new();
@@ -94,7 +97,7 @@ public static class ScalingFitPipeline
                     throw UserInputException.ForParameters($"{new Parameter("DropWorst")} {request.DropWorst} drops every run of {what} ({all.Count} runs)");
                 }
 
-                kept = [.. all.OrderBy(r => r.Loss).ThenBy(r => r.Row).Take(all.Count - request.DropWorst).OrderBy(r => r.Row)];
+                kept = WithoutWorst(all, request.DropWorst);
             }
 
             logger?.LogInformation("fitting {What}: {Runs} runs ({Dropped} dropped)", what, kept.Count, all.Count - kept.Count);
@@ -111,7 +114,11 @@ public static class ScalingFitPipeline
             }
         }
 
-        return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results);
+        return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results)
+        {
+            Columns = request.Columns,
+            DropWorst = request.DropWorst,
+        };
     }
 
     /// <summary>
@@ -157,6 +164,10 @@ public static class ScalingFitPipeline
                 return new DatasetFitResult(name, h, Chinchilla: fit, Bootstrap: bootstrap, Holdout: holdout);
         }
     }
+
+    /// <summary>The runs without the <paramref name="count"/> with the highest loss (ties: the later row goes), in row order.</summary>
+    internal static List<FitRun> WithoutWorst(IReadOnlyList<FitRun> runs, int count) =>
+        [.. runs.OrderBy(r => r.Loss).ThenBy(r => r.Row).Take(runs.Count - count).OrderBy(r => r.Row)];
 
     /// <summary>The constrained Chinchilla fit of one dataset's runs (already in the canonical order), bootstrapped for identification when resamples are asked for.</summary>
     private static DatasetFitResult FitConstrained(string name, IReadOnlyList<FitRun> runs, double? h, FitRequest request, CancellationToken cancellationToken, ILogger? logger)
