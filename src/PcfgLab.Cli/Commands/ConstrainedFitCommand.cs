@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 
 
@@ -28,26 +29,20 @@ internal sealed class ConstrainedFitCommand
     /// <summary>Whether the command line asks for this path.</summary>
     public bool Requested(ParseResult parse) => parse.GetValue(_tie) || parse.GetValue(_fixE) is not null || parse.GetValue(_identify);
 
-    /// <summary>
-    /// <paramref name="request"/> with the constraints the command line asks for; <c>--fix-e floor</c> reads each
-    /// dataset's floor from its dataset.json under <c>--datasets</c>.
-    /// </summary>
-    public FitRequest Apply(ParseResult parse, FitRequest request, IReadOnlyList<FitRun> runs)
+    /// <summary><paramref name="request"/> with the constraints the command line asks for.</summary>
+    public FitsRequest Apply(ParseResult parse, FitsRequest request)
     {
         var fixE = parse.GetValue(_fixE);
-        var request2 = request with
+        return request with
         {
-            Constraints = new ChinchillaConstraints { TieExponents = parse.GetValue(_tie), FixedE = fixE is null or "floor" ? null : ScalingTables.ParseNumber(fixE, "--fix-e") },
-            Identify = parse.GetValue(_identify),
+            Fit = request.Fit with
+            {
+                Constraints = new ChinchillaConstraints { TieExponents = parse.GetValue(_tie), FixedE = fixE is null or "floor" ? null : ScalingTables.ParseNumber(fixE, "--fix-e") },
+                Identify = parse.GetValue(_identify),
+            },
+            FixEAtFloor = fixE == "floor",
+            DatasetsFolder = parse.GetValue(_datasets),
         };
-        if (fixE != "floor")
-        {
-            return request2;
-        }
-
-        var datasets = parse.GetValue(_datasets) ?? throw new UserInputException("--fix-e floor needs --datasets DIR, the folder holding each dataset's folder with its dataset.json");
-        IEnumerable<string> names = request.ByDataset ? runs.Select(r => r.Dataset).Distinct(StringComparer.Ordinal) : ["all"];
-        return request2 with { FixedEByDataset = names.ToDictionary(n => n, n => Floor(datasets, n), StringComparer.Ordinal) };
     }
 
     /// <summary>Writes what the constrained fits add to the tables: the constraints and the correlation matrices.</summary>
@@ -84,10 +79,4 @@ internal sealed class ConstrainedFitCommand
 
     private static string Describe(ChinchillaConstraints c) =>
         string.Join(", ", new[] { c.TieExponents ? "alpha = beta" : null, c.FixedE is { } e ? $"E fixed at {e.ToString("G6", CultureInfo.InvariantCulture)}" : null }.Where(s => s is not null));
-
-    private static double Floor(string datasets, string name)
-    {
-        var info = PcfgLab.Sweeps.DatasetInfo.Read(Path.Combine(datasets, name));
-        return info.Floor?.Nats ?? throw new UserInputException($"dataset '{name}' records no loss floor in its dataset.json; measure it with `pcfglab floor` or give --fix-e VALUE");
-    }
 }
