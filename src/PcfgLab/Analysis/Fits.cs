@@ -217,6 +217,83 @@ public static class Fits
         return new ExtrapolationReport(request.Options.Scheme, request.ByDataset, checks);
     }
 
+    /// <summary>Regresses each parameter of a saved per-dataset Chinchilla fit on the datasets' compressibility H: the data-dependent law.</summary>
+    /// <exception cref="UserInputException">Not a per-dataset Chinchilla fit, an unknown dataset, or a bad range.</exception>
+    public static RegressionDocument Regress(RegressionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var document = ScalingFitDocument.Load(request.Fit);
+        if (document.Form != ScalingForm.Chinchilla)
+        {
+            throw new UserInputException($"'{request.Fit}' holds a '{ScalingFitDocument.FormName(document.Form)}' fit; regression on compressibility needs Chinchilla fits (fit --form chinchilla --by ...)");
+        }
+
+        foreach (var name in request.Compressibility.Keys)
+        {
+            if (!document.Fits.Any(f => f.Dataset == name))
+            {
+                throw UserInputException.ForParameters($"{new Parameter("compressibility")} {name}=...: '{request.Fit}' has no dataset '{name}' (datasets: {string.Join(", ", document.Fits.Select(f => f.Dataset))})");
+            }
+        }
+
+        var (low, high) = request.HRange;
+        if (!(high > low))
+        {
+            throw UserInputException.ForParameters($"{new Parameter("HRange")} {low},{high}: HI must be above LO");
+        }
+
+        var law = new DataDependentLaw(ScalingStudy.Regress(document.Fits, request.Compressibility), request.Reference, request.Epsilon);
+        return new RegressionDocument(ToolInfo.Version, [Path.GetFullPath(request.Fit)], law, (low, high), request.AtFlops);
+    }
+
+    /// <summary>Loss at (N, D[, H]), the compute-optimal allocation of a budget, and intervals, from a saved fit or regression.</summary>
+    /// <exception cref="UserInputException">Nothing to predict, a non-positive value, or a law that cannot answer.</exception>
+    public static async Task<Prediction> PredictAsync(PredictionRequest request, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((request.Parameters is null) != (request.Tokens is null))
+        {
+            throw UserInputException.ForParameters($"give both {new Parameter("PredictionRequest.Parameters")} and {new Parameter("PredictionRequest.Tokens")} for a loss prediction");
+        }
+
+        if (request.Parameters is null && request.Flops is null)
+        {
+            throw UserInputException.ForParameters($"nothing to predict: give {new Parameter("PredictionRequest.Parameters")} and {new Parameter("PredictionRequest.Tokens")}, or {new Parameter("PredictionRequest.Flops")}");
+        }
+
+        foreach (var (value, name) in new[] { (request.Parameters, new Parameter("PredictionRequest.Parameters")), (request.Tokens, new Parameter("PredictionRequest.Tokens")), (request.Flops, new Parameter("PredictionRequest.Flops")) })
+        {
+            if (value is { } v && !(v > 0))
+            {
+                throw UserInputException.ForParameters($"{name} {v}: must be positive");
+            }
+        }
+
+        var saved = SavedLaw.Load(request.Law, request.Dataset, request.Compressibility);
+        var law = saved.Chinchilla;
+        var loss = request.Parameters is { } n && request.Tokens is { } d ? saved.Loss(n, d) : double.NaN;
+        ComputeAllocation? allocation = null;
+        if (request.Flops is { } c)
+        {
+            var frontier = new ComputeOptimalFrontier(law ?? throw UserInputException.ForParameters($"{new Parameter("PredictionRequest.Flops")} needs a Chinchilla fit or a regression: the compute-optimal allocation is defined for L(N, D) = E + A/N^alpha + B/D^beta"));
+            allocation = new ComputeAllocation(c, frontier.OptimalParameters(c), frontier.OptimalTokens(c), frontier.TokensPerParameter(c), frontier.OptimalLoss(c));
+        }
+
+        LossInterval? interval = null;
+        if (request.IntervalResamples != 0)
+        {
+            if (law is null || request.Parameters is null || request.Tokens is null)
+            {
+                throw UserInputException.ForParameters($"{new Parameter("PredictionRequest.IntervalResamples")} needs a Chinchilla fit and {new Parameter("PredictionRequest.Parameters")} and {new Parameter("PredictionRequest.Tokens")}");
+            }
+
+            var runs = await SavedFitRuns.LoadAsync(request.Law, request.Dataset, logger, cancellationToken).ConfigureAwait(false);
+            interval = PredictionIntervals.Run(runs, law, [(request.Parameters.Value, request.Tokens.Value)], new PredictionIntervalOptions { Resamples = request.IntervalResamples, Seed = request.IntervalSeed }, cancellationToken)[0];
+        }
+
+        return new Prediction(saved.Description, law, request.Parameters, request.Tokens, loss, allocation, interval, request.IntervalResamples);
+    }
+
     /// <summary>The items by dataset name in ordinal order, or all of them as "all".</summary>
     private static List<(string Name, List<T> Members)> Groups<T>(IEnumerable<T> items, Func<T, string> dataset, bool byDataset) =>
         byDataset

@@ -57,4 +57,28 @@ public sealed class FitsTests : IDisposable
         Assert.Equal(["gzipscale-0.11", "gzipscale-0.22", "gzipscale-0.35", "gzipscale-0.42", "gzipscale-0.51", "gzipscale-0.61"], json.Select(kv => kv.Key));
         Assert.Equal("leave-one-budget-out", json["gzipscale-0.11"]!["scheme"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Predict_without_n_d_or_flops_names_the_missing_parameters()
+    {
+        var error = await Assert.ThrowsAsync<UserInputException>(() => Fits.PredictAsync(new PredictionRequest { Law = "unused.json" }));
+
+        Assert.Equal("nothing to predict: give Parameters and Tokens, or Flops", error.Message);
+    }
+
+    [Fact]
+    public async Task A_saved_fit_predicts_its_own_law_and_regress_needs_chinchilla_fits()
+    {
+        var (forward, _) = CpuGrid();
+        var result = await Fits.FitAsync(new FitsRequest { Input = forward, Columns = new RunColumnMap { Dataset = "dataset" }, Fit = new FitRequest { ByDataset = true, BootstrapResamples = 0, Form = ScalingForm.Data } });
+        var path = Path.Combine(_dir.FullName, "fit.json");
+        result.Save(path);
+
+        var prediction = await Fits.PredictAsync(new PredictionRequest { Law = path, Dataset = "gzipscale-0.35", Parameters = 1e5, Tokens = 1e6 });
+        var error = Assert.Throws<UserInputException>(() => Fits.Regress(new RegressionRequest { Fit = path }));
+
+        Assert.Equal(result.Fit!.Fits.Single(f => f.Dataset == "gzipscale-0.35").Loss(1e5, 1e6), prediction.Loss);
+        Assert.Null(prediction.Allocation);
+        Assert.StartsWith($"'{path}' holds a 'data' fit", error.Message, StringComparison.Ordinal);
+    }
 }
