@@ -70,7 +70,7 @@ internal static class IsoFlopCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(document.ToJson().ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(document.ToJsonString()).ConfigureAwait(false);
             }
             else
             {

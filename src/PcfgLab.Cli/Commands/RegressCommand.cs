@@ -49,7 +49,7 @@ internal static class RegressCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJson().ToJsonString(JsonConvention.Node())).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJsonString()).ConfigureAwait(false);
             }
             else
             {

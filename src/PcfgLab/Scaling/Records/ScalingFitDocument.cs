@@ -52,7 +52,7 @@ public sealed record DatasetFitResult(
 /// <param name="Version">Tool version that made it.</param>
 /// <param name="Form">The form fitted.</param>
 /// <param name="Inputs">Input files.</param>
-/// <param name="Options">Options, as given.</param>
+/// <param name="Options">Every option with its effective value (as typed when given, the default otherwise).</param>
 /// <param name="Seed">Bootstrap seed.</param>
 /// <param name="GroupedBy">Column the runs were grouped by, or null.</param>
 /// <param name="Fits">The fits.</param>
