@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Logging;
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Cli.Commands;
@@ -27,59 +27,42 @@ internal sealed class DataDependentFitCommand
         command.Options.Add(_runsOnly);
     }
 
-    /// <summary>Fits, analyses, saves and prints.</summary>
-    public async Task<int> RunAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, FitRequest request, string? outPath, bool json, CancellationToken cancellationToken)
+    /// <summary><paramref name="request"/> as the joint data-dependent fit with the form's options.</summary>
+    public FitsRequest Apply(ParseResult parse, FitsRequest request)
     {
-        if (request.DropWorst != 0 || request.Holdout is not null || request.ByDataset)
+        var fit = request.Fit;
+        if (fit.DropWorst != 0 || fit.Holdout is not null || fit.ByDataset)
         {
             throw new UserInputException("--form data-dependent fits all datasets jointly: --by, --drop-worst and --holdout-above-* do not apply");
         }
 
-        var logger = context.CreateLogger("fit");
         var bounds = parse.GetValue(_range)!.Split(',');
         if (bounds.Length != 2)
         {
             throw new UserInputException($"--h-range '{parse.GetValue(_range)}': expected LO,HI");
         }
 
-        var options = new DataDependentFitOptions
+        return request with
         {
-            LogLinearCoefficients = parse.GetValue(_logLinear),
-            HuberDelta = request.Fit.HuberDelta,
-            MaxDegreeOfParallelism = request.Fit.MaxDegreeOfParallelism,
-            TwoStepFit = new DataDependentFitOptions().TwoStepFit with { HuberDelta = request.Fit.HuberDelta, MaxDegreeOfParallelism = request.Fit.MaxDegreeOfParallelism },
+            DataDependent = new DataDependentFitOptions
+            {
+                LogLinearCoefficients = parse.GetValue(_logLinear),
+                HuberDelta = fit.Fit.HuberDelta,
+                MaxDegreeOfParallelism = fit.Fit.MaxDegreeOfParallelism,
+                TwoStepFit = new DataDependentFitOptions().TwoStepFit with { HuberDelta = fit.Fit.HuberDelta, MaxDegreeOfParallelism = fit.Fit.MaxDegreeOfParallelism },
+            },
+            DataDependentAnalysis = new DataDependentAnalysisOptions
+            {
+                Resamples = fit.BootstrapResamples,
+                Seed = fit.Seed,
+                MaxDegreeOfParallelism = fit.Fit.MaxDegreeOfParallelism,
+                ResampleDatasets = !parse.GetValue(_runsOnly),
+                Reference = ReferenceLaws.Parse(parse.GetValue(_reference)!),
+                Flops = parse.GetValue(_atFlops),
+                HLow = ScalingTables.ParseNumber(bounds[0], "--h-range"),
+                HHigh = ScalingTables.ParseNumber(bounds[1], "--h-range"),
+            },
         };
-        var analysisOptions = new DataDependentAnalysisOptions
-        {
-            Resamples = request.BootstrapResamples,
-            Seed = request.Seed,
-            MaxDegreeOfParallelism = request.Fit.MaxDegreeOfParallelism,
-            ResampleDatasets = !parse.GetValue(_runsOnly),
-            Reference = ReferenceLaws.Parse(parse.GetValue(_reference)!),
-            Flops = parse.GetValue(_atFlops),
-            HLow = ScalingTables.ParseNumber(bounds[0], "--h-range"),
-            HHigh = ScalingTables.ParseNumber(bounds[1], "--h-range"),
-        };
-        logger.LogInformation("fitting {Runs} runs of {Datasets} datasets jointly", runs.Count, runs.Select(r => r.Dataset).Distinct().Count());
-        var fit = DataDependentFitter.Fit(runs, options, cancellationToken);
-        var analysis = DataDependentAnalysis.Run(runs, fit, analysisOptions, options.HuberDelta, cancellationToken);
-        var document = new DataDependentFitDocument(ToolInfo.Version, request.Inputs, request.Options, fit, analysis);
-        if (outPath is not null)
-        {
-            document.Save(outPath);
-            logger.LogInformation("saved the fit to {Path}", outPath);
-        }
-
-        if (json)
-        {
-            await context.Output.WriteLineAsync(document.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
-        }
-        else
-        {
-            WriteTables(context.Output, document);
-        }
-
-        return 0;
     }
 
     internal static void WriteTables(TextWriter output, DataDependentFitDocument document)

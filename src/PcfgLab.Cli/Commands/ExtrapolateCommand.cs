@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Cli.Commands;
@@ -31,36 +31,42 @@ internal static class ExtrapolateCommand
         {
             var logger = context.CreateLogger("extrapolate");
             var path = parse.GetValue(file)!;
-            var groupColumn = parse.GetValue(by);
-            var all = await RunRecordReader.ReadAsync(path, new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn), Dataset = groupColumn }, logger, cancellationToken).ConfigureAwait(false);
-            var groups = groupColumn is null
-                ? [("all", all)]
-                : all.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (IReadOnlyList<FitRun>)[.. g])).ToList();
-            var documents = new JsonObject();
-            foreach (var (name, runs) in groups)
+            var request = new ExtrapolationRequest
             {
-                if (groupColumn is not null && !parse.GetValue(json))
+                Input = path,
+                Columns = new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn), Dataset = parse.GetValue(by) },
+                ByDataset = parse.GetValue(by) is not null,
+                Compare = parse.GetValue(form) == "compare",
+                Options = new ExtrapolationOptions
                 {
-                    context.Output.WriteLine($"== {name}");
-                }
-
-                try
-                {
-                    var node = await CheckAsync(context, parse, runs, scheme, binWidth, form, json, unique, cancellationToken).ConfigureAwait(false);
-                    if (node is not null)
-                    {
-                        documents[name] = node;
-                    }
-                }
-                catch (UserInputException ex) when (groupColumn is not null)
-                {
-                    throw ex.WithPrefix($"dataset '{name}': ");
-                }
-            }
-
+                    Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
+                    BinWidthDecades = parse.GetValue(binWidth),
+                    UniqueTokens = parse.GetValue(unique) is { } u ? u > 0 ? _ => u : throw new UserInputException($"--unique-tokens {u}: must be positive") : null,
+                    Form = parse.GetValue(form) switch { "kaplan" => ExtrapolatedForm.Kaplan, "data-constrained" => ExtrapolatedForm.DataConstrained, _ => ExtrapolatedForm.Chinchilla },
+                },
+            };
+            var report = await Fits.ExtrapolateAsync(request, logger, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync((groupColumn is null ? documents["all"]!.DeepClone() : documents).ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(report.ToJsonString()).ConfigureAwait(false);
+                return 0;
+            }
+
+            foreach (var check in report.Datasets)
+            {
+                if (report.Grouped)
+                {
+                    context.Output.WriteLine($"== {check.Dataset}");
+                }
+
+                if (check.Ranked is { } ranked)
+                {
+                    WriteRanking(context.Output, ranked, report.Scheme);
+                }
+                else
+                {
+                    WriteFolds(context.Output, check.Result!, request.Options.Form);
+                }
             }
 
             return 0;
@@ -68,100 +74,39 @@ internal static class ExtrapolateCommand
         return command;
     }
 
-    private static async Task<JsonNode?> CheckAsync(CliContext context, ParseResult parse, IReadOnlyList<FitRun> runs, Option<string> scheme, Option<double?> binWidth, Option<string> form, Option<bool> json, Option<double?> unique, CancellationToken cancellationToken)
+    private static void WriteRanking(TextWriter output, IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> ranked, ExtrapolationScheme scheme)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
-        {
-            var options = new ExtrapolationOptions
-            {
-                Scheme = parse.GetValue(scheme) switch { "rollout-flops" => ExtrapolationScheme.RolloutFlops, "rollout-n" => ExtrapolationScheme.RolloutParameters, _ => ExtrapolationScheme.LeaveOneBudgetOut },
-                BinWidthDecades = parse.GetValue(binWidth),
-                UniqueTokens = parse.GetValue(unique) is { } u ? u > 0 ? _ => u : throw new UserInputException($"--unique-tokens {u}: must be positive") : null,
-            };
-            if (parse.GetValue(form) == "compare")
-            {
-                var ranked = ExtrapolationCheck.CompareForms(runs, options, cancellationToken);
-                if (parse.GetValue(json))
-                {
-                    return new JsonObject
-                    {
-                        ["scheme"] = parse.GetValue(scheme),
-                        ["best"] = Name(ranked[0].Form),
-                        ["forms"] = new JsonArray([.. ranked.Select(r => (JsonNode?)new JsonObject
-                        {
-                            ["form"] = Name(r.Form),
-                            ["folds"] = r.Result.Folds.Count,
-                            ["pooled_mean_relative_error"] = r.Result.PooledMeanRelativeError,
-                        })]),
-                    };
-                }
-
-                context.Output.WriteLine($"Model selection by held-out error ({parse.GetValue(scheme)}; lowest pooled mean relative error first)");
-                ScalingTables.Write(context.Output, ["form", "folds", "held-out predictions", "pooled mean rel err", "worst fold mean rel err"],
-                    ranked.Select(r => (IReadOnlyList<string>)[Name(r.Form), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
-                        ScalingTables.G(r.Result.PooledMeanRelativeError), ScalingTables.G(r.Result.Folds.Max(f => f.HeldOut.MeanRelativeError))]).ToList());
-                context.Output.WriteLine($"best: {Name(ranked[0].Form)}");
-                return null;
-            }
-
-            options = options with { Form = parse.GetValue(form) switch { "kaplan" => ExtrapolatedForm.Kaplan, "data-constrained" => ExtrapolatedForm.DataConstrained, _ => ExtrapolatedForm.Chinchilla } };
-            var result = ExtrapolationCheck.Run(runs, options, cancellationToken);
-            if (parse.GetValue(json))
-            {
-                var folds = new JsonArray();
-                foreach (var f in result.Folds)
-                {
-                    folds.Add((JsonNode)new JsonObject
-                    {
-                        ["cut"] = f.Cut,
-                        ["train_runs"] = f.TrainRuns,
-                        ["held_out_runs"] = f.HeldOut.Runs,
-                        ["rmse"] = f.HeldOut.Rmse,
-                        ["mean_relative_error"] = f.HeldOut.MeanRelativeError,
-                        ["max_relative_error"] = f.MaxRelativeError,
-                        ["converged"] = f.Converged,
-                        ["law"] = f.Law is { } l
-                            ? new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta }
-                            : new JsonObject { ["N_c"] = f.Kaplan!.Nc, ["D_c"] = f.Kaplan.Dc, ["alpha_N"] = f.Kaplan.AlphaN, ["alpha_D"] = f.Kaplan.AlphaD },
-                        ["R_star"] = f.RepetitionScale is { } rs ? rs : null,
-                    });
-                }
-
-                var root = new JsonObject
-                {
-                    ["scheme"] = parse.GetValue(scheme),
-                    ["pooled_mean_relative_error"] = result.PooledMeanRelativeError,
-                    ["folds"] = folds,
-                    ["skipped"] = new JsonArray([.. result.Skipped.Select(s => (JsonNode?)JsonValue.Create(s))]),
-                };
-                return root;
-            }
-
-            var output = context.Output;
-            var what = options.Scheme switch
-            {
-                ExtrapolationScheme.RolloutFlops => "Rollout over compute: fit the budgets up to C, predict every run above",
-                ExtrapolationScheme.RolloutParameters => "Rollout over model size: fit the sizes up to N, predict every larger model",
-                _ => "Leave one budget out: fit the other budgets, predict the held-out one",
-            };
-            var kaplanForm = options.Form == ExtrapolatedForm.Kaplan;
-            output.WriteLine(kaplanForm ? $"{what} (Kaplan law, Huber on log L, 256-start grid per fold)"
-                : options.Form == ExtrapolatedForm.DataConstrained ? $"{what} (data-constrained law, Huber on log L, 729-start grid per fold; R* per fold: {string.Join(", ", result.Folds.Select(f => ScalingTables.G(f.RepetitionScale ?? double.NaN, 3)))})"
-                : $"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
-            IReadOnlyList<string> lawHeader = kaplanForm ? ["N_c", "D_c", "alpha_N", "alpha_D"] : ["E", "A", "B", "alpha", "beta"];
-            ScalingTables.Write(output, [options.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", .. lawHeader, "RMSE", "mean rel err", "max rel err"],
-                result.Folds.Select(f => (IReadOnlyList<string>)[ScalingTables.G(f.Cut), f.TrainRuns.ToString(CultureInfo.InvariantCulture), f.HeldOut.Runs.ToString(CultureInfo.InvariantCulture),
-                    .. (f.Law is { } l ? new[] { ScalingTables.G(l.E), ScalingTables.G(l.A), ScalingTables.G(l.B), ScalingTables.G(l.Alpha), ScalingTables.G(l.Beta) } : [ScalingTables.G(f.Kaplan!.Nc), ScalingTables.G(f.Kaplan.Dc), ScalingTables.G(f.Kaplan.AlphaN), ScalingTables.G(f.Kaplan.AlphaD)]),
-                    ScalingTables.G(f.HeldOut.Rmse), ScalingTables.G(f.HeldOut.MeanRelativeError), ScalingTables.G(f.MaxRelativeError)]).ToList());
-            foreach (var s in result.Skipped)
-            {
-                output.WriteLine($"skipped {s}");
-            }
-
-            output.WriteLine($"Pooled mean relative error over {result.Folds.Sum(f => f.HeldOut.Runs)} held-out predictions: {ScalingTables.G(result.PooledMeanRelativeError)}");
-            return null;
-        }
+        output.WriteLine($"Model selection by held-out error ({ExtrapolationCheck.SchemeName(scheme)}; lowest pooled mean relative error first)");
+        ScalingTables.Write(output, ["form", "folds", "held-out predictions", "pooled mean rel err", "worst fold mean rel err"],
+            ranked.Select(r => (IReadOnlyList<string>)[Name(r.Form), r.Result.Folds.Count.ToString(CultureInfo.InvariantCulture), r.Result.Folds.Sum(f => f.HeldOut.Runs).ToString(CultureInfo.InvariantCulture),
+                ScalingTables.G(r.Result.PooledMeanRelativeError), ScalingTables.G(r.Result.Folds.Max(f => f.HeldOut.MeanRelativeError))]).ToList());
+        output.WriteLine($"best: {Name(ranked[0].Form)}");
     }
 
-    private static string Name(ExtrapolatedForm form) => form == ExtrapolatedForm.DataConstrained ? "data-constrained" : form.ToString().ToLowerInvariant();
+    private static void WriteFolds(TextWriter output, ExtrapolationResult result, ExtrapolatedForm form)
+    {
+        var what = result.Scheme switch
+        {
+            ExtrapolationScheme.RolloutFlops => "Rollout over compute: fit the budgets up to C, predict every run above",
+            ExtrapolationScheme.RolloutParameters => "Rollout over model size: fit the sizes up to N, predict every larger model",
+            _ => "Leave one budget out: fit the other budgets, predict the held-out one",
+        };
+        var kaplanForm = form == ExtrapolatedForm.Kaplan;
+        output.WriteLine(kaplanForm ? $"{what} (Kaplan law, Huber on log L, 256-start grid per fold)"
+            : form == ExtrapolatedForm.DataConstrained ? $"{what} (data-constrained law, Huber on log L, 729-start grid per fold; R* per fold: {string.Join(", ", result.Folds.Select(f => ScalingTables.G(f.RepetitionScale ?? double.NaN, 3)))})"
+            : $"{what} (Chinchilla law, Huber on log L, 243-start grid per fold)");
+        IReadOnlyList<string> lawHeader = kaplanForm ? ["N_c", "D_c", "alpha_N", "alpha_D"] : ["E", "A", "B", "alpha", "beta"];
+        ScalingTables.Write(output, [result.Scheme == ExtrapolationScheme.RolloutParameters ? "N cut" : "C", "fitted", "held out", .. lawHeader, "RMSE", "mean rel err", "max rel err"],
+            result.Folds.Select(f => (IReadOnlyList<string>)[ScalingTables.G(f.Cut), f.TrainRuns.ToString(CultureInfo.InvariantCulture), f.HeldOut.Runs.ToString(CultureInfo.InvariantCulture),
+                .. (f.Law is { } l ? new[] { ScalingTables.G(l.E), ScalingTables.G(l.A), ScalingTables.G(l.B), ScalingTables.G(l.Alpha), ScalingTables.G(l.Beta) } : [ScalingTables.G(f.Kaplan!.Nc), ScalingTables.G(f.Kaplan.Dc), ScalingTables.G(f.Kaplan.AlphaN), ScalingTables.G(f.Kaplan.AlphaD)]),
+                ScalingTables.G(f.HeldOut.Rmse), ScalingTables.G(f.HeldOut.MeanRelativeError), ScalingTables.G(f.MaxRelativeError)]).ToList());
+        foreach (var s in result.Skipped)
+        {
+            output.WriteLine($"skipped {s}");
+        }
+
+        output.WriteLine($"Pooled mean relative error over {result.Folds.Sum(f => f.HeldOut.Runs)} held-out predictions: {ScalingTables.G(result.PooledMeanRelativeError)}");
+    }
+
+    private static string Name(ExtrapolatedForm form) => ExtrapolationCheck.FormName(form);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Cli.Commands;
@@ -68,8 +69,6 @@ internal static class FitCommand
                 TrainTailCount = parse.GetValue(trainTail),
                 DropExactDuplicates = parse.GetValue(dropDuplicates),
             };
-            var runs = await RunRecordReader.ReadAsync(path, map, logger, cancellationToken).ConfigureAwait(false);
-
             var flopsCut = parse.GetValue(holdoutFlops);
             var nCut = parse.GetValue(holdoutN);
             if (flopsCut is not null && nCut is not null)
@@ -77,66 +76,53 @@ internal static class FitCommand
                 throw new UserInputException("give one of --holdout-above-flops and --holdout-above-n");
             }
 
-            var options = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var option in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>())
+            var request = new FitsRequest
             {
-                var value = option.Tokens.Count > 0 ? string.Join(" ", option.Tokens.Select(t => t.Value)) : "true";
-                options[option.Option.Name] = value;
-            }
-
-            var request = new FitRequest
-            {
-                Form = parse.GetValue(form) switch { "data" => ScalingForm.Data, "rosenfeld" => ScalingForm.Rosenfeld, _ => ScalingForm.Chinchilla },
-                ByDataset = groupColumn is not null,
-                GroupColumn = groupColumn,
-                DropWorst = parse.GetValue(dropWorst),
-                Variable = parse.GetValue(variable) == "N" ? ScalingVariable.Parameters : ScalingVariable.Tokens,
-                Eps0 = parse.GetValue(eps0),
-                Fit = new FitOptions { HuberDelta = parse.GetValue(delta), MaxDegreeOfParallelism = parse.GetValue(threads) },
-                BootstrapResamples = parse.GetValue(bootstrap),
-                Seed = parse.GetValue(seed),
-                Holdout = flopsCut is { } fc ? (HoldoutCut.Flops, fc) : nCut is { } nc ? (HoldoutCut.Parameters, nc) : null,
-                Inputs = [Path.GetFullPath(path)],
-                Options = options,
+                Input = path,
+                Columns = map,
+                Fit = new FitRequest
+                {
+                    Form = parse.GetValue(form) switch { "data" => ScalingForm.Data, "rosenfeld" => ScalingForm.Rosenfeld, _ => ScalingForm.Chinchilla },
+                    ByDataset = groupColumn is not null,
+                    GroupColumn = groupColumn,
+                    DropWorst = parse.GetValue(dropWorst),
+                    Variable = parse.GetValue(variable) == "N" ? ScalingVariable.Parameters : ScalingVariable.Tokens,
+                    Eps0 = parse.GetValue(eps0),
+                    Fit = new FitOptions { HuberDelta = parse.GetValue(delta), MaxDegreeOfParallelism = parse.GetValue(threads) },
+                    BootstrapResamples = parse.GetValue(bootstrap),
+                    Seed = parse.GetValue(seed),
+                    Holdout = flopsCut is { } fc ? (HoldoutCut.Flops, fc) : nCut is { } nc ? (HoldoutCut.Parameters, nc) : null,
+                    Options = ScalingTables.EffectiveOptions(parse),
+                },
             };
-            if (request.BootstrapResamples is < 0 or 1)
-            {
-                throw new UserInputException($"--bootstrap {request.BootstrapResamples}: use 0 (none) or at least 2 resamples");
-            }
-
-            if (parse.GetValue(form) == "data-dependent")
-            {
-                return await dataDependent.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
-            }
-
-            if (constrained.Requested(parse))
-            {
-                return await constrained.RunAsync(context, parse, runs, request, parse.GetValue(output), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
-            }
-
-            var document = ScalingFitPipeline.Run(runs, request, logger, cancellationToken);
+            request = parse.GetValue(form) == "data-dependent" ? dataDependent.Apply(parse, request)
+                : constrained.Requested(parse) ? constrained.Apply(parse, request)
+                : request;
+            var result = await Fits.FitAsync(request, logger, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(output) is { } outPath)
             {
-                document.Save(outPath);
-                logger.LogInformationSaved(outPath);
+                result.Save(outPath);
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "saved the fit to {Path}", outPath);
             }
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(document.ToOutputJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJsonString()).ConfigureAwait(false);
+            }
+            else if (result.DataDependent is { } joint)
+            {
+                DataDependentFitCommand.WriteTables(context.Output, joint);
             }
             else
             {
-                WriteTables(context.Output, document);
+                WriteTables(context.Output, result.Fit!);
+                ConstrainedFitCommand.WriteIdentification(context.Output, result.Fit!);
             }
 
             return 0;
         });
         return command;
     }
-
-    private static void LogInformationSaved(this Microsoft.Extensions.Logging.ILogger logger, string path) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "saved the fit to {Path}", path);
 
     internal static void WriteTables(TextWriter output, ScalingFitDocument document)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Cli.Commands;
@@ -36,76 +37,31 @@ internal static class IsoFlopCommand
         {
             var logger = context.CreateLogger("isoflop");
             var path = parse.GetValue(file)!;
-            var groupColumn = parse.GetValue(by);
-            var fits = new List<(string, IsoFlopFit)>();
-            if (parse.GetValue(approach) == 1)
+            var request = new IsoFlopRequest
             {
-                var curves = TrainingCurveReader.Read(path);
-                var envelope = new EnvelopeOptions
-                {
-                    Smoothing = parse.GetValue(smooth),
-                    Points = parse.GetValue(points),
-                    Resamples = parse.GetValue(bootstrap),
-                    Seed = parse.GetValue(seed),
-                    MaxDegreeOfParallelism = parse.GetValue(threads),
-                };
-                var curveGroups = groupColumn is null
-                    ? [("all", curves.ToList())]
-                    : curves.GroupBy(c => c.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
-                foreach (var (name, members) in curveGroups)
-                {
-                    try
-                    {
-                        fits.Add((name, EnvelopeFitter.Fit(members, envelope, cancellationToken)));
-                    }
-                    catch (UserInputException ex) when (groupColumn is not null)
-                    {
-                        throw ex.WithPrefix($"dataset '{name}': ");
-                    }
-                }
-            }
-            else
-            {
-                var map = new RunColumnMap
-                {
-                    Parameters = parse.GetValue(nColumn),
-                    Tokens = parse.GetValue(tokensColumn),
-                    Flops = parse.GetValue(flopsColumn),
-                    Loss = parse.GetValue(lossColumn),
-                    Dataset = groupColumn,
-                };
-                var runs = await RunRecordReader.ReadAsync(path, map, logger, cancellationToken).ConfigureAwait(false);
-                var options = new IsoFlopOptions
+                Input = path,
+                Columns = new RunColumnMap { Parameters = parse.GetValue(nColumn), Tokens = parse.GetValue(tokensColumn), Flops = parse.GetValue(flopsColumn), Loss = parse.GetValue(lossColumn), Dataset = parse.GetValue(by) },
+                ByDataset = parse.GetValue(by) is not null,
+                Approach = parse.GetValue(approach),
+                Profiles = new IsoFlopOptions
                 {
                     Method = parse.GetValue(method) == "akima" ? IsoFlopMinimum.Akima : IsoFlopMinimum.Parabola,
                     BinWidthDecades = parse.GetValue(binWidth),
                     Resamples = parse.GetValue(bootstrap),
                     Seed = parse.GetValue(seed),
                     MaxDegreeOfParallelism = parse.GetValue(threads),
-                };
-                var groups = groupColumn is null
-                    ? [("all", runs.ToList())]
-                    : runs.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
-                foreach (var (name, members) in groups)
+                },
+                Envelope = new EnvelopeOptions
                 {
-                    try
-                    {
-                        fits.Add((name, IsoFlopFitter.Fit(members, options, cancellationToken)));
-                    }
-                    catch (UserInputException ex) when (groupColumn is not null)
-                    {
-                        throw ex.WithPrefix($"dataset '{name}': ");
-                    }
-                }
-            }
-
-            var given = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var option in parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>())
-            {
-                given[option.Option.Name] = option.Tokens.Count > 0 ? string.Join(" ", option.Tokens.Select(t => t.Value)) : "true";
-            }
-
-            var document = new IsoFlopDocument(ToolInfo.Version, parse.GetValue(approach), [Path.GetFullPath(path)], given, fits);
+                    Smoothing = parse.GetValue(smooth),
+                    Points = parse.GetValue(points),
+                    Resamples = parse.GetValue(bootstrap),
+                    Seed = parse.GetValue(seed),
+                    MaxDegreeOfParallelism = parse.GetValue(threads),
+                },
+                Options = ScalingTables.EffectiveOptions(parse),
+            };
+            var document = await Fits.IsoFlopAsync(request, logger, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(output) is { } outPath)
             {
                 document.Save(outPath);
@@ -114,7 +70,7 @@ internal static class IsoFlopCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(document.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(document.ToJsonString()).ConfigureAwait(false);
             }
             else
             {

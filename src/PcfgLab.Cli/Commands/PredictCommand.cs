@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using PcfgLab.Scaling;
+using PcfgLab.Analysis;
 
 namespace PcfgLab.Cli.Commands;
 
@@ -16,96 +15,51 @@ internal static class PredictCommand
         var flops = new Option<double?>("--flops") { Description = "Compute budget C: report the compute-optimal N and D (Chinchilla forms)." };
         var dataset = new Option<string?>("--dataset") { Description = "Which dataset's fit to use when the file holds several." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document." };
-        var intervals = PredictIntervalOptions.Create();
+        var intervals = new Option<int>("--intervals") { Description = "Residual-bootstrap resamples for a 95% confidence interval of the curve and a 95% prediction interval of a new run at --n, --d (reads the runs the saved fit recorded; 0 for none).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed", "-s") { Description = "Seed of the interval bootstrap.", DefaultValueFactory = _ => 0UL };
         var command = new Command("predict", "Predict loss at (N, D[, H]) and the compute-optimal allocation of a FLOP budget from a saved fit or regression.")
         {
-            file, n, d, h, flops, dataset, json,
+            file, n, d, h, flops, dataset, json, intervals, seed,
         };
-        intervals.AddTo(command);
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
-            var path = parse.GetValue(file)!;
-            var nValue = parse.GetValue(n);
-            var dValue = parse.GetValue(d);
-            var budget = parse.GetValue(flops);
-            if ((nValue is null) != (dValue is null))
+            var request = new PredictionRequest
             {
-                throw new UserInputException("give both --n and --d for a loss prediction");
-            }
-
-            if (nValue is null && budget is null)
-            {
-                throw new UserInputException("nothing to predict: give --n and --d, or --flops");
-            }
-
-            foreach (var (value, name) in new[] { (nValue, "--n"), (dValue, "--d"), (budget, "--flops") })
-            {
-                if (value is { } v && !(v > 0))
-                {
-                    throw new UserInputException($"{name} {v}: must be positive");
-                }
-            }
-
-            var saved = SavedLaw.Load(path, parse.GetValue(dataset), parse.GetValue(h));
-            var source = saved.Description;
-            var law = saved.Chinchilla;
-            Func<double, double, double> loss = saved.Loss;
-            var result = new JsonObject { ["source"] = source };
-            if (law is not null)
-            {
-                result["law"] = new JsonObject { ["E"] = law.E, ["A"] = law.A, ["B"] = law.B, ["alpha"] = law.Alpha, ["beta"] = law.Beta };
-            }
-
-            if (nValue is { } nv && dValue is { } dv)
-            {
-                result["N"] = nv;
-                result["D"] = dv;
-                result["loss"] = Number(loss(nv, dv));
-            }
-
-            if (budget is { } c)
-            {
-                if (law is null)
-                {
-                    throw new UserInputException("--flops needs a Chinchilla fit or a regression: the compute-optimal allocation is defined for L(N, D) = E + A/N^alpha + B/D^beta");
-                }
-
-                var frontier = new ComputeOptimalFrontier(law);
-                result["flops"] = c;
-                result["N_opt"] = Number(frontier.OptimalParameters(c));
-                result["D_opt"] = Number(frontier.OptimalTokens(c));
-                result["tokens_per_parameter"] = Number(frontier.TokensPerParameter(c));
-                result["loss_at_optimum"] = Number(frontier.OptimalLoss(c));
-            }
-
-            var interval = await intervals.RunAsync(context, parse, path, parse.GetValue(dataset), law, nValue, dValue, result, cancellationToken).ConfigureAwait(false);
+                Law = parse.GetValue(file)!,
+                Dataset = parse.GetValue(dataset),
+                Compressibility = parse.GetValue(h),
+                Parameters = parse.GetValue(n),
+                Tokens = parse.GetValue(d),
+                Flops = parse.GetValue(flops),
+                IntervalResamples = parse.GetValue(intervals),
+                IntervalSeed = parse.GetValue(seed),
+            };
+            var prediction = await Fits.PredictAsync(request, context.CreateLogger("predict"), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(prediction.ToJsonString()).ConfigureAwait(false);
                 return 0;
             }
 
-            await context.Output.WriteLineAsync($"From the {source}").ConfigureAwait(false);
-            if (nValue is { } n2 && dValue is { } d2)
+            var output = context.Output;
+            output.WriteLine($"From the {prediction.Source}");
+            if (prediction.Parameters is { } nv && prediction.Tokens is { } dv)
             {
-                await context.Output.WriteLineAsync($"loss at N = {ScalingTables.G(n2)}, D = {ScalingTables.G(d2)}: {ScalingTables.G(loss(n2, d2), 6)}").ConfigureAwait(false);
-                if (interval is not null)
+                output.WriteLine($"loss at N = {ScalingTables.G(nv)}, D = {ScalingTables.G(dv)}: {ScalingTables.G(prediction.Loss, 6)}");
+                if (prediction.Interval is { } i)
                 {
-                    await context.Output.WriteLineAsync(PredictIntervalOptions.Describe(interval)).ConfigureAwait(false);
+                    output.WriteLine($"95% confidence interval of the curve: {ScalingTables.G(i.ConfidenceLower, 6)} to {ScalingTables.G(i.ConfidenceUpper, 6)}; 95% prediction interval of a new run: {ScalingTables.G(i.PredictionLower, 6)} to {ScalingTables.G(i.PredictionUpper, 6)} (residual bootstrap)");
                 }
             }
 
-            if (budget is { } c2 && law is not null)
+            if (prediction.Allocation is { } a)
             {
-                var frontier = new ComputeOptimalFrontier(law);
-                await context.Output.WriteLineAsync($"compute-optimal at C = {ScalingTables.G(c2)}: N_opt = {ScalingTables.G(frontier.OptimalParameters(c2))}, D_opt = {ScalingTables.G(frontier.OptimalTokens(c2))}, D/N = {ScalingTables.G(frontier.TokensPerParameter(c2))}, loss = {ScalingTables.G(frontier.OptimalLoss(c2), 6)}").ConfigureAwait(false);
+                output.WriteLine($"compute-optimal at C = {ScalingTables.G(a.Flops)}: N_opt = {ScalingTables.G(a.Parameters)}, D_opt = {ScalingTables.G(a.Tokens)}, D/N = {ScalingTables.G(a.TokensPerParameter)}, loss = {ScalingTables.G(a.Loss, 6)}");
             }
 
             return 0;
         });
         return command;
     }
-
-    private static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 }

@@ -26,39 +26,21 @@ internal static class RegressCommand
 
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
-            var path = parse.GetValue(fitFile)!;
-            var document = ScalingFitDocument.Load(path);
-            if (document.Form != ScalingForm.Chinchilla)
-            {
-                throw new UserInputException($"'{path}' holds a '{ScalingFitDocument.FormName(document.Form)}' fit; regression on compressibility needs Chinchilla fits (fit --form chinchilla --by ...)");
-            }
-
-            var overrides = ParseOverrides(parse.GetValue(hValues) ?? []);
-            foreach (var name in overrides.Keys)
-            {
-                if (!document.Fits.Any(f => f.Dataset == name))
-                {
-                    throw new UserInputException($"--h {name}=...: '{path}' has no dataset '{name}' (datasets: {string.Join(", ", document.Fits.Select(f => f.Dataset))})");
-                }
-            }
-
-            var regression = ScalingStudy.Regress(document.Fits, overrides);
-            var referenceLaw = parse.GetValue(reference) is { } text ? ParseLaw(text) : ChinchillaParameters.Hoffmann2022;
-            var law = new DataDependentLaw(regression, referenceLaw, parse.GetValue(epsilon));
             var bounds = parse.GetValue(range)!.Split(',');
             if (bounds.Length != 2)
             {
                 throw new UserInputException($"--h-range '{parse.GetValue(range)}': expected LO,HI");
             }
 
-            var low = ScalingTables.ParseNumber(bounds[0], "--h-range");
-            var high = ScalingTables.ParseNumber(bounds[1], "--h-range");
-            if (!(high > low))
+            var result = Fits.Regress(new RegressionRequest
             {
-                throw new UserInputException($"--h-range {low},{high}: HI must be above LO");
-            }
-
-            var result = new RegressionDocument(ToolInfo.Version, [Path.GetFullPath(path)], law, (low, high), parse.GetValue(atFlops));
+                Fit = parse.GetValue(fitFile)!,
+                Compressibility = ParseOverrides(parse.GetValue(hValues) ?? []),
+                Reference = parse.GetValue(reference) is { } text ? ParseLaw(text) : ChinchillaParameters.Hoffmann2022,
+                Epsilon = parse.GetValue(epsilon),
+                HRange = (ScalingTables.ParseNumber(bounds[0], "--h-range"), ScalingTables.ParseNumber(bounds[1], "--h-range")),
+                AtFlops = parse.GetValue(atFlops),
+            });
             if (parse.GetValue(output) is { } outPath)
             {
                 result.Save(outPath);
@@ -67,7 +49,7 @@ internal static class RegressCommand
 
             if (parse.GetValue(json))
             {
-                await context.Output.WriteLineAsync(result.ToJson().ToJsonString(ScalingTables.Json)).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(result.ToJsonString()).ConfigureAwait(false);
             }
             else
             {

@@ -16,6 +16,9 @@ public sealed record RegressionDocument(string Version, IReadOnlyList<string> In
     /// <summary>Value of <c>kind</c> in saved regressions.</summary>
     public const string Kind = "compressibility-regression";
 
+    /// <summary><see cref="ToJson"/> written with the JSON convention: the <c>--json</c> document.</summary>
+    public string ToJsonString() => ToJson().ToJsonString(JsonConvention.Node());
+
     /// <summary>The JSON form.</summary>
     public JsonObject ToJson()
     {

@@ -13,6 +13,9 @@ public sealed record IsoFlopDocument(string Version, int Approach, IReadOnlyList
     /// <summary>Value of <c>kind</c>.</summary>
     public const string Kind = "isoflop-fit";
 
+    /// <summary><see cref="ToJson"/> written with the JSON convention: the <c>--json</c> document.</summary>
+    public string ToJsonString() => ToJson().ToJsonString(JsonConvention.Node());
+
     /// <summary>The document as JSON.</summary>
     public JsonObject ToJson()
     {

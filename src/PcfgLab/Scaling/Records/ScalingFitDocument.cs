@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -25,6 +24,8 @@ public enum ScalingForm
 /// <param name="Rosenfeld">The Rosenfeld fit.</param>
 /// <param name="Bootstrap">Bootstrap intervals (Chinchilla only).</param>
 /// <param name="Holdout">Held-out check (Chinchilla only).</param>
+/// <param name="Constraints">The constraints of a constrained Chinchilla fit (<see cref="FitRequest.Constraints"/>), or null.</param>
+/// <param name="Identification">The bootstrap correlation matrix and warnings of a constrained fit (<see cref="FitRequest.Identify"/>), or null.</param>
 public sealed record DatasetFitResult(
     string Dataset,
     double? Compressibility,
@@ -32,7 +33,9 @@ public sealed record DatasetFitResult(
     LearningCurveFit? LearningCurve = null,
     RosenfeldFit? Rosenfeld = null,
     BootstrapResult? Bootstrap = null,
-    HoldoutResult? Holdout = null)
+    HoldoutResult? Holdout = null,
+    ChinchillaConstraints? Constraints = null,
+    Identifiability? Identification = null)
 {
     /// <summary>The predicted loss at N, D.</summary>
     public double Loss(double parameters, double tokens) =>
@@ -49,7 +52,7 @@ public sealed record DatasetFitResult(
 /// <param name="Version">Tool version that made it.</param>
 /// <param name="Form">The form fitted.</param>
 /// <param name="Inputs">Input files.</param>
-/// <param name="Options">Options, as given.</param>
+/// <param name="Options">Every option with its effective value (as typed when given, the default otherwise).</param>
 /// <param name="Seed">Bootstrap seed.</param>
 /// <param name="GroupedBy">Column the runs were grouped by, or null.</param>
 /// <param name="Fits">The fits.</param>
@@ -64,6 +67,12 @@ public sealed record ScalingFitDocument(
 {
     /// <summary>Value of <c>kind</c> in saved fits.</summary>
     public const string Kind = "scaling-fit";
+
+    /// <summary>How the runs were read from the input (null in fits saved before it was recorded, or not read from a file).</summary>
+    public RunColumnMap? Columns { get; init; }
+
+    /// <summary>How many of the worst runs (per dataset when grouped) were dropped before fitting.</summary>
+    public int DropWorst { get; init; }
 
     /// <summary>The stdout JSON: one fit object, or with grouping an object of fits keyed by dataset.</summary>
     public JsonNode ToOutputJson()
@@ -107,8 +116,51 @@ public sealed record ScalingFitDocument(
             ["options"] = options,
             ["seed"] = Seed,
             ["by"] = GroupedBy,
+            ["columns"] = Columns is { } c ? ColumnsToJson(c) : null,
+            ["dropWorst"] = DropWorst,
             ["fits"] = fits,
         };
+    }
+
+    private static JsonObject ColumnsToJson(RunColumnMap c) => new()
+    {
+        ["dataset"] = c.Dataset,
+        ["parameters"] = c.Parameters,
+        ["tokens"] = c.Tokens,
+        ["flops"] = c.Flops,
+        ["loss"] = c.Loss,
+        ["compressibility"] = c.Compressibility,
+        ["finalLoss"] = c.FinalLoss.ToString(),
+        ["trainTailCount"] = c.TrainTailCount,
+        ["dropExactDuplicates"] = c.DropExactDuplicates,
+    };
+
+    private static RunColumnMap? ColumnsFromJson(JsonNode? node, string path)
+    {
+        if (node is not JsonObject c)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new RunColumnMap
+            {
+                Dataset = c["dataset"]?.GetValue<string>(),
+                Parameters = c["parameters"]?.GetValue<string>(),
+                Tokens = c["tokens"]?.GetValue<string>(),
+                Flops = c["flops"]?.GetValue<string>(),
+                Loss = c["loss"]?.GetValue<string>(),
+                Compressibility = c["compressibility"]?.GetValue<string>(),
+                FinalLoss = Enum.TryParse<FinalLossChoice>(c["finalLoss"]?.GetValue<string>(), out var choice) ? choice : FinalLossChoice.Auto,
+                TrainTailCount = c["trainTailCount"]?.GetValue<int>() ?? 10,
+                DropExactDuplicates = c["dropExactDuplicates"]?.GetValue<bool>() ?? false,
+            };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new UserInputException($"'{path}' has a damaged 'columns' block ({ex.Message}); refit with 'pcfglab fit --out'", ex);
+        }
     }
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
@@ -149,7 +201,11 @@ public sealed record ScalingFitDocument(
                 options,
                 obj["seed"]?.GetValue<ulong>() ?? 0,
                 obj["by"]?.GetValue<string>(),
-                [.. fits.Select(kv => FitFromJson(kv.Key, kv.Value as JsonObject, form, path))]);
+                [.. fits.Select(kv => FitFromJson(kv.Key, kv.Value as JsonObject, form, path))])
+            {
+                Columns = ColumnsFromJson(obj["columns"], path),
+                DropWorst = obj["dropWorst"] is JsonValue drop && drop.TryGetValue<int>(out var d) ? d : 0,
+            };
         }
 
         if (obj.ContainsKey("objective"))
@@ -324,13 +380,10 @@ public sealed record ScalingFitDocument(
 /// <summary>JSON file helpers: atomic writes, one-line errors on bad files, NaN as null.</summary>
 internal static class JsonFiles
 {
-    /// <summary>Indented, without escaping quotes and apostrophes in names (the output is a file or a terminal, not HTML).</summary>
-    public static JsonSerializerOptions Indented { get; } = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static JsonNode? Number(double? value) =>
         value is { } v && double.IsFinite(v) ? JsonValue.Create(v) : null;
 
-    public static string Format(JsonNode node, bool indented = true) => node.ToJsonString(indented ? Indented : null);
+    public static string Format(JsonNode node, bool indented = true) => node.ToJsonString(indented ? JsonConvention.Node() : null);
 
     public static void WriteAtomic(string path, JsonNode node) =>
         AtomicFile.WriteAllText(path, Format(node) + "\n");

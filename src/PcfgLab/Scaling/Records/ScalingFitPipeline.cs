@@ -38,8 +38,30 @@ public sealed record FitRequest
     /// <summary>Input files, recorded in the document.</summary>
     public IReadOnlyList<string> Inputs { get; init; } = [];
 
-    /// <summary>Options as given on the command line, recorded in the document.</summary>
+    /// <summary>Options with their effective values, recorded in the document.</summary>
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How the runs were read from <see cref="Inputs"/>, recorded in the document so that the runs can be read again (<see cref="SavedFitRuns"/>).</summary>
+    public RunColumnMap? Columns { get; init; }
+
+    /// <summary>Chinchilla form: constraints on every fit (alpha = beta, E held at a value).</summary>
+    public ChinchillaConstraints Constraints { get; init; } = new();
+
+    /// <summary>
+    /// Chinchilla form: E held at a value per dataset (each dataset's loss floor, for example), by dataset name;
+    /// it replaces <see cref="ChinchillaConstraints.FixedE"/> of <see cref="Constraints"/> for the datasets it names.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? FixedEByDataset { get; init; }
+
+    /// <summary>Chinchilla form: bootstrap the (constrained) fit for the parameters' correlation matrix and warnings (<see cref="Identifiability"/>).</summary>
+    public bool Identify { get; init; }
+
+    /// <summary>Whether the constrained Chinchilla fit (<see cref="ConstrainedChinchillaFitter"/>) is asked for.</summary>
+    internal bool Constrained => Identify || !Constraints.None || FixedEByDataset is not null;
+
+    /// <summary>The constraints of dataset <paramref name="name"/>'s fit.</summary>
+    internal ChinchillaConstraints ConstraintsFor(string name) =>
+        FixedEByDataset is { } byDataset && byDataset.TryGetValue(name, out var e) ? Constraints with { FixedE = e } : Constraints;
 }
 
 /// <summary>Groups runs, drops the worst, fits the chosen form per group, bootstraps and checks held-out error.</summary>
@@ -53,6 +75,11 @@ public static class ScalingFitPipeline
         if (request.DropWorst < 0)
         {
             throw UserInputException.ForParameters($"{new Parameter("DropWorst")} {request.DropWorst}: must be 0 or more");
+        }
+
+        if (request.Constrained && (request.Form != ScalingForm.Chinchilla || request.Holdout is not null))
+        {
+            throw UserInputException.ForParameters($"{new Parameter("TieExponents")}, {new Parameter("FixedE")} and {new Parameter("Identify")} apply to the chinchilla form without {new Parameter("HoldoutAboveFlops")} or {new Parameter("HoldoutAboveN")}");
         }
 
         var groups = request.ByDataset
@@ -70,7 +97,7 @@ public static class ScalingFitPipeline
                     throw UserInputException.ForParameters($"{new Parameter("DropWorst")} {request.DropWorst} drops every run of {what} ({all.Count} runs)");
                 }
 
-                kept = [.. all.OrderBy(r => r.Loss).ThenBy(r => r.Row).Take(all.Count - request.DropWorst).OrderBy(r => r.Row)];
+                kept = WithoutWorst(all, request.DropWorst);
             }
 
             logger?.LogInformation("fitting {What}: {Runs} runs ({Dropped} dropped)", what, kept.Count, all.Count - kept.Count);
@@ -87,7 +114,11 @@ public static class ScalingFitPipeline
             }
         }
 
-        return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results);
+        return new ScalingFitDocument(ToolInfo.Version, request.Form, request.Inputs, request.Options, request.Seed, request.ByDataset ? request.GroupColumn ?? "dataset" : null, results)
+        {
+            Columns = request.Columns,
+            DropWorst = request.DropWorst,
+        };
     }
 
     /// <summary>
@@ -113,6 +144,11 @@ public static class ScalingFitPipeline
                 var eps0 = request.Eps0 ?? throw UserInputException.ForParameters($"{new Parameter("Form")} rosenfeld needs {new Parameter("Eps0")}, the random-guess loss (for language models ln of the vocabulary size)");
                 return new DatasetFitResult(name, h, Rosenfeld: RosenfeldFitter.Fit(runs, eps0, request.Fit, cancellationToken));
             default:
+                if (request.Constrained)
+                {
+                    return FitConstrained(name, runs, h, request, cancellationToken, logger);
+                }
+
                 logger?.LogInformation("multi-start fit: {Runs} runs from {Starts} starts", runs.Count,
                     request.Fit.AlphaGrid.Count * request.Fit.BetaGrid.Count * request.Fit.LogEGrid.Count * request.Fit.LogAGrid.Count * request.Fit.LogBGrid.Count);
                 var fit = ChinchillaFitter.Fit(runs, request.Fit, cancellationToken);
@@ -127,6 +163,22 @@ public static class ScalingFitPipeline
                 var holdout = request.Holdout is { } cut ? Holdout.Run(runs, cut.Cut, cut.Threshold, request.Fit, cancellationToken) : null;
                 return new DatasetFitResult(name, h, Chinchilla: fit, Bootstrap: bootstrap, Holdout: holdout);
         }
+    }
+
+    /// <summary>The runs without the <paramref name="count"/> with the highest loss (ties: the later row goes), in row order.</summary>
+    internal static List<FitRun> WithoutWorst(IReadOnlyList<FitRun> runs, int count) =>
+        [.. runs.OrderBy(r => r.Loss).ThenBy(r => r.Row).Take(runs.Count - count).OrderBy(r => r.Row)];
+
+    /// <summary>The constrained Chinchilla fit of one dataset's runs (already in the canonical order), bootstrapped for identification when resamples are asked for.</summary>
+    private static DatasetFitResult FitConstrained(string name, IReadOnlyList<FitRun> runs, double? h, FitRequest request, CancellationToken cancellationToken, ILogger? logger)
+    {
+        var constraints = request.ConstraintsFor(name);
+        logger?.LogInformation("constrained fit: {Runs} runs (alpha = beta: {Tie}; E fixed at: {FixedE})", runs.Count, constraints.TieExponents, constraints.FixedE);
+        var fit = ConstrainedChinchillaFitter.Fit(runs, request.Fit, constraints, cancellationToken);
+        var identification = request.BootstrapResamples > 0
+            ? ConstrainedChinchillaFitter.Identify(runs, fit, constraints, new BootstrapOptions { Resamples = request.BootstrapResamples, Seed = request.Seed, MaxDegreeOfParallelism = request.Fit.MaxDegreeOfParallelism }, request.Fit.HuberDelta, cancellationToken: cancellationToken)
+            : null;
+        return new DatasetFitResult(name, h, Chinchilla: fit, Bootstrap: identification?.Bootstrap, Constraints: constraints, Identification: identification);
     }
 
     /// <summary>

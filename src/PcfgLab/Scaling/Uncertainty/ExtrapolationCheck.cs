@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace PcfgLab.Scaling;
 
 /// <summary>How runs are held out to test extrapolation.</summary>
@@ -72,7 +74,39 @@ public sealed record ExtrapolationFold(double Cut, int TrainRuns, ChinchillaPara
 /// <param name="Folds">Folds fitted, in order of the cut.</param>
 /// <param name="Skipped">Cuts left out, each with why.</param>
 /// <param name="PooledMeanRelativeError">Mean |L_hat - L| / L over every held-out prediction of every fold.</param>
-public sealed record ExtrapolationResult(ExtrapolationScheme Scheme, IReadOnlyList<ExtrapolationFold> Folds, IReadOnlyList<string> Skipped, double PooledMeanRelativeError);
+public sealed record ExtrapolationResult(ExtrapolationScheme Scheme, IReadOnlyList<ExtrapolationFold> Folds, IReadOnlyList<string> Skipped, double PooledMeanRelativeError)
+{
+    /// <summary>The document of <c>extrapolate --json</c>: the scheme, the pooled error, every fold with its law, and the skipped budgets.</summary>
+    public JsonObject ToJson()
+    {
+        var folds = new JsonArray();
+        foreach (var f in Folds)
+        {
+            folds.Add((JsonNode)new JsonObject
+            {
+                ["cut"] = f.Cut,
+                ["train_runs"] = f.TrainRuns,
+                ["held_out_runs"] = f.HeldOut.Runs,
+                ["rmse"] = f.HeldOut.Rmse,
+                ["mean_relative_error"] = f.HeldOut.MeanRelativeError,
+                ["max_relative_error"] = f.MaxRelativeError,
+                ["converged"] = f.Converged,
+                ["law"] = f.Law is { } l
+                    ? new JsonObject { ["E"] = l.E, ["A"] = l.A, ["B"] = l.B, ["alpha"] = l.Alpha, ["beta"] = l.Beta }
+                    : new JsonObject { ["N_c"] = f.Kaplan!.Nc, ["D_c"] = f.Kaplan.Dc, ["alpha_N"] = f.Kaplan.AlphaN, ["alpha_D"] = f.Kaplan.AlphaD },
+                ["R_star"] = f.RepetitionScale is { } rs ? rs : null,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["scheme"] = ExtrapolationCheck.SchemeName(Scheme),
+            ["pooled_mean_relative_error"] = PooledMeanRelativeError,
+            ["folds"] = folds,
+            ["skipped"] = new JsonArray([.. Skipped.Select(s => (JsonNode?)JsonValue.Create(s))]),
+        };
+    }
+}
 
 /// <summary>
 /// Will the law extrapolate? Leave-one-budget-out and rollouts (fit below a compute or size cut, predict above), as
@@ -80,6 +114,34 @@ public sealed record ExtrapolationResult(ExtrapolationScheme Scheme, IReadOnlyLi
 /// </summary>
 public static class ExtrapolationCheck
 {
+    /// <summary>The name of <paramref name="scheme"/> on the command line and in documents.</summary>
+    public static string SchemeName(ExtrapolationScheme scheme) => scheme switch
+    {
+        ExtrapolationScheme.RolloutFlops => "rollout-flops",
+        ExtrapolationScheme.RolloutParameters => "rollout-n",
+        _ => "leave-one-budget-out",
+    };
+
+    /// <summary>The name of <paramref name="form"/> on the command line and in documents.</summary>
+    public static string FormName(ExtrapolatedForm form) => form == ExtrapolatedForm.DataConstrained ? "data-constrained" : form.ToString().ToLowerInvariant();
+
+    /// <summary>The document of <c>extrapolate --form compare --json</c>: the forms ranked by <see cref="CompareForms"/>, best first.</summary>
+    public static JsonObject ComparisonToJson(IReadOnlyList<(ExtrapolatedForm Form, ExtrapolationResult Result)> ranked, ExtrapolationScheme scheme)
+    {
+        ArgumentNullException.ThrowIfNull(ranked);
+        return new JsonObject
+        {
+            ["scheme"] = SchemeName(scheme),
+            ["best"] = FormName(ranked[0].Form),
+            ["forms"] = new JsonArray([.. ranked.Select(r => (JsonNode?)new JsonObject
+            {
+                ["form"] = FormName(r.Form),
+                ["folds"] = r.Result.Folds.Count,
+                ["pooled_mean_relative_error"] = r.Result.PooledMeanRelativeError,
+            })]),
+        };
+    }
+
     /// <summary>Runs the check.</summary>
     /// <exception cref="UserInputException">No fold could be fitted.</exception>
     public static ExtrapolationResult Run(IReadOnlyList<FitRun> runs, ExtrapolationOptions options, CancellationToken cancellationToken = default)

@@ -153,6 +153,41 @@ public sealed class FitCommandTests : IDisposable
         Assert.Equal("error: --form rosenfeld needs --eps0, the random-guess loss (for language models ln of the vocabulary size)", LastLine(err));
     }
 
+    /// <summary>
+    /// Issue 23: a saved fit keeps how its runs were read as typed fields (the column map, drop-worst), and every
+    /// option with its effective value, never "true" for one not given; the runs are read back from those fields.
+    /// </summary>
+    [Fact]
+    public async Task Saved_fit_records_the_column_map_drop_worst_and_effective_options_and_reads_the_runs_back()
+    {
+        var rows = new System.Text.StringBuilder("size,tok,lossy\n");
+        foreach (var n in new[] { 1e6, 3e6, 1e7, 3e7 })
+        {
+            foreach (var d in new[] { 1e7, 3e7, 1e8 })
+            {
+                rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{n},{d},{1.7 + (400 / Math.Pow(n, 0.34)) + (410 / Math.Pow(d, 0.28))}\n");
+            }
+        }
+
+        var path = Write("runs.csv", rows.ToString());
+        var outPath = Path.Combine(_dir.FullName, "fit.json");
+        await RunOk("fit", path, "--n-column", "size", "--tokens-column", "tok", "--loss-column", "lossy", "--drop-worst", "2", "--bootstrap", "0", "--out", outPath);
+
+        var saved = JsonNode.Parse(File.ReadAllText(outPath))!;
+        Assert.Equal("size", saved["columns"]!["parameters"]!.GetValue<string>());
+        Assert.Equal("tok", saved["columns"]!["tokens"]!.GetValue<string>());
+        Assert.Equal("lossy", saved["columns"]!["loss"]!.GetValue<string>());
+        Assert.Equal(2, saved["dropWorst"]!.GetValue<int>());
+        Assert.Equal("chinchilla", saved["options"]!["--form"]!.GetValue<string>());
+        Assert.Equal("false", saved["options"]!["--tie-exponents"]!.GetValue<string>());
+        Assert.Equal("false", saved["options"]!["--drop-duplicates"]!.GetValue<string>());
+        var document = PcfgLab.Scaling.ScalingFitDocument.Load(outPath);
+        Assert.Equal("lossy", document.Columns!.Loss);
+        Assert.Equal(2, document.DropWorst);
+        var runs = await PcfgLab.Scaling.SavedFitRuns.LoadAsync(outPath, null);
+        Assert.Equal(10, runs.Count);
+    }
+
     [Fact]
     public async Task Too_few_runs_exit_2_with_one_line()
     {

@@ -30,6 +30,22 @@ public sealed class IsoFlopCommandTests
         Assert.Equal("envelope", json["fits"]!["gzipscale-0.11"]!["method"]!.GetValue<string>());
     }
 
+    /// <summary>Issue 23: options not given were recorded as "true" ("--method": "true", "--seed": "true").</summary>
+    [Fact]
+    public async Task Json_records_every_option_with_its_effective_value()
+    {
+        var path = Path.Combine(SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl");
+        var (code, stdout, stderr) = await CliRunner.Run("isoflop", path, "--approach", "1", "--by", "dataset", "--bootstrap", "0", "--json");
+
+        Assert.True(code == 0, stderr);
+        var options = JsonNode.Parse(stdout)!["options"]!.AsObject();
+        Assert.Equal("0", options["--bootstrap"]!.GetValue<string>());
+        Assert.Equal("dataset", options["--by"]!.GetValue<string>());
+        Assert.Equal("true", options["--json"]!.GetValue<string>());
+        Assert.DoesNotContain(options, o => o.Key != "--json" && o.Value!.GetValue<string>() == "true");
+        Assert.Equal("0", options["--seed"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Too_few_budgets_is_a_one_line_error()
     {
