@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using PcfgLab.Storage;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Storage;
 
@@ -108,5 +109,16 @@ public sealed class ParquetDatasetReaderTests : IDisposable
         var lengths = docs.Select(d => d.Length).ToArray();
         await writer.WriteRowGroupAsync(flat, lengths);
         await writer.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task A_damaged_footer_is_a_one_line_error_through_the_footer_guard_not_a_hang()
+    {
+        // Before the one opener, this reader called Parquet.Net directly: the damaged footer made it spin for ever.
+        var path = DamagedParquet.Write(Path.Combine(_folder.FullName, "train-00000-of-00001.parquet"));
+        var reader = ParquetDatasetReader.Open(_folder.FullName, ParquetDatasetWriter.TokenColumn, DamagedParquet.ShortGuard("regenerate it"));
+        var error = await DamagedParquet.OneLineErrorOf(() => reader.CountDocumentsAsync());
+        Assert.Equal($"'{path}': its Parquet footer could not be read in 2 s, so the file is damaged; regenerate it", error.Message);
+        Assert.Contains("regenerate the dataset", ParquetDatasetReader.Open(_folder.FullName).OpenOptions.Advice, StringComparison.Ordinal);
     }
 }

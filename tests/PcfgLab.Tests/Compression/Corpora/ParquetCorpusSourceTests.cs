@@ -2,6 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using PcfgLab.Compression.Corpora;
 using PcfgLab.Storage;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Compression.Corpora;
 
@@ -110,5 +111,22 @@ public sealed class ParquetCorpusSourceTests : IDisposable
         File.WriteAllText(broken, "not parquet at all");
         error = await Assert.ThrowsAsync<UserInputException>(() => ParquetCorpusSource.OpenAsync(broken, null, CancellationToken.None));
         Assert.Contains("not a readable Parquet file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_damaged_footer_is_a_one_line_error_through_the_footer_guard_not_a_hang()
+    {
+        // Before the one opener, this source called Parquet.Net directly: the damaged footer made it spin for ever.
+        var folder = Directory.CreateTempSubdirectory("pcfglab-corpus-damaged-");
+        try
+        {
+            var path = DamagedParquet.Write(Path.Combine(folder.FullName, "hang.parquet"));
+            var error = await DamagedParquet.OneLineErrorOf(() => ParquetCorpusSource.OpenAsync(path, null, DamagedParquet.ShortGuard("measure another copy"), CancellationToken.None));
+            Assert.Equal($"'{path}': its Parquet footer could not be read in 2 s, so the file is damaged; measure another copy", error.Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }
