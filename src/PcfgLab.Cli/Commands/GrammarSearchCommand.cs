@@ -27,7 +27,7 @@ internal static class GrammarSearchCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var options = dial.Read(parse, parse.GetValue(terminals), parse.GetValue(seed), DocumentSampler.DefaultDocumentLength)!;
-            var result = DialCommandOptions.Search(options, context.CreateLogger("grammar"), cancellationToken);
+            var result = CompressibilityDial.Search(options, context.CreateLogger("grammar"), cancellationToken);
             var path = parse.GetValue(output);
             if (path is not null)
             {
