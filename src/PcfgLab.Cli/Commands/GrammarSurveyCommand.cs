@@ -26,9 +26,9 @@ internal static class GrammarSurveyCommand
                 throw new UserInputException("--random must be zero or positive and --gzip-docs positive.");
             }
 
-            var grammars = PcfgLab.Reporting.ComplexitySurvey.DefaultGrammars(parse.GetValue(random), parse.GetValue(randomSeed));
-            var result = PcfgLab.Reporting.ComplexitySurvey.Run(grammars, parse.GetValue(gzipDocs), parse.GetValue(sentences), parse.GetValue(threads), progress: new SyncProgress(context.Error), cancellationToken: cancellationToken);
-            var markdown = PcfgLab.Reporting.ComplexitySurvey.Write(result, parse.GetValue(output)!);
+            var grammars = PcfgLab.Analysis.ComplexitySurvey.DefaultGrammars(parse.GetValue(random), parse.GetValue(randomSeed));
+            var result = PcfgLab.Analysis.ComplexitySurvey.Run(grammars, parse.GetValue(gzipDocs), parse.GetValue(sentences), parse.GetValue(threads), progress: new SyncProgress(context.Error), cancellationToken: cancellationToken);
+            var markdown = PcfgLab.Reporting.ComplexitySurveyReport.Write(result, parse.GetValue(output)!);
             context.Output.Write(markdown);
             return Task.FromResult(0);
         });

@@ -149,7 +149,7 @@ internal static class SweepCommand
             };
             var logger = context.CreateLogger("report");
             using var writer = ReportWriter.Open(logger, new ReportOptions { Owner = context.Owner("pcfglab sweep report"), OutputFolder = parse.GetValue(output)! });
-            var model = StudyReportBuilder.For(logger, inputs, coarseGrid: parse.GetValue(fitGrid) == "coarse").Build(inputs, ct);
+            var model = StudyReportBuilder.Build(logger, inputs, coarseGrid: parse.GetValue(fitGrid) == "coarse", ct);
             var report = writer.Write(model);
             if (parse.GetValue(json))
             {
