@@ -19,6 +19,22 @@ internal static class DamagedParquet
         return path;
     }
 
+    /// <summary>
+    /// A .parquet path whose footer never comes: a FIFO, whose open blocks (without spinning, unlike the damaged file)
+    /// until <see cref="Release"/> opens its other end. Tests of each reader use it to show that the reader opens
+    /// through the guard, and leave no busy thread behind. False where there is no mkfifo.
+    /// </summary>
+    public static bool TryMakeStuck(string path) => SpecialFiles.TryMakeFifo(path);
+
+    /// <summary>Unblocks the reader still waiting on the FIFO at <paramref name="path"/> (it then fails and ends).</summary>
+    public static void Release(string path)
+    {
+        // Opening the writing end blocks until the reader's end is open: it is, so this returns at once; the time
+        // limit only keeps a broken case from hanging the test run.
+        var writer = Task.Run(() => File.OpenWrite(path).Dispose());
+        writer.Wait(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Open options with a 2-second footer limit.</summary>
     public static ParquetOpenOptions ShortGuard(string advice = "write it again") => new(TimeSpan.FromSeconds(2), advice);
 

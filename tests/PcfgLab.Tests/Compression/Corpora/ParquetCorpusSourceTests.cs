@@ -113,20 +113,21 @@ public sealed class ParquetCorpusSourceTests : IDisposable
         Assert.Contains("not a readable Parquet file", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_damaged_footer_is_a_one_line_error_through_the_footer_guard_not_a_hang()
+    [SystemPathFact(SpecialFiles.MkFifo)]
+    public async Task A_footer_that_never_comes_is_a_one_line_error_through_the_footer_guard_not_a_hang()
     {
-        // Before the one opener, this source called Parquet.Net directly: the damaged footer made it spin for ever.
-        var folder = Directory.CreateTempSubdirectory("pcfglab-corpus-damaged-");
+        // Before the one opener, this source called Parquet.Net directly: a damaged footer (Base/ParquetFilesTests)
+        // made it spin for ever. A FIFO stands for it here: its footer never comes either, and nothing spins.
+        var path = Path.Combine(_dir.FullName, "stuck.parquet");
+        Assert.True(DamagedParquet.TryMakeStuck(path));
         try
         {
-            var path = DamagedParquet.Write(Path.Combine(folder.FullName, "hang.parquet"));
             var error = await DamagedParquet.OneLineErrorOf(() => ParquetCorpusSource.OpenAsync(path, null, DamagedParquet.ShortGuard("measure another copy"), CancellationToken.None));
             Assert.Equal($"'{path}': its Parquet footer could not be read in 2 s, so the file is damaged; measure another copy", error.Message);
         }
         finally
         {
-            folder.Delete(recursive: true);
+            DamagedParquet.Release(path);
         }
     }
 }
