@@ -102,19 +102,4 @@ internal sealed class DialCommandOptions
         options.Bounds.Validate();
         return options;
     }
-
-    /// <summary>Runs the search, logging each candidate on stderr.</summary>
-    public static DialResult Search(DialOptions options, ILogger logger, CancellationToken cancellationToken)
-    {
-        logger.LogInformation("dial: searching for median gzip {Target} +/- {Tolerance} ({Documents}, deflate {Deflate})",
-            options.Target.ToString("0.000", CultureInfo.InvariantCulture), options.Tolerance.ToString("0.000", CultureInfo.InvariantCulture),
-            options.DatasetSample is { } sample
-                ? string.Create(CultureInfo.InvariantCulture, $"the dataset's gzip sample of {Math.Min(sample.Documents, sample.Population)} documents, seed {sample.Seed}")
-                : string.Create(CultureInfo.InvariantCulture, $"{options.DocumentsPerCandidate} documents per candidate"),
-            options.Deflate.Name());
-        var result = CompressibilityDial.Search(options, candidate => logger.LogInformation("dial: {Candidate}", candidate.ToString()), cancellationToken);
-        logger.LogInformation("dial: chose {Spec} seed {Seed}, median {Median} after {Count} candidates in {Seconds} s",
-            result.Spec.ToString(), result.GrammarSeed, result.Median.ToString("0.0000", CultureInfo.InvariantCulture), result.Path.Count, result.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
-        return result;
-    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PcfgLab.Storage;
 
@@ -27,7 +26,7 @@ internal static class ExportCommand
             var entry = await NpyTokenExport.ExportAsync(parse.GetValue(dataset)!, cancellationToken).ConfigureAwait(false);
             context.CreateLogger("export").LogInformation("wrote {File}: {Documents} documents x {Width} tokens, dtype {DType}", entry.File, entry.Documents, entry.Width, entry.DType);
             await context.Output.WriteLineAsync(parse.GetValue(json)
-                ? JsonSerializer.Serialize(entry, SweepCliJson.Default.ExportEntry)
+                ? entry.ToJson()
                 : Path.Combine(parse.GetValue(dataset)!, entry.File)).ConfigureAwait(false);
             return 0;
         });

@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Serialization;
 using PcfgLab.Floor;
 using PcfgLab.Generation;
-using PcfgLab.Storage;
 
 namespace PcfgLab.Cli.Commands;
 
@@ -31,76 +28,28 @@ internal static class FloorCommand
         command.Options.Add(documents);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetValue(dataset)!;
-            var watch = Stopwatch.StartNew();
-            if (parse.GetValue(documents) is { } ranges)
-            {
-                var floor = await DatasetFloor.MeasureDocumentsAsync(path, ParseDocuments(ranges), parse.GetValue(threads), cancellationToken);
-                var seconds = watch.Elapsed.TotalSeconds;
-                if (parse.GetValue(json))
-                {
-                    var measured = new DocumentFloorJson($"{ToolInfo.Name} {ToolInfo.Version}", path, ranges, floor.Documents.Count, floor.MeanNats, floor.StandardError,
-                        floor.MeanNats - (1.959963984540054 * floor.StandardError), floor.MeanNats + (1.959963984540054 * floor.StandardError), Math.Round(seconds, 3));
-                    context.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(measured, FloorCliJson.Relaxed.DocumentFloorJson));
-                }
-                else
-                {
-                    var table = CliTable.KeyValue();
-                    table.Add(["dataset", path]);
-                    table.Add(["loss floor", $"{N(floor.MeanNats)} nats/token (95% {N(floor.MeanNats - (1.959963984540054 * floor.StandardError))}-{N(floor.MeanNats + (1.959963984540054 * floor.StandardError))}), standard error {N(floor.StandardError)}"]);
-                    table.Add(["  measured on", string.Create(CultureInfo.InvariantCulture, $"documents {ranges} ({floor.Documents.Count} documents, read from the shards), positions 2..L (a causal LM loss)")]);
-                    table.Add(["seconds", seconds.ToString("0.00", CultureInfo.InvariantCulture)]);
-                    context.Output.Write(table.ToString());
-                }
-
-                return 0;
-            }
-
-            var (manifest, summary) = DatasetFloor.Measure(path, parse.GetValue(docs), parse.GetValue(sentences), parse.GetValue(threads), cancellationToken);
-            var entry = FloorEntry.From(summary, watch.Elapsed.TotalSeconds);
-            if (parse.GetValue(json))
-            {
-                var document = new FloorJson($"{ToolInfo.Name} {ToolInfo.Version}", path, manifest.Preset ?? manifest.Spec ?? manifest.GrammarSource, manifest.Seed, manifest.DocumentLength, manifest.Gzip?.Median, entry);
-                context.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(document, FloorCliJson.Relaxed.FloorJson));
-            }
-            else
-            {
-                context.Output.Write(FormatTable($"{path} ({manifest.Preset ?? manifest.Spec ?? manifest.GrammarSource}, seed {manifest.Seed}, {manifest.DocumentLength}-token documents)", summary, manifest.Gzip?.Median));
-            }
-
+            var request = new FloorRequest { Dataset = parse.GetValue(dataset)!, Documents = parse.GetValue(docs), Sentences = parse.GetValue(sentences), Threads = parse.GetValue(threads), DocumentRanges = parse.GetValue(documents) };
+            var measured = await DatasetFloor.MeasureAsync(request, cancellationToken).ConfigureAwait(false);
+            context.Output.Write(parse.GetValue(json) ? measured.ToJson() + context.Output.NewLine : FormatTable(measured));
             return 0;
         });
         return command;
     }
 
-    /// <summary>Document indices from "15000-15624" or "3,10-20" (ranges inclusive); a malformed list is a user error.</summary>
-    internal static IEnumerable<long> ParseDocuments(string text)
+    private static string FormatTable(FloorMeasurement measured)
     {
-        var result = new List<long>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        if (measured.DocumentFloor is not { } floor)
         {
-            var dash = part.IndexOf('-', StringComparison.Ordinal);
-            var firstText = dash < 0 ? part : part[..dash];
-            var lastText = dash < 0 ? part : part[(dash + 1)..];
-            var ok = long.TryParse(firstText, NumberStyles.None, CultureInfo.InvariantCulture, out var first);
-            ok &= long.TryParse(lastText, NumberStyles.None, CultureInfo.InvariantCulture, out var last);
-            if (!ok || last < first || last - first >= LossFloor.MaxDocuments)
-            {
-                throw new UserInputException($"--documents '{text}': '{part}' is not a document index or an ascending range FIRST-LAST of at most {LossFloor.MaxDocuments} (for example 15000-15624 or 3,10-20).");
-            }
-
-            for (var d = first; d <= last; d++)
-            {
-                result.Add(d);
-            }
-
-            if (result.Count > LossFloor.MaxDocuments)
-            {
-                throw new UserInputException($"--documents '{text}' names more than {LossFloor.MaxDocuments} documents: measure fewer.");
-            }
+            var m = measured.Manifest!;
+            return FormatTable($"{measured.Request.Dataset} ({measured.Grammar}, seed {m.Seed}, {m.DocumentLength}-token documents)", measured.Summary!, m.Gzip?.Median);
         }
 
-        return result;
+        var table = CliTable.KeyValue();
+        table.Add(["dataset", measured.Request.Dataset]);
+        table.Add(["loss floor", $"{N(floor.MeanNats)} nats/token (95% {N(measured.DocumentLower95)}-{N(measured.DocumentUpper95)}), standard error {N(floor.StandardError)}"]);
+        table.Add(["  measured on", string.Create(CultureInfo.InvariantCulture, $"documents {measured.Request.DocumentRanges} ({floor.Documents.Count} documents, read from the shards), positions 2..L (a causal LM loss)")]);
+        table.Add(["seconds", measured.Seconds.ToString("0.00", CultureInfo.InvariantCulture)]);
+        return table.ToString();
     }
 
     /// <summary>The floor and entropy rate as aligned lines (also used by <c>grammar info</c>).</summary>
@@ -143,35 +92,4 @@ internal static class FloorCommand
     }
 
     private static string N(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
-}
-
-/// <summary>What <c>pcfglab floor --json</c> prints.</summary>
-/// <param name="Tool">Tool name and version.</param>
-/// <param name="Dataset">The dataset folder given.</param>
-/// <param name="Grammar">Preset, spec or grammar file of the dataset.</param>
-/// <param name="Seed">Dataset seed.</param>
-/// <param name="DocumentLength">Tokens per document.</param>
-/// <param name="GzipMedian">The manifest's gzip median, when it has one.</param>
-/// <param name="Floor">The floor and entropy rate.</param>
-internal sealed record FloorJson(string Tool, string Dataset, string Grammar, long Seed, int DocumentLength, double? GzipMedian, FloorEntry Floor);
-
-/// <summary>What <c>pcfglab floor --documents ... --json</c> prints.</summary>
-/// <param name="Tool">Tool name and version.</param>
-/// <param name="Dataset">The dataset folder given.</param>
-/// <param name="Documents">The document indices as given.</param>
-/// <param name="Count">Documents measured.</param>
-/// <param name="Nats">The floor of those documents, nats per token (mean of each document's).</param>
-/// <param name="StandardError">Its standard error over the documents.</param>
-/// <param name="Lower95">Lower end of the 95% interval.</param>
-/// <param name="Upper95">Upper end of the 95% interval.</param>
-/// <param name="Seconds">Seconds taken, reading included.</param>
-internal sealed record DocumentFloorJson(string Tool, string Dataset, string Documents, int Count, double Nats, double StandardError, double Lower95, double Upper95, double Seconds);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(FloorJson))]
-[JsonSerializable(typeof(DocumentFloorJson))]
-internal sealed partial class FloorCliJson : JsonSerializerContext
-{
-    /// <summary>Relaxed escaping, so that versions read 0.1.0+abc.</summary>
-    public static FloorCliJson Relaxed { get; } = new(CliJsonOptions.Relaxed());
 }

@@ -61,101 +61,54 @@ internal static class GenerateCommand
 
             // Checked before the dial's search or the grammar's analysis, so that a bad length fails at once.
             DatasetLayout.ValidateDocumentLength(parse.GetValue(documentLength));
+            var tokenCount = CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
             var deflate = dial.ReadDeflate(parse);
             var dialOptions = parse.GetValue(dial.Target) is null ? null : dial.Read(
                 parse, parse.GetValue(terminals), seedValue, parse.GetValue(documentLength),
-                DatasetSample(parse.GetValue(tokens)!, parse.GetValue(documentLength), parse.GetValue(gzipDocs), parse.GetValue(gzipSeed)));
-            DialEntry? dialEntry = null;
-            DatasetGrammar grammar;
-            if (dialOptions is not null)
-            {
-                // The dial picks the grammar; --terminals alone may fix its vocabulary.
-                if (parse.GetValue(nonterminals) is not null || parse.GetValue(maxOptions) is not null || parse.GetValue(maxLength) is not null
-                    || parse.GetValue(grammarFile) is not null || parse.GetValue(preset) is not null || profile == GenerationProfile.Reference)
-                {
-                    throw new UserInputException("--target-gzip chooses the grammar: drop --nonterminals/--max-options/--max-length/--preset/--grammar/--compat reference (use the --*-range bounds and --terminals).");
-                }
+                DialSample.ForDataset(tokenCount, parse.GetValue(documentLength), parse.GetValue(gzipDocs), parse.GetValue(gzipSeed)));
 
-                var found = DialCommandOptions.Search(dialOptions, context.CreateLogger("generate"), cancellationToken);
-                dialEntry = found.ToEntry(dialOptions);
-                grammar = new DatasetGrammar(found.Grammar, found.Spec, null, "dial");
+            // The dial picks the grammar; --terminals alone may fix its vocabulary.
+            if (dialOptions is not null && (parse.GetValue(nonterminals) is not null || parse.GetValue(maxOptions) is not null || parse.GetValue(maxLength) is not null
+                || parse.GetValue(grammarFile) is not null || parse.GetValue(preset) is not null || profile == GenerationProfile.Reference))
+            {
+                throw new UserInputException("--target-gzip chooses the grammar: drop --nonterminals/--max-options/--max-length/--preset/--grammar/--compat reference (use the --*-range bounds and --terminals).");
             }
-            else
+
+            var (shardIndex, shardCount) = ParseShard(parse.GetValue(shard), parse.GetValue(shards));
+            var request = new GenerateRequest
             {
                 // The reference profile samples the reference's own grammar: terminal ids from 0.
-                grammar = new GrammarSource
+                Grammar = dialOptions is not null ? null : new GrammarSource
                 {
-                    File = parse.GetValue(grammarFile),
-                    Preset = parse.GetValue(preset),
-                    Nonterminals = parse.GetValue(nonterminals),
-                    Terminals = parse.GetValue(terminals),
-                    MaxOptions = parse.GetValue(maxOptions),
-                    MaxLength = parse.GetValue(maxLength),
-                    Seed = seedValue,
+                    File = parse.GetValue(grammarFile), Preset = parse.GetValue(preset), Nonterminals = parse.GetValue(nonterminals), Terminals = parse.GetValue(terminals),
+                    MaxOptions = parse.GetValue(maxOptions), MaxLength = parse.GetValue(maxLength), Seed = seedValue,
                     FirstTerminalId = profile == GenerationProfile.Reference ? 0 : RandomGrammarBuilder.DefaultFirstTerminalId,
-                }.Resolve();
-            }
-
-            var tokenCount = CountFormat.Parse(parse.GetValue(tokens)!, "--tokens");
-            var (shardIndex, shardCount) = ParseShard(parse.GetValue(shard), parse.GetValue(shards));
-            var options = new GenerationOptions
-            {
-                OutputFolder = parse.GetValue(output)!,
-                Tokens = tokenCount,
-                Seed = seedValue,
-                DocumentLength = parse.GetValue(documentLength),
-                Profile = profile,
-                Compression = ParquetCompression.Parse(parse.GetValue(codec)!, parse.GetValue(zstdLevel)),
-                ShardCount = shardCount,
-                ShardIndex = shardIndex,
-                RowGroupDocuments = parse.GetValue(rowGroup),
-                Threads = UsefulThreads(parse.GetValue(threads), context),
-                GzipDocuments = parse.GetValue(gzipDocs),
-                GzipSeed = parse.GetValue(gzipSeed),
-                FloorDocuments = parse.GetValue(floorDocs),
-                FloorSentences = parse.GetValue(floorSentences),
-                Deflate = deflate,
-                Force = parse.GetValue(force),
-                IgnoreFreeSpace = parse.GetValue(ignoreFreeSpace),
-                // --ignore-free-space says nothing about the dataset: it is not recorded (the manifests stay as they were).
-                Parameters = Parameters(parse, command.Options.Where(o => o != ignoreFreeSpace)),
-                Dial = dialEntry,
-                Owner = context.Owner("pcfglab generate"),
-                StaleFilesRemoved = (files, bytes) => context.CreateLogger("generate").LogInformation(
-                    "removed {Count} temporary file(s) of earlier, killed runs from the folder ({Bytes}B)", files.Count, CountFormat.Format(bytes)),
+                },
+                Dial = dialOptions,
+                Npy = parse.GetValue(npy),
+                Options = new GenerationOptions
+                {
+                    OutputFolder = parse.GetValue(output)!, Tokens = tokenCount, Seed = seedValue, DocumentLength = parse.GetValue(documentLength), Profile = profile,
+                    Compression = ParquetCompression.Parse(parse.GetValue(codec)!, parse.GetValue(zstdLevel)), ShardCount = shardCount, ShardIndex = shardIndex,
+                    RowGroupDocuments = parse.GetValue(rowGroup), Threads = UsefulThreads(parse.GetValue(threads), context),
+                    GzipDocuments = parse.GetValue(gzipDocs), GzipSeed = parse.GetValue(gzipSeed), FloorDocuments = parse.GetValue(floorDocs), FloorSentences = parse.GetValue(floorSentences),
+                    Deflate = deflate, Force = parse.GetValue(force), IgnoreFreeSpace = parse.GetValue(ignoreFreeSpace),
+                    // --ignore-free-space says nothing about the dataset: it is not recorded (the manifests stay as they were).
+                    Parameters = Parameters(parse, command.Options.Where(o => o != ignoreFreeSpace)),
+                    Owner = context.Owner("pcfglab generate"),
+                    StaleFilesRemoved = (files, bytes) => context.CreateLogger("generate").LogInformation(
+                        "removed {Count} temporary file(s) of earlier, killed runs from the folder ({Bytes}B)", files.Count, CountFormat.Format(bytes)),
+                },
             };
-
-            if (parse.GetValue(npy) && options.ShardIndex is not null)
-            {
-                throw new UserInputException("--npy exports the whole dataset: run 'pcfglab export' after 'pcfglab dataset merge-manifests' instead of with --shard.");
-            }
-
-            var layout = DatasetGenerator.Validate(grammar, options);
-            var logger = context.CreateLogger("generate");
-            logger.LogInformation("generating {Tokens} tokens of {Grammar} seed {Seed} ({Profile}) into {Folder}",
-                CountFormat.Format(tokenCount), grammar.Spec?.ToString() ?? grammar.Source, seedValue, DatasetGenerator.ProfileName(profile), options.OutputFolder);
-            var manifest = await context.WithProgressAsync("generate", layout.Tokens, progress =>
-                DatasetGenerator.GenerateAsync(grammar, options, progress, cancellationToken)).ConfigureAwait(false);
-            if (parse.GetValue(npy))
-            {
-                await NpyTokenExport.ExportAsync(options.OutputFolder, cancellationToken).ConfigureAwait(false);
-                manifest = DatasetManifest.Load(options.OutputFolder);
-            }
-            logger.LogInformation("wrote {Documents} documents, {Tokens} tokens in {Shards} file(s) in {Seconds:0.00} s ({Speed} tokens/s); gzip median {Median:0.0000}, stdev {Stdev:0.0000}",
-                manifest.Documents, manifest.Tokens, manifest.Shards.Count, manifest.GenerationSeconds, CountFormat.Format(manifest.TokensPerSecond),
-                manifest.Gzip?.Median, manifest.Gzip?.Stdev);
-            if (manifest.Floor is { } floor)
-            {
-                logger.LogInformation("loss floor {Floor:0.0000} nats/token (95% {Lower:0.0000}-{Upper:0.0000}, {Documents} documents), entropy rate {Rate:0.0000} nats/token, in {Seconds:0.00} s",
-                    floor.Nats, floor.Lower95, floor.Upper95, floor.Documents, floor.EntropyRateNats, floor.Seconds);
-            }
+            var manifest = await context.WithProgressAsync("generate", 1, progress =>
+                DatasetGeneration.GenerateAsync(request, context.CreateLogger("generate"), progress, cancellationToken)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await context.Output.WriteLineAsync(manifest.ToJson()).ConfigureAwait(false);
             }
             else
             {
-                await context.Output.WriteLineAsync(DatasetCommands.FormatTable([(options.OutputFolder, manifest)])).ConfigureAwait(false);
+                await context.Output.WriteLineAsync(DatasetCommands.FormatTable([(request.Options.OutputFolder, manifest)])).ConfigureAwait(false);
             }
 
             return 0;
@@ -177,22 +130,6 @@ internal static class GenerateCommand
         }
 
         return useful;
-    }
-
-    /// <summary>
-    /// The gzip sample the dataset will be measured on (its manifest's, and <c>pcfglab gzip DATASET</c>'s with the same
-    /// --docs and --seed): the dial measures its candidates on these documents, so its tolerance holds for that figure.
-    /// </summary>
-    internal static DialSample DatasetSample(string tokens, int documentLength, int gzipDocuments, ulong gzipSeed)
-    {
-        var tokenCount = CountFormat.Parse(tokens, "--tokens");
-        if (gzipDocuments < 1)
-        {
-            throw new UserInputException($"--gzip-docs must be positive, got {gzipDocuments}.");
-        }
-
-        var documents = (tokenCount + documentLength - 1) / documentLength;
-        return new DialSample(documents, gzipDocuments, gzipSeed);
     }
 
     internal static (int? Index, int? Count) ParseShard(string? shard, int? shards)

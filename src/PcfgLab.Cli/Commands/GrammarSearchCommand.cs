@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using PcfgLab.Compression;
 using PcfgLab.Generation;
 using PcfgLab.Grammars;
@@ -29,7 +27,7 @@ internal static class GrammarSearchCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var options = dial.Read(parse, parse.GetValue(terminals), parse.GetValue(seed), DocumentSampler.DefaultDocumentLength)!;
-            var result = DialCommandOptions.Search(options, context.CreateLogger("grammar"), cancellationToken);
+            var result = CompressibilityDial.Search(options, context.CreateLogger("grammar"), cancellationToken);
             var path = parse.GetValue(output);
             if (path is not null)
             {
@@ -39,7 +37,7 @@ internal static class GrammarSearchCommand
 
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(result.ToEntry(options), DialJsonContext.Default.DialEntry));
+                context.Output.WriteLine(result.ToEntry(options).ToJson());
             }
             else if (path is null)
             {
@@ -51,8 +49,3 @@ internal static class GrammarSearchCommand
         return command;
     }
 }
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(DialEntry))]
-internal sealed partial class DialJsonContext : JsonSerializerContext;

@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
 using PcfgLab.Compression.Corpora;
-using PcfgLab.Compression.Tokenization;
 
 namespace PcfgLab.Cli.Commands;
 
@@ -57,16 +53,6 @@ internal static class GzipCommand
                 Deflate = DeflateImplementations.Parse(parse.GetValue(deflate)!),
                 Threads = GenerateCommand.UsefulThreads(parse.GetValue(threads), context),
             };
-            if (options.SampleSize < 1)
-            {
-                throw new UserInputException($"--docs must be positive, got {options.SampleSize}.");
-            }
-
-            if (options.BootstrapResamples < 1)
-            {
-                throw new UserInputException($"--bootstrap must be positive, got {options.BootstrapResamples}.");
-            }
-
             var corpusFormat = parse.GetValue(format) switch
             {
                 "text" => CorpusFormat.Text,
@@ -74,56 +60,18 @@ internal static class GzipCommand
                 "parquet" => CorpusFormat.Parquet,
                 _ => CorpusFormat.Auto,
             };
-            var opened = new List<CorpusSource>();
-            foreach (var path in parse.GetValue(sources)!)
+            var request = new GzipRequest
             {
-                opened.Add(await CorpusSourceFactory.OpenAsync(path, corpusFormat, parse.GetValue(column), parse.GetValue(field), parse.GetValue(include), parse.GetValue(exclude), cancellationToken).ConfigureAwait(false));
-            }
-
-            var logger = context.CreateLogger("gzip");
-
-            // One tokenizer for every text source: loading a vocabulary takes a second or two.
-            var tokenizerInstance = !options.Bytes && opened.Exists(s => !s.HasTokens) ? TokenizerFactory.Create(options.Tokenizer) : null;
-            var total = opened.Sum(s => (double)s.TotalBytes);
-            var results = await context.WithProgressAsync("gzip: reading", total, async progress =>
-            {
-                var bytesProgress = new BytesProgress(progress);
-                var measured = new List<CorpusMeasurement>();
-                foreach (var source in opened)
-                {
-                    var result = await CorpusCompressibility.MeasureAsync(source, options, bytesProgress, cancellationToken, tokenizerInstance).ConfigureAwait(false);
-                    LogResult(logger, result);
-                    measured.Add(result);
-                }
-
-                return measured;
-            }).ConfigureAwait(false);
-
-            results.Sort((a, b) => a.Gzip.Median.CompareTo(b.Gzip.Median));
-            if (parse.GetValue(json))
-            {
-                await context.Output.WriteLineAsync(JsonSerializer.Serialize(GzipReport.From(results, options, parse), GzipJsonContext.Relaxed.GzipReport)).ConfigureAwait(false);
-            }
-            else
-            {
-                await context.Output.WriteAsync(FormatTable(results)).ConfigureAwait(false);
-            }
-
+                Sources = parse.GetValue(sources)!, Format = corpusFormat, Column = parse.GetValue(column), Field = parse.GetValue(field),
+                Include = parse.GetValue(include), Exclude = parse.GetValue(exclude), Options = options,
+                Command = string.Join(" ", parse.Tokens.Select(t => t.Value)),
+            };
+            var measured = await context.WithProgressAsync("gzip: reading", 1, progress =>
+                Measurements.GzipAsync(request, context.CreateLogger("gzip"), progress, cancellationToken)).ConfigureAwait(false);
+            await (parse.GetValue(json) ? context.Output.WriteLineAsync(measured.ToJson()) : context.Output.WriteAsync(FormatTable(measured.Sources))).ConfigureAwait(false);
             return 0;
         });
         return command;
-    }
-
-    private static void LogResult(ILogger logger, CorpusMeasurement result)
-    {
-        logger.LogInformation(
-            "{Source}: {Windows} windows from {Documents} documents, {Megabytes:0.0} MB in {Seconds:0.00} s ({Speed:0.0} MB/s, {TokenSpeed:0} tokens/s)",
-            result.Source, result.Counts.WindowsSeen, result.Counts.Documents, result.Counts.BytesRead / 1e6, result.Seconds, result.MegabytesPerSecond, result.TokensPerSecond);
-        if (result.Counts.Skipped.Count > 0)
-        {
-            var reasons = string.Join(", ", result.Counts.Skipped.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Value} {kv.Key}")));
-            logger.LogWarning("{Source}: skipped {Reasons} (for example {Examples})", result.Source, reasons, string.Join("; ", result.Counts.SkippedExamples));
-        }
     }
 
     internal static string FormatTable(IReadOnlyList<CorpusMeasurement> results)
@@ -159,114 +107,4 @@ internal static class GzipCommand
 
         return table.ToString();
     }
-
-    private sealed class BytesProgress(IProgress<double> inner) : IProgress<long>
-    {
-        public void Report(long value) => inner.Report(value);
-    }
-}
-
-/// <summary>The JSON document of <c>pcfglab gzip --json</c>: one entry per source, sorted by median; with one source its headline numbers also sit at the top level.</summary>
-internal sealed record GzipReport(
-    string Tool,
-    string Version,
-    string Deflate,
-    IReadOnlyDictionary<string, string> Parameters,
-    IReadOnlyList<GzipSourceReport> Sources,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Median,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Stdev,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Mean,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? P05,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? P95,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Count,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Documents)
-{
-    public static GzipReport From(IReadOnlyList<CorpusMeasurement> results, CorpusMeasurementOptions options, ParseResult parse)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["docs"] = options.SampleSize.ToString(c),
-            ["all"] = options.All ? "true" : "false",
-            ["seed"] = options.Seed.ToString(c),
-            ["tokenizer"] = options.Tokenizer,
-            ["doc-len"] = options.WindowLength?.ToString(c) ?? "default",
-            ["bytes"] = options.Bytes ? "true" : "false",
-            ["compressors"] = string.Join(",", options.Compressors),
-            ["bootstrap"] = options.BootstrapResamples.ToString(c),
-            ["deflate"] = options.Deflate.Name(),
-            ["command"] = string.Join(" ", parse.Tokens.Select(t => t.Value)),
-        };
-        var sources = results.Select(GzipSourceReport.From).ToList();
-        var one = sources.Count == 1 ? sources[0] : null;
-        return new GzipReport(ToolInfo.Name, ToolInfo.Version, options.Deflate.Name(), parameters, sources, one?.Median, one?.Stdev, one?.Mean, one?.P05, one?.P95, one?.Count, one?.Documents);
-    }
-}
-
-/// <summary>One source of <see cref="GzipReport"/>.</summary>
-internal sealed record GzipSourceReport(
-    string Source,
-    string Kind,
-    string Unit,
-    string? Tokenizer,
-    int? DocLen,
-    double Median,
-    double MedianCiLow,
-    double MedianCiHigh,
-    int BootstrapResamples,
-    double Stdev,
-    double Mean,
-    double P05,
-    double P95,
-    double Min,
-    double Max,
-    int Count,
-    long Windows,
-    long Documents,
-    long BytesRead,
-    long Tokens,
-    double Seconds,
-    double MegabytesPerSecond,
-    double TokensPerSecond,
-    IReadOnlyDictionary<string, CompressorReport> Compressors,
-    IReadOnlyDictionary<string, long> Skipped)
-{
-    public static GzipSourceReport From(CorpusMeasurement r) => new(
-        r.Source,
-        r.Description,
-        r.Unit,
-        r.Tokenizer,
-        r.WindowLength,
-        r.Gzip.Median,
-        r.MedianInterval.Low,
-        r.MedianInterval.High,
-        r.MedianInterval.Resamples,
-        r.Gzip.StandardDeviation,
-        r.Gzip.Mean,
-        r.Gzip.P05,
-        r.Gzip.P95,
-        r.Gzip.Min,
-        r.Gzip.Max,
-        r.Counts.WindowsMeasured,
-        r.Counts.WindowsSeen,
-        r.Counts.Documents,
-        r.Counts.BytesRead,
-        r.Counts.Tokens,
-        r.Seconds,
-        r.MegabytesPerSecond,
-        r.TokensPerSecond,
-        r.Compressors.ToDictionary(kv => kv.Key, kv => new CompressorReport(kv.Value.Median, kv.Value.Mean, kv.Value.StandardDeviation, kv.Value.P05, kv.Value.P95), StringComparer.Ordinal),
-        r.Counts.Skipped);
-}
-
-/// <summary>One compressor's numbers in <see cref="GzipSourceReport"/>.</summary>
-internal sealed record CompressorReport(double Median, double Mean, double Stdev, double P05, double P95);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(GzipReport))]
-internal sealed partial class GzipJsonContext : JsonSerializerContext
-{
-    /// <summary>The same options with relaxed escaping, so versions read "0.1.0+abc", not "0.1.0\u002Babc".</summary>
-    public static GzipJsonContext Relaxed { get; } = new(CliJsonOptions.Relaxed());
 }

@@ -14,115 +14,11 @@ internal static class SweepCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("sweep", "Plan a training sweep, run its cells through a trainer, and report the fitted scaling laws.");
-        command.Subcommands.Add(CreatePlan(context));
+        command.Subcommands.Add(SweepPlanCommand.Create(context));
         command.Subcommands.Add(CreateTrain(context));
         command.Subcommands.Add(CreateSlurm(context));
         command.Subcommands.Add(CreateSyntheticTrain(context));
         command.Subcommands.Add(CreateReport(context));
-        return command;
-    }
-
-    private static Command CreatePlan(CliContext context)
-    {
-        var spec = new Option<string?>("--spec") { Description = "Sweep file (JSON: presets or datasets, shapes, tokens, seeds, vocabulary, training; see docs/sweep.md). Without it: the study's grid." };
-        var dataRoot = new Option<string>("--data-root") { Description = "Folder holding the six study datasets (gzipscale-0.11 ... gzipscale-0.61) when no --spec or --dataset is given.", DefaultValueFactory = _ => "data" };
-        var datasets = new Option<string[]>("--dataset") { Description = "Dataset folder (repeatable); replaces the spec's datasets.", AllowMultipleArgumentsPerToken = true };
-        var shapes = new Option<int?>("--shapes") { Description = "Use only the first K model shapes (smallest first)." };
-        var tokens = new Option<string?>("--budgets", "--tokens") { Description = "Token budgets D, comma-separated (for example 100k,1M,5M); replaces the spec's." };
-        var vocabulary = new Option<string?>("--vocabulary") { Description = "Model vocabulary: a number (study: 32001) or 'grammar' (each dataset's max token id + 1)." };
-        var seeds = new Option<string?>("--seeds") { Description = "Training seeds, comma-separated (default 0)." };
-        var profile = new Option<string?>("--profile") { Description = "Training settings: study (AdamW 5e-5, batch 32, the paper's) or small (lr 3e-3, 10 warmup steps, batch 8: small models on a CPU); replaces the spec's." };
-        var results = new Option<string?>("--results") { Description = "Results file: cells that already have a record there are counted as done." };
-        var pendingOnly = new Option<bool>("--pending-only") { Description = "Write only the cells without a record in --results (renumbered from 0), for dispatching the remaining work." };
-        var output = new Option<string>("--out", "-o") { Description = "Plan file to write (JSON Lines, one cell per line).", DefaultValueFactory = _ => "plan.jsonl" };
-        var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
-        var pilot = new Option<bool>("--pilot") { Description = "Plan only the pilot: per dataset, the smallest and largest shape at the smallest and largest budget (first seed), and the learning-rate scan." };
-        var command = new Command("plan", "Write plan.jsonl: one training cell per line (dataset, shape, N, D, C = 6ND, seed, settings), and estimate its core-seconds.")
-        {
-            spec, dataRoot, datasets, shapes, tokens, vocabulary, seeds, profile, results, pendingOnly, pilot, output, json,
-        };
-        command.SetAction(parse =>
-        {
-            var sweep = parse.GetValue(spec) is { } specPath ? SweepSpec.Load(specPath) : SweepSpec.Study(parse.GetValue(dataRoot)!);
-            if (sweep.Groups.Count > 0 && (parse.GetValue(datasets) is { Length: > 0 } || parse.GetValue(shapes) is not null || parse.GetValue(tokens) is not null || parse.GetValue(seeds) is not null))
-            {
-                throw new UserInputException("the sweep file has \"groups\", each with its own datasets, shapes, budgets and seeds: edit the groups instead of passing --dataset, --shapes, --budgets or --seeds.");
-            }
-
-            if (parse.GetValue(datasets) is { Length: > 0 } given)
-            {
-                sweep = sweep with { Datasets = given.Select(Path.GetFullPath).ToArray() };
-            }
-
-            if (parse.GetValue(shapes) is { } k)
-            {
-                if (k < 1)
-                {
-                    throw new UserInputException("--shapes must be at least 1.");
-                }
-
-                sweep = sweep with { Shapes = sweep.Shapes.Take(k).ToArray() };
-            }
-
-            if (parse.GetValue(tokens) is { } tokenList)
-            {
-                sweep = sweep with { Tokens = SplitList(tokenList).Select(t => CountFormat.Parse(t, "token budget")).ToArray() };
-            }
-
-            if (parse.GetValue(vocabulary) is { } v)
-            {
-                sweep = sweep with
-                {
-                    Vocabulary = v == "grammar" ? null
-                        : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
-                        : throw new UserInputException($"--vocabulary '{v}' is neither a whole number nor 'grammar'."),
-                };
-            }
-
-            if (parse.GetValue(seeds) is { } seedList)
-            {
-                sweep = sweep with
-                {
-                    Seeds = SplitList(seedList).Select(s => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-                        ? n
-                        : throw new UserInputException($"--seeds: '{s}' is not a whole number.")).ToArray(),
-                };
-            }
-
-            if (parse.GetValue(profile) is { } profileName)
-            {
-                sweep = sweep with { Training = TrainingSettings.ForProfile(profileName) };
-            }
-
-            var planPath = parse.GetValue(output)!;
-            var planFolder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
-            var cells = parse.GetValue(pilot) ? SweepPlanner.Pilot(sweep, planFolder) : SweepPlanner.Plan(sweep, planFolder);
-            var done = parse.GetValue(results) is { } resultsPath ? TrainingRecordStore.CompletedCells([resultsPath]) : new HashSet<string>();
-            var records = parse.GetValue(results) is { } recordsPath && File.Exists(recordsPath) ? TrainingRecordStore.Read([recordsPath], new List<string>()) : [];
-            var pendingCells = SweepPlanner.Pending(cells, done);
-            var estimate = PlanCostEstimate.Estimate(cells, records);
-            var pendingEstimate = PlanCostEstimate.Estimate(pendingCells, records);
-            var pending = pendingCells;
-            var written = parse.GetValue(pendingOnly) ? SweepPlanner.Renumber(pending) : cells;
-            SweepPlanner.Write(planPath, written);
-            context.CreateLogger("sweep").LogPlanWritten(planPath, written.Count, cells.Count, cells.Count - pending.Count);
-            if (parse.GetValue(json))
-            {
-                context.Output.WriteLine(JsonSerializer.Serialize(
-                    new PlanSummary(planPath, cells.Count, cells.Count - pending.Count, pending.Count, written.Count, cells.Sum(c => c.Compute), ToolInfo.Version)
-                    {
-                        CoreSeconds = Math.Round(estimate.CoreSeconds), PendingCoreSeconds = Math.Round(pendingEstimate.CoreSeconds), CostSource = estimate.Source,
-                    },
-                    SweepCliJson.Default.PlanSummary));
-            }
-            else
-            {
-                WritePlanTable(context.Output, cells, done);
-                WriteEstimate(context.Output, estimate, pendingEstimate);
-            }
-
-            return 0;
-        });
         return command;
     }
 
@@ -253,7 +149,7 @@ internal static class SweepCommand
             };
             var logger = context.CreateLogger("report");
             using var writer = ReportWriter.Open(logger, new ReportOptions { Owner = context.Owner("pcfglab sweep report"), OutputFolder = parse.GetValue(output)! });
-            var model = StudyReportBuilder.For(logger, inputs, coarseGrid: parse.GetValue(fitGrid) == "coarse").Build(inputs, ct);
+            var model = StudyReportBuilder.Build(logger, inputs, coarseGrid: parse.GetValue(fitGrid) == "coarse", ct);
             var report = writer.Write(model);
             if (parse.GetValue(json))
             {
@@ -268,60 +164,6 @@ internal static class SweepCommand
         });
         return command;
     }
-
-    private static string[] SplitList(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static void WriteEstimate(TextWriter output, PlanCostEstimate all, PlanCostEstimate pending)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        foreach (var (dataset, seconds) in all.CoreSecondsByDataset)
-        {
-            output.WriteLine(string.Create(inv, $"  {dataset}: about {seconds:N0} core-seconds"));
-        }
-
-        output.WriteLine(string.Create(inv, $"estimated {all.CoreSeconds:N0} core-seconds for {all.Cells} cells ({pending.CoreSeconds:N0} for the {pending.Cells} without a record), from {all.Source}; {PlanCostEstimate.OverheadSecondsPerCell:0} core-seconds per cell for start and validation"));
-    }
-
-    private static void WritePlanTable(TextWriter output, IReadOnlyList<PlanCell> cells, IReadOnlySet<string> done)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var table = new CliTable(["dataset", "H", "shape", "N", "D", "C (FLOPs)", "cells", "done"], [0, 1, 2]);
-        foreach (var group in cells.GroupBy(c => (c.Dataset, c.Shape)))
-        {
-            var first = group.First();
-            foreach (var byTokens in group.GroupBy(c => c.Tokens))
-            {
-                table.Add(
-                [
-                    first.Dataset,
-                    first.GzipMedian is { } h ? h.ToString("0.0000", inv) : "?",
-                    first.Shape.ToString(),
-                    first.Parameters.ToString("N0", inv),
-                    CountFormat.Format(byTokens.Key),
-                    byTokens.First().Compute.ToString("0.00e+00", inv),
-                    byTokens.Count().ToString(inv),
-                    byTokens.Count(c => done.Contains(c.CellId)).ToString(inv),
-                ]);
-            }
-        }
-
-        table.Write(output);
-        output.WriteLine(string.Create(inv, $"{cells.Count} cells, {cells.Count(c => done.Contains(c.CellId))} with a record, total compute {cells.Sum(c => c.Compute):0.00e+00} FLOPs"));
-    }
-}
-
-/// <summary>The <c>--json</c> summary of <c>sweep plan</c>.</summary>
-internal sealed record PlanSummary(string Plan, int Cells, int Done, int Pending, int Written, double TotalCompute, string ToolVersion)
-{
-    /// <summary>Estimated core-seconds of every planned cell (<see cref="PlanCostEstimate"/>).</summary>
-    public double CoreSeconds { get; init; }
-
-    /// <summary>Estimated core-seconds of the cells without a record.</summary>
-    public double PendingCoreSeconds { get; init; }
-
-    /// <summary>Where the estimate's speeds came from.</summary>
-    public string CostSource { get; init; } = "";
 }
 
 /// <summary>Log messages of the sweep commands.</summary>

@@ -49,6 +49,13 @@ public sealed class StudyReportBuilder(
             documentFloor: (path, documents, token) => DatasetFloor.MeasureDocumentsAsync(path, documents, 1, token).GetAwaiter().GetResult());
     }
 
+    /// <summary>
+    /// The report <c>pcfglab sweep report</c> builds, in one call: <see cref="For"/>'s builder reading what
+    /// <paramref name="options"/> names (the options given once, for both the builder's seeds and what it reads).
+    /// </summary>
+    public static StudyReport Build(ILogger logger, StudyReportOptions options, bool coarseGrid, CancellationToken cancellationToken) =>
+        For(logger, options, coarseGrid).Build(options, cancellationToken);
+
     /// <summary>A manifest's H this far from its runs' (half the report's last digit, 0.0000) describes other data.</summary>
     internal const double HTolerance = 5e-5;
 

@@ -86,7 +86,7 @@ public static class EntropyRate
         var analysis = GrammarAnalysis.Analyze(grammar.Compiled.Source);
         if (analysis.ConditionedIsCritical || !double.IsFinite(analysis.ExpectedSentenceLength))
         {
-            throw new UserInputException("the grammar conditioned on finite derivations is critical (infinite expected sentence length): its entropy rate is not defined.");
+            throw UndefinedFloorException.Error("the grammar conditioned on finite derivations is critical (infinite expected sentence length): its entropy rate is not defined.");
         }
 
         var surprisal = new double[sentences];

@@ -59,7 +59,7 @@ public sealed class PrefixGrammar
                 var rhs = rules[r].Rhs;
                 if (rhs.Count == 0)
                 {
-                    throw new UserInputException(
+                    throw UndefinedFloorException.Error(
                         $"rule {grammar.NonterminalName(a)} -> (empty) can be used: the loss floor needs a grammar without empty right-hand sides; rewrite it without them.");
                 }
 
@@ -67,7 +67,7 @@ public sealed class PrefixGrammar
                 {
                     if (code == DocumentSampler.Separator)
                     {
-                        throw new UserInputException(
+                        throw UndefinedFloorException.Error(
                             $"a rule of {grammar.NonterminalName(a)} uses token 0, which is also the sentence separator: sentence boundaries would be hidden and the floor is not defined; renumber the terminals from 1.");
                     }
                 }
@@ -514,7 +514,7 @@ public sealed class PrefixGrammar
         var matrix = new SparseMatrix(n, b => transposed[b]);
         if (!(matrix.SpectralRadius() < 1))
         {
-            throw new UserInputException(
+            throw UndefinedFloorException.Error(
                 $"the grammar's {what} chains do not sum to a finite probability (spectral radius at least 1): it is critical after conditioning on finite derivations, and the floor cannot be computed.");
         }
 
@@ -551,7 +551,7 @@ public sealed class PrefixGrammar
     }
 
     private static UserInputException Critical(string what, int a, int b, double value) =>
-        new(string.Create(CultureInfo.InvariantCulture,
+        UndefinedFloorException.Error(string.Create(CultureInfo.InvariantCulture,
             $"the grammar's {what} chains do not sum to a finite probability (R[{a},{b}] = {value}): it is critical after conditioning on finite derivations, and the floor cannot be computed."));
 
     // Reflexive transitive closure of the edges (Warshall): which chains exist, whatever their probability.

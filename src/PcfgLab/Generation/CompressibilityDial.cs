@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
@@ -120,7 +121,24 @@ public sealed record DialOptions
 /// <param name="Population">Documents in the dataset.</param>
 /// <param name="Documents">Documents in the sample.</param>
 /// <param name="Seed">Seed of the sample.</param>
-public sealed record DialSample(long Population, int Documents, ulong Seed);
+public sealed record DialSample(long Population, int Documents, ulong Seed)
+{
+    /// <summary>
+    /// The gzip sample a dataset of <paramref name="tokens"/> tokens will be measured on (its manifest's, and
+    /// <c>pcfglab gzip DATASET</c>'s with the same --docs and --seed): the dial measures its candidates on these
+    /// documents, so its tolerance holds for that figure.
+    /// </summary>
+    /// <exception cref="UserInputException"><paramref name="gzipDocuments"/> is not positive.</exception>
+    public static DialSample ForDataset(long tokens, int documentLength, int gzipDocuments, ulong gzipSeed)
+    {
+        if (gzipDocuments < 1)
+        {
+            throw new UserInputException($"--gzip-docs must be positive, got {gzipDocuments}.");
+        }
+
+        return new DialSample((tokens + documentLength - 1) / documentLength, gzipDocuments, gzipSeed);
+    }
+}
 
 /// <summary>One grammar the dial tried.</summary>
 /// <param name="Spec">Its spec.</param>
@@ -194,6 +212,24 @@ public static class CompressibilityDial
 
         static int Interpolate(int from, int to, double t) =>
             (int)Math.Round(from * Math.Pow((double)to / from, t), MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>Runs the search, logging its target, each candidate and its choice on <paramref name="logger"/>.</summary>
+    /// <param name="options">Target, bounds and sample.</param>
+    /// <param name="logger">Receives one line per candidate.</param>
+    /// <param name="cancellationToken">Stops the search.</param>
+    public static DialResult Search(DialOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("dial: searching for median gzip {Target} +/- {Tolerance} ({Documents}, deflate {Deflate})",
+            options.Target.ToString("0.000", CultureInfo.InvariantCulture), options.Tolerance.ToString("0.000", CultureInfo.InvariantCulture),
+            options.DatasetSample is { } sample
+                ? string.Create(CultureInfo.InvariantCulture, $"the dataset's gzip sample of {Math.Min(sample.Documents, sample.Population)} documents, seed {sample.Seed}")
+                : string.Create(CultureInfo.InvariantCulture, $"{options.DocumentsPerCandidate} documents per candidate"),
+            options.Deflate.Name());
+        var result = Search(options, candidate => logger.LogInformation("dial: {Candidate}", candidate.ToString()), cancellationToken);
+        logger.LogInformation("dial: chose {Spec} seed {Seed}, median {Median} after {Count} candidates in {Seconds} s",
+            result.Spec.ToString(), result.GrammarSeed, result.Median.ToString("0.0000", CultureInfo.InvariantCulture), result.Path.Count, result.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
+        return result;
     }
 
     /// <summary>Searches for the grammar; reports each candidate to <paramref name="onCandidate"/> as it is measured.</summary>

@@ -13,6 +13,17 @@ namespace PcfgLab.Generation;
 /// </summary>
 public static class DatasetFloor
 {
+    /// <summary>
+    /// The front door of <c>pcfglab floor</c>: the floor and entropy rate of documents 0..N-1 sampled again, or the floor
+    /// of the named documents read from the shards, timed.
+    /// </summary>
+    /// <param name="request">Dataset, documents, sentences and threads.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    /// <exception cref="UserInputException">The folder is no dataset, its grammar copy was changed, it was made with the
+    /// reference profile, or the document list is malformed or outside it.</exception>
+    public static Task<FloorMeasurement> MeasureAsync(FloorRequest request, CancellationToken cancellationToken = default) =>
+        FloorMeasurement.MeasureAsync(request, cancellationToken);
+
     /// <summary>Reads the dataset's manifest and grammar and computes its floor and entropy rate.</summary>
     /// <param name="folder">The dataset folder (or its dataset.json).</param>
     /// <param name="documents">Documents of the document-level floor.</param>

@@ -21,9 +21,17 @@ public static class DatasetGenerator
         DatasetGrammar grammar,
         GenerationOptions options,
         IProgress<double>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await GenerateAsync(GenerationPlan.For(grammar, options), grammar, options, progress, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Generates the dataset of a plan already made (and checked) for <paramref name="grammar"/> and <paramref name="options"/>.</summary>
+    internal static async Task<DatasetManifest> GenerateAsync(
+        GenerationPlan plan,
+        DatasetGrammar grammar,
+        GenerationOptions options,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken)
     {
-        var plan = GenerationPlan.For(grammar, options);
         var analysis = GrammarAnalysis.Analyze(grammar.Grammar);
         var grammarText = GrammarText(grammar.Grammar);
         var grammarHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(grammarText)));

@@ -10,7 +10,7 @@ namespace PcfgLab.Reporting;
 /// </summary>
 public static class ReportJson
 {
-    /// <summary>The report as one indented JSON document (camelCase names, nulls left out, NaN as "NaN").</summary>
+    /// <summary>The report as one indented JSON document (<see cref="JsonConvention"/>: camelCase names, NaN as "NaN", relaxed escaping; nulls left out).</summary>
     public static string Render(ReportSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
@@ -27,7 +27,7 @@ public static class ReportJson
             [.. report.Verdicts.Select(v => new ReportVerdictDocument(v.Claim, v.Verdict, v.Evidence, v.Figures))],
             summary.Files,
             ToolInfo.Version);
-        return JsonSerializer.Serialize(document, ReportJsonContext.Default.ReportDocument);
+        return JsonSerializer.Serialize(document, ReportJsonContext.Convention.ReportDocument);
     }
 }
 
@@ -63,6 +63,9 @@ internal sealed record ReportVerdictDocument(string Claim, string Verdict, strin
 internal sealed record ReportTrendDocument(string Parameter, double Intercept, double Slope, double PValue, double RSquared, int Datasets);
 
 /// <summary>Source-generated JSON of <see cref="ReportDocument"/>.</summary>
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ReportDocument))]
-internal sealed partial class ReportJsonContext : JsonSerializerContext;
+internal sealed partial class ReportJsonContext : JsonSerializerContext
+{
+    /// <summary>The context in <see cref="JsonConvention"/>, nulls left out.</summary>
+    public static ReportJsonContext Convention { get; } = new(JsonConvention.Document(omitNulls: true));
+}

@@ -116,7 +116,7 @@ public sealed record DatasetManifest
         "dataset." + Path.GetFileNameWithoutExtension(ParquetDatasetWriter.ShardFileName(index, count)) + ".json";
 
     /// <summary>Serialises to indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Relaxed.DatasetManifest);
+    public string ToJson() => JsonSerializer.Serialize(this, ManifestJsonContext.Convention.DatasetManifest);
 
     /// <summary>Reads a manifest file; throws <see cref="UserInputException"/> when it is missing or malformed.</summary>
     public static DatasetManifest Load(string path)
@@ -134,7 +134,7 @@ public sealed record DatasetManifest
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Relaxed.DatasetManifest)
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Convention.DatasetManifest)
                 ?? throw new UserInputException($"'{path}' is empty.");
         }
         catch (JsonException ex)
@@ -360,17 +360,18 @@ public sealed record FloorEntry(
 /// without the field were made by it) or <c>zlib</c> (classic zlib, Python's sizes).</param>
 public sealed record GzipEntry(double Median, double Stdev, double Mean, double P05, double P95, int Count, ulong SampleSeed, string Source, string Deflate = "zlib-ng");
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(DatasetManifest))]
+[JsonSerializable(typeof(DialEntry))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext
 {
-    /// <summary>The same options with plain '+' and quotes in strings (versions read 0.1.0+abc, not 0.1.0\u002Babc).</summary>
-    public static ManifestJsonContext Relaxed { get; } = new(new JsonSerializerOptions
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    /// <summary>The context in <see cref="JsonConvention"/>: the bytes of every dataset.json.</summary>
+    public static ManifestJsonContext Convention { get; } = new(JsonConvention.Document());
+}
+
+/// <summary>The export entry as <c>pcfglab export --json</c> prints it: <see cref="JsonConvention"/>, nulls left out.</summary>
+[JsonSerializable(typeof(ExportEntry))]
+internal sealed partial class ExportJsonContext : JsonSerializerContext
+{
+    /// <summary>The context in <see cref="JsonConvention"/>, nulls left out.</summary>
+    public static ExportJsonContext Convention { get; } = new(JsonConvention.Document(omitNulls: true));
 }

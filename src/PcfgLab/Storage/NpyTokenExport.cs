@@ -13,7 +13,11 @@ namespace PcfgLab.Storage;
 /// <param name="Width">Columns: the longest document.</param>
 /// <param name="LengthsFile">File of each row's length (int32) when documents differ in length, else null.</param>
 /// <param name="Sha256">SHA-256 (hex) of the token matrix file.</param>
-public sealed record ExportEntry(string Format, string File, string DType, long Documents, int Width, string? LengthsFile, string Sha256);
+public sealed record ExportEntry(string Format, string File, string DType, long Documents, int Width, string? LengthsFile, string Sha256)
+{
+    /// <summary>The entry as <c>pcfglab export --json</c> prints it (<see cref="JsonConvention"/>, nulls left out).</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, ExportJsonContext.Convention.ExportEntry);
+}
 
 /// <summary>
 /// Writes a dataset's documents as one NumPy <c>.npy</c> token matrix (documents x document length, uint16 when

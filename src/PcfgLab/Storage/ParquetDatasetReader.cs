@@ -48,12 +48,16 @@ public sealed class DocumentBatch
 /// </summary>
 public sealed class ParquetDatasetReader
 {
-    private ParquetDatasetReader(string source, IReadOnlyList<string> files, string column)
+    private ParquetDatasetReader(string source, IReadOnlyList<string> files, string column, ParquetOpenOptions openOptions)
     {
         Source = source;
         Files = files;
         Column = column;
+        OpenOptions = openOptions;
     }
+
+    /// <summary>How each file is opened: the footer guard and the advice of its error.</summary>
+    internal ParquetOpenOptions OpenOptions { get; }
 
     /// <summary>The file or folder given.</summary>
     public string Source { get; }
@@ -67,7 +71,11 @@ public sealed class ParquetDatasetReader
     /// <summary>Opens a file or a folder of <c>*.parquet</c> files; throws <see cref="UserInputException"/> when there is none.</summary>
     /// <param name="path">A <c>.parquet</c> file, or a folder holding some.</param>
     /// <param name="column">The integer-list column to read.</param>
-    public static ParquetDatasetReader Open(string path, string column = ParquetDatasetWriter.TokenColumn)
+    public static ParquetDatasetReader Open(string path, string column = ParquetDatasetWriter.TokenColumn) =>
+        Open(path, column, ParquetOpenOptions.WithAdvice("write it again (regenerate the dataset), or read another copy"));
+
+    /// <summary>Opens as <see cref="Open(string, string)"/>, each file with <paramref name="openOptions"/>.</summary>
+    internal static ParquetDatasetReader Open(string path, string column, ParquetOpenOptions openOptions)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentException.ThrowIfNullOrWhiteSpace(column);
@@ -90,7 +98,7 @@ public sealed class ParquetDatasetReader
             throw new UserInputException($"'{path}' does not exist: give a dataset folder or a Parquet file.");
         }
 
-        return new ParquetDatasetReader(path, files, column);
+        return new ParquetDatasetReader(path, files, column, openOptions);
     }
 
     /// <summary>Number of documents in all files, from the footers (no data is read).</summary>
@@ -383,11 +391,11 @@ public sealed class ParquetDatasetReader
         }
     }
 
-    private static async Task<ParquetReader> OpenFileAsync(string file, CancellationToken cancellationToken)
+    private async Task<ParquetReader> OpenFileAsync(string file, CancellationToken cancellationToken)
     {
         try
         {
-            return await ParquetReader.CreateAsync(file, null, cancellationToken).ConfigureAwait(false);
+            return await ParquetFiles.OpenAsync(file, OpenOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or Parquet.ParquetException or InvalidDataException or NotSupportedException)
         {

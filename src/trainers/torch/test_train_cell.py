@@ -21,6 +21,23 @@ def cell(index, tokens=10, fraction=0.25):
             "training": {"validation_fraction": fraction}}
 
 
+class TrainingSettingsTests(unittest.TestCase):
+    def test_the_plan_s_values_win_and_only_missing_keys_fall_back(self):
+        settings = train_cell.training_settings(cell(0, fraction=0.25))
+        self.assertEqual(0.25, settings["validation_fraction"])
+        self.assertEqual(train_cell.TRAINING_FALLBACKS["batch_size"], settings["batch_size"])
+        c = cell(0)
+        c["training"] = {"validation_fraction": 0.5, "batch_size": 4, "schedule": "constant"}
+        settings = train_cell.training_settings(c)
+        self.assertEqual((0.5, 4, "constant"), (settings["validation_fraction"], settings["batch_size"], settings["schedule"]))
+        self.assertEqual(0.01, train_cell.TRAINING_FALLBACKS["validation_fraction"])
+
+    def test_an_older_plan_without_validation_fraction_holds_out_the_fallback_share(self):
+        c = cell(0)
+        c["training"] = {}
+        self.assertEqual((15469, 15625), train_cell.validation_range(15625, c, 256))
+
+
 class SelectCellsTests(unittest.TestCase):
     cells = [cell(i) for i in range(10)]
 

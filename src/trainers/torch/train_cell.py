@@ -65,6 +65,17 @@ EXIT_BAD_INPUT = 2
 EXIT_MISSING_DEPENDENCY = 3
 REQUIRED_FIELDS = ("index", "cell_id", "dataset", "dataset_path", "D", "shape", "vocabulary", "N", "seed", "training")
 
+# The one fallback place of the training settings. pcfglab writes every one of these keys into each plan line's
+# "training" object (Sweeps/TrainingSettings), and the adapter reads them from there: these values are used only for
+# a key a plan written by an older pcfglab lacks, and equal its defaults (the study's settings).
+TRAINING_FALLBACKS = {"profile": "study", "context": 256, "batch_size": 32, "epochs": 1, "learning_rate": 5e-5,
+                      "weight_decay": 0.0, "warmup_steps": 0, "schedule": "cosine", "validation_fraction": 0.01}
+
+
+def training_settings(cell):
+    """The cell's training settings as the plan says them, with ``TRAINING_FALLBACKS`` only for keys it lacks."""
+    return {**TRAINING_FALLBACKS, **cell["training"]}
+
 
 class UserError(Exception):
     """Bad input: the message says what is wrong and what to do."""
@@ -236,14 +247,14 @@ def validation_range(documents, cell, max_valid_docs):
     documents a paired floor needs, and ``--max-valid-docs`` does not cut it. Otherwise ``validation_fraction`` of the
     documents (at least 1), at most ``max_valid_docs``. Always fewer than all of them: something must be left to train.
     """
-    settings = cell["training"]
+    settings = training_settings(cell)
     wanted = settings.get("validation_documents")
     if wanted is not None:
         if not isinstance(wanted, int) or isinstance(wanted, bool) or wanted < 1:
             raise UserError(f"cell {cell['index']}: validation_documents must be a positive integer, got {wanted!r}: rewrite the plan with `pcfglab sweep plan`")
         n_valid = min(wanted, documents - 1)
     else:
-        fraction = settings.get("validation_fraction", 0.01)
+        fraction = settings["validation_fraction"]
         n_valid = min(max(1, int(documents * fraction)), max_valid_docs, documents - 1)
     if n_valid < 1:
         raise UserError(f"dataset '{cell['dataset']}' has {documents} document(s): too few to hold out validation")
@@ -675,8 +686,8 @@ def train(cell, args, local_rank):
         raise UserError(str(e), EXIT_MISSING_DEPENDENCY)
     train_docs, valid_docs = split(starts, ends, cell, args.max_valid_docs)
     valid_first, valid_stop = validation_range(len(starts), cell, args.max_valid_docs)
-    settings, shape = cell["training"], cell["shape"]
-    context, batch_size = settings.get("context", 256), settings.get("batch_size", 32)
+    settings, shape = training_settings(cell), cell["shape"]
+    context, batch_size = settings["context"], settings["batch_size"]
     max_id = max(int(values[s:e].max()) for s, e in train_docs + valid_docs if e > s)
     if max_id >= cell["vocabulary"]:
         raise UserError(f"token id {max_id} is outside the vocabulary {cell['vocabulary']}: plan with a larger --vocabulary")
@@ -689,15 +700,15 @@ def train(cell, args, local_rank):
     if n_params != cell["N"]:
         raise UserError(f"the model has {n_params} parameters but the plan says N = {cell['N']}: the plan and the model disagree")
 
-    epochs = settings.get("epochs", 1)
+    epochs = settings["epochs"]
     steps = epochs * math.ceil(len(train_docs) / batch_size)
-    learning_rate = settings.get("learning_rate", 5e-5)
-    weight_decay = settings.get("weight_decay", 0.0)
-    warmup = settings.get("warmup_steps", 0)
+    learning_rate = settings["learning_rate"]
+    weight_decay = settings["weight_decay"]
+    warmup = settings["warmup_steps"]
     # torch's AdamW defaults to weight decay 0.01; the plan's value (0 unless it says otherwise) is passed explicitly.
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay)
     from tiny_llama import constant_with_warmup, cosine_with_warmup
-    schedule = settings.get("schedule", "cosine")
+    schedule = settings["schedule"]
     factor = cosine_with_warmup(warmup, steps) if schedule == "cosine" else constant_with_warmup(warmup)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
     # No autocast context at all in float32: entering a disabled one every step is pure overhead.
@@ -767,7 +778,7 @@ def train(cell, args, local_rank):
         "torch_version": torch.__version__, "numpy_version": numpy.__version__,
         "transformers_version": transformers.__version__ if transformers is not None else None,
         "python_version": sys.version.split()[0], "data_source": source,
-        "profile": settings.get("profile", "study"), "learning_rate": learning_rate, "weight_decay": weight_decay,
+        "profile": settings["profile"], "learning_rate": learning_rate, "weight_decay": weight_decay,
         "warmup_steps": warmup, "schedule": schedule, "batch_size": batch_size,
         "seed": cell["seed"], "shape": shape, "trainer": f"train_cell.py ({args.model}, {dtype})",
         "finished_at": datetime.now(timezone.utc).isoformat(),

@@ -123,7 +123,7 @@ public sealed class StudyReportBuilderTests : IDisposable
         var options = new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, BootstrapSamples = 10, Seed = 7 };
         var byHand = Build(options, new ScalingAnalysis(ScalingAnalysis.CoarseGrid, new PcfgLab.Scaling.BootstrapOptions { Resamples = 10, Seed = 7 }));
 
-        var report = StudyReportBuilder.For(NullLogger.Instance, options, coarseGrid: true).Build(options, CancellationToken.None);
+        var report = StudyReportBuilder.Build(NullLogger.Instance, options, coarseGrid: true, CancellationToken.None);
 
         Assert.Equal(byHand.Datasets.Count, report.Datasets.Count);
         for (var i = 0; i < report.Datasets.Count; i++)

@@ -124,6 +124,7 @@ public sealed class PrefixGrammarTests
     {
         var error = Assert.Throws<UserInputException>(() => Build(Read("S -> 'a' [0.5] | [0.5]\n")));
         Assert.StartsWith("rule S -> (empty)", error.Message, StringComparison.Ordinal);
+        Assert.True(UndefinedFloorException.IsUndefined(error));
         Assert.DoesNotContain('\n', error.Message);
     }
 
@@ -132,6 +133,7 @@ public sealed class PrefixGrammarTests
     {
         var error = Assert.Throws<UserInputException>(() => Build(Read("S -> '0' [0.5] | '1' [0.5]\n")));
         Assert.Contains("separator", error.Message, StringComparison.Ordinal);
+        Assert.True(UndefinedFloorException.IsUndefined(error));
         Assert.DoesNotContain('\n', error.Message);
     }
 }

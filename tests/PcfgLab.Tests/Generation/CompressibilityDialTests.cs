@@ -128,4 +128,12 @@ public class CompressibilityDialTests
         error = Assert.Throws<UserInputException>(() => CompressibilityDial.Search(new DialOptions { Target = 0.5, DocumentsPerCandidate = 200, Bounds = new DialBounds { Nonterminals = (3, 10), MaxLength = (1, 3) } }));
         Assert.Contains("outside what these bounds reach", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_dataset_sample_counts_whole_documents_and_refuses_no_documents()
+    {
+        Assert.Equal(new DialSample(1172, 1000, 42), DialSample.ForDataset(300_000, 256, 1000, 42)); // ceil(300000 / 256)
+        Assert.Equal(new DialSample(2, 5, 1), DialSample.ForDataset(512, 256, 5, 1));
+        Assert.Equal("--gzip-docs must be positive, got 0.", Assert.Throws<UserInputException>(() => DialSample.ForDataset(512, 256, 0, 1)).Message);
+    }
 }

@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using PcfgLab.Storage;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Storage;
 
@@ -108,5 +109,25 @@ public sealed class ParquetDatasetReaderTests : IDisposable
         var lengths = docs.Select(d => d.Length).ToArray();
         await writer.WriteRowGroupAsync(flat, lengths);
         await writer.CompleteAsync();
+    }
+
+    [SystemPathFact(SpecialFiles.MkFifo)]
+    public async Task A_footer_that_never_comes_is_a_one_line_error_through_the_footer_guard_not_a_hang()
+    {
+        // Before the one opener, this reader called Parquet.Net directly: a damaged footer (Base/ParquetFilesTests)
+        // made it spin for ever. A FIFO stands for it here: its footer never comes either, and nothing spins.
+        var path = Path.Combine(_folder.FullName, "train-00000-of-00001.parquet");
+        Assert.True(DamagedParquet.TryMakeStuck(path));
+        try
+        {
+            var reader = ParquetDatasetReader.Open(_folder.FullName, ParquetDatasetWriter.TokenColumn, DamagedParquet.ShortGuard("regenerate it"));
+            var error = await DamagedParquet.OneLineErrorOf(() => reader.CountDocumentsAsync());
+            Assert.Equal($"'{path}': its Parquet footer could not be read in 2 s, so the file is damaged; regenerate it", error.Message);
+            Assert.Contains("regenerate the dataset", ParquetDatasetReader.Open(_folder.FullName).OpenOptions.Advice, StringComparison.Ordinal);
+        }
+        finally
+        {
+            DamagedParquet.Release(path);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using PcfgLab.Sweeps;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 
@@ -83,5 +84,30 @@ public sealed class TrainingSettingsTests
         Assert.DoesNotContain("ValidationSplitName", plain, StringComparison.Ordinal); // a message, not a setting: the committed plans stay byte-identical
         var set = System.Text.Json.JsonSerializer.Serialize(TrainingSettings.Study with { ValidationDocuments = 1000 }, SweepJson.Default.TrainingSettings);
         Assert.Contains("\"validation_documents\":1000", set, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_fallback_of_the_torch_adapter_is_a_key_pcfglab_writes_with_the_same_value()
+    {
+        // train_cell.py reads the plan line's "training" object and falls back (in one place, TRAINING_FALLBACKS) only
+        // for keys an older plan lacks: a current plan must carry every one of them, with these very defaults.
+        var script = File.ReadAllText(Path.Combine(SharedFiles.RepositoryRoot, "src", "trainers", "torch", "train_cell.py"));
+        var block = System.Text.RegularExpressions.Regex.Match(script, @"TRAINING_FALLBACKS = (\{[^}]*\})").Groups[1].Value;
+        using var fallbacks = System.Text.Json.JsonDocument.Parse(block);
+        using var written = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(TrainingSettings.Study, SweepJson.Default.TrainingSettings));
+
+        Assert.Equal(9, fallbacks.RootElement.EnumerateObject().Count());
+        foreach (var fallback in fallbacks.RootElement.EnumerateObject())
+        {
+            Assert.True(written.RootElement.TryGetProperty(fallback.Name, out var value), $"pcfglab does not write '{fallback.Name}'");
+            if (fallback.Value.ValueKind == System.Text.Json.JsonValueKind.Number)
+            {
+                Assert.Equal(fallback.Value.GetDouble(), value.GetDouble());
+            }
+            else
+            {
+                Assert.Equal(fallback.Value.GetString(), value.GetString());
+            }
+        }
     }
 }

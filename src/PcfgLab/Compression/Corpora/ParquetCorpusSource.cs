@@ -19,13 +19,15 @@ internal sealed class ParquetCorpusSource : CorpusSource
     private readonly FileInfo[] _files;
     private readonly string _column;
     private readonly bool _hasTokens;
+    private readonly ParquetOpenOptions _openOptions;
 
-    private ParquetCorpusSource(string path, FileInfo[] files, string column, bool hasTokens)
+    private ParquetCorpusSource(string path, FileInfo[] files, string column, bool hasTokens, ParquetOpenOptions openOptions)
         : base(path)
     {
         _files = files;
         _column = column;
         _hasTokens = hasTokens;
+        _openOptions = openOptions;
     }
 
     /// <inheritdoc/>
@@ -48,7 +50,11 @@ internal sealed class ParquetCorpusSource : CorpusSource
     /// <c>input_ids</c> when the first file has it, else <c>text</c>. Throws <see cref="UserInputException"/>
     /// when there is no Parquet file or the column is missing or of another type.
     /// </summary>
-    public static async Task<ParquetCorpusSource> OpenAsync(string path, string? column, CancellationToken cancellationToken)
+    public static Task<ParquetCorpusSource> OpenAsync(string path, string? column, CancellationToken cancellationToken) =>
+        OpenAsync(path, column, ParquetOpenOptions.WithAdvice("write it again, or measure another copy"), cancellationToken);
+
+    /// <summary>Opens as <see cref="OpenAsync(string, string?, CancellationToken)"/>, each file with <paramref name="openOptions"/>.</summary>
+    internal static async Task<ParquetCorpusSource> OpenAsync(string path, string? column, ParquetOpenOptions openOptions, CancellationToken cancellationToken)
     {
         var files = new FileWalker(["*.parquet"]).Files(path).ToArray();
         if (files.Length == 0)
@@ -57,7 +63,7 @@ internal sealed class ParquetCorpusSource : CorpusSource
         }
 
         ParquetSchema schema;
-        var reader = await OpenReaderAsync(files[0], cancellationToken).ConfigureAwait(false);
+        var reader = await OpenReaderAsync(files[0], openOptions, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             schema = reader.Schema;
@@ -65,7 +71,7 @@ internal sealed class ParquetCorpusSource : CorpusSource
 
         var chosen = column ?? (FindTopLevel(schema, DefaultTokenColumn) is not null ? DefaultTokenColumn : DefaultTextColumn);
         ResolveColumn(schema, chosen, files[0].FullName, out var hasTokens);
-        return new ParquetCorpusSource(path, files, chosen, hasTokens);
+        return new ParquetCorpusSource(path, files, chosen, hasTokens, openOptions);
     }
 
     /// <inheritdoc/>
@@ -75,7 +81,7 @@ internal sealed class ParquetCorpusSource : CorpusSource
         int[] tokens = [];
         foreach (var file in _files)
         {
-            var reader = await OpenReaderAsync(file, cancellationToken).ConfigureAwait(false);
+            var reader = await OpenReaderAsync(file, _openOptions, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var field = ResolveColumn(reader.Schema, _column, file.FullName, out var hasTokens);
@@ -178,11 +184,11 @@ internal sealed class ParquetCorpusSource : CorpusSource
         }
     }
 
-    private static async Task<ParquetReader> OpenReaderAsync(FileInfo file, CancellationToken cancellationToken)
+    private static async Task<ParquetReader> OpenReaderAsync(FileInfo file, ParquetOpenOptions openOptions, CancellationToken cancellationToken)
     {
         try
         {
-            return await ParquetReader.CreateAsync(file.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await ParquetFiles.OpenAsync(file.FullName, openOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not UserInputException)
         {

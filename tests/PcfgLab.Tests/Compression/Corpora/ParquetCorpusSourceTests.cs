@@ -2,6 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using PcfgLab.Compression.Corpora;
 using PcfgLab.Storage;
+using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Compression.Corpora;
 
@@ -110,5 +111,23 @@ public sealed class ParquetCorpusSourceTests : IDisposable
         File.WriteAllText(broken, "not parquet at all");
         error = await Assert.ThrowsAsync<UserInputException>(() => ParquetCorpusSource.OpenAsync(broken, null, CancellationToken.None));
         Assert.Contains("not a readable Parquet file", error.Message, StringComparison.Ordinal);
+    }
+
+    [SystemPathFact(SpecialFiles.MkFifo)]
+    public async Task A_footer_that_never_comes_is_a_one_line_error_through_the_footer_guard_not_a_hang()
+    {
+        // Before the one opener, this source called Parquet.Net directly: a damaged footer (Base/ParquetFilesTests)
+        // made it spin for ever. A FIFO stands for it here: its footer never comes either, and nothing spins.
+        var path = Path.Combine(_dir.FullName, "stuck.parquet");
+        Assert.True(DamagedParquet.TryMakeStuck(path));
+        try
+        {
+            var error = await DamagedParquet.OneLineErrorOf(() => ParquetCorpusSource.OpenAsync(path, null, DamagedParquet.ShortGuard("measure another copy"), CancellationToken.None));
+            Assert.Equal($"'{path}': its Parquet footer could not be read in 2 s, so the file is damaged; measure another copy", error.Message);
+        }
+        finally
+        {
+            DamagedParquet.Release(path);
+        }
     }
 }

@@ -1,7 +1,8 @@
+using PcfgLab.Analysis;
 using PcfgLab.Grammars;
 using PcfgLab.Reporting;
 
-namespace PcfgLab.Tests.Reporting;
+namespace PcfgLab.Tests.Analysis;
 
 public sealed class ComplexitySurveyTests : IDisposable
 {
@@ -47,7 +48,7 @@ public sealed class ComplexitySurveyTests : IDisposable
         var normalised = result.Points.Select(p => p.RateOverLogVocabulary).ToArray();
         Assert.Equal(MathNet.Numerics.Statistics.Correlation.Pearson(gzip, normalised), result.PearsonNormalised, 14);
 
-        var markdown = ComplexitySurvey.Write(result, _root.FullName);
+        var markdown = ComplexitySurveyReport.Write(result, _root.FullName);
         Assert.Contains("Pearson", markdown, StringComparison.Ordinal);
         Assert.Contains("| a | study |", markdown, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_root.FullName, "survey.md")));
