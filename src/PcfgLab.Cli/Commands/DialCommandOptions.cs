@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using Microsoft.Extensions.Logging;
 using PcfgLab.Compression;
 using PcfgLab.Generation;
 

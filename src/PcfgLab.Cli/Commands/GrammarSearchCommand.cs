@@ -4,7 +4,6 @@ using PcfgLab.Compression;
 using PcfgLab.Generation;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
-using PcfgLab.Storage;
 
 namespace PcfgLab.Cli.Commands;
 

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using PcfgLab.Analysis;
 using PcfgLab.Reporting;
-using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
 
 namespace PcfgLab.Cli.Commands;

@@ -4,7 +4,6 @@ using PcfgLab.Compression;
 using PcfgLab.Floor;
 using PcfgLab.Grammars;
 using PcfgLab.Sampling;
-using PcfgLab.Sweeps;
 
 namespace PcfgLab.Analysis;
 

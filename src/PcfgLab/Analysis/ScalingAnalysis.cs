@@ -1,4 +1,3 @@
-using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 using SweepRecord = PcfgLab.Sweeps.TrainingRecord;
 

@@ -1,5 +1,3 @@
-using PcfgLab.Sampling;
-
 namespace PcfgLab.Grammars;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using PcfgLab.Sweeps;
 using ScottPlot;
 
 namespace PcfgLab.Reporting;

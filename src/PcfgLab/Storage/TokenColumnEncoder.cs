@@ -414,18 +414,18 @@ internal sealed class TokenColumnEncoder : IDisposable
         switch (_compression.Codec)
         {
             case ParquetCodec.Snappy:
-            {
-                EnsureCompressed(Snappier.Snappy.GetMaxCompressedLength(page.Length));
-                var length = Snappier.Snappy.Compress(page, _compressed);
-                return _compressed.AsSpan(0, length);
-            }
+                {
+                    EnsureCompressed(Snappier.Snappy.GetMaxCompressedLength(page.Length));
+                    var length = Snappier.Snappy.Compress(page, _compressed);
+                    return _compressed.AsSpan(0, length);
+                }
 
             case ParquetCodec.Zstd:
-            {
-                EnsureCompressed(ZstdSharp.Compressor.GetCompressBound(page.Length));
-                var length = _zstd!.Wrap(page, _compressed);
-                return _compressed.AsSpan(0, length);
-            }
+                {
+                    EnsureCompressed(ZstdSharp.Compressor.GetCompressBound(page.Length));
+                    var length = _zstd!.Wrap(page, _compressed);
+                    return _compressed.AsSpan(0, length);
+                }
 
             default:
                 return page;

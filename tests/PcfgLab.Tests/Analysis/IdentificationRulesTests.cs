@@ -1,6 +1,5 @@
 using PcfgLab.Analysis;
 using PcfgLab.Scaling;
-using Xunit;
 
 namespace PcfgLab.Tests.Analysis;
 

@@ -2,7 +2,6 @@ using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
 using PcfgLab.Tests.TestSupport;
-using Xunit;
 
 namespace PcfgLab.Tests.Analysis;
 

@@ -1,7 +1,6 @@
 using PcfgLab.Analysis;
 using PcfgLab.Scaling;
 using PcfgLab.Sweeps;
-using Xunit;
 
 namespace PcfgLab.Tests.Analysis;
 

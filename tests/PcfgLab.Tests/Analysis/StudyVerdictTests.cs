@@ -1,5 +1,4 @@
 using PcfgLab.Analysis;
-using Xunit;
 
 namespace PcfgLab.Tests.Analysis;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using PcfgLab.Sweeps;
 using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Base;

@@ -1,5 +1,3 @@
-using PcfgLab.Sampling;
-
 namespace PcfgLab.Tests.Base;
 
 // Expected values printed by CPython 3.11's random module.

@@ -1,5 +1,3 @@
-using PcfgLab.Sampling;
-
 namespace PcfgLab.Tests.Base;
 
 public sealed class SplitMix64Tests

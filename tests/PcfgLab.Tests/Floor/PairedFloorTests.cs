@@ -1,5 +1,4 @@
 using PcfgLab.Floor;
-using PcfgLab.Grammars;
 using PcfgLab.Sampling;
 
 namespace PcfgLab.Tests.Floor;

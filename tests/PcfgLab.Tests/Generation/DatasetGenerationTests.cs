@@ -1,5 +1,4 @@
 using PcfgLab.Generation;
-using PcfgLab.Storage;
 
 namespace PcfgLab.Tests.Generation;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using PcfgLab.Floor;
 using PcfgLab.Generation;
-using PcfgLab.Grammars;
 
 namespace PcfgLab.Tests.Generation;
 

@@ -91,4 +91,18 @@ public sealed class CiRunTests
         // default (minimal) writes only failures and the summary, nothing for minutes. %3B is MSBuild's ';'.
         Assert.Equal("console%3Bverbosity=normal", logger);
     }
+
+    [Fact]
+    public void CiRun_fails_on_a_file_dotnet_format_would_change_and_the_build_enforces_the_style()
+    {
+        var script = File.ReadAllText(Path.Combine(SharedFiles.RepositoryRoot, ".ci", "run"));
+        var props = XDocument.Load(Path.Combine(SharedFiles.RepositoryRoot, "Directory.Build.props"));
+        var editorConfig = File.ReadAllLines(Path.Combine(SharedFiles.RepositoryRoot, ".editorconfig"));
+
+        Assert.Contains("dotnet format PcfgLab.sln --verify-no-changes", script, StringComparison.Ordinal);
+        Assert.Equal("true", props.Descendants("EnforceCodeStyleInBuild").Single().Value);
+        Assert.Equal("true", props.Descendants("TreatWarningsAsErrors").Single().Value);
+        // An unused using breaks the build, not only the format check.
+        Assert.Contains("dotnet_diagnostic.IDE0005.severity = error", editorConfig);
+    }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PcfgLab.Sweeps;
-using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Sweeps;
 

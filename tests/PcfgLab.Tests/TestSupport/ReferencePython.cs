@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PcfgLab.Tests.TestSupport;
 
 /// <summary>Runs ../shared/reference/reference_generator.py (or other python3 code) for tests that compare with it.</summary>

@@ -43,7 +43,7 @@ internal static class MultiStartMinimizer
                 cancellationToken.ThrowIfCancellationRequested();
                 return objective.Evaluate(theta, gradient);
             }
-            : objective.Evaluate;
+        : objective.Evaluate;
 
         // Chunks of starts per task keep the per-start overhead (workspace, delegate) negligible.
         const int Chunk = 16;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using PcfgLab.Cli;
 using PcfgLab.Tests.TestSupport;
 
 using static PcfgLab.Tests.TestSupport.CliRunner;

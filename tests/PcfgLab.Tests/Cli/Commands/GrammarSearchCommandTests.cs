@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PcfgLab.Compression;
 using PcfgLab.Generation;
 using PcfgLab.Grammars;
 
