@@ -197,7 +197,8 @@ public sealed class StudyReportBuilderTests : IDisposable
         var broken = Path.Combine(_root.FullName, "failures-broken.jsonl");
         File.WriteAllText(broken, "{not json\n");
 
-        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, FailuresFiles = [failures, broken] }, new NoFits());
+        // The coarse fits, not NoFits: without fits of its own the report's joint fit searches its whole grid (seconds).
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, FailuresFiles = [failures, broken] });
 
         Assert.Equal([null, "exit 2", null], report.MissingCells!.Select(m => m.LastFailure?.Reason));
         var unreadable = Assert.Single(report.UnreadableFailuresFiles);
@@ -207,7 +208,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void An_unreadable_dataset_manifest_is_a_problem_not_a_failure()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0, small: true);
         File.WriteAllText(Path.Combine(_root.FullName, "data", "gzipscale-0.35", "dataset.json"), "{broken");
 
         var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, new NoFits());
@@ -237,7 +238,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     /// </summary>
     private (string Plan, string Results) SweepWithValidationDocuments()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0, small: true);
         var manifestPath = Path.Combine(_root.FullName, "data", "gzipscale-0.35", "dataset.json");
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
         manifest["floor"] = System.Text.Json.Nodes.JsonNode.Parse("""{"nats":1.0,"standardError":0.005,"lower95":0.99,"upper95":1.01,"documents":1000}""");
@@ -296,7 +297,7 @@ public sealed class StudyReportBuilderTests : IDisposable
         Assert.All(report.Datasets, d => Assert.Null(d.ValidationFloor));
     }
 
-    /// <summary>An analysis that fits nothing: the tests that are about reading stay fast.</summary>
+    /// <summary>An analysis that fits nothing, for the tests about reading (it does not make them fast: without fits the report's joint fit searches its whole grid).</summary>
     private sealed class NoFits : ILawAnalysis
     {
         public LawFit Fit(string dataset, IReadOnlyList<TrainingRecord> records, CancellationToken cancellationToken) =>

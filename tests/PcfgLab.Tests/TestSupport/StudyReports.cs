@@ -12,17 +12,19 @@ internal static class StudyReports
     public static ScalingAnalysis Coarse { get; } = new(ScalingAnalysis.CoarseGrid);
 
     /// <summary>
-    /// The study's six datasets (manifests only), a plan of four shapes by five token budgets, and synthetic records of
-    /// every cell but those with index % <paramref name="skipEvery"/> == 1 (none when 0).
+    /// The study's six datasets (manifests only), a plan of four shapes by five token budgets (with
+    /// <paramref name="small"/>: two shapes by three budgets, for tests about reading, where a report without fits of
+    /// its own still pays for the joint fit of every run), and synthetic records of every cell but those with
+    /// index % <paramref name="skipEvery"/> == 1 (none when 0).
     /// </summary>
-    public static (string Plan, string Results, IReadOnlyList<PlanCell> Cells) SyntheticSweep(string root, int skipEvery)
+    public static (string Plan, string Results, IReadOnlyList<PlanCell> Cells) SyntheticSweep(string root, int skipEvery, bool small = false)
     {
         var data = Path.Combine(root, "data");
         SweepTestData.WriteStudyManifests(data, 11_000_000);
         var spec = SweepSpec.Study(data) with
         {
-            Shapes = LlamaShape.Study.Take(4).ToArray(),
-            Tokens = [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000],
+            Shapes = LlamaShape.Study.Take(small ? 2 : 4).ToArray(),
+            Tokens = small ? [100_000, 1_000_000, 10_000_000] : [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000],
         };
         var plan = Path.Combine(root, "plan.jsonl");
         var cells = SweepPlanner.Plan(spec, root);
