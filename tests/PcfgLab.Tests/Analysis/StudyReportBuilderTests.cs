@@ -7,6 +7,7 @@ using PcfgLab.Tests.TestSupport;
 
 namespace PcfgLab.Tests.Analysis;
 
+[Trait("Speed", "slow")]
 public sealed class StudyReportBuilderTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pcfglab-studyreport-");
@@ -19,9 +20,8 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void A_sweep_with_a_plan_gives_its_records_fits_trends_and_missing_cells()
     {
-        var (plan, results, cells) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 40);
-
-        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+        // The shared gapped sweep's report (ReportFiguresTests draws the same one): built once per test run.
+        var (results, cells, report) = (StudyReports.Gapped.Results, StudyReports.Gapped.Cells, StudyReports.Gapped.Report);
 
         Assert.Equal(cells.Count - 3, report.Records.Count);
         Assert.Equal(report.Records.Count, report.SyntheticRecords);
@@ -70,9 +70,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     public void The_two_step_slopes_beside_the_joint_fit_are_the_regression_tables()
     {
         // One value per quantity: the joint section's two-step column is the regression of the report's own free fits, not a refit.
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
-
-        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+        var report = StudyReports.Complete.Report;
 
         Assert.Equal(5, report.Comparison.Slopes.Count);
         var freeRegression = ScalingStudy.TryRegress(report.Datasets.Select(d => (d.Name, d.GzipMedian, d.Fit!.Parameters)))!;
@@ -93,9 +91,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void Fitted_laws_reproduce_the_synthetic_losses_and_E_rises_with_H()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
-
-        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan });
+        var report = StudyReports.Complete.Report;
 
         var law = SyntheticLaw.Default;
         foreach (var dataset in report.Datasets)
@@ -119,9 +115,9 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void The_sweep_report_builder_seeds_the_bootstrap_with_the_report_seed()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
-        var options = new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, BootstrapSamples = 10, Seed = 7 };
-        var byHand = Build(options, new ScalingAnalysis(ScalingAnalysis.CoarseGrid, new PcfgLab.Scaling.BootstrapOptions { Resamples = 10, Seed = 7 }));
+        var options = StudyReports.Complete.Options with { BootstrapSamples = StudyReports.SharedSweep.BootstrapResamples, Seed = StudyReports.SharedSweep.BootstrapSeed };
+        // Built by hand (once per test run): the coarse grid with a bootstrap of those resamples and seed.
+        var byHand = StudyReports.Complete.Bootstrapped;
 
         var report = StudyReportBuilder.Build(NullLogger.Instance, options, coarseGrid: true, CancellationToken.None);
 
@@ -136,10 +132,8 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void A_bootstrap_adds_intervals_that_contain_the_estimates()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
-        var analysis = new ScalingAnalysis(ScalingAnalysis.CoarseGrid, new PcfgLab.Scaling.BootstrapOptions { Resamples = 10, Seed = 7 });
-
-        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, BootstrapSamples = 10, Seed = 7 }, analysis);
+        // The shared report of the complete sweep with the coarse grid and a bootstrap of 10 resamples, seed 7.
+        var report = StudyReports.Complete.Bootstrapped;
 
         Assert.Equal((10, 7UL), (report.BootstrapSamples, report.Seed));
         foreach (var dataset in report.Datasets)
@@ -192,7 +186,8 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void Missing_cells_carry_their_last_failure_and_an_unreadable_failures_file_is_named()
     {
-        var (plan, results, cells) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 40);
+        // The shared gapped sweep's files, read only; the failures files are this test's own.
+        var (plan, results, cells) = (StudyReports.Gapped.Plan, StudyReports.Gapped.Results, StudyReports.Gapped.Cells);
         var failures = Path.Combine(_root.FullName, "failures.jsonl");
         foreach (var reason in new[] { "exit 1", "exit 2" })
         {
@@ -202,7 +197,8 @@ public sealed class StudyReportBuilderTests : IDisposable
         var broken = Path.Combine(_root.FullName, "failures-broken.jsonl");
         File.WriteAllText(broken, "{not json\n");
 
-        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, FailuresFiles = [failures, broken] }, new NoFits());
+        // The coarse fits, not NoFits: without fits of its own the report's joint fit searches its whole grid (seconds).
+        var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan, FailuresFiles = [failures, broken] });
 
         Assert.Equal([null, "exit 2", null], report.MissingCells!.Select(m => m.LastFailure?.Reason));
         var unreadable = Assert.Single(report.UnreadableFailuresFiles);
@@ -212,7 +208,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     [Fact]
     public void An_unreadable_dataset_manifest_is_a_problem_not_a_failure()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0, small: true);
         File.WriteAllText(Path.Combine(_root.FullName, "data", "gzipscale-0.35", "dataset.json"), "{broken");
 
         var report = Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, new NoFits());
@@ -242,7 +238,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     /// </summary>
     private (string Plan, string Results) SweepWithValidationDocuments()
     {
-        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0);
+        var (plan, results, _) = StudyReports.SyntheticSweep(_root.FullName, skipEvery: 0, small: true);
         var manifestPath = Path.Combine(_root.FullName, "data", "gzipscale-0.35", "dataset.json");
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
         manifest["floor"] = System.Text.Json.Nodes.JsonNode.Parse("""{"nats":1.0,"standardError":0.005,"lower95":0.99,"upper95":1.01,"documents":1000}""");
@@ -301,7 +297,7 @@ public sealed class StudyReportBuilderTests : IDisposable
         Assert.All(report.Datasets, d => Assert.Null(d.ValidationFloor));
     }
 
-    /// <summary>An analysis that fits nothing: the tests that are about reading stay fast.</summary>
+    /// <summary>An analysis that fits nothing, for the tests about reading (it does not make them fast: without fits the report's joint fit searches its whole grid).</summary>
     private sealed class NoFits : ILawAnalysis
     {
         public LawFit Fit(string dataset, IReadOnlyList<TrainingRecord> records, CancellationToken cancellationToken) =>

@@ -9,6 +9,7 @@ namespace PcfgLab.Tests.Cli;
 /// what the JIT-built CLI does, byte for byte where the work is integer (datasets) and to rounding where it is
 /// floating point (AVX2 in the binary against AVX-512 in the JIT where the CPU has it).
 /// </summary>
+[Trait("Speed", "slow")]
 public sealed class NativeBinaryTests : IClassFixture<NativeBinaryTests.SmallSweep>
 {
     private readonly SmallSweep sweep;

@@ -321,6 +321,7 @@ public sealed class ReportMarkdownTests : IDisposable
     }
 
     [Fact]
+    [Trait("Speed", "slow")]
     public void A_report_without_a_bootstrap_says_so_once_and_agrees_with_nothing()
     {
         // Three datasets whose E and alpha are lines in H: a joint fit and a two-step regression, no bootstrap.

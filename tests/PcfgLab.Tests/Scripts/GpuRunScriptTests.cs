@@ -20,6 +20,7 @@ public sealed class GpuRunScriptTests
          "wall_seconds", "device", "dtype", "torch_version", "profile", "learning_rate", "batch_size", "seed", "shape", "finished_at"];
 
     [TorchFact]
+    [Trait("Speed", "slow")]
     public void On_the_cpu_it_stops_by_its_deadline_with_whole_records_and_a_second_run_skips_them()
     {
         using var temp = new TempFolder();

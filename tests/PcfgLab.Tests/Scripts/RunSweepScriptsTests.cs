@@ -9,6 +9,7 @@ namespace PcfgLab.Tests.Scripts;
 /// with the same native binary and must write the same datasets, plan, records and report; the default job
 /// regenerates the committed CPU runs' data and reports them; the binary is published only when its sources changed.
 /// </summary>
+[Trait("Speed", "slow")]
 public sealed partial class RunSweepScriptsTests
 {
     [Fact]

@@ -247,6 +247,7 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [TorchFact]
+    [Trait("Speed", "slow")]
     public void Python_adapter_unit_tests_pass_with_real_torch()
     {
         // Cell striding, the validation split, plan checks, record appends, the built-in Llama (parameter counts,
@@ -260,6 +261,7 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [TorchFact]
+    [Trait("Speed", "slow")]
     public async Task A_real_cell_trains_end_to_end_through_sweep_train_on_data_holding_the_largest_terminal()
     {
         // gzipscale-0.22 is (10,150,5,3): the fast profile's ids run 1..150 and these documents hold 150, so a model
