@@ -82,7 +82,7 @@ public sealed class CiRunTests
 
     /// <summary>
     /// A copy of the repository's scripts in a temporary folder with fake sources, and a fake dotnet on PATH that
-    /// records each publish (writing a pcfglab that answers 'version', or failing when <paramref name="publishFails"/>)
+    /// records each publish (writing a pcfglab that answers 'version', or failing when its publishFails argument is true)
     /// and whose 'test' prints the binary it was handed and one assembly's summary; apt-get and sudo refuse, should
     /// torch be missing here.
     /// </summary>
