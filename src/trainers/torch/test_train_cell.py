@@ -249,7 +249,9 @@ class DieWithParentTests(unittest.TestCase):
         here = os.path.dirname(os.path.abspath(train_cell.__file__))
         trainer = ("import sys, time; sys.path.insert(0, sys.argv[1]); import train_cell; "
                    "train_cell.die_with_parent(0.05); print('ready', flush=True); time.sleep(60)")
-        parent_code = ("import subprocess, sys, time; "
+        # SIGHUP back to its default in the parent: a test runner started under nohup passes SIGHUP ignored down, and
+        # die_with_parent rightly leaves such a process alone (it was asked to outlive its parent).
+        parent_code = ("import signal, subprocess, sys, time; signal.signal(signal.SIGHUP, signal.SIG_DFL); "
                        "child = subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True); "
                        "child.stdout.readline(); print(child.pid, flush=True); time.sleep(60)")
         parent = subprocess.Popen([sys.executable, "-c", parent_code, trainer, here], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -90,7 +90,7 @@ public sealed class CiRunTests
     {
         private readonly TempFolder _temp = new();
 
-        public FakeRepository(bool publishFails = false)
+        public FakeRepository(bool publishFails = false, bool formatFails = false)
         {
             Root = Path.Combine(_temp.Path, "repo");
             var fakeBin = Path.Combine(_temp.Path, "bin");
@@ -114,6 +114,10 @@ public sealed class CiRunTests
                   echo "handed: ${PCFGLAB_NATIVE_BINARY:-none}"
                   echo "Passed!  - Failed:     0, Passed:     1, Skipped:     0, Total:     1, Duration: 1 ms - PcfgLab.Tests.dll (net10.0)"
                   exit 0
+                fi
+                if [ "$1" = format ]; then
+                  echo "format: $*"
+                  {{(formatFails ? "echo 'Program.cs(1,1): error WHITESPACE: Fix whitespace formatting.'; exit 2" : "exit 0")}}
                 fi
                 [ "$1" = publish ] || exit 3
                 echo "$*" >> '{{Calls}}'
@@ -203,7 +207,20 @@ public sealed class CiRunTests
         Assert.Equal(1, repo.Publishes);
         Assert.Contains($"== native binary: {repo.Binary} (ready in ", run.Stdout, StringComparison.Ordinal);
         Assert.Contains($"handed: {repo.Binary}\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("format: format PcfgLab.sln --verify-no-changes", run.Stdout, StringComparison.Ordinal);
         Assert.EndsWith("1 passed, 0 failed, 0 skipped\n", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CiRun_fails_when_dotnet_format_would_change_a_file_even_if_every_test_passes()
+    {
+        using var repo = new FakeRepository(formatFails: true);
+
+        var run = repo.Run(Path.Combine(".ci", "run"));
+
+        Assert.NotEqual(0, run.Code);
+        Assert.Contains("format check failed: run 'dotnet format PcfgLab.sln' and commit the result", run.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("1 passed, 1 failed, 0 skipped\n", run.Stdout, StringComparison.Ordinal);
     }
 
     private static void Executable(string path, string text)
