@@ -101,6 +101,9 @@ public sealed record DatasetIdentification(string Dataset, double? FixedE, LawFi
     /// <summary>The estimate of <paramref name="name"/> (E, alpha, beta or a), or null.</summary>
     public ParameterEstimate? Estimate(string name) => Estimates.FirstOrDefault(e => e.Name == name);
 
+    /// <summary>How far the law misses the runs' excess over the floor (<see cref="ExcessMisfitRule"/>), when measured.</summary>
+    public ExcessMisfit? Misfit { get; init; }
+
     /// <summary>The bootstrap laws, in resample order (resample r of every dataset is one draw of the two-step procedure).</summary>
     internal IReadOnlyList<ChinchillaParameters> Resamples { get; init; } = [];
 

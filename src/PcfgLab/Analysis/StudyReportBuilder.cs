@@ -218,6 +218,10 @@ public sealed class StudyReportBuilder(
                     var floorE = info?.Floor is null ? (double?)null : validationFloor?.MeanNats ?? info.Floor.Nats;
                     identification = analysis.Identify(name, runs, floorE, cancellationToken);
                     freeCheck = info?.Floor is null ? null : analysis.Identify(name, runs, null, cancellationToken);
+
+                    // A law that misses the runs' excess over the floor does not describe them (ExcessMisfitRule).
+                    identification = identification is null ? null : ExcessMisfitRule.Judge(shell, identification);
+                    freeCheck = freeCheck is null ? null : ExcessMisfitRule.Judge(shell, freeCheck);
                 }
                 catch (UserInputException ex)
                 {

@@ -21,7 +21,7 @@ public static class ReportJson
             report.SyntheticRecords,
             report.MissingCells?.Count,
             [.. report.Datasets.Select(d => new ReportDatasetDocument(d.Name, d.GzipMedian, d.Records.Count, d.Fit?.E, d.Fit?.A, d.Fit?.B, d.Fit?.Alpha, d.Fit?.Beta, d.Fit?.Rmse, d.FitProblem,
-                d.Identification is { } id ? new ReportIdentificationDocument(id.FixedE, id.CompetingOptimum, [.. id.Estimates.Select(e => new ReportEstimateDocument(e.Name, e.Value, e.Lower, e.Upper, e.Identified, e.NotIdentified, e.FixedAtFloor ? true : null))]) : null))],
+                d.Identification is { } id ? new ReportIdentificationDocument(id.FixedE, id.CompetingOptimum, [.. id.Estimates.Select(e => new ReportEstimateDocument(e.Name, e.Value, e.Lower, e.Upper, e.Identified, e.NotIdentified, e.FixedAtFloor ? true : null))], ReportExcessMisfitDocument.Of(id.Misfit)) : null))],
             [.. report.Trends.Select(t => new ReportTrendDocument(t.Parameter, t.Intercept, t.Slope, t.PValue, t.RSquared, t.Datasets))],
             [.. report.Predictors.Select(p => new ReportPredictorDocument(p.Parameter, p.Predictor, p.Datasets, p.Slope, p.Lower, p.Upper, p.RSquared, p.LeaveOneOutRmse, p.NotFitted))],
             [.. report.Verdicts.Select(v => new ReportVerdictDocument(v.Claim, v.Verdict, v.Evidence, v.Figures))],
@@ -48,7 +48,14 @@ internal sealed record ReportDocument(
 internal sealed record ReportDatasetDocument(string Name, double? H, int Runs, double? E, double? A, double? B, double? Alpha, double? Beta, double? Rmse, string? FitProblem, ReportIdentificationDocument? Identification);
 
 /// <summary>A dataset's primary fit judged by <see cref="IdentificationRules"/> (E at the floor when <c>fixedE</c> is set).</summary>
-internal sealed record ReportIdentificationDocument(double? FixedE, string? CompetingOptimum, IReadOnlyList<ReportEstimateDocument> Parameters);
+internal sealed record ReportIdentificationDocument(double? FixedE, string? CompetingOptimum, IReadOnlyList<ReportEstimateDocument> Parameters, ReportExcessMisfitDocument? ExcessMisfit);
+
+/// <summary>How far the fit's law misses the runs' excess over the floor (<see cref="ExcessMisfitRule"/>); no NaN is written.</summary>
+internal sealed record ReportExcessMisfitDocument(int Runs, double RmsLogRatio, double TypicalMiss, int RunsAbove, double? MedianRelativeError, bool Describes, long WorstN, long WorstD, double WorstObserved, double WorstPredicted)
+{
+    public static ReportExcessMisfitDocument? Of(ExcessMisfit? m) => m is null ? null
+        : new(m.Runs, m.RmsLogRatio, m.TypicalMiss, m.RunsAbove, double.IsFinite(m.MedianRelativeError) ? m.MedianRelativeError : null, m.Describes, m.Worst.Parameters, m.Worst.Tokens, m.Worst.Observed, m.Worst.Predicted);
+}
 
 /// <summary>One judged parameter.</summary>
 internal sealed record ReportEstimateDocument(string Name, double Value, double? Lower, double? Upper, bool Identified, string? NotIdentified, bool? FixedAtFloor);

@@ -256,9 +256,10 @@ internal static class ReportMarkdown
         md.Append("## Identification\n\n");
         md.Append("For PCFG datasets with a recorded loss floor the primary fit holds E at the floor (`fit --fix-e`): the floor of exactly the documents the runs were validated on where the records name them, else the manifest's; the free-E fit beside it is a check. ")
           .Append(SaturationRule.Rule).Append(' ')
-          .Append(IdentificationRules.Rule).Append(" Values are point estimates with their 95% bootstrap interval")
+          .Append(IdentificationRules.Rule).Append(' ')
+          .Append(ExcessMisfitRule.Rule).Append(" Values are point estimates with their 95% bootstrap interval")
           .Append(report.BootstrapSamples > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({report.BootstrapSamples} resamples of each dataset's runs).\n\n") : ".\n\n");
-        var table = new MarkdownTable("dataset", "fit", "E", "alpha", "beta", "a = beta/(alpha+beta)", "RMSE");
+        var table = new MarkdownTable("dataset", "fit", "E", "alpha", "beta", "a = beta/(alpha+beta)", "RMSE", "excess miss (runs' own error)");
         var any = false;
         foreach (var d in report.Datasets)
         {
@@ -270,12 +271,12 @@ internal static class ReportMarkdown
                 }
 
                 any = true;
-                table.Add(d.Name, label, Estimate(id.Estimate("E")), Estimate(id.Estimate("alpha")), Estimate(id.Estimate("beta")), Estimate(id.Estimate("a")), Format(id.Fit.Rmse, "0.0000"));
+                table.Add(d.Name, label, Estimate(id.Estimate("E")), Estimate(id.Estimate("alpha")), Estimate(id.Estimate("beta")), Estimate(id.Estimate("a")), Format(id.Fit.Rmse, "0.0000"), Miss(id.Misfit));
             }
 
             if (d.Identification is null && d.Records.Count > 0)
             {
-                table.Add(d.Name, "-", "not identified (" + (d.FitProblem ?? "no identification fit") + ")", "-", "-", "-", "-");
+                table.Add(d.Name, "-", "not identified (" + (d.FitProblem ?? "no identification fit") + ")", "-", "-", "-", "-", "-");
             }
         }
 
@@ -289,6 +290,11 @@ internal static class ReportMarkdown
         var identified = report.Datasets.Count(d => d.Identification?.Estimates.Any(e => e.Identified) == true);
         md.Append(CultureInfo.InvariantCulture, $"Datasets whose primary fit identifies at least one parameter: {identified} of {report.Datasets.Count(d => d.Records.Count > 0)}.\n\n");
     }
+
+    /// <summary>The law's typical miss of the runs' excess over the floor and the runs' own error, or "-" when not measured; never NaN.</summary>
+    internal static string Miss(ExcessMisfit? misfit) =>
+        misfit is null ? "-"
+        : string.Create(CultureInfo.InvariantCulture, $"{misfit.TypicalMiss:0%} over {misfit.Runs} runs, {misfit.RunsAbove} above ({(double.IsFinite(misfit.MedianRelativeError) ? misfit.MedianRelativeError.ToString("0.#%", CultureInfo.InvariantCulture) : "not recorded")})");
 
     /// <summary>A judged estimate: the value and its interval, or "not identified (why)"; never NaN.</summary>
     internal static string Estimate(ParameterEstimate? e)

@@ -297,6 +297,44 @@ public sealed class StudyReportBuilderTests : IDisposable
         Assert.All(report.Datasets, d => Assert.Null(d.ValidationFloor));
     }
 
+    [Fact]
+    public void A_primary_fit_that_misses_the_trained_runs_excess_identifies_nothing()
+    {
+        var (plan, results) = SweepWithValidationDocuments();
+        var records = TrainingRecordStore.Read([results], new List<string>()).Select(r => r.Dataset == "gzipscale-0.35" ? r with { Device = "cpu" } : r).ToList();
+        File.WriteAllLines(results, records.Select(r => System.Text.Json.JsonSerializer.Serialize(r, SweepJson.Default.TrainingRecord)));
+        var builder = new StudyReportBuilder(NullLogger.Instance, new NegligibleLaw(), documentFloor: (_, documents, _) =>
+            new DocumentFloor([.. documents], [.. documents.Select(_ => 1.0)], 1.0, 0.001));
+
+        var report = builder.Build(new StudyReportOptions { ResultsFiles = [results], PlanPath = plan }, CancellationToken.None);
+
+        // The law predicts an excess of 1e-9 nats where the runs sit well above the floor: no parameter is identified.
+        var id = report.Datasets.Single(d => d.Name == "gzipscale-0.35").Identification!;
+        Assert.False(id.Misfit!.Describes);
+        Assert.Equal(records.Count(r => r.Dataset == "gzipscale-0.35"), id.Misfit.Runs);
+        Assert.All(["alpha", "beta", "a"], name => Assert.StartsWith("the law misses the runs' excess over the floor by ", id.Estimate(name)!.NotIdentified, StringComparison.Ordinal));
+        // Datasets whose runs are synthetic have no trained excess to miss.
+        Assert.All(report.Datasets.Where(d => d.Name != "gzipscale-0.35"), d => Assert.Null(d.Identification!.Misfit));
+    }
+
+    /// <summary>Fits every dataset to a law with negligible terms, judged identified by its narrow intervals.</summary>
+    private sealed class NegligibleLaw : ILawAnalysis
+    {
+        private static readonly LawFit Law = new(new PcfgLab.Scaling.ChinchillaParameters(1.0, 1e-9, 1e-9, 0.5, 0.5))
+        {
+            Intervals =
+            [
+                new("E", 1, 0, 0.9, 1.1), new("A", 1e-9, 0, 0.9e-9, 1.1e-9), new("B", 1e-9, 0, 0.9e-9, 1.1e-9),
+                new("alpha", 0.5, 0, 0.45, 0.55), new("beta", 0.5, 0, 0.45, 0.55), new("a", 0.5, 0, 0.45, 0.55), new("b", 0.5, 0, 0.45, 0.55),
+            ],
+        };
+
+        public LawFit Fit(string dataset, IReadOnlyList<TrainingRecord> records, CancellationToken cancellationToken) => Law;
+
+        public DatasetIdentification? Identify(string dataset, IReadOnlyList<TrainingRecord> records, double? fixedE, CancellationToken cancellationToken) =>
+            new(dataset, fixedE, Law, IdentificationRules.Judge(Law, fixedE is not null, null), null);
+    }
+
     /// <summary>An analysis that fits nothing, for the tests about reading (it does not make them fast: without fits the report's joint fit searches its whole grid).</summary>
     private sealed class NoFits : ILawAnalysis
     {

@@ -1,0 +1,125 @@
+using System.Globalization;
+using PcfgLab.Scaling;
+
+namespace PcfgLab.Analysis;
+
+/// <summary>
+/// Whether a fitted law describes the runs it was fitted to, measured where a PCFG dataset lets us: on each run's
+/// excess loss over its floor. The fit's RMSE on log L hides misses of the excess (0.51's designed grid: 0.29 nats
+/// RMSE looks like noise on losses of 0.4-3.8, yet its largest model's excess at 8M tokens is 0.044 against 0.106
+/// predicted). A law that misses the excess by more than <see cref="MaxRmsLogRatio"/> (RMS of ln(observed/predicted))
+/// does not describe the runs, and its parameters are not identified however narrow their bootstrap intervals: the
+/// bootstrap measures the spread of a wrong model's fit, not the uncertainty of the right one.
+/// </summary>
+public static class ExcessMisfitRule
+{
+    /// <summary>Largest RMS of ln(observed excess / the law's excess) over the resolved runs for a law that describes them (about a 22% typical miss).</summary>
+    public const double MaxRmsLogRatio = 0.2;
+
+    /// <summary>Fewest resolved runs (excess of at least <see cref="SaturationRule.MaxExcess"/>) on which the miss is measured.</summary>
+    public const int MinRuns = 4;
+
+    /// <summary>The rule in words, printed with the report's identification rules.</summary>
+    public static string Rule { get; } = string.Create(CultureInfo.InvariantCulture,
+        $"A fit whose law misses the runs' **excess over the floor** (each run's loss minus its floor, against A/N^alpha + B/D^beta plus the fit's E minus that floor) by more than {MaxRmsLogRatio} in RMS of ln(observed / predicted) (about {Math.Exp(MaxRmsLogRatio) - 1:0%}), over the runs at least {SaturationRule.MaxExcess} nats above the floor (at least {MinRuns} of them), does not describe its runs: none of its parameters is identified, whatever its bootstrap intervals. The runs' own sampling error of the excess is printed beside the miss.");
+
+    /// <summary>
+    /// How far <paramref name="law"/> misses the excess of <paramref name="dataset"/>'s trained runs over their floor, or
+    /// null when the dataset has no floor or fewer than <see cref="MinRuns"/> runs are resolved above it.
+    /// </summary>
+    public static ExcessMisfit? Measure(DatasetResults dataset, ChinchillaParameters law)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(law);
+        var logRatios = new List<double>();
+        var relativeErrors = new List<double>();
+        ExcessMiss? worst = null;
+        foreach (var run in dataset.Records)
+        {
+            if (run.IsSynthetic || RunExcess.Of(dataset, run) is not { } excess || !(excess.Mean >= SaturationRule.MaxExcess))
+            {
+                continue;
+            }
+
+            // A law predicting at or below the run's floor misses it by more than any finite factor: 1e-6 nats stands in.
+            var predicted = Math.Max(law.Loss(run.Parameters, run.Tokens) - excess.FloorMean, 1e-6);
+            var logRatio = Math.Log(excess.Mean / predicted);
+            logRatios.Add(logRatio);
+            relativeErrors.Add(double.IsFinite(excess.StandardError) ? excess.StandardError / excess.Mean : double.NaN);
+            if (worst is null || Math.Abs(logRatio) > Math.Abs(Math.Log(worst.Observed / worst.Predicted)))
+            {
+                worst = new ExcessMiss(run.Parameters, run.Tokens, excess.Mean, predicted);
+            }
+        }
+
+        if (logRatios.Count < MinRuns)
+        {
+            return null;
+        }
+
+        var squares = 0.0;
+        var above = 0;
+        foreach (var r in logRatios)
+        {
+            squares += r * r;
+            above += r > 0 ? 1 : 0;
+        }
+
+        return new ExcessMisfit(logRatios.Count, Math.Sqrt(squares / logRatios.Count), above, Median(relativeErrors), worst!);
+    }
+
+    /// <summary>
+    /// <paramref name="identification"/> with its misfit measured on <paramref name="dataset"/> and, when the law misses
+    /// by more than the rule allows, every fitted parameter not yet judged not identified marked so, with the miss as the reason.
+    /// </summary>
+    public static DatasetIdentification Judge(DatasetResults dataset, DatasetIdentification identification)
+    {
+        ArgumentNullException.ThrowIfNull(identification);
+        var misfit = Measure(dataset, identification.Fit.Parameters);
+        if (misfit is null || misfit.RmsLogRatio <= MaxRmsLogRatio)
+        {
+            return identification with { Misfit = misfit };
+        }
+
+        var why = misfit.Describe();
+        return identification with
+        {
+            Misfit = misfit,
+            Estimates = [.. identification.Estimates.Select(e => e.FixedAtFloor || e.NotIdentified is not null ? e : e with { NotIdentified = why })],
+        };
+    }
+
+    private static double Median(List<double> values)
+    {
+        var finite = values.Where(double.IsFinite).Order().ToArray();
+        return finite.Length == 0 ? double.NaN
+            : finite.Length % 2 == 1 ? finite[finite.Length / 2]
+            : (finite[(finite.Length / 2) - 1] + finite[finite.Length / 2]) / 2;
+    }
+}
+
+/// <summary>How far a law misses the runs' excess loss over their floor (<see cref="ExcessMisfitRule"/>).</summary>
+/// <param name="Runs">Runs resolved above the floor on which the miss is measured.</param>
+/// <param name="RmsLogRatio">RMS over those runs of ln(observed excess / predicted excess).</param>
+/// <param name="RunsAbove">How many of them lie above the law's prediction (half of them for a law that fits).</param>
+/// <param name="MedianRelativeError">Median of the runs' standard error of the excess over the excess: the runs' own sampling error (NaN when none is recorded).</param>
+/// <param name="Worst">The run the law misses most.</param>
+public sealed record ExcessMisfit(int Runs, double RmsLogRatio, int RunsAbove, double MedianRelativeError, ExcessMiss Worst)
+{
+    /// <summary>Whether the law describes the runs by <see cref="ExcessMisfitRule"/>.</summary>
+    public bool Describes => RmsLogRatio <= ExcessMisfitRule.MaxRmsLogRatio;
+
+    /// <summary>The typical miss as a fraction, exp(RMS) - 1.</summary>
+    public double TypicalMiss => Math.Exp(RmsLogRatio) - 1;
+
+    /// <summary>The miss in words, the reason printed for each parameter the rule leaves not identified.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"the law misses the runs' excess over the floor by {TypicalMiss:0%} RMS over {Runs} runs (rule: {Math.Exp(ExcessMisfitRule.MaxRmsLogRatio) - 1:0%}; worst: N = {Worst.Parameters}, D = {Worst.Tokens}, excess {Worst.Observed:0.###} against {Worst.Predicted:0.###} predicted)");
+}
+
+/// <summary>One run's excess over its floor, observed and predicted by a law.</summary>
+/// <param name="Parameters">The run's N.</param>
+/// <param name="Tokens">The run's D.</param>
+/// <param name="Observed">Its measured excess (nats per token).</param>
+/// <param name="Predicted">The law's excess over the same floor.</param>
+public sealed record ExcessMiss(long Parameters, long Tokens, double Observed, double Predicted);

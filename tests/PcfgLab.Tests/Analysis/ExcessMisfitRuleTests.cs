@@ -1,0 +1,129 @@
+using PcfgLab.Analysis;
+using PcfgLab.Scaling;
+
+namespace PcfgLab.Tests.Analysis;
+
+public sealed class ExcessMisfitRuleTests
+{
+    // E at the floor (1.0); the runs' excess is exactly this law's A/N^alpha + B/D^beta unless a test scales it.
+    private static readonly ChinchillaParameters Law = new(1.0, 40, 300, 0.5, 0.5);
+
+    private static readonly (long N, long D)[] Grid = [(400, 10_000), (400, 40_000), (1_600, 10_000), (1_600, 40_000), (6_400, 160_000)];
+
+    private static DatasetResults Dataset(Func<long, long, double> excess, params (long N, long D)[] cells)
+    {
+        var floorLosses = new[] { 1.0, 1.0, 1.0, 1.0 };
+        var runs = cells.Select(c =>
+        {
+            var x = excess(c.N, c.D);
+            return RunExcessTests.Paired([.. floorLosses.Select(f => f + x)]) with { CellId = $"c{c.N}-{c.D}", Parameters = c.N, Tokens = c.D };
+        }).ToArray();
+        return RunExcessTests.Dataset(runs, RunExcessTests.Floor(floorLosses));
+    }
+
+    private static double Exact(long n, long d) => Law.Loss(n, d) - 1.0;
+
+    private static DatasetIdentification Identified(ChinchillaParameters law)
+    {
+        var a = law.ParameterAllocationExponent;
+        var fit = new LawFit(law)
+        {
+            Intervals =
+            [
+                new("E", 1, 0, 0.9, 1.1), new("A", 40, 0, 36, 44), new("B", 300, 0, 270, 330),
+                new("alpha", law.Alpha, 0, law.Alpha * 0.9, law.Alpha * 1.1), new("beta", law.Beta, 0, law.Beta * 0.9, law.Beta * 1.1),
+                new("a", a, 0, a * 0.9, a * 1.1), new("b", 1 - a, 0, (1 - a) * 0.9, (1 - a) * 1.1),
+            ],
+        };
+        return new DatasetIdentification("d", 1.0, fit, IdentificationRules.Judge(fit, eFixed: true, null), null);
+    }
+
+    [Fact]
+    public void A_law_that_gives_each_run_its_excess_misses_by_nothing()
+    {
+        var misfit = ExcessMisfitRule.Measure(Dataset(Exact, Grid), Law)!;
+
+        Assert.Equal(5, misfit.Runs);
+        Assert.Equal(0, misfit.RmsLogRatio, 12);
+        Assert.True(misfit.Describes);
+    }
+
+    [Fact]
+    public void Runs_at_twice_and_half_the_law_s_excess_miss_by_ln_2_with_the_worst_named()
+    {
+        // Alternating factors 2 and 1/2: every ln ratio is +-ln 2, so the RMS is ln 2 whatever the signs.
+        var k = 0;
+        var misfit = ExcessMisfitRule.Measure(Dataset((n, d) => Exact(n, d) * (k++ % 2 == 0 ? 2 : 0.5), Grid), Law)!;
+
+        Assert.Equal(Math.Log(2), misfit.RmsLogRatio, 12);
+        Assert.Equal(1.0, misfit.TypicalMiss, 12);
+        Assert.Equal(3, misfit.RunsAbove);
+        Assert.False(misfit.Describes);
+        Assert.Equal(400, misfit.Worst.Parameters);
+        Assert.Equal(10_000, misfit.Worst.Tokens);
+        Assert.Equal(2 * Exact(400, 10_000), misfit.Worst.Observed, 9);
+        Assert.Equal(Exact(400, 10_000), misfit.Worst.Predicted, 9);
+    }
+
+    [Fact]
+    public void Runs_within_the_saturation_margin_are_left_out_and_too_few_resolved_runs_measure_nothing()
+    {
+        // (6400, 160000) has excess 0.5 + 0.75 = 1.25; a run at 10^8 tokens and 10^8 parameters sits 0.034 above the floor.
+        var resolved = ExcessMisfitRule.Measure(Dataset(Exact, [.. Grid, (100_000_000, 100_000_000)]), Law)!;
+        Assert.Equal(5, resolved.Runs);
+
+        Assert.Null(ExcessMisfitRule.Measure(Dataset(Exact, Grid[..3]), Law));
+    }
+
+    [Fact]
+    public void A_law_predicting_below_the_floor_misses_by_far_more_than_the_rule_allows()
+    {
+        var below = Law with { E = -5.0 };
+
+        var misfit = ExcessMisfitRule.Measure(Dataset(Exact, Grid), below)!;
+
+        Assert.True(misfit.RmsLogRatio > 10);
+        Assert.Equal(1e-6, misfit.Worst.Predicted);
+    }
+
+    [Fact]
+    public void A_missing_law_leaves_every_fitted_parameter_not_identified_with_the_miss_as_reason()
+    {
+        var twice = Dataset((n, d) => 2 * Exact(n, d), Grid);
+
+        var judged = ExcessMisfitRule.Judge(twice, Identified(Law));
+
+        Assert.True(judged.Estimate("E")!.FixedAtFloor);
+        foreach (var name in (string[])["alpha", "beta", "a"])
+        {
+            Assert.Equal(
+                "the law misses the runs' excess over the floor by 100% RMS over 5 runs (rule: 22%; worst: N = 400, D = 10000, excess 10 against 5 predicted)",
+                judged.Estimate(name)!.NotIdentified);
+        }
+
+        Assert.Equal(5, judged.Misfit!.RunsAbove);
+    }
+
+    [Fact]
+    public void A_law_that_describes_its_runs_keeps_its_judgement_and_records_the_miss()
+    {
+        var identified = Identified(Law);
+
+        var judged = ExcessMisfitRule.Judge(Dataset((n, d) => 1.1 * Exact(n, d), Grid), identified);
+
+        Assert.Equal(identified.Estimates, judged.Estimates);
+        Assert.Equal(Math.Log(1.1), judged.Misfit!.RmsLogRatio, 12);
+        Assert.True(judged.Estimate("alpha")!.Identified);
+    }
+
+    [Fact]
+    public void An_earlier_reason_is_kept()
+    {
+        var competing = Identified(Law) is var id ? id with { Estimates = [.. id.Estimates.Select(e => e.Name == "alpha" ? e with { NotIdentified = "two optima" } : e)] } : null;
+
+        var judged = ExcessMisfitRule.Judge(Dataset((n, d) => 3 * Exact(n, d), Grid), competing!);
+
+        Assert.Equal("two optima", judged.Estimate("alpha")!.NotIdentified);
+        Assert.StartsWith("the law misses", judged.Estimate("beta")!.NotIdentified, StringComparison.Ordinal);
+    }
+}
