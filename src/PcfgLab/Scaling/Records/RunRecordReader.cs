@@ -29,7 +29,14 @@ public static class RunRecordReader
 
     /// <summary>Reads the runs in <paramref name="path"/> (format from the extension).</summary>
     /// <exception cref="UserInputException">Unknown format, missing column, or no usable row.</exception>
-    public static async Task<IReadOnlyList<FitRun>> ReadAsync(string path, RunColumnMap map, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<FitRun>> ReadAsync(string path, RunColumnMap map, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(path, map, logger, ParquetRuns, cancellationToken);
+
+    /// <summary>What a damaged run table's footer error advises.</summary>
+    internal static ParquetOpenOptions ParquetRuns { get; } = ParquetOpenOptions.WithAdvice("write it again, or export the runs as .csv or .jsonl");
+
+    /// <summary><see cref="ReadAsync(string, RunColumnMap, ILogger?, CancellationToken)"/> with the Parquet footer guard's options (a test shortens its limit).</summary>
+    internal static async Task<IReadOnlyList<FitRun>> ReadAsync(string path, RunColumnMap map, ILogger? logger, ParquetOpenOptions parquet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(map);
@@ -43,7 +50,7 @@ public static class RunRecordReader
         {
             ".csv" => ReadCsv(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path),
             ".jsonl" or ".ndjson" or ".json" => ReadJsonLines(await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false), path),
-            ".parquet" => await ReadParquetAsync(path, cancellationToken).ConfigureAwait(false),
+            ".parquet" => await ReadParquetAsync(path, parquet, cancellationToken).ConfigureAwait(false),
             _ => throw new UserInputException($"'{path}': unknown run file format '{extension}'; use .csv, .jsonl (JSON Lines) or .parquet"),
         };
         return ToRecords(table, map, path, logger);
@@ -233,11 +240,11 @@ public static class RunRecordReader
     private static string Names(IEnumerable<string> names) =>
         string.Join(", ", names.Select(n => n.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)));
 
-    private static async Task<Table> ReadParquetAsync(string path, CancellationToken cancellationToken)
+    private static async Task<Table> ReadParquetAsync(string path, ParquetOpenOptions parquet, CancellationToken cancellationToken)
     {
         try
         {
-            return await ReadParquetTableAsync(path, cancellationToken).ConfigureAwait(false);
+            return await ReadParquetTableAsync(path, parquet, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (UserInputException or OperationCanceledException or OutOfMemoryException))
         {
@@ -260,31 +267,9 @@ public static class RunRecordReader
         }
     }
 
-    /// <summary>How long a Parquet footer may take to read before the file is declared damaged.</summary>
-    internal static TimeSpan FooterTimeout { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>
-    /// Opens the file's footer on a worker with a time limit: a damaged footer (found by fuzzing) makes Parquet.Net
-    /// 6.1's reader spin for ever without looking at its cancellation token. A run table's footer reads in
-    /// milliseconds; past the limit the file is reported as damaged and the stuck worker is abandoned (it ends
-    /// with the process).
-    /// </summary>
-    private static async Task<ParquetReader> OpenParquetAsync(string path, CancellationToken cancellationToken)
+    private static async Task<Table> ReadParquetTableAsync(string path, ParquetOpenOptions parquet, CancellationToken cancellationToken)
     {
-        var open = Task.Run(() => ParquetReader.CreateAsync(path, cancellationToken: cancellationToken), CancellationToken.None);
-        try
-        {
-            return await open.WaitAsync(FooterTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new UserInputException($"'{path}': its Parquet footer could not be read in {FooterTimeout.TotalSeconds:0} s, so the file is damaged; write it again, or export the runs as .csv or .jsonl");
-        }
-    }
-
-    private static async Task<Table> ReadParquetTableAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var reader = await OpenParquetAsync(path, cancellationToken).ConfigureAwait(false);
+        await using var reader = await ParquetFiles.OpenAsync(path, parquet, cancellationToken).ConfigureAwait(false);
         var fields = reader.Schema.GetDataFields();
         var columns = new List<string>();
         foreach (var field in fields)
