@@ -89,6 +89,32 @@ public static class ExcessMisfitRule
         };
     }
 
+    /// <summary>
+    /// One sentence on how many datasets' primary fits miss their runs by more than the rule allows, with the range of
+    /// the misses and of the runs' own error, or null when no primary fit's miss was measured.
+    /// </summary>
+    public static string? Summary(IReadOnlyList<DatasetResults> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var measured = datasets.Where(d => d.Identification?.Misfit is not null).Select(d => (d.Name, Misfit: d.Identification!.Misfit!)).ToArray();
+        if (measured.Length == 0)
+        {
+            return null;
+        }
+
+        var missing = measured.Where(m => !m.Misfit.Describes).ToArray();
+        var errors = measured.Select(m => m.Misfit.MedianRelativeError).Where(double.IsFinite).ToArray();
+        var noise = errors.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", where the runs' own sampling error of the excess is {errors.Min():0.#%} to {errors.Max():0.#%}");
+        if (missing.Length == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"The primary fit describes the trained runs on every dataset where its miss is measured ({measured.Length}: at most {measured.Max(m => m.Misfit.TypicalMiss):0%} RMS of their excess over the floor{noise}).");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"The law L = E + A/N^alpha + B/D^beta does not describe the trained runs on {missing.Length} of the {measured.Length} datasets where its miss is measured: its primary fit misses their excess over the floor by {missing.Min(m => m.Misfit.TypicalMiss):0%} to {missing.Max(m => m.Misfit.TypicalMiss):0%} RMS ({string.Join(", ", missing.Select(m => $"{m.Name} {m.Misfit.TypicalMiss:0%}"))}; the rule allows {Math.Exp(MaxRmsLogRatio) - 1:0%}){noise}. Their parameters are not identified however narrow their bootstrap intervals (Identification; the log-log excess figures show the misses).");
+    }
+
     private static double Median(List<double> values)
     {
         var finite = values.Where(double.IsFinite).Order().ToArray();

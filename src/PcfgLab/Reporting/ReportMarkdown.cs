@@ -247,6 +247,11 @@ internal static class ReportMarkdown
         }
 
         md.Append(table).Append('\n');
+        if (ExcessMisfitRule.Summary(report.Datasets) is { } misfit)
+        {
+            md.Append(misfit).Append("\n\n");
+        }
+
         md.Append("Rules: ").Append(StudyVerdict.Rules).Append("\n\n");
     }
 

@@ -126,4 +126,24 @@ public sealed class ExcessMisfitRuleTests
         Assert.Equal("two optima", judged.Estimate("alpha")!.NotIdentified);
         Assert.StartsWith("the law misses", judged.Estimate("beta")!.NotIdentified, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_summary_names_the_datasets_whose_law_misses_and_the_runs_own_error()
+    {
+        var exact = Dataset(Exact, Grid) with { Name = "fits" };
+        var twice = Dataset((n, d) => 2 * Exact(n, d), Grid) with { Name = "misses" };
+        var fits = exact with { Identification = ExcessMisfitRule.Judge(exact, Identified(Law)) };
+        var misses = twice with { Identification = ExcessMisfitRule.Judge(twice, Identified(Law)) };
+        var unmeasured = Dataset(Exact, Grid) with { Name = "unfitted" };
+        // Paired runs whose four documents all sit 1.0 above the floor documents: the standard error of the excess is 0.
+        Assert.Equal(0, fits.Identification!.Misfit!.MedianRelativeError);
+
+        Assert.Equal(
+            "The law L = E + A/N^alpha + B/D^beta does not describe the trained runs on 1 of the 2 datasets where its miss is measured: its primary fit misses their excess over the floor by 100% to 100% RMS (misses 100%; the rule allows 22%), where the runs' own sampling error of the excess is 0% to 0%. Their parameters are not identified however narrow their bootstrap intervals (Identification; the log-log excess figures show the misses).",
+            ExcessMisfitRule.Summary([fits, misses, unmeasured]));
+        Assert.Equal(
+            "The primary fit describes the trained runs on every dataset where its miss is measured (1: at most 0% RMS of their excess over the floor, where the runs' own sampling error of the excess is 0% to 0%).",
+            ExcessMisfitRule.Summary([fits, unmeasured]));
+        Assert.Null(ExcessMisfitRule.Summary([unmeasured]));
+    }
 }
