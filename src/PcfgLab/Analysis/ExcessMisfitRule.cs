@@ -33,6 +33,7 @@ public static class ExcessMisfitRule
         ArgumentNullException.ThrowIfNull(law);
         var logRatios = new List<double>();
         var relativeErrors = new List<double>();
+        var bySize = new Dictionary<(long N, long D), List<(int Seed, double Excess)>>();
         ExcessMiss? worst = null;
         foreach (var run in dataset.Records)
         {
@@ -45,6 +46,12 @@ public static class ExcessMisfitRule
             var predicted = Math.Max(law.Loss(run.Parameters, run.Tokens) - excess.FloorMean, 1e-6);
             var logRatio = Math.Log(excess.Mean / predicted);
             logRatios.Add(logRatio);
+            if (!bySize.TryGetValue((run.Parameters, run.Tokens), out var seeds))
+            {
+                bySize[(run.Parameters, run.Tokens)] = seeds = [];
+            }
+
+            seeds.Add((run.Seed, excess.Mean));
             relativeErrors.Add(double.IsFinite(excess.StandardError) ? excess.StandardError / excess.Mean : double.NaN);
             if (worst is null || Math.Abs(logRatio) > Math.Abs(Math.Log(worst.Observed / worst.Predicted)))
             {
@@ -65,7 +72,35 @@ public static class ExcessMisfitRule
             above += r > 0 ? 1 : 0;
         }
 
-        return new ExcessMisfit(logRatios.Count, Math.Sqrt(squares / logRatios.Count), above, Median(relativeErrors), worst!);
+        return new ExcessMisfit(logRatios.Count, Math.Sqrt(squares / logRatios.Count), above, Median(relativeErrors), worst!)
+        {
+            SeedSpread = SeedSpread(bySize.Values),
+        };
+    }
+
+    /// <summary>
+    /// The spread of one run's ln excess from its training seed alone: RMS over pairs of seeds at the same N and D of
+    /// ln(excess_1 / excess_2), over sqrt 2; null when no size was trained with two seeds.
+    /// </summary>
+    private static SeedSpread? SeedSpread(IEnumerable<List<(int Seed, double Excess)>> sizes)
+    {
+        var squares = 0.0;
+        var pairs = 0;
+        foreach (var runs in sizes)
+        {
+            runs.Sort((a, b) => a.Seed.CompareTo(b.Seed));
+            for (var i = 1; i < runs.Count; i++)
+            {
+                if (runs[i].Seed != runs[i - 1].Seed)
+                {
+                    var d = Math.Log(runs[i].Excess / runs[i - 1].Excess);
+                    squares += d * d;
+                    pairs++;
+                }
+            }
+        }
+
+        return pairs == 0 ? null : new SeedSpread(pairs, Math.Sqrt(squares / pairs / 2));
     }
 
     /// <summary>
@@ -105,6 +140,12 @@ public static class ExcessMisfitRule
         var missing = measured.Where(m => !m.Misfit.Describes).ToArray();
         var errors = measured.Select(m => m.Misfit.MedianRelativeError).Where(double.IsFinite).ToArray();
         var noise = errors.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", where the runs' own sampling error of the excess is {errors.Min():0.#%} to {errors.Max():0.#%}");
+        var seeded = measured.Where(m => m.Misfit.SeedSpread is not null).ToArray();
+        if (seeded.Length > 0)
+        {
+            noise += string.Create(CultureInfo.InvariantCulture,
+                $" and a second training seed moves it by {string.Join(", ", seeded.Select(m => $"{m.Misfit.SeedSpread!.Typical:0%} ({m.Name}, {m.Misfit.SeedSpread.Pairs} pairs)"))}");
+        }
         if (missing.Length == 0)
         {
             return string.Create(CultureInfo.InvariantCulture,
@@ -132,6 +173,9 @@ public static class ExcessMisfitRule
 /// <param name="Worst">The run the law misses most.</param>
 public sealed record ExcessMisfit(int Runs, double RmsLogRatio, int RunsAbove, double MedianRelativeError, ExcessMiss Worst)
 {
+    /// <summary>How much a run's ln excess moves with its training seed alone, when some sizes were trained with two seeds.</summary>
+    public SeedSpread? SeedSpread { get; init; }
+
     /// <summary>Whether the law describes the runs by <see cref="ExcessMisfitRule"/>.</summary>
     public bool Describes => RmsLogRatio <= ExcessMisfitRule.MaxRmsLogRatio;
 
@@ -149,3 +193,12 @@ public sealed record ExcessMisfit(int Runs, double RmsLogRatio, int RunsAbove, d
 /// <param name="Observed">Its measured excess (nats per token).</param>
 /// <param name="Predicted">The law's excess over the same floor.</param>
 public sealed record ExcessMiss(long Parameters, long Tokens, double Observed, double Predicted);
+
+/// <summary>The spread of a run's ln excess over the floor from its training seed alone.</summary>
+/// <param name="Pairs">Pairs of runs at the same N and D with different seeds.</param>
+/// <param name="RmsLogExcess">RMS of ln(excess_1 / excess_2) over the pairs, over sqrt 2: one run's spread.</param>
+public sealed record SeedSpread(int Pairs, double RmsLogExcess)
+{
+    /// <summary>The spread as a fraction, exp(RMS) - 1.</summary>
+    public double Typical => Math.Exp(RmsLogExcess) - 1;
+}

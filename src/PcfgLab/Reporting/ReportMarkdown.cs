@@ -264,7 +264,7 @@ internal static class ReportMarkdown
           .Append(IdentificationRules.Rule).Append(' ')
           .Append(ExcessMisfitRule.Rule).Append(" Values are point estimates with their 95% bootstrap interval")
           .Append(report.BootstrapSamples > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({report.BootstrapSamples} resamples of each dataset's runs).\n\n") : ".\n\n");
-        var table = new MarkdownTable("dataset", "fit", "E", "alpha", "beta", "a = beta/(alpha+beta)", "RMSE", "excess miss (runs' own error)");
+        var table = new MarkdownTable("dataset", "fit", "E", "alpha", "beta", "a = beta/(alpha+beta)", "RMSE", "excess miss (runs' own error; seed to seed)");
         var any = false;
         foreach (var d in report.Datasets)
         {
@@ -299,7 +299,7 @@ internal static class ReportMarkdown
     /// <summary>The law's typical miss of the runs' excess over the floor and the runs' own error, or "-" when not measured; never NaN.</summary>
     internal static string Miss(ExcessMisfit? misfit) =>
         misfit is null ? "-"
-        : string.Create(CultureInfo.InvariantCulture, $"{misfit.TypicalMiss:0%} over {misfit.Runs} runs, {misfit.RunsAbove} above ({(double.IsFinite(misfit.MedianRelativeError) ? misfit.MedianRelativeError.ToString("0.#%", CultureInfo.InvariantCulture) : "not recorded")})");
+        : string.Create(CultureInfo.InvariantCulture, $"{misfit.TypicalMiss:0%} over {misfit.Runs} runs, {misfit.RunsAbove} above ({(double.IsFinite(misfit.MedianRelativeError) ? misfit.MedianRelativeError.ToString("0.#%", CultureInfo.InvariantCulture) : "not recorded")}{(misfit.SeedSpread is { } seeds ? string.Create(CultureInfo.InvariantCulture, $"; seeds {seeds.Typical:0.#%} over {seeds.Pairs} pairs") : "")})");
 
     /// <summary>A judged estimate: the value and its interval, or "not identified (why)"; never NaN.</summary>
     internal static string Estimate(ParameterEstimate? e)

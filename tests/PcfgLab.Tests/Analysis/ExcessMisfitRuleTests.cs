@@ -1,5 +1,6 @@
 using PcfgLab.Analysis;
 using PcfgLab.Scaling;
+using PcfgLab.Sweeps;
 
 namespace PcfgLab.Tests.Analysis;
 
@@ -10,16 +11,17 @@ public sealed class ExcessMisfitRuleTests
 
     private static readonly (long N, long D)[] Grid = [(400, 10_000), (400, 40_000), (1_600, 10_000), (1_600, 40_000), (6_400, 160_000)];
 
-    private static DatasetResults Dataset(Func<long, long, double> excess, params (long N, long D)[] cells)
-    {
-        var floorLosses = new[] { 1.0, 1.0, 1.0, 1.0 };
-        var runs = cells.Select(c =>
+    private static readonly double[] FloorLosses = [1.0, 1.0, 1.0, 1.0];
+
+    private static TrainingRecord[] Runs(Func<long, long, double> excess, (long N, long D)[] cells, int seed = 0) =>
+        [.. cells.Select(c =>
         {
             var x = excess(c.N, c.D);
-            return RunExcessTests.Paired([.. floorLosses.Select(f => f + x)]) with { CellId = $"c{c.N}-{c.D}", Parameters = c.N, Tokens = c.D };
-        }).ToArray();
-        return RunExcessTests.Dataset(runs, RunExcessTests.Floor(floorLosses));
-    }
+            return RunExcessTests.Paired([.. FloorLosses.Select(f => f + x)]) with { CellId = $"c{c.N}-{c.D}-s{seed}", Parameters = c.N, Tokens = c.D, Seed = seed };
+        })];
+
+    private static DatasetResults Dataset(Func<long, long, double> excess, params (long N, long D)[] cells) =>
+        RunExcessTests.Dataset(Runs(excess, cells), RunExcessTests.Floor(FloorLosses));
 
     private static double Exact(long n, long d) => Law.Loss(n, d) - 1.0;
 
@@ -145,5 +147,17 @@ public sealed class ExcessMisfitRuleTests
             "The primary fit describes the trained runs on every dataset where its miss is measured (1: at most 0% RMS of their excess over the floor, where the runs' own sampling error of the excess is 0% to 0%).",
             ExcessMisfitRule.Summary([fits, unmeasured]));
         Assert.Null(ExcessMisfitRule.Summary([unmeasured]));
+    }
+
+    [Fact]
+    public void A_second_seed_at_the_same_sizes_measures_how_much_a_run_moves_with_its_seed()
+    {
+        var runs = Runs(Exact, Grid).Concat(Runs((n, d) => 1.21 * Exact(n, d), Grid, seed: 1)).ToArray();
+
+        var misfit = ExcessMisfitRule.Measure(RunExcessTests.Dataset(runs, RunExcessTests.Floor(FloorLosses)), Law)!;
+
+        Assert.Equal(5, misfit.SeedSpread!.Pairs);
+        Assert.Equal(Math.Log(1.21) / Math.Sqrt(2), misfit.SeedSpread.RmsLogExcess, 12);
+        Assert.Null(ExcessMisfitRule.Measure(Dataset(Exact, Grid), Law)!.SeedSpread);
     }
 }
