@@ -6,8 +6,8 @@ namespace PcfgLab.Analysis;
 /// <summary>
 /// Whether a fitted law describes the runs it was fitted to, measured where a PCFG dataset lets us: on each run's
 /// excess loss over its floor. The fit's RMSE on log L hides misses of the excess (0.51's designed grid: 0.29 nats
-/// RMSE looks like noise on losses of 0.4-3.8, yet its largest model's excess at 8M tokens is 0.044 against 0.106
-/// predicted). A law that misses the excess by more than <see cref="MaxRmsLogRatio"/> (RMS of ln(observed/predicted))
+/// RMSE on losses of 0.4-3.8 says nothing about its largest model, whose excess at 4M tokens is 0.093 nats against
+/// 0.232 predicted). A law that misses the excess by more than <see cref="MaxRmsLogRatio"/> (RMS of ln(observed/predicted))
 /// does not describe the runs, and its parameters are not identified however narrow their bootstrap intervals: the
 /// bootstrap measures the spread of a wrong model's fit, not the uncertainty of the right one.
 /// </summary>
