@@ -143,7 +143,9 @@ internal static class ReportMarkdown
             var allocation = new MarkdownTable("law", "H", "a = beta/(alpha+beta)", "b = alpha/(alpha+beta)", "N_opt", "D_opt", "tokens per parameter", "note");
             foreach (var d in report.Datasets.Where(d => d.Fit is not null))
             {
-                AddAllocation(allocation, d.Name, d.GzipMedian, d.Fit!, referenceFlops);
+                // The free fit's frontier, marked where the primary fit does not identify a (IdentificationRules, ExcessMisfitRule).
+                var unidentified = d.Identification?.Estimate("a") is { Identified: true } ? "" : "a not identified (Identification): not a finding";
+                AddAllocation(allocation, d.Name, d.GzipMedian, d.Fit!, referenceFlops, unidentified);
             }
 
             AddAllocation(allocation, "Chinchilla", null, LawFit.Chinchilla, referenceFlops);
@@ -645,12 +647,12 @@ internal static class ReportMarkdown
         return string.Join("; ", notes);
     }
 
-    private static void AddAllocation(MarkdownTable table, string name, double? h, LawFit fit, double flops)
+    private static void AddAllocation(MarkdownTable table, string name, double? h, LawFit fit, double flops, string note = "")
     {
         var inv = CultureInfo.InvariantCulture;
         if (fit.FrontierProblem is { } problem)
         {
-            table.Add(name, Format(h, "0.0000"), "—", "—", "—", "—", "—", problem);
+            table.Add(name, Format(h, "0.0000"), "—", "—", "—", "—", "—", note.Length == 0 ? problem : problem + "; " + note);
             return;
         }
 
@@ -662,7 +664,7 @@ internal static class ReportMarkdown
             CountFormat.Format(fit.OptimalParameters(flops)),
             CountFormat.Format(fit.OptimalTokens(flops)),
             fit.TokensPerParameter(flops).ToString("0.##", inv),
-            string.Empty);
+            note);
     }
 
     private static string LastLine(string text)
