@@ -3,7 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace PcfgLab.Sweeps;
 
-/// <summary>Source-generated JSON for plans, run records and failures (one object per line, compact).</summary>
+/// <summary>
+/// Source-generated JSON for plans, run records and failures (one object per line, compact): the wire format shared
+/// with the Python adapter and committed in <c>results/</c>, so not <see cref="Base.JsonConvention"/>'s document style
+/// (indented, relaxed escaping): moving it there would rewrite the bytes of every committed record and plan line
+/// (the tool version's <c>+</c> is written <c>\u002B</c> in them).
+/// </summary>
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(PlanCell))]
 [JsonSerializable(typeof(TrainingRecord))]
