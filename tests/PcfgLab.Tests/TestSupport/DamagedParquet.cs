@@ -30,8 +30,10 @@ internal static class DamagedParquet
     public static void Release(string path)
     {
         // Opening the writing end blocks until the reader's end is open: it is, so this returns at once; the time
-        // limit only keeps a broken case from hanging the test run.
-        var writer = Task.Run(() => File.OpenWrite(path).Dispose());
+        // limit only keeps a broken case from hanging the test run. Shared, not File.OpenWrite: .NET emulates
+        // FileShare.None with an exclusive flock, which fails ("being used by another process") whenever the reader's
+        // shared lock comes first, a race the faster optimised library lost every time here.
+        var writer = Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite).Dispose());
         writer.Wait(TimeSpan.FromSeconds(10));
     }
 

@@ -41,7 +41,7 @@ public sealed class ConstrainedFitCommandTests : IDisposable
     [Fact]
     public async Task Identify_prints_the_correlation_matrix()
     {
-        var (code, stdout, stderr) = await CliRunner.Run("fit", WriteRuns(), "--by", "dataset", "--identify", "--bootstrap", "30");
+        var (code, stdout, stderr) = await CliRunner.Run("fit", WriteRuns(), "--by", "dataset", "--identify", "--bootstrap", "3");
 
         Assert.True(code == 0, stderr);
         Assert.Contains("Bootstrap correlation of h0.1's parameters", stdout, StringComparison.Ordinal);
@@ -55,8 +55,9 @@ public sealed class ConstrainedFitCommandTests : IDisposable
     /// </summary>
     [Theory]
     [InlineData("--tie-exponents", "0")]
-    [InlineData("--fix-e", "8")]
-    [InlineData("--identify", "8")]
+    // 3 resamples, the fewest --identify takes: the draws by position differ at the first resample when the order does.
+    [InlineData("--fix-e", "3")]
+    [InlineData("--identify", "3")]
     public async Task A_row_reversed_runs_file_gives_byte_identical_output(string option, string bootstrap)
     {
         var rows = File.ReadAllLines(Path.Combine(SharedFiles.RepositoryRoot, "results", "cpu-grid.jsonl"));
