@@ -29,6 +29,20 @@ public sealed class ScalingAnalysis(FitOptions options, BootstrapOptions? bootst
         LogBGrid = [0, 5, 10],
     };
 
+    /// <summary>
+    /// The joint data-dependent fit's quick-check grid: 16 starts (alpha, beta 0.5; log E 0; log A, log B in {0, 12};
+    /// each exponent tilted by 0 or 0.3) beside the two-step starts, instead of 2187; the full grid is the study's method.
+    /// </summary>
+    public static DataDependentFitOptions CoarseJointGrid { get; } = new()
+    {
+        AlphaGrid = [0.5],
+        BetaGrid = [0.5],
+        LogEGrid = [0],
+        LogAGrid = [0, 12],
+        LogBGrid = [0, 12],
+        ExponentTiltGrid = [0, 0.3],
+    };
+
     /// <inheritdoc/>
     public LawFit Fit(string dataset, IReadOnlyList<SweepRecord> records, CancellationToken cancellationToken)
     {

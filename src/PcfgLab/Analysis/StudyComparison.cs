@@ -41,7 +41,12 @@ internal static class StudyComparisons
     /// compares the allocation approaches per dataset; <paramref name="resamples"/> bootstrap resamples for both,
     /// seeded by <paramref name="seed"/>.
     /// </summary>
-    public static StudyComparison Run(IReadOnlyList<StudyDataset> datasets, int resamples, ulong seed, CancellationToken cancellationToken = default)
+    /// <param name="datasets">The datasets, each with its runs, H and own fit.</param>
+    /// <param name="resamples">Bootstrap resamples of the joint fit and the allocation approaches.</param>
+    /// <param name="seed">Seed of both bootstraps.</param>
+    /// <param name="cancellationToken">Stops the fits.</param>
+    /// <param name="jointFit">The joint fit's grid of starts and search (its two-step laws are the datasets' own fits); null: <see cref="DataDependentFitOptions"/>' defaults.</param>
+    public static StudyComparison Run(IReadOnlyList<StudyDataset> datasets, int resamples, ulong seed, CancellationToken cancellationToken = default, DataDependentFitOptions? jointFit = null)
     {
         ArgumentNullException.ThrowIfNull(datasets);
         var runs = new List<FitRun>();
@@ -100,7 +105,7 @@ internal static class StudyComparisons
             // The two-step regression beside the joint fit is made of the report's own per-dataset fits (one law per
             // dataset in the whole report), not of a second, coarser fit that may find another optimum.
             var laws = fits.ToDictionary(f => f.Key, f => f.Value.Parameters, StringComparer.Ordinal);
-            var fit = DataDependentFitter.Fit(withH, new DataDependentFitOptions { TwoStepLaws = laws }, cancellationToken);
+            var fit = DataDependentFitter.Fit(withH, (jointFit ?? new DataDependentFitOptions()) with { TwoStepLaws = laws }, cancellationToken);
             var analysis = DataDependentAnalysis.Run(withH, fit, new DataDependentAnalysisOptions { Resamples = resamples, Seed = seed }, cancellationToken: cancellationToken);
             var document = new DataDependentFitDocument(ToolInfo.Version, [], new Dictionary<string, string>(StringComparer.Ordinal), fit, analysis);
             return new StudyComparison(document, null, document.CompareWithTwoStep(), allocation);

@@ -19,19 +19,21 @@ namespace PcfgLab.Analysis;
 /// <param name="clock">The time recorded as <see cref="StudyReport.Created"/> (default: the system's).</param>
 /// <param name="documentFloor">The floor of given documents of a dataset folder (path, document indices, cancellation):
 /// the paired floor of the runs' validation documents; null for none (every run is then compared unpaired).</param>
+/// <param name="jointFit">The joint data-dependent fit's grid of starts (null: its defaults, 2187 starts; <see cref="ScalingAnalysis.CoarseJointGrid"/> for quick checks).</param>
 public sealed class StudyReportBuilder(
     ILogger logger,
     ILawAnalysis analysis,
     Func<string, int, CancellationToken, IReadOnlyList<double>?>? gzipSampler = null,
     TimeProvider? clock = null,
-    Func<string, IReadOnlyList<long>, CancellationToken, DocumentFloor>? documentFloor = null)
+    Func<string, IReadOnlyList<long>, CancellationToken, DocumentFloor>? documentFloor = null,
+    DataDependentFitOptions? jointFit = null)
 {
     /// <summary>Most resamples the joint fit and the allocation approaches use: the report's costliest step, and its intervals are stable well before.</summary>
     public const int MaxComparisonResamples = 200;
 
     /// <summary>
     /// The builder <c>pcfglab sweep report</c> uses: each dataset fitted by <see cref="ScalingAnalysis"/> (the full
-    /// grid of starts, or <see cref="ScalingAnalysis.CoarseGrid"/> when <paramref name="coarseGrid"/>), with
+    /// grid of starts, or <see cref="ScalingAnalysis.CoarseGrid"/> and <see cref="ScalingAnalysis.CoarseJointGrid"/> when <paramref name="coarseGrid"/>), with
     /// <see cref="StudyReportOptions.BootstrapSamples"/> resamples, and the gzip histograms from
     /// <see cref="DatasetGzipSampler"/>, both seeded by <see cref="StudyReportOptions.Seed"/>.
     /// </summary>
@@ -46,7 +48,8 @@ public sealed class StudyReportBuilder(
             logger,
             analysis,
             (path, count, token) => DatasetGzipSampler.Sample(path, count, seed, token),
-            documentFloor: (path, documents, token) => DatasetFloor.MeasureDocumentsAsync(path, documents, 1, token).GetAwaiter().GetResult());
+            documentFloor: (path, documents, token) => DatasetFloor.MeasureDocumentsAsync(path, documents, 1, token).GetAwaiter().GetResult(),
+            jointFit: coarseGrid ? ScalingAnalysis.CoarseJointGrid : null);
     }
 
     /// <summary>
@@ -104,7 +107,8 @@ public sealed class StudyReportBuilder(
             [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records, d.Fit))],
             Math.Min(options.BootstrapSamples, MaxComparisonResamples),
             options.Seed,
-            cancellationToken);
+            cancellationToken,
+            jointFit);
 
         var unreadable = new List<string>();
         var missingCells = missing is null ? null : MissingCells(missing, options.FailuresFiles, unreadable);

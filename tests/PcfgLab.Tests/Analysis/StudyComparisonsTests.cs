@@ -24,6 +24,17 @@ public sealed class StudyComparisonsTests
     }
 
     [Fact]
+    public void The_coarse_joint_grid_searches_16_starts_and_still_recovers_the_law()
+    {
+        var full = StudyComparisons.Run([Dataset(0.2), Dataset(0.4), Dataset(0.6)], resamples: 0, seed: 1).Joint!;
+        var coarse = StudyComparisons.Run([Dataset(0.2), Dataset(0.4), Dataset(0.6)], resamples: 0, seed: 1, jointFit: PcfgLab.Analysis.ScalingAnalysis.CoarseJointGrid).Joint!;
+
+        // The grid's starts plus the two-step starts (linear and log-space regressions of the datasets' own fits).
+        Assert.Equal(full.Fit.Starts - 2187 + 16, coarse.Fit.Starts);
+        Assert.Equal(0.2, coarse.CompareWithTwoStep().Single(s => s.Name == "alpha").JointSlope, 0.01);
+    }
+
+    [Fact]
     public void Run_fits_the_joint_law_beside_the_two_step_one_and_compares_the_approaches()
     {
         var comparison = StudyComparisons.Run([Dataset(0.2), Dataset(0.4), Dataset(0.6)], resamples: 0, seed: 1);

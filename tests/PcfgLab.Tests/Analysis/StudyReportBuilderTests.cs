@@ -15,7 +15,7 @@ public sealed class StudyReportBuilderTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     private static StudyReport Build(StudyReportOptions options, ILawAnalysis? analysis = null, TimeProvider? clock = null) =>
-        new StudyReportBuilder(NullLogger.Instance, analysis ?? StudyReports.Coarse, clock: clock).Build(options, CancellationToken.None);
+        new StudyReportBuilder(NullLogger.Instance, analysis ?? StudyReports.Coarse, clock: clock, jointFit: ScalingAnalysis.CoarseJointGrid).Build(options, CancellationToken.None);
 
     [Fact]
     public void A_sweep_with_a_plan_gives_its_records_fits_trends_and_missing_cells()

@@ -307,7 +307,7 @@ public sealed class ReportMarkdownTests : IDisposable
 
         Assert.Contains("| d | 0.1133 | 0.0039 | 2 | 1.9E-27 | 4.2023E-06 | 2.9122E+11 | -0.4427 | 2.6172 | - | E at its bound 0: the fit puts the whole loss in the power terms; no compute-optimal frontier: alpha = -0.4427 is not positive (the fitted loss does not fall with N) |", markdown, StringComparison.Ordinal);
         Assert.Contains("| d | 1E-13 to 0.49 | 5.552E+09 to n/a | n/a |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| d | 0.1133 | — | — | — | — | — | no compute-optimal frontier: alpha = -0.4427 is not positive (the fitted loss does not fall with N) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| d | 0.1133 | — | — | — | — | — | no compute-optimal frontier: alpha = -0.4427 is not positive (the fitted loss does not fall with N); a not identified (Identification): not a finding |", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", markdown, StringComparison.Ordinal);
     }
 

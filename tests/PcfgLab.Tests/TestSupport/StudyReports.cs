@@ -64,8 +64,8 @@ internal static class StudyReports
         public SharedSweep(int skipEvery)
         {
             _sweep = new(() => SyntheticSweep(TemporaryFolder(), skipEvery));
-            _report = new(() => new StudyReportBuilder(NullLogger.Instance, Coarse).Build(Options, CancellationToken.None));
-            _bootstrapped = new(() => new StudyReportBuilder(NullLogger.Instance, BootstrapAnalysis)
+            _report = new(() => new StudyReportBuilder(NullLogger.Instance, Coarse, jointFit: ScalingAnalysis.CoarseJointGrid).Build(Options, CancellationToken.None));
+            _bootstrapped = new(() => new StudyReportBuilder(NullLogger.Instance, BootstrapAnalysis, jointFit: ScalingAnalysis.CoarseJointGrid)
                 .Build(Options with { BootstrapSamples = BootstrapResamples, Seed = BootstrapSeed }, CancellationToken.None));
         }
 

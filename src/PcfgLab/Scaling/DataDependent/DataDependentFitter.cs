@@ -144,7 +144,8 @@ public static class DataDependentFitter
             }
         }
 
-        var best = ScreenedMultiStart.Minimize(objective, starts, options.ScreeningIterations, options.Finalists, options.MaxDegreeOfParallelism, cancellationToken);
+        // The two-step starts (the last two) always run to convergence: see ScreenedMultiStart.
+        var best = ScreenedMultiStart.Minimize(objective, starts, options.ScreeningIterations, options.Finalists, options.MaxDegreeOfParallelism, cancellationToken, alwaysFinal: starts.Length - grid.Length > 0 ? 2 : 0);
         var law = FromTheta(best.Theta, data.HLow, data.HHigh, options.LogLinearCoefficients);
         var quality = GoodnessOfFit.Of(data.Runs, r => law.Loss(r.Parameters, r.Tokens, data.HOf(r)));
         var kind = best.BestStart < gridCount ? "grid" : best.BestStart == gridCount ? "two-step" : "two-step-log";
