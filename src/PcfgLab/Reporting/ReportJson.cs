@@ -51,10 +51,10 @@ internal sealed record ReportDatasetDocument(string Name, double? H, int Runs, d
 internal sealed record ReportIdentificationDocument(double? FixedE, string? CompetingOptimum, IReadOnlyList<ReportEstimateDocument> Parameters, ReportExcessMisfitDocument? ExcessMisfit);
 
 /// <summary>How far the fit's law misses the runs' excess over the floor (<see cref="ExcessMisfitRule"/>); no NaN is written.</summary>
-internal sealed record ReportExcessMisfitDocument(int Runs, double RmsLogRatio, double TypicalMiss, int RunsAbove, double? MedianRelativeError, bool Describes, long WorstN, long WorstD, double WorstObserved, double WorstPredicted, int? SeedPairs, double? SeedRmsLogExcess)
+internal sealed record ReportExcessMisfitDocument(int Runs, double RmsLogRatio, double TypicalMiss, int RunsAbove, double? MedianRelativeError, bool Describes, double AllowedRmsLogRatio, long WorstN, long WorstD, double WorstObserved, double WorstPredicted, int? SeedPairs, double? SeedRmsLogExcess)
 {
     public static ReportExcessMisfitDocument? Of(ExcessMisfit? m) => m is null ? null
-        : new(m.Runs, m.RmsLogRatio, m.TypicalMiss, m.RunsAbove, double.IsFinite(m.MedianRelativeError) ? m.MedianRelativeError : null, m.Describes, m.Worst.Parameters, m.Worst.Tokens, m.Worst.Observed, m.Worst.Predicted, m.SeedSpread?.Pairs, m.SeedSpread?.RmsLogExcess);
+        : new(m.Runs, m.RmsLogRatio, m.TypicalMiss, m.RunsAbove, double.IsFinite(m.MedianRelativeError) ? m.MedianRelativeError : null, m.Describes, m.AllowedRmsLogRatio, m.Worst.Parameters, m.Worst.Tokens, m.Worst.Observed, m.Worst.Predicted, m.SeedSpread?.Pairs, m.SeedSpread?.RmsLogExcess);
 }
 
 /// <summary>One judged parameter.</summary>
