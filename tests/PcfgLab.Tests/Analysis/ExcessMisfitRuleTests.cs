@@ -162,7 +162,7 @@ public sealed class ExcessMisfitRuleTests
     }
 
     [Fact]
-    public void A_law_may_miss_by_twice_the_seed_to_seed_spread_when_that_allows_more()
+    public void With_five_seed_pairs_a_law_may_miss_by_twice_the_seed_to_seed_spread_and_no_more()
     {
         // Seed 1 at 1.6 times seed 0: the spread is ln 1.6 / sqrt 2 = 0.332 per run, so the rule allows 2 x 0.332 = 0.665.
         // A law through the geometric middle misses every run by ln 1.6 / 2 = 0.235: over 0.2, yet it describes them.
@@ -179,5 +179,22 @@ public sealed class ExcessMisfitRuleTests
 
         // Without the second seed the same miss is over the rule.
         Assert.False(ExcessMisfitRule.Measure(RunExcessTests.Dataset(runs[..5], RunExcessTests.Floor(FloorLosses)), middle)!.Describes);
+
+        // Quiet seeds (1.02 apart) allow 2 x ln 1.02 / sqrt 2 = 0.028, far less than 0.2: a 10% miss no longer describes the runs.
+        var quiet = Runs(Exact, Grid).Concat(Runs((n, d) => 1.02 * Exact(n, d), Grid, seed: 1)).ToArray();
+        var tight = ExcessMisfitRule.Measure(RunExcessTests.Dataset(quiet, RunExcessTests.Floor(FloorLosses)), Law with { A = Law.A * 1.1, B = Law.B * 1.1 })!;
+        Assert.Equal(2 * Math.Log(1.02) / Math.Sqrt(2), tight.AllowedRmsLogRatio, 12);
+        Assert.False(tight.Describes);
+    }
+
+    [Fact]
+    public void Fewer_than_five_seed_pairs_leave_the_fixed_allowance()
+    {
+        var runs = Runs(Exact, Grid).Concat(Runs((n, d) => 1.6 * Exact(n, d), Grid[..4], seed: 1)).ToArray();
+
+        var misfit = ExcessMisfitRule.Measure(RunExcessTests.Dataset(runs, RunExcessTests.Floor(FloorLosses)), Law)!;
+
+        Assert.Equal(4, misfit.SeedSpread!.Pairs);
+        Assert.Equal(ExcessMisfitRule.MaxRmsLogRatio, misfit.AllowedRmsLogRatio);
     }
 }
