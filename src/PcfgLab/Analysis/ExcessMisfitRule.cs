@@ -1,4 +1,5 @@
 using System.Globalization;
+using MathNet.Numerics.Statistics;
 using PcfgLab.Scaling;
 
 namespace PcfgLab.Analysis;
@@ -83,7 +84,7 @@ public static class ExcessMisfitRule
             above += r > 0 ? 1 : 0;
         }
 
-        return new ExcessMisfit(logRatios.Count, Math.Sqrt(squares / logRatios.Count), above, Median(relativeErrors), worst!)
+        return new ExcessMisfit(logRatios.Count, Math.Sqrt(squares / logRatios.Count), above, relativeErrors.Where(double.IsFinite).Median(), worst!)
         {
             SeedSpread = SeedSpread(bySize.Values),
         };
@@ -165,14 +166,6 @@ public static class ExcessMisfitRule
 
         return string.Create(CultureInfo.InvariantCulture,
             $"The law L = E + A/N^alpha + B/D^beta does not describe the trained runs on {missing.Length} of the {measured.Length} datasets where its miss is measured: its primary fit misses their excess over the floor by {missing.Min(m => m.Misfit.TypicalMiss):0%} to {missing.Max(m => m.Misfit.TypicalMiss):0%} RMS ({string.Join(", ", missing.Select(m => $"{m.Name} {m.Misfit.TypicalMiss:0%} against {m.Misfit.Allowed:0%} allowed"))}){noise}. Their parameters are not identified however narrow their bootstrap intervals (Identification; the log-log excess figures show the misses).");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var finite = values.Where(double.IsFinite).Order().ToArray();
-        return finite.Length == 0 ? double.NaN
-            : finite.Length % 2 == 1 ? finite[finite.Length / 2]
-            : (finite[(finite.Length / 2) - 1] + finite[finite.Length / 2]) / 2;
     }
 }
 
