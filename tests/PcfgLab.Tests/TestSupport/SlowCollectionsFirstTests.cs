@@ -1,0 +1,50 @@
+using PcfgLab.Tests.Cli;
+using PcfgLab.Tests.Cli.Commands;
+using PcfgLab.Tests.Scripts;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace PcfgLab.Tests.TestSupport;
+
+public sealed class SlowCollectionsFirstTests
+{
+    private static readonly SlowCollectionsFirst Orderer = new();
+
+    private static ITestCollection Collection(string displayName) =>
+        new TestCollection(new TestAssembly(Reflector.Wrap(typeof(SlowCollectionsFirstTests).Assembly)), null, displayName);
+
+    private static string ClassCollection(Type type) => "Test collection for " + type.FullName;
+
+    [Fact]
+    public void Classes_or_named_collections_with_a_slow_class_or_test_are_slow_and_no_others()
+    {
+        Assert.Contains(ClassCollection(typeof(RunSweepScriptsTests)), Orderer.Slow); // the class carries the trait
+        Assert.Contains(ClassCollection(typeof(SweepCommandTests)), Orderer.Slow); // two of its tests carry it
+        Assert.Contains(nameof(TimedScriptRuns), Orderer.Slow); // GpuRunScriptTests' named collection
+        Assert.DoesNotContain(ClassCollection(typeof(SlowCollectionsFirstTests)), Orderer.Slow);
+        Assert.DoesNotContain(ClassCollection(typeof(GpuRunScriptTests)), Orderer.Slow);
+    }
+
+    [Fact]
+    public void Slow_collections_come_first_and_each_group_keeps_its_order()
+    {
+        var fast1 = Collection(ClassCollection(typeof(SlowCollectionsFirstTests)));
+        var slow1 = Collection(ClassCollection(typeof(SweepCommandTests)));
+        var fast2 = Collection(ClassCollection(typeof(SpeedTraitTests)));
+        var slow2 = Collection(ClassCollection(typeof(NativeBinaryTests)));
+
+        var ordered = Orderer.OrderTestCollections([fast1, slow1, fast2, slow2]).ToArray();
+
+        Assert.Equal([slow1, slow2, fast1, fast2], ordered);
+    }
+
+    [Fact]
+    public void The_test_assembly_orders_its_collections_with_it()
+    {
+        var attribute = Assert.Single(typeof(SlowCollectionsFirst).Assembly.CustomAttributes, a => a.AttributeType == typeof(TestCollectionOrdererAttribute));
+
+        Assert.Equal(
+            [typeof(SlowCollectionsFirst).FullName, typeof(SlowCollectionsFirst).Assembly.GetName().Name],
+            attribute.ConstructorArguments.Select(a => (string?)a.Value));
+    }
+}
