@@ -19,7 +19,10 @@ public sealed record StudyComparison(DataDependentFitDocument? Joint, string? Jo
 /// <param name="Records">Its training records.</param>
 /// <param name="Fit">The report's own fit of the dataset (the one owner of its law): the two-step regression beside the
 /// joint fit and Approach 3 use it instead of fitting the dataset again; null to fit it here.</param>
-internal sealed record StudyDataset(string Name, double? Compressibility, IReadOnlyList<TrainingRecord> Records, LawFit? Fit = null);
+/// <param name="NotFitted">Why the report does not fit the dataset (a saturated control), or null: its allocation row
+/// gives this reason for every approach and the joint fit leaves its runs out, so that nothing is fitted to it here
+/// either.</param>
+internal sealed record StudyDataset(string Name, double? Compressibility, IReadOnlyList<TrainingRecord> Records, LawFit? Fit = null, string? NotFitted = null);
 
 /// <summary>Runs the comparisons of <see cref="StudyComparison"/> on a sweep's datasets.</summary>
 internal static class StudyComparisons
@@ -53,10 +56,18 @@ internal static class StudyComparisons
         var withH = new List<FitRun>();
         var curves = new List<TrainingCurve>();
         var distinctH = new HashSet<double>();
+        var notFitted = new List<AllocationRow>();
         foreach (var dataset in datasets)
         {
             if (dataset.Records.Count == 0)
             {
+                continue;
+            }
+
+            if (dataset.NotFitted is { } reason)
+            {
+                var none = ExponentEstimate.None(reason);
+                notFitted.Add(new AllocationRow(dataset.Name, dataset.Compressibility, none, none, none));
                 continue;
             }
 
@@ -91,9 +102,14 @@ internal static class StudyComparisons
             }
         }
 
-        var allocation = runs.Count == 0
+        IReadOnlyList<AllocationRow> allocation = runs.Count == 0
             ? []
             : AllocationComparison.Run(runs, curves, new AllocationComparisonOptions { Resamples = resamples, Seed = seed, Approach3 = fits.ToDictionary(f => f.Key, f => Approach3(f.Value), StringComparer.Ordinal) }, cancellationToken);
+        if (notFitted.Count > 0)
+        {
+            // In AllocationComparison's order (by name), so that a table reads the same with or without controls.
+            allocation = [.. allocation.Concat(notFitted).OrderBy(r => r.Dataset, StringComparer.Ordinal)];
+        }
 
         if (distinctH.Count < 2)
         {

@@ -104,7 +104,7 @@ public sealed class StudyReportBuilder(
         // The study's two-step procedure (fit each dataset, regress on H) beside the joint fit of all runs at once,
         // and the three approaches' allocation exponents.
         var comparison = StudyComparisons.Run(
-            [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records, d.Fit))],
+            [.. datasets.Select(d => new StudyDataset(d.Name, d.GzipMedian, d.Records, d.Fit, d.Fit is null ? d.FitProblem : null))],
             Math.Min(options.BootstrapSamples, MaxComparisonResamples),
             options.Seed,
             cancellationToken,

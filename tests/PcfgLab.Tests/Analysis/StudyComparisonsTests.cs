@@ -58,6 +58,26 @@ public sealed class StudyComparisonsTests
     }
 
     [Fact]
+    public void A_dataset_the_report_does_not_fit_gets_its_reason_for_every_approach_and_stays_out_of_the_joint_fit()
+    {
+        const string Reason = "saturated control: all 25 runs are within 0.05 nats of the floor (largest excess 0.0015): reported, not fitted";
+        var control = Dataset(0.1) with { NotFitted = Reason };
+
+        var comparison = StudyComparisons.Run([Dataset(0.2), control, Dataset(0.4), Dataset(0.6)], resamples: 0, seed: 1);
+
+        Assert.Equal(["h0.1", "h0.2", "h0.4", "h0.6"], comparison.Allocation.Select(r => r.Dataset));
+        var row = comparison.Allocation[0];
+        Assert.Equal(0.1, row.Compressibility);
+        Assert.All(new[] { row.Approach1, row.Approach2, row.Approach3 }, e =>
+        {
+            Assert.Equal(Reason, e.Missing);
+            Assert.True(double.IsNaN(e.Value));
+        });
+        Assert.Equal(75, comparison.Joint!.Fit.Runs); // the three fitted datasets' runs only
+        Assert.DoesNotContain("h0.1", comparison.Joint.Fit.Datasets.Select(d => d.Name));
+    }
+
+    [Fact]
     public void The_two_step_regression_and_Approach_3_use_the_reports_own_fits()
     {
         // Laws the report fitted (deliberately not what a refit of the runs would find): the joint section's two-step
