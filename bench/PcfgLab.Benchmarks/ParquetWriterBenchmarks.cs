@@ -64,7 +64,7 @@ public class ParquetWriterBenchmarks
             {
                 OutputFolder = Path.Combine(_folder!.FullName, "ds"),
                 Tokens = (long)RowGroups * RowGroupDocuments * DocumentLength,
-                Seed = 1,
+                Seed = new(1),
                 ShardCount = 2,
                 Threads = threads,
                 Compression = ParquetCompression.Parse(Codec),

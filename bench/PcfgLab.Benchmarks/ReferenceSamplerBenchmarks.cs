@@ -30,7 +30,7 @@ public class ReferenceSamplerBenchmarks
     public void Setup()
     {
         var (spec, seed) = DocumentSamplerBenchmarks.ParsePreset(Preset);
-        _sampler = new ReferenceSampler(spec, seed);
+        _sampler = new ReferenceSampler(spec, new Seed(seed));
     }
 
     [Benchmark(OperationsPerInvoke = Tokens)]

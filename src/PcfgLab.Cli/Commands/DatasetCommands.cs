@@ -27,7 +27,7 @@ internal static class DatasetCommands
             [
                 Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
                 m.Preset ?? m.Spec ?? m.GrammarSource,
-                m.Seed.ToString(CultureInfo.InvariantCulture),
+                m.Seed.ToString(),
                 m.Profile,
                 CountFormat.Format(m.Tokens),
                 m.SpectralRadius.ToString("0.0000", CultureInfo.InvariantCulture),

@@ -60,7 +60,7 @@ internal sealed class DialCommandOptions
     /// The dial's options from the command line, or null when no target was given. <paramref name="datasetSample"/>
     /// is the gzip sample of the dataset the grammar will make (generate), so candidates are measured on it.
     /// </summary>
-    public DialOptions? Read(ParseResult parse, int? terminals, long seed, int documentLength, DialSample? datasetSample = null)
+    public DialOptions? Read(ParseResult parse, int? terminals, Seed seed, int documentLength, DialSample? datasetSample = null)
     {
         if (parse.GetValue(Target) is not { } target)
         {
@@ -71,11 +71,6 @@ internal sealed class DialCommandOptions
         if (documents < 1 || parse.GetValue(SeedsPerSpec) < 1 || parse.GetValue(MaxCandidates) < 2)
         {
             throw new UserInputException("--dial-docs and --seeds-per-spec must be positive and --max-candidates at least 2.");
-        }
-
-        if (seed < 0)
-        {
-            throw new UserInputException($"--seed must be zero or positive, got {seed}.");
         }
 
         var options = new DialOptions

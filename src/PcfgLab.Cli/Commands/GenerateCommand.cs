@@ -20,7 +20,7 @@ internal static class GenerateCommand
         var maxLength = new Option<int?>("--max-length") { Description = "Random grammar: longest right-hand side." };
         var grammarFile = new Option<string?>("--grammar") { Description = "Grammar file in NLTK's PCFG format (instead of the four sizes)." };
         var preset = new Option<string?>("--preset", "-p") { Description = "Named grammar spec, for example gzipscale-0.35 or 20_300_10_5." };
-        var seed = new Option<long>("--seed", "-s") { Description = "Seed of the grammar (for sizes or a preset) and of the documents.", DefaultValueFactory = _ => 1 };
+        var seed = SeedOption.Create("Seed of the grammar (for sizes or a preset) and of the documents.");
         var tokens = new Option<string>("--tokens") { Description = "Tokens to generate: 500k, 10M, 1B (documents = ceil(tokens / doc length)).", Required = true };
         var documentLength = new Option<int>("--doc-len") { Description = "Tokens per document.", DefaultValueFactory = _ => DocumentSampler.DefaultDocumentLength };
         var threads = new Option<int>("--threads") { Description = "Worker threads (the files do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };

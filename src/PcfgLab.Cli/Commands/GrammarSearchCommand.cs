@@ -14,7 +14,7 @@ internal static class GrammarSearchCommand
     {
         var dial = new DialCommandOptions();
         var terminals = new Option<int?>("--terminals") { Description = "Fixed vocabulary size (number of terminals); the ladder's otherwise." };
-        var seed = new Option<long>("--seed", "-s") { Description = "Search seed: grammar seeds tried are seed, seed+1, ...; documents use it too.", DefaultValueFactory = _ => 1 };
+        var seed = SeedOption.Create("Search seed: grammar seeds tried are seed, seed+1, ...; documents use it too.");
         var output = new Option<string?>("--out", "-o") { Description = "Write the grammar (NLTK format) to this file (atomically); stdout when absent." };
         var json = new Option<bool>("--json") { Description = "Print the search (chosen spec, seed, median, path) as one JSON document instead of the grammar; needs --out for the grammar." };
         var command = new Command("search", "Search random grammar specs and seeds for a consistent grammar whose median gzip compressibility hits --target-gzip; print it in NLTK's format.");

@@ -12,7 +12,7 @@ internal sealed class GrammarSourceOptions
     private readonly Option<int?> _terminals = new("--terminals") { Description = "Number of terminals." };
     private readonly Option<int?> _maxOptions = new("--max-options") { Description = "Maximum right-hand sides per nonterminal." };
     private readonly Option<int?> _maxLength = new("--max-length") { Description = "Maximum right-hand-side length." };
-    private readonly Option<long> _seed = new("--seed", "-s") { Description = "Seed (Python's random.seed).", DefaultValueFactory = _ => 1 };
+    private readonly Option<Seed> _seed = SeedOption.Create("Seed (Python's random.seed).");
     private readonly Option<int?> _firstTerminalId = new("--first-terminal-id") { Description = "Token id of terminal 0: 1 (default; 0 is the separator) or 0 (the reference's ids)." };
     private readonly Option<string> _compat = new("--compat") { Description = "fast (terminal ids from 1, as 'generate' writes them) or reference (the reference's terminal ids, from 0).", DefaultValueFactory = _ => "fast" };
 

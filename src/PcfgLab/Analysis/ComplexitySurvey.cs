@@ -12,7 +12,7 @@ namespace PcfgLab.Analysis;
 /// <param name="Group">Series: a preset group or <c>random</c>.</param>
 /// <param name="Spec">The random-grammar spec.</param>
 /// <param name="Seed">Grammar and document seed.</param>
-public sealed record SurveyGrammar(string Name, string Group, GrammarSpec Spec, long Seed);
+public sealed record SurveyGrammar(string Name, string Group, GrammarSpec Spec, Seed Seed);
 
 /// <summary>What the survey measured for one grammar.</summary>
 /// <param name="Grammar">The grammar.</param>
@@ -56,13 +56,13 @@ public static class ComplexitySurvey
         {
             for (var s = 1; s <= 3; s++)
             {
-                list.Add(new SurveyGrammar(preset.Name, preset.Group, preset.Spec, s));
+                list.Add(new SurveyGrammar(preset.Name, preset.Group, preset.Spec, new Seed(s)));
             }
         }
 
         foreach (var preset in GrammarPresets.All.Where(p => p.Group != GrammarPresets.StudyGroup))
         {
-            list.Add(new SurveyGrammar(preset.Name, preset.Group, preset.Spec, 1));
+            list.Add(new SurveyGrammar(preset.Name, preset.Group, preset.Spec, new Seed(1)));
         }
 
         // Random specs over the ranges the presets span: log-uniform terminals 10..2000, nonterminals 2..100,
@@ -74,7 +74,7 @@ public static class ComplexitySurvey
             var terminals = (int)Math.Round(Math.Exp(Math.Log(10) + (rng.NextDouble() * (Math.Log(2000) - Math.Log(10)))));
             var options = 1 + (int)(rng.NextDouble() * 50);
             var length = 1 + (int)(rng.NextDouble() * 20);
-            list.Add(new SurveyGrammar(string.Create(CultureInfo.InvariantCulture, $"random-{k + 1}"), "random", new GrammarSpec(nonterminals, terminals, options, length), 1));
+            list.Add(new SurveyGrammar(string.Create(CultureInfo.InvariantCulture, $"random-{k + 1}"), "random", new GrammarSpec(nonterminals, terminals, options, length), new Seed(1)));
         }
 
         return list;
@@ -99,7 +99,7 @@ public static class ComplexitySurvey
         foreach (var g in grammars)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var grammar = RandomGrammarBuilder.Build(g.Spec, g.Seed);
+            var grammar = RandomGrammarBuilder.Build(g.Spec, g.Seed.Value);
             var report = GrammarAnalysis.Analyze(grammar);
             var label = string.Create(CultureInfo.InvariantCulture, $"{g.Name} {g.Spec} seed {g.Seed}");
             if (!(report.StartTerminationProbability > 0) || report.ConditionedIsCritical || !(report.ExpectedSentenceLength <= maxSentenceLength))
@@ -113,7 +113,7 @@ public static class ComplexitySurvey
             EntropyRateEstimate rate;
             try
             {
-                rate = EntropyRate.Estimate(PrefixGrammar.Build(compiled), unchecked((ulong)g.Seed), sentences, threads, cancellationToken);
+                rate = EntropyRate.Estimate(PrefixGrammar.Build(compiled), g.Seed.ForStreams, sentences, threads, cancellationToken);
             }
             catch (UserInputException ex)
             {
@@ -121,7 +121,7 @@ public static class ComplexitySurvey
                 continue;
             }
 
-            var sampler = new DocumentSampler(compiled, unchecked((ulong)g.Seed), DocumentSampler.DefaultDocumentLength);
+            var sampler = new DocumentSampler(compiled, g.Seed.ForStreams, DocumentSampler.DefaultDocumentLength);
             var gzip = GzipSample.MeasureRegenerated(sampler, gzipDocuments, gzipDocuments, GzipSample.DefaultSeed);
             var point = new SurveyPoint(g, gzip.Summary.Median, rate, grammar.TerminalIds().Length + 1);
             points.Add(point);

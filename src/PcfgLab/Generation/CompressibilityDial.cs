@@ -92,7 +92,7 @@ public sealed record DialOptions
     public int DocumentLength { get; init; } = DocumentSampler.DefaultDocumentLength;
 
     /// <summary>Search seed: grammar seeds tried for a spec are Seed, Seed + 1, ...; documents use it too.</summary>
-    public long Seed { get; init; } = 1;
+    public Seed Seed { get; init; } = new(1);
 
     /// <summary>Grammar seeds measured per spec before the search moves on.</summary>
     public int SeedsPerSpec { get; init; } = 3;
@@ -147,7 +147,7 @@ public sealed record DialSample(long Population, int Documents, ulong Seed)
 /// <param name="Median">Median gzip ratio of the sampled documents, or null when rejected.</param>
 /// <param name="Status"><c>measured</c>, or why it was rejected: <c>supercritical</c>, <c>critical</c> or <c>inconsistent</c> (see <see cref="CompressibilityDial.Classify"/>).</param>
 /// <param name="Seconds">Time spent on it.</param>
-public sealed record DialCandidate(GrammarSpec Spec, long GrammarSeed, double Position, double? Median, string Status, double Seconds)
+public sealed record DialCandidate(GrammarSpec Spec, Seed GrammarSeed, double Position, double? Median, string Status, double Seconds)
 {
     /// <summary>One line for logs: spec, seed, median.</summary>
     public override string ToString() => Median is { } m
@@ -163,7 +163,7 @@ public sealed record DialCandidate(GrammarSpec Spec, long GrammarSeed, double Po
 /// <param name="Tolerance">The tolerance.</param>
 /// <param name="Path">Every candidate, in order.</param>
 /// <param name="Seconds">Search time.</param>
-public sealed record DialResult(Grammar Grammar, long GrammarSeed, double Median, double Target, double Tolerance, IReadOnlyList<DialCandidate> Path, double Seconds)
+public sealed record DialResult(Grammar Grammar, Seed GrammarSeed, double Median, double Target, double Tolerance, IReadOnlyList<DialCandidate> Path, double Seconds)
 {
     /// <summary>The chosen spec.</summary>
     public GrammarSpec Spec => Grammar.Origin!.Spec;
@@ -220,24 +220,33 @@ public static class CompressibilityDial
     /// <param name="cancellationToken">Stops the search.</param>
     public static DialResult Search(DialOptions options, ILogger logger, CancellationToken cancellationToken)
     {
+        // Refused before the first log line, so that bad options are the one line of the error alone.
+        Validate(options);
         logger.LogInformation("dial: searching for median gzip {Target} +/- {Tolerance} ({Documents}, deflate {Deflate})",
             options.Target.ToString("0.000", CultureInfo.InvariantCulture), options.Tolerance.ToString("0.000", CultureInfo.InvariantCulture),
             options.DatasetSample is { } sample
                 ? string.Create(CultureInfo.InvariantCulture, $"the dataset's gzip sample of {Math.Min(sample.Documents, sample.Population)} documents, seed {sample.Seed}")
                 : string.Create(CultureInfo.InvariantCulture, $"{options.DocumentsPerCandidate} documents per candidate"),
             options.Deflate.Name());
-        var result = Search(options, candidate => logger.LogInformation("dial: {Candidate}", candidate.ToString()), cancellationToken);
+        var result = Run(options, candidate => logger.LogInformation("dial: {Candidate}", candidate.ToString()), cancellationToken);
         logger.LogInformation("dial: chose {Spec} seed {Seed}, median {Median} after {Count} candidates in {Seconds} s",
             result.Spec.ToString(), result.GrammarSeed, result.Median.ToString("0.0000", CultureInfo.InvariantCulture), result.Path.Count, result.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
         return result;
     }
 
     /// <summary>Searches for the grammar; reports each candidate to <paramref name="onCandidate"/> as it is measured.</summary>
-    /// <exception cref="UserInputException">The target is outside what the bounds reach, or no candidate came within the tolerance.</exception>
+    /// <exception cref="UserInputException">The options are impossible (a negative seed, a target or tolerance out of range), the target is outside what the bounds reach, or no candidate came within the tolerance.</exception>
     public static DialResult Search(DialOptions options, Action<DialCandidate>? onCandidate = null, CancellationToken cancellationToken = default)
+    {
+        Validate(options);
+        return Run(options, onCandidate, cancellationToken);
+    }
+
+    private static void Validate(DialOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Bounds.Validate();
+        options.Seed.ThrowIfNegative("Seed");
         if (!(options.Target > 0 && options.Target < 1.5))
         {
             throw UserInputException.ForParameters($"{new Parameter("DialOptions.Target")} must be a ratio between 0 and 1.5, got {options.Target}.");
@@ -252,7 +261,10 @@ public static class CompressibilityDial
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.AimFraction, "AimFraction must be in (0, 1].");
         }
+    }
 
+    private static DialResult Run(DialOptions options, Action<DialCandidate>? onCandidate, CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         var search = new SearchState(options, onCandidate, cancellationToken);
         // One seed per end is enough to bound the range; the interior gets several.
@@ -437,15 +449,15 @@ public static class CompressibilityDial
             while (measuredHere < (seeds ?? options.SeedsPerSpec) && !Aimed && Count < options.MaxCandidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var seed = _nextSeed.GetValueOrDefault(spec, options.Seed);
+                var seed = _nextSeed.GetValueOrDefault(spec, options.Seed.Value);
                 _nextSeed[spec] = seed + 1;
                 var watch = Stopwatch.StartNew();
                 var grammar = RandomGrammarBuilder.Build(spec, seed);
                 var status = Classify(grammar);
                 double? median = status == "measured"
-                    ? MeasureMedian(grammar, _documents, options.DocumentLength, unchecked((ulong)options.Seed), options.Deflate)
+                    ? MeasureMedian(grammar, _documents, options.DocumentLength, options.Seed.ForStreams, options.Deflate)
                     : null;
-                var candidate = new DialCandidate(spec, seed, position, median, status, watch.Elapsed.TotalSeconds);
+                var candidate = new DialCandidate(spec, new Seed(seed), position, median, status, watch.Elapsed.TotalSeconds);
                 _path.Add(candidate);
                 onCandidate?.Invoke(candidate);
                 if (median is not { } m)

@@ -47,7 +47,7 @@ public static class DatasetFloor
         }
 
         var summary = FloorAnalysis.Analyze(
-            CompiledGrammar.Renormalised(grammar), unchecked((ulong)manifest.Seed), manifest.DocumentLength, documents, sentences, threads, cancellationToken);
+            CompiledGrammar.Renormalised(grammar), manifest.Seed.ForStreams, manifest.DocumentLength, documents, sentences, threads, cancellationToken);
         return (manifest, summary);
     }
 

@@ -31,7 +31,7 @@ internal static class FastProfileWriter
         // threads of their own beside the writers and fill the cores the pipeline leaves idle while it starts
         // and drains (their numbers do not depend on it: both are the same for any thread count).
         using var side = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = new DocumentSampler(plan.Compiled, unchecked((ulong)options.Seed), options.DocumentLength);
+        var sampler = new DocumentSampler(plan.Compiled, options.Seed.ForStreams, options.DocumentLength);
         var gzipTask = Task.Factory.StartNew(
             () => GzipSample.MeasureRegenerated(sampler, layout.Documents, options.GzipDocuments, options.GzipSeed, options.Deflate, options.Threads),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -39,7 +39,7 @@ internal static class FastProfileWriter
             () => MeasureFloor(plan.Compiled, options, side.Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var pipeline = new ShardPipeline(
-            plan.Compiled, unchecked((ulong)options.Seed), layout, plan.Shards, options.Threads, options.Compression,
+            plan.Compiled, options.Seed.ForStreams, layout, plan.Shards, options.Threads, options.Compression,
             shard => Path.Combine(folder, ParquetDatasetWriter.ShardFileName(shard, layout.ShardCount)),
             footer.For, progress);
         try
@@ -92,7 +92,7 @@ internal static class FastProfileWriter
         try
         {
             summary = PcfgLab.Floor.FloorAnalysis.Analyze(
-                compiled, unchecked((ulong)options.Seed), options.DocumentLength, options.FloorDocuments, options.FloorSentences, options.Threads, cancellationToken);
+                compiled, options.Seed.ForStreams, options.DocumentLength, options.FloorDocuments, options.FloorSentences, options.Threads, cancellationToken);
         }
         catch (UserInputException)
         {

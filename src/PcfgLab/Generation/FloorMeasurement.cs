@@ -137,7 +137,7 @@ public sealed class FloorMeasurement
 /// <param name="DocumentLength">Tokens per document.</param>
 /// <param name="GzipMedian">The manifest's gzip median, when it has one.</param>
 /// <param name="Floor">The floor and entropy rate.</param>
-internal sealed record FloorJson(string Tool, string Dataset, string Grammar, long Seed, int DocumentLength, double? GzipMedian, FloorEntry Floor);
+internal sealed record FloorJson(string Tool, string Dataset, string Grammar, Seed Seed, int DocumentLength, double? GzipMedian, FloorEntry Floor);
 
 /// <summary>What <c>pcfglab floor --documents ... --json</c> prints.</summary>
 /// <param name="Tool">Tool name and version.</param>

@@ -81,7 +81,7 @@ internal static class FreeSpaceCheck
         var length = plan.Layout.DocumentLength;
         var count = (int)Math.Min(SampleDocuments, plan.Layout.Documents);
         var tokens = new int[count * length];
-        new DocumentSampler(plan.Compiled, unchecked((ulong)options.Seed), length).SampleDocuments(0, count, tokens);
+        new DocumentSampler(plan.Compiled, options.Seed.ForStreams, length).SampleDocuments(0, count, tokens);
         using var encoder = new TokenColumnEncoder(options.Compression);
         using var stream = new MemoryStream();
         var chunk = encoder.WriteFixed(stream, tokens, length);

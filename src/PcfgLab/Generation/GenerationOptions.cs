@@ -14,7 +14,7 @@ public sealed record GenerationOptions
     public required long Tokens { get; init; }
 
     /// <summary>Seed of the documents (and of the grammar, for a spec).</summary>
-    public long Seed { get; init; }
+    public Seed Seed { get; init; }
 
     /// <summary>Tokens per document.</summary>
     public int DocumentLength { get; init; } = DocumentSampler.DefaultDocumentLength;

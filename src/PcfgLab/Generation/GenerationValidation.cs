@@ -38,10 +38,7 @@ internal static class GenerationValidation
             PcfgLab.Floor.EntropyRate.ValidateSentences(options.FloorSentences, "FloorSentences");
         }
 
-        if (options.Seed < 0)
-        {
-            throw UserInputException.ForParameters($"{new Parameter("Seed")} must be zero or positive, got {options.Seed}.");
-        }
+        options.Seed.ThrowIfNegative("Seed");
 
         options.Compression.Validate();
         if (options.Profile == GenerationProfile.Reference)

@@ -98,7 +98,7 @@ public sealed class GrammarDescription
         try
         {
             var summary = FloorAnalysis.Analyze(
-                CompiledGrammar.Renormalised(grammar), unchecked((ulong)request.Source.Seed), request.DocumentLength, request.Floor ? request.Documents : 0,
+                CompiledGrammar.Renormalised(grammar), request.Source.Seed.ForStreams, request.DocumentLength, request.Floor ? request.Documents : 0,
                 Math.Max(request.Sentences, 2), request.Threads);
             return (summary, null);
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PcfgLab.Grammars;
 
 namespace PcfgLab.Generation;
@@ -29,7 +28,7 @@ public sealed record GrammarSource
     public int? MaxLength { get; init; }
 
     /// <summary>Seed of a random grammar (a preset's or a spec's), as Python's <c>random.seed</c>.</summary>
-    public long Seed { get; init; } = 1;
+    public Seed Seed { get; init; } = new(1);
 
     /// <summary>
     /// Token id of terminal 0 in a random grammar: 1 (0 is the separator) or 0 (the reference's ids, which the
@@ -78,18 +77,14 @@ public sealed record GrammarSource
             spec = Spec();
         }
 
-        if (Seed < 0)
-        {
-            throw UserInputException.ForParameters($"{new Parameter("Seed")} must be zero or positive, got {Seed}.");
-        }
-
+        Seed.ThrowIfNegative("Seed");
         if (FirstTerminalId is not (0 or 1))
         {
             throw UserInputException.ForParameters($"{new Parameter("FirstTerminalId")} must be 1 (0 is the separator) or 0 (the reference's ids), got {FirstTerminalId}.");
         }
 
-        var grammar = RandomGrammarBuilder.Build(spec, Seed, FirstTerminalId);
-        var seed = Seed.ToString(CultureInfo.InvariantCulture);
+        var grammar = RandomGrammarBuilder.Build(spec, Seed.Value, FirstTerminalId);
+        var seed = Seed.ToString();
         return presetName is null
             ? new DatasetGrammar(grammar, spec, null, "spec") { Description = $"spec {spec} seed {seed}" }
             : new DatasetGrammar(grammar, spec, presetName, "preset") { Description = $"preset {presetName} {spec} seed {seed}" };

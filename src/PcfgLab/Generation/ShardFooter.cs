@@ -22,7 +22,7 @@ internal sealed class ShardFooter(GenerationOptions options, DatasetGrammar gram
                 json.WriteString("preset", grammar.Preset);
             }
 
-            json.WriteNumber("seed", options.Seed);
+            json.WriteNumber("seed", options.Seed.Value);
             json.WriteString("profile", DatasetGenerator.ProfileName(options.Profile));
             json.WriteNumber("documentLength", options.DocumentLength);
             json.WriteString("grammarSource", grammar.Source);

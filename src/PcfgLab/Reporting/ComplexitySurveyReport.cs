@@ -40,7 +40,7 @@ public static class ComplexitySurveyReport
                 p.Grammar.Name,
                 p.Grammar.Group,
                 p.Grammar.Spec.ToString(),
-                p.Grammar.Seed.ToString(inv),
+                p.Grammar.Seed.ToString(),
                 p.GzipMedian.ToString("0.0000", inv),
                 p.Rate.RateNats.ToString("0.0000", inv),
                 (p.Rate.RateNats / Math.Log(2)).ToString("0.0000", inv),

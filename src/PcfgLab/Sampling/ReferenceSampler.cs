@@ -36,12 +36,12 @@ internal sealed class ReferenceSampler
     private readonly int[] _document = new int[TokensPerDocument];
 
     /// <summary>Seeds Python's generator with <paramref name="seed"/> and builds the reference's grammar with it.</summary>
-    public ReferenceSampler(GrammarSpec spec, long seed)
+    public ReferenceSampler(GrammarSpec spec, Seed seed)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        _random = new PythonRandom(seed);
-        Grammar = RandomGrammarBuilder.Build(spec, _random, seed, firstTerminalId: 0);
+        _random = new PythonRandom(seed.Value);
+        Grammar = RandomGrammarBuilder.Build(spec, _random, seed.Value, firstTerminalId: 0);
         var n = Grammar.NonterminalCount;
         _ruleFirst = new int[n + 1];
         var symbols = 0;

@@ -86,7 +86,7 @@ internal static class DatasetCard
         Row(s, "grammar", (manifest.Preset is { } preset ? "preset " + preset + ", " : string.Empty)
             + (manifest.Spec is { } sp ? "spec " + sp + ", " : string.Empty) + "source " + manifest.GrammarSource);
         Row(s, "grammar SHA-256", manifest.GrammarSha256);
-        Row(s, "seed", manifest.Seed.ToString(ic));
+        Row(s, "seed", manifest.Seed.ToString());
         Row(s, "profile", manifest.Profile);
         var keys = new List<string>(manifest.Parameters.Keys);
         keys.Sort(StringComparer.Ordinal);

@@ -45,7 +45,7 @@ public sealed record DatasetManifest
     public string GrammarFile { get; init; } = GrammarFileName;
 
     /// <summary>The seed of the grammar (for a spec) and of the documents.</summary>
-    public long Seed { get; init; }
+    public Seed Seed { get; init; }
 
     /// <summary><c>fast</c> or <c>reference</c>.</summary>
     public string Profile { get; init; } = "fast";

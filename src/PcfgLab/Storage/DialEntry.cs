@@ -12,7 +12,7 @@ namespace PcfgLab.Storage;
 /// <param name="Deflate">Deflate implementation of the medians (<c>zlib-ng</c> or <c>zlib</c>; see Compression.DeflateImplementations).</param>
 /// <param name="Measure"><c>dataset-sample</c> when candidates were measured on the dataset's own gzip sample,
 /// <c>first-documents</c> when on documents 0..n-1.</param>
-public sealed record DialEntry(double Target, double Tolerance, double Median, string Spec, long GrammarSeed, int DocumentsPerCandidate, double Seconds, IReadOnlyList<DialCandidateEntry> Candidates, string Deflate = "zlib-ng", string Measure = "first-documents")
+public sealed record DialEntry(double Target, double Tolerance, double Median, string Spec, Seed GrammarSeed, int DocumentsPerCandidate, double Seconds, IReadOnlyList<DialCandidateEntry> Candidates, string Deflate = "zlib-ng", string Measure = "first-documents")
 {
     /// <summary>The search as <c>pcfglab grammar search --json</c> prints it, in <see cref="JsonConvention"/>.</summary>
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, ManifestJsonContext.Convention.DialEntry);
@@ -23,4 +23,4 @@ public sealed record DialEntry(double Target, double Tolerance, double Median, s
 /// <param name="Seed">Grammar seed.</param>
 /// <param name="Median">Median gzip ratio, or null when rejected.</param>
 /// <param name="Status"><c>measured</c> or why it was rejected.</param>
-public sealed record DialCandidateEntry(string Spec, long Seed, double? Median, string Status);
+public sealed record DialCandidateEntry(string Spec, Seed Seed, double? Median, string Status);

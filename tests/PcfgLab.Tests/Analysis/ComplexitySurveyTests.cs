@@ -15,7 +15,7 @@ public sealed class ComplexitySurveyTests : IDisposable
     {
         var grammars = ComplexitySurvey.DefaultGrammars(5, 1);
         Assert.Equal(18, grammars.Count(g => g.Group == GrammarPresets.StudyGroup));
-        Assert.Equal([1L, 2L, 3L], grammars.Where(g => g.Name == "gzipscale-0.35").Select(g => g.Seed));
+        Assert.Equal([1L, 2L, 3L], grammars.Where(g => g.Name == "gzipscale-0.35").Select(g => g.Seed.Value));
         Assert.Equal(GrammarPresets.All.Count - 6, grammars.Count(g => g.Group is GrammarPresets.IsoVocabularyGroup or GrammarPresets.EqualCompressibilityGroup));
         var random = grammars.Where(g => g.Group == "random").ToArray();
         Assert.Equal(5, random.Length);
@@ -29,11 +29,11 @@ public sealed class ComplexitySurveyTests : IDisposable
     {
         SurveyGrammar[] grammars =
         [
-            new("a", "study", GrammarPresets.Get("gzipscale-0.11").Spec, 1),
-            new("b", "study", GrammarPresets.Get("gzipscale-0.22").Spec, 1),
-            new("c", "study", GrammarPresets.Get("gzipscale-0.35").Spec, 1),
-            new("d", "study", GrammarPresets.Get("gzipscale-0.42").Spec, 1),
-            new("long", "study", GrammarPresets.Get("gzipscale-0.61").Spec, 1), // E|S| = 63.1, above the cap of 30 here
+            new("a", "study", GrammarPresets.Get("gzipscale-0.11").Spec, new Seed(1)),
+            new("b", "study", GrammarPresets.Get("gzipscale-0.22").Spec, new Seed(1)),
+            new("c", "study", GrammarPresets.Get("gzipscale-0.35").Spec, new Seed(1)),
+            new("d", "study", GrammarPresets.Get("gzipscale-0.42").Spec, new Seed(1)),
+            new("long", "study", GrammarPresets.Get("gzipscale-0.61").Spec, new Seed(1)), // E|S| = 63.1, above the cap of 30 here
         ];
         var result = ComplexitySurvey.Run(grammars, gzipDocuments: 30, sentences: 200, maxSentenceLength: 30);
         Assert.Equal(["a", "b", "c", "d"], result.Points.Select(p => p.Grammar.Name));
@@ -59,7 +59,7 @@ public sealed class ComplexitySurveyTests : IDisposable
     [Fact]
     public void Fewer_than_three_measured_grammars_is_a_user_error()
     {
-        var error = Assert.Throws<UserInputException>(() => ComplexitySurvey.Run([new SurveyGrammar("a", "study", GrammarPresets.Get("gzipscale-0.11").Spec, 1)], 10, 50));
+        var error = Assert.Throws<UserInputException>(() => ComplexitySurvey.Run([new SurveyGrammar("a", "study", GrammarPresets.Get("gzipscale-0.11").Spec, new Seed(1))], 10, 50));
         Assert.Contains("at least 3", error.Message, StringComparison.Ordinal);
     }
 }

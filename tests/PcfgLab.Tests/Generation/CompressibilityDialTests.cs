@@ -71,7 +71,7 @@ public class CompressibilityDialTests
     [Fact]
     public void Search_hits_the_target_deterministically_and_reports_its_path()
     {
-        var options = new DialOptions { Target = 0.30, Tolerance = 0.01, DocumentsPerCandidate = 300, Seed = 2 };
+        var options = new DialOptions { Target = 0.30, Tolerance = 0.01, DocumentsPerCandidate = 300, Seed = new(2) };
         var seen = new List<DialCandidate>();
         var result = CompressibilityDial.Search(options, seen.Add);
         Assert.InRange(result.Median, 0.29, 0.31);
@@ -88,7 +88,7 @@ public class CompressibilityDialTests
     public void With_a_dataset_sample_the_found_median_is_the_datasets_and_aims_inside_half_the_tolerance()
     {
         var sample = new DialSample(Population: 3907, Documents: 1000, Seed: 0);
-        var options = new DialOptions { Target = 0.45, Tolerance = 0.01, Seed = 1, DatasetSample = sample, Deflate = DeflateImplementation.Zlib };
+        var options = new DialOptions { Target = 0.45, Tolerance = 0.01, Seed = new(1), DatasetSample = sample, Deflate = DeflateImplementation.Zlib };
         var result = CompressibilityDial.Search(options);
         Assert.InRange(result.Median, 0.445, 0.455);
 
@@ -109,6 +109,17 @@ public class CompressibilityDialTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => CompressibilityDial.Search(new DialOptions { Target = 0.3, AimFraction = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => CompressibilityDial.Search(new DialOptions { Target = 0.3, AimFraction = 1.5 }));
+    }
+
+    [Fact]
+    public void A_negative_seed_is_refused_before_any_candidate_is_measured()
+    {
+        var measured = 0;
+
+        var error = Assert.Throws<UserInputException>(() => CompressibilityDial.Search(new DialOptions { Target = 0.3, Seed = new(-1) }, _ => measured++));
+
+        Assert.Equal("Seed must be zero or positive, got -1.", error.Message);
+        Assert.Equal(0, measured);
     }
 
     [Fact]

@@ -16,14 +16,14 @@ public sealed class DatasetFloorTests : IDisposable
     {
         var spec = GrammarPresets.Get("gzipscale-0.22").Spec;
         var grammar = profile == GenerationProfile.Reference
-            ? new DatasetGrammar(new ReferenceSampler(spec, 3).Grammar, spec, "gzipscale-0.22", "preset")
+            ? new DatasetGrammar(new ReferenceSampler(spec, new Seed(3)).Grammar, spec, "gzipscale-0.22", "preset")
             : new DatasetGrammar(RandomGrammarBuilder.Build(spec, 3), spec, "gzipscale-0.22", "preset");
         var folder = Path.Combine(_root.FullName, name);
         var manifest = await DatasetGenerator.GenerateAsync(grammar, new GenerationOptions
         {
             OutputFolder = folder,
             Tokens = 5000,
-            Seed = 3,
+            Seed = new(3),
             Profile = profile,
             DocumentLength = profile == GenerationProfile.Reference ? 256 : 128,
             Threads = 2,

@@ -26,12 +26,12 @@ public sealed class DatasetGenerationTests : IDisposable
     [Fact]
     public async Task One_request_writes_the_same_dataset_as_the_generator_and_reports_progress_as_a_fraction()
     {
-        var options = new GenerationOptions { OutputFolder = Path.Combine(_root.FullName, "a"), Tokens = 20_000, Seed = 3, Threads = 2, FloorDocuments = 0 };
+        var options = new GenerationOptions { OutputFolder = Path.Combine(_root.FullName, "a"), Tokens = 20_000, Seed = new(3), Threads = 2, FloorDocuments = 0 };
         var progress = new Sum();
 
-        var manifest = await DatasetGeneration.GenerateAsync(new GenerateRequest { Grammar = new GrammarSource { Preset = "gzipscale-0.22", Seed = 3 }, Options = options }, progress: progress);
+        var manifest = await DatasetGeneration.GenerateAsync(new GenerateRequest { Grammar = new GrammarSource { Preset = "gzipscale-0.22", Seed = new(3) }, Options = options }, progress: progress);
 
-        var direct = await DatasetGenerator.GenerateAsync(new GrammarSource { Preset = "gzipscale-0.22", Seed = 3 }.Resolve(), options with { OutputFolder = Path.Combine(_root.FullName, "b") });
+        var direct = await DatasetGenerator.GenerateAsync(new GrammarSource { Preset = "gzipscale-0.22", Seed = new(3) }.Resolve(), options with { OutputFolder = Path.Combine(_root.FullName, "b") });
         var shard = Assert.Single(manifest.Shards);
         Assert.Equal(File.ReadAllBytes(Path.Combine(_root.FullName, "b", direct.Shards[0].File)), File.ReadAllBytes(Path.Combine(_root.FullName, "a", shard.File)));
         Assert.Equal(direct.Gzip, manifest.Gzip);

@@ -220,7 +220,7 @@ public sealed class DatasetGeneratorTests : IDisposable
     public async Task Reference_profile_reproduces_the_reference_documents()
     {
         var folder = Path.Combine(_root.FullName, "reference");
-        var grammar = new DatasetGrammar(new ReferenceSampler(Spec, 1).Grammar, Spec, null, "spec");
+        var grammar = new DatasetGrammar(new ReferenceSampler(Spec, new Seed(1)).Grammar, Spec, null, "spec");
         var options = Options(folder, 1, 2, null, 40 * 256, 256, 8, 40, 0) with { Profile = GenerationProfile.Reference };
         var manifest = await DatasetGenerator.GenerateAsync(grammar, options);
         Assert.Equal(40, manifest.Documents);
@@ -254,7 +254,7 @@ public sealed class DatasetGeneratorTests : IDisposable
         {
             OutputFolder = folder,
             Tokens = tokens,
-            Seed = 1,
+            Seed = new(1),
             DocumentLength = documentLength,
             ShardCount = shards,
             ShardIndex = shardIndex,

@@ -16,7 +16,7 @@ public sealed class FloorMeasurementTests : IDisposable
         var folder = Path.Combine(_root.FullName, "ds");
         await DatasetGenerator.GenerateAsync(new DatasetGrammar(RandomGrammarBuilder.Build(spec, 3), spec, "gzipscale-0.22", "preset"), new GenerationOptions
         {
-            OutputFolder = folder, Tokens = 5000, Seed = 3, DocumentLength = 128, Threads = 2, FloorDocuments = 0,
+            OutputFolder = folder, Tokens = 5000, Seed = new(3), DocumentLength = 128, Threads = 2, FloorDocuments = 0,
         });
         return folder;
     }

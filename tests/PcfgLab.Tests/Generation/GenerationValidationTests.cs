@@ -17,7 +17,7 @@ public sealed class GenerationValidationTests
         { "spec", Good with { GzipDocuments = 0 }, "GzipDocuments must be positive, got 0." },
         { "spec", Good with { FloorDocuments = -1 }, "FloorDocuments must be zero or positive, got -1." },
         { "spec", Good with { FloorSentences = 1 }, "FloorSentences must be at least 2, got 1." },
-        { "spec", Good with { Seed = -3 }, "Seed must be zero or positive, got -3." },
+        { "spec", Good with { Seed = new(-3) }, "Seed must be zero or positive, got -3." },
         { "spec", Good with { Compression = new ParquetCompression(ParquetCodec.Zstd, 7) }, "ZstdLevel 7 is not available: Parquet.Net writes Zstandard at levels 1, 3 or 19 only." },
         { "file", Good with { Profile = GenerationProfile.Reference, DocumentLength = 256 }, "Profile reference needs a grammar spec or a preset: the reference builds its grammar from the seed, so a grammar file cannot be used." },
         { "spec", Good with { Profile = GenerationProfile.Reference, DocumentLength = 128 }, "Profile reference makes documents of 256 tokens: drop DocumentLength or set it to 256." },

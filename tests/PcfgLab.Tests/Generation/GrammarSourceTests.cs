@@ -15,7 +15,7 @@ public sealed class GrammarSourceTests
     [Fact]
     public void Four_sizes_build_the_random_grammar_of_the_seed()
     {
-        var resolved = (Sizes() with { Seed = 7 }).Resolve();
+        var resolved = (Sizes() with { Seed = new(7) }).Resolve();
 
         Assert.Equal(Spec, resolved.Spec);
         Assert.Null(resolved.Preset);
@@ -30,7 +30,7 @@ public sealed class GrammarSourceTests
     [InlineData("20_300_10_5")]
     public void A_preset_by_name_or_slug_gives_its_spec_and_canonical_name(string name)
     {
-        var resolved = new GrammarSource { Preset = name, Seed = 3 }.Resolve();
+        var resolved = new GrammarSource { Preset = name, Seed = new(3) }.Resolve();
 
         Assert.Equal(Spec, resolved.Spec);
         Assert.Equal("gzipscale-0.35", resolved.Preset);
@@ -42,9 +42,9 @@ public sealed class GrammarSourceTests
     [Fact]
     public void Terminal_ids_from_zero_give_the_reference_samplers_grammar()
     {
-        var resolved = new GrammarSource { Preset = "gzipscale-0.35", Seed = 2, FirstTerminalId = 0 }.Resolve();
+        var resolved = new GrammarSource { Preset = "gzipscale-0.35", Seed = new(2), FirstTerminalId = 0 }.Resolve();
 
-        Assert.Equal(Text(new ReferenceSampler(Spec, 2).Grammar), Text(resolved.Grammar));
+        Assert.Equal(Text(new ReferenceSampler(Spec, new Seed(2)).Grammar), Text(resolved.Grammar));
         Assert.NotEqual(Text(RandomGrammarBuilder.Build(Spec, 2)), Text(resolved.Grammar));
     }
 
@@ -55,7 +55,7 @@ public sealed class GrammarSourceTests
         var path = Path.Combine(folder.Path, "g.pcfg");
         File.WriteAllText(path, "S -> '1' [0.25] | '2' [0.75]\n");
 
-        var resolved = new GrammarSource { File = path, Seed = -1, FirstTerminalId = 9 }.Resolve();
+        var resolved = new GrammarSource { File = path, Seed = new(-1), FirstTerminalId = 9 }.Resolve();
 
         Assert.Null(resolved.Spec);
         Assert.Null(resolved.Preset);
@@ -67,7 +67,7 @@ public sealed class GrammarSourceTests
     [Fact]
     public void No_source_is_empty_and_refused()
     {
-        var empty = new GrammarSource { Seed = 4 };
+        var empty = new GrammarSource { Seed = new(4) };
 
         Assert.True(empty.IsEmpty);
         Assert.False(Sizes(n: null, t: null, o: null).IsEmpty);
@@ -113,7 +113,7 @@ public sealed class GrammarSourceTests
     public void A_negative_seed_and_other_terminal_ids_are_refused_for_a_random_grammar()
     {
         Assert.Equal("Seed must be zero or positive, got -2.",
-            Assert.Throws<UserInputException>(() => (Sizes() with { Seed = -2 }).Resolve()).Message);
+            Assert.Throws<UserInputException>(() => (Sizes() with { Seed = new(-2) }).Resolve()).Message);
         Assert.StartsWith("FirstTerminalId must be 1 (0 is the separator) or 0 (the reference's ids), got 2.",
             Assert.Throws<UserInputException>(() => new GrammarSource { Preset = "gzipscale-0.35", FirstTerminalId = 2 }.Resolve()).Message, StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ public sealed class ManifestAssemblerTests
         var grammar = new DatasetGrammar(RandomGrammarBuilder.Build(Spec, 1), Spec, "gzipscale-0.35", "preset");
         var options = new GenerationOptions
         {
-            OutputFolder = folder.Path, Tokens = 40, DocumentLength = 4, ShardCount = 3, ShardIndex = 1, Seed = 5, Threads = 2,
+            OutputFolder = folder.Path, Tokens = 40, DocumentLength = 4, ShardCount = 3, ShardIndex = 1, Seed = new(5), Threads = 2,
             Parameters = new Dictionary<string, string> { ["tokens"] = "40" },
         };
         var plan = GenerationPlan.For(grammar, options); // 10 documents; shard 1 holds documents 3..5
@@ -43,7 +43,7 @@ public sealed class ManifestAssemblerTests
             Assert.Equal("gzipscale-0.35", manifest.Preset);
             Assert.Equal("preset", manifest.GrammarSource);
             Assert.Equal("feed", manifest.GrammarSha256);
-            Assert.Equal(5, manifest.Seed);
+            Assert.Equal(new Seed(5), manifest.Seed);
             Assert.Equal("fast", manifest.Profile);
             Assert.Equal(2, manifest.Threads);
             Assert.Equal(2.0, manifest.GenerationSeconds);

@@ -15,11 +15,11 @@ public sealed class ReferenceProfileWriterTests
     public async Task Writes_the_reference_documents_in_their_one_sequence_and_measures_those_written()
     {
         using var folder = new TempFolder();
-        var grammar = new DatasetGrammar(new ReferenceSampler(Spec, 1).Grammar, Spec, null, "spec");
+        var grammar = new DatasetGrammar(new ReferenceSampler(Spec, new Seed(1)).Grammar, Spec, null, "spec");
         var options = new GenerationOptions
         {
             OutputFolder = folder.Path, Tokens = 256 * 12, DocumentLength = 256, ShardCount = 2, RowGroupDocuments = 5,
-            Profile = GenerationProfile.Reference, Seed = 1, GzipDocuments = 12, GzipSeed = 3,
+            Profile = GenerationProfile.Reference, Seed = new(1), GzipDocuments = 12, GzipSeed = 3,
         };
         var plan = GenerationPlan.For(grammar, options);
         var writers = new List<ParquetDatasetWriter>();
@@ -31,7 +31,7 @@ public sealed class ReferenceProfileWriterTests
             await writer.DisposeAsync();
         }
 
-        var expected = new ReferenceSampler(Spec, 1).Documents(12L * ReferenceSampler.TokensPerDocument).Select(d => d.ToArray()).Take(12).ToList();
+        var expected = new ReferenceSampler(Spec, new Seed(1)).Documents(12L * ReferenceSampler.TokensPerDocument).Select(d => d.ToArray()).Take(12).ToList();
         var actual = new List<int[]>();
         await foreach (var document in ParquetDatasetReader.Open(folder.Path).ReadDocumentsAsync())
         {

@@ -13,7 +13,7 @@ public sealed class ShardFooterTests
     public void Each_shard_says_what_made_it_and_which_documents_it_holds()
     {
         var layout = DatasetLayout.For(3000, 100, 3, 5); // 30 documents: shards of 10
-        var options = new GenerationOptions { OutputFolder = "unused", Tokens = 3000, Seed = 7, DocumentLength = 100 };
+        var options = new GenerationOptions { OutputFolder = "unused", Tokens = 3000, Seed = new(7), DocumentLength = 100 };
         var footer = new ShardFooter(options, new DatasetGrammar(RandomGrammarBuilder.Build(Spec, 7), Spec, "gzipscale-0.35", "preset"), "abc123", layout);
 
         var metadata = footer.For(2);

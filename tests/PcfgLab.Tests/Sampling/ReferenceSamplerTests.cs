@@ -31,7 +31,7 @@ public sealed class ReferenceSamplerTests
         var expected = File.ReadAllLines(path);
         Assert.Equal(32, expected.Length);
 
-        var sampler = new ReferenceSampler(spec, seed);
+        var sampler = new ReferenceSampler(spec, new Seed(seed));
         var actual = sampler.Documents(32L * 256).ToList();
 
         Assert.Equal(32, actual.Count);
@@ -44,7 +44,7 @@ public sealed class ReferenceSamplerTests
     [Fact]
     public void Documents_have_255_or_256_tokens_and_the_count_follows_the_reference_charge()
     {
-        var sampler = new ReferenceSampler(new GrammarSpec(10, 150, 5, 3), 4);
+        var sampler = new ReferenceSampler(new GrammarSpec(10, 150, 5, 3), new Seed(4));
         // The reference charges every document 256, so 1000 tokens give ceil(1000 / 256) = 4 documents.
         var documents = sampler.Documents(1000).ToList();
         Assert.Equal(4, documents.Count);
@@ -54,7 +54,7 @@ public sealed class ReferenceSamplerTests
     [Fact]
     public void Grammar_uses_the_reference_terminal_ids()
     {
-        var sampler = new ReferenceSampler(new GrammarSpec(3, 20, 2, 2), 7);
+        var sampler = new ReferenceSampler(new GrammarSpec(3, 20, 2, 2), new Seed(7));
         var reference = RandomGrammarBuilder.Build(new GrammarSpec(3, 20, 2, 2), 7, firstTerminalId: 0);
         Assert.Equal(reference.RuleCount, sampler.Grammar.RuleCount);
         Assert.Equal([8], sampler.Grammar.RulesOf(1)[1].Rhs);
@@ -65,7 +65,7 @@ public sealed class ReferenceSamplerTests
     {
         // (3,20,2,2) seed 7: S -> N0 | N1 | N2, N0 -> N2 | '8', N1 -> N1, N2 -> N2 '4'. Only S -> N0 -> '8' finishes;
         // every other derivation nests until the depth limit and is thrown away. Documents are "8 0 8 0 ... 8".
-        var sampler = new ReferenceSampler(new GrammarSpec(3, 20, 2, 2), 7);
+        var sampler = new ReferenceSampler(new GrammarSpec(3, 20, 2, 2), new Seed(7));
         var document = Assert.Single(sampler.Documents(256));
         Assert.Equal(255, document.Length);
         for (var i = 0; i < document.Length; i++)
@@ -100,7 +100,7 @@ public sealed class ReferenceSamplerTests
         string[] args = [script, .. new[] { nonterminals, terminals, options, length, tokens, seed }.Select(x => x.ToString(CultureInfo.InvariantCulture))];
         var expected = ReferencePython.Run(args);
 
-        var actual = new ReferenceSampler(new GrammarSpec(nonterminals, terminals, options, length), seed).Documents(tokens).ToList();
+        var actual = new ReferenceSampler(new GrammarSpec(nonterminals, terminals, options, length), new Seed(seed)).Documents(tokens).ToList();
         Assert.Equal(expected.Length, actual.Count);
         for (var i = 0; i < expected.Length; i++)
         {
@@ -112,7 +112,7 @@ public sealed class ReferenceSamplerTests
     public void Supercritical_seed_rejects_derivations_at_the_depth_limit()
     {
         // The case above is only a rejection test if rejections happen in its first 20,000 tokens.
-        var sampler = new ReferenceSampler(new GrammarSpec(50, 500, 20, 15), 10);
+        var sampler = new ReferenceSampler(new GrammarSpec(50, 500, 20, 15), new Seed(10));
         _ = sampler.Documents(20_000).Count();
         Assert.True(sampler.RejectedSentences > 0);
     }

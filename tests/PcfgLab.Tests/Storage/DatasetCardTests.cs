@@ -13,7 +13,7 @@ public sealed class DatasetCardTests
         Preset = "gzipscale-0.35",
         GrammarSource = "preset",
         GrammarSha256 = "ab12",
-        Seed = 7,
+        Seed = new(7),
         DocumentLength = 256,
         Documents = 15625,
         Tokens = 4_000_000,

@@ -16,7 +16,7 @@ public sealed class DatasetManifestTests : IDisposable
             CreatedAt = new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero),
             Parameters = new Dictionary<string, string> { ["tokens"] = "10M" },
             Spec = "(20,300,10,5)",
-            Seed = 1,
+            Seed = new(1),
             DocumentLength = 256,
             Documents = 2,
             Tokens = 512,

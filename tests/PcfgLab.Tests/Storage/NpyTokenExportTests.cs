@@ -134,11 +134,11 @@ public sealed class NpyTokenExportTests : IDisposable
     {
         var folder = Path.Combine(_root.FullName, name);
         var grammar = profile == GenerationProfile.Reference
-            ? new DatasetGrammar(new ReferenceSampler(Spec, 1).Grammar, Spec, null, "spec")
+            ? new DatasetGrammar(new ReferenceSampler(Spec, new Seed(1)).Grammar, Spec, null, "spec")
             : new DatasetGrammar(RandomGrammarBuilder.Build(Spec, 1), Spec, null, "spec");
         await DatasetGenerator.GenerateAsync(grammar, new GenerationOptions
         {
-            OutputFolder = folder, Tokens = tokens, Seed = 1, Profile = profile, RowGroupDocuments = 16, GzipDocuments = 10,
+            OutputFolder = folder, Tokens = tokens, Seed = new(1), Profile = profile, RowGroupDocuments = 16, GzipDocuments = 10,
         });
         return folder;
     }

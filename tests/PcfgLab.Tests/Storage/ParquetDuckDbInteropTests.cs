@@ -25,8 +25,8 @@ public sealed class ParquetDuckDbInteropTests : IDisposable
         var spec = new GrammarSpec(20, 300, 10, 5);
         var folder = Path.Combine(_root.FullName, "ds");
         var manifest = await DatasetGenerator.GenerateAsync(
-            new DatasetGrammar(new ReferenceSampler(spec, 1).Grammar, spec, null, "spec"),
-            new GenerationOptions { OutputFolder = folder, Tokens = 30_000, Seed = 1, Profile = GenerationProfile.Reference, ShardCount = 2, RowGroupDocuments = 16, GzipDocuments = 10 });
+            new DatasetGrammar(new ReferenceSampler(spec, new Seed(1)).Grammar, spec, null, "spec"),
+            new GenerationOptions { OutputFolder = folder, Tokens = 30_000, Seed = new(1), Profile = GenerationProfile.Reference, ShardCount = 2, RowGroupDocuments = 16, GzipDocuments = 10 });
 
         // What our own reader sees, to compare with DuckDB's answer.
         long documents = 0, tokens = 0;

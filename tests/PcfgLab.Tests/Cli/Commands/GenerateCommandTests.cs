@@ -94,12 +94,30 @@ public sealed class GenerateCommandTests : IDisposable
     [InlineData("error: --floor-docs must be at most 10000000 (each document's loss is kept in memory for the standard error, which is negligible long before that), got 2147483647.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--floor-docs", "2147483647")]
     [InlineData("error: --floor-sentences must be at most 10000000 (each sentence's values are kept in memory for the standard error, which is negligible long before that), got 2147483647.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--floor-sentences", "2147483647")]
     [InlineData("error: --tokens 9223372036854775807 is too many: 36028797018963968 documents of 256 tokens do not fit in a 64-bit count; ask for at most 9223372036854775552.", "--preset", "gzipscale-0.35", "--tokens", "9223372036854775807")]
+    [InlineData("error: --seed must be zero or positive, got -1.", "--preset", "gzipscale-0.35", "--tokens", "1k", "--seed", "-1")]
+    [InlineData("error: --seed must be zero or positive, got -1.", "--target-gzip", "0.3", "--tokens", "1k", "--seed", "-1")]
     public async Task The_librarys_parameter_errors_are_said_with_the_flags(string expected, params string[] options)
     {
         var (code, _, stderr) = await Run([.. options.Prepend("generate"), "--out", Path.Combine(_root.FullName, "flags")]);
 
         Assert.Equal(PcfgLabApp.UsageError, code);
         Assert.Equal(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("9223372036854775808")]
+    [InlineData("1.5")]
+    public async Task A_seed_that_is_not_a_whole_64_bit_number_is_one_line_exit_2(string seed)
+    {
+        var folder = Path.Combine(_root.FullName, "seed");
+        var (code, stdout, stderr) = await Run("generate", "--preset", "gzipscale-0.35", "--tokens", "1k", "--seed", seed, "--out", folder);
+
+        Assert.Equal(PcfgLabApp.UsageError, code);
+        Assert.Empty(stdout);
+        Assert.Equal($"error: --seed must be a whole number from -9223372036854775808 to 9223372036854775807, got '{seed}'. (see 'pcfglab generate --help')",
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(folder));
     }
 
     [Fact]

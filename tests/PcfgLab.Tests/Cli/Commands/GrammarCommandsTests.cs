@@ -160,6 +160,8 @@ public sealed class GrammarCommandsTests : IDisposable
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--terminals", "5"], "not several" },
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--compat", "nltk"], "--compat accepts fast or reference, got 'nltk'" },
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--first-terminal-id", "5"], "--first-terminal-id must be 1" },
+        { ["grammar", "new", "--preset", "gzipscale-0.11", "--seed", "-2"], "--seed must be zero or positive, got -2." },
+        { ["grammar", "info", "--preset", "gzipscale-0.11", "--seed", "x1"], "--seed must be a whole number from -9223372036854775808 to 9223372036854775807, got 'x1'. (see 'pcfglab grammar info --help')" },
         { ["grammar", "new", "--preset", "gzipscale-0.11", "--out", "/no/such/folder/g.pcfg"], "does not exist" },
         { ["grammar", "info", "--preset", "gzipscale-0.11", "--sentences", "2147483647"], "--sentences must be at most 10000000 (each sentence's values are kept in memory" },
         { ["grammar", "info", "--preset", "gzipscale-0.11", "--floor", "--docs", "2147483647"], "--docs must be at most 10000000 (each document's loss is kept in memory" },

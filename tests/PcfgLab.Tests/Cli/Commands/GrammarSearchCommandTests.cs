@@ -51,10 +51,22 @@ public sealed class GrammarSearchCommandTests : IDisposable
     [InlineData("--nonterminals-range", "9-3")]
     [InlineData("--nonterminals-range", "9..3")]
     [InlineData("--dial-docs", "0")]
+    [InlineData("--seed", "-1")]
+    [InlineData("--seed", "one")]
     public async Task Bad_bounds_are_user_errors(string option, string value)
     {
         var (code, _, stderr) = await CliRunner.Run("grammar", "search", "--target-gzip", "0.3", option, value);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_negative_seed_is_the_librarys_one_line_said_with_the_flag()
+    {
+        var (code, stdout, stderr) = await CliRunner.Run("grammar", "search", "--target-gzip", "0.3", "--seed", "-1");
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Equal("error: --seed must be zero or positive, got -1.", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 }
