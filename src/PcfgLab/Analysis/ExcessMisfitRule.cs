@@ -137,6 +137,26 @@ public static class ExcessMisfitRule
     }
 
     /// <summary>
+    /// How far the joint data-dependent <paramref name="law"/>, taken at each fitted dataset's H, misses that dataset's
+    /// runs: one entry per dataset with an H, a fit and a measurable miss, in the order given.
+    /// </summary>
+    public static IReadOnlyList<JointMisfit> MeasureJoint(IReadOnlyList<DatasetResults> datasets, JointLaw law)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        ArgumentNullException.ThrowIfNull(law);
+        var misfits = new List<JointMisfit>();
+        foreach (var dataset in datasets)
+        {
+            if (dataset.Fit is not null && dataset.GzipMedian is { } h && Measure(dataset, law.At(h)) is { } misfit)
+            {
+                misfits.Add(new JointMisfit(dataset.Name, h, misfit));
+            }
+        }
+
+        return misfits;
+    }
+
+    /// <summary>
     /// One sentence on how many datasets' primary fits miss their runs by more than the rule allows, with the range of
     /// the misses and of the runs' own error, or null when no primary fit's miss was measured.
     /// </summary>
@@ -168,6 +188,12 @@ public static class ExcessMisfitRule
             $"The law L = E + A/N^alpha + B/D^beta does not describe the trained runs on {missing.Length} of the {measured.Length} datasets where its miss is measured: its primary fit misses their excess over the floor by {missing.Min(m => m.Misfit.TypicalMiss):0%} to {missing.Max(m => m.Misfit.TypicalMiss):0%} RMS ({string.Join(", ", missing.Select(m => $"{m.Name} {m.Misfit.TypicalMiss:0%} against {m.Misfit.Allowed:0%} allowed"))}){noise}. Their parameters are not identified however narrow their bootstrap intervals (Identification; the log-log excess figures show the misses).");
     }
 }
+
+/// <summary>How far the joint data-dependent law, at one dataset's H, misses that dataset's runs (<see cref="ExcessMisfitRule.MeasureJoint"/>).</summary>
+/// <param name="Dataset">Dataset name.</param>
+/// <param name="Compressibility">Its H, where the joint law was taken.</param>
+/// <param name="Misfit">The miss.</param>
+public sealed record JointMisfit(string Dataset, double Compressibility, ExcessMisfit Misfit);
 
 /// <summary>How far a law misses the runs' excess loss over their floor (<see cref="ExcessMisfitRule"/>).</summary>
 /// <param name="Runs">Runs resolved above the floor on which the miss is measured.</param>

@@ -11,7 +11,20 @@ namespace PcfgLab.Analysis;
 /// <param name="JointProblem">Why there is no joint fit, when there is none.</param>
 /// <param name="Slopes">The joint slopes beside the two-step ones (empty without both).</param>
 /// <param name="Allocation">Approaches 1, 2 and 3 per dataset.</param>
-public sealed record StudyComparison(DataDependentFitDocument? Joint, string? JointProblem, IReadOnlyList<SlopeComparison> Slopes, IReadOnlyList<AllocationRow> Allocation);
+public sealed record StudyComparison(DataDependentFitDocument? Joint, string? JointProblem, IReadOnlyList<SlopeComparison> Slopes, IReadOnlyList<AllocationRow> Allocation)
+{
+    /// <summary>
+    /// How far the joint law, at each dataset's H, misses that dataset's runs' excess over the floor
+    /// (<see cref="ExcessMisfitRule.MeasureJoint"/>); empty without a joint fit or floors.
+    /// </summary>
+    public IReadOnlyList<JointMisfit> JointMisfits { get; init; } = [];
+
+    /// <summary>
+    /// False when the joint law misses some dataset's runs by more than <see cref="ExcessMisfitRule"/> allows: its
+    /// slopes, their agreement with the two-step ones and the allocation crossing are then not identified.
+    /// </summary>
+    public bool JointDescribesRuns => JointMisfits.All(m => m.Misfit.Describes);
+}
 
 /// <summary>One dataset's input to <see cref="StudyComparisons.Run"/>.</summary>
 /// <param name="Name">Dataset name.</param>

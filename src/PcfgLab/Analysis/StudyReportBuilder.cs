@@ -109,6 +109,11 @@ public sealed class StudyReportBuilder(
             options.Seed,
             cancellationToken,
             jointFit);
+        if (comparison.Joint is { } joint)
+        {
+            // The joint law is judged by the rule that judges each dataset's law: on the runs' excess over the floor.
+            comparison = comparison with { JointMisfits = ExcessMisfitRule.MeasureJoint(datasets, joint.Fit.Law) };
+        }
 
         var unreadable = new List<string>();
         var missingCells = missing is null ? null : MissingCells(missing, options.FailuresFiles, unreadable);

@@ -511,6 +511,28 @@ internal static class ReportMarkdown
         return (rounded == 0 ? 0.0 : rounded).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The joint law judged on the runs' excess over the floor, dataset by dataset (ExcessMisfitRule).</summary>
+    private static void AppendJointMisfit(StringBuilder md, StudyComparison comparison)
+    {
+        var misfits = comparison.JointMisfits;
+        if (misfits.Count == 0)
+        {
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var missing = misfits.Where(m => !m.Misfit.Describes).ToArray();
+        if (missing.Length == 0)
+        {
+            md.Append(inv, $"At each dataset's H the joint law describes the runs' excess over the floor on every dataset where its miss is measured ({misfits.Count}: at most {misfits.Max(m => m.Misfit.TypicalMiss):0%} RMS, by the rule that judges each dataset's law).\n\n");
+            return;
+        }
+
+        md.Append(inv, $"**Not identified**: at each dataset's H the joint law misses the runs' excess over the floor by more than the identification rule allows on {missing.Length} of the {misfits.Count} datasets where its miss is measured (")
+          .AppendJoin(", ", missing.Select(m => string.Create(inv, $"{m.Dataset} {m.Misfit.TypicalMiss:0%} against {m.Misfit.Allowed:0%} allowed")))
+          .Append("), so its slopes, their agreement with the two-step ones and the crossing below describe a law that does not fit the runs.\n\n");
+    }
+
     private static void AppendComparison(StringBuilder md, StudyComparison comparison)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -529,16 +551,18 @@ internal static class ReportMarkdown
                   : "no bootstrap, so no interval and no verdict (\"agree\" reads n/a). ")
               .Append("The two-step columns regress every dataset's free-E fit on H (a t test over point estimates, identified or not): they show the procedure the study used, not evidence; identified parameters alone are regressed in \"Predictors side by side\". ")
               .Append("\"agree\" is yes when the two-step slope lies inside the joint 95% interval, **no** when outside, n/a without an interval.\n\n");
+            AppendJointMisfit(md, comparison);
             var table = new MarkdownTable("parameter", "joint slope", "joint 95% interval", "two-step slope", "two-step p-value", "agree");
             foreach (var row in comparison.Slopes)
             {
                 table.Add(row.Name, row.JointSlope.ToString("G4", inv), Interval(row.JointLower, row.JointUpper, "G4"), double.IsNaN(row.TwoStepSlope) ? "n/a" : row.TwoStepSlope.ToString("G4", inv),
-                    SweepFigures.FormatP(row.TwoStepPValue), Agree(row));
+                    SweepFigures.FormatP(row.TwoStepPValue), comparison.JointDescribesRuns ? Agree(row) : "n/a (not identified)");
             }
 
             md.Append(table).Append('\n');
             var crossing = joint.Analysis.AllocationCrossing;
-            md.Append(inv, $"The joint law's allocation exponent a(H) equals the reference's ({crossing.ReferenceValue:0.0000}) at H = ")
+            md.Append(comparison.JointDescribesRuns ? "" : "Not identified (the joint law does not describe the runs): ")
+              .Append(inv, $"{(comparison.JointDescribesRuns ? "T" : "t")}he joint law's allocation exponent a(H) equals the reference's ({crossing.ReferenceValue:0.0000}) at H = ")
               .Append(crossing.Estimate is { } h ? Number(h, "0.000") : "(nowhere in range)")
               .Append(joint.Analysis.Resamples > 0
                   ? string.Create(inv, $" (95%: {Interval(crossing.Lower, crossing.Upper, "0.000")}, {crossing.ResamplesCrossing} of {joint.Analysis.Resamples} resamples cross).\n\n")

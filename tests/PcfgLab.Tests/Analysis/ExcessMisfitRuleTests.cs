@@ -41,6 +41,27 @@ public sealed class ExcessMisfitRuleTests
     }
 
     [Fact]
+    public void The_joint_law_is_judged_at_each_fitted_datasets_H_on_that_datasets_runs()
+    {
+        DatasetResults At(string name, double h, bool fitted) =>
+            Dataset(Exact, Grid) with { Name = name, GzipMedian = h, Fit = fitted ? new LawFit(Law) : null };
+        var datasets = new[] { At("low", 0.2, fitted: true), At("control", 0.1, fitted: false), At("high", 0.4, fitted: true) };
+        // Every line flat at the datasets' law, except B: 300 at H = 0.2, 600 at H = 0.4.
+        var joint = new JointLaw(new(0, 1.0), new(0, 40), LineInH.Through(0.2, 300, 0.4, 600), new(0, 0.5), new(0, 0.5), false);
+
+        var misfits = ExcessMisfitRule.MeasureJoint(datasets, joint);
+
+        Assert.Equal(["low", "high"], misfits.Select(m => m.Dataset)); // the unfitted control is not judged
+        Assert.Equal([0.2, 0.4], misfits.Select(m => m.Compressibility));
+        Assert.Equal(0, misfits[0].Misfit.RmsLogRatio, 9);
+        Assert.True(misfits[0].Misfit.Describes);
+        Assert.False(misfits[1].Misfit.Describes);
+        Assert.Equal(ExcessMisfitRule.Measure(datasets[2], joint.At(0.4))!.RmsLogRatio, misfits[1].Misfit.RmsLogRatio);
+        Assert.False(new StudyComparison(null, null, [], []) { JointMisfits = misfits }.JointDescribesRuns);
+        Assert.True(new StudyComparison(null, null, [], []) { JointMisfits = misfits.Take(1).ToArray() }.JointDescribesRuns);
+    }
+
+    [Fact]
     public void A_law_that_gives_each_run_its_excess_misses_by_nothing()
     {
         var misfit = ExcessMisfitRule.Measure(Dataset(Exact, Grid), Law)!;

@@ -129,6 +129,27 @@ public sealed class ReportMarkdownTests : IDisposable
     }
 
     [Fact]
+    public void A_joint_law_that_misses_a_datasets_runs_is_not_identified_and_its_agreement_and_crossing_say_so()
+    {
+        static TrainingRecord[] Runs(double h) =>
+            [.. new long[] { 1_000_000, 4_000_000, 16_000_000 }.SelectMany(n => new long[] { 10_000_000, 40_000_000, 160_000_000 }.Select(d =>
+                StudyReports.Record($"h{h}", $"h{h}-{n}-{d}", n, d, 1 + h + (400 / Math.Pow(n, 0.3)) + (600 / Math.Pow(d, 0.35)))))];
+        var comparison = StudyComparisons.Run([new StudyDataset("h0.2", 0.2, Runs(0.2)), new StudyDataset("h0.4", 0.4, Runs(0.4))], resamples: 0, seed: 1, jointFit: PcfgLab.Analysis.ScalingAnalysis.CoarseJointGrid);
+        static JointMisfit Miss(string name, double h, double rms) => new(name, h, new ExcessMisfit(9, rms, 5, 0.01, new ExcessMiss(1_000_000, 10_000_000, 0.5, 0.4)));
+
+        var missing = Render(StudyReports.Empty() with { Comparison = comparison with { JointMisfits = [Miss("h0.2", 0.2, 0.1), Miss("h0.4", 0.4, 0.5)] } });
+        var describing = Render(StudyReports.Empty() with { Comparison = comparison with { JointMisfits = [Miss("h0.2", 0.2, 0.1), Miss("h0.4", 0.4, 0.15)] } });
+
+        Assert.Contains("**Not identified**: at each dataset's H the joint law misses the runs' excess over the floor by more than the identification rule allows on 1 of the 2 datasets where its miss is measured (h0.4 65% against 22% allowed)", missing, StringComparison.Ordinal);
+        Assert.Equal(5, missing.Split("| n/a (not identified) |").Length - 1); // every slope's "agree"
+        Assert.Contains("Not identified (the joint law does not describe the runs): the joint law's allocation exponent a(H)", missing, StringComparison.Ordinal);
+        Assert.Contains("At each dataset's H the joint law describes the runs' excess over the floor on every dataset where its miss is measured (2: at most 16% RMS", describing, StringComparison.Ordinal);
+        Assert.DoesNotContain("n/a (not identified)", describing, StringComparison.Ordinal);
+        Assert.DoesNotContain("the joint law does not describe the runs", describing, StringComparison.Ordinal);
+        Assert.Contains("The joint law's allocation exponent a(H)", describing, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Allocation_intervals_that_round_to_zero_read_0_000_not_minus_0_000()
     {
         var row = new AllocationRow("d", 0.35, new ExponentEstimate(0.647, -0.0001, 0.689), new ExponentEstimate(0.5, -0.771, 0.914), new ExponentEstimate(0.4, 0.1, 0.6, "needs two budgets"));
