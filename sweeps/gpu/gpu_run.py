@@ -2,8 +2,8 @@
 """Helpers of sweeps/gpu/run.sh (standard library only).
 
   gpu_run.py device --device cuda|cpu
-      prints the records file's name for this device (gpu-nvidia-h100-80gb-hbm3, or cpu) after checking that torch and
-      numpy import and, for cuda, that a GPU is visible (exit 3 otherwise).
+      prints the records file's name for this device (gpu-nvidia-h100-80gb-hbm3, or cpu) and torch's version, separated
+      by a tab, after checking that torch and numpy import and, for cuda, that a GPU is visible (exit 3 otherwise).
   gpu_run.py check --hashes sweeps/gpu/datasets.tsv DATASET...
       checks each dataset written by `pcfglab generate --npy`: tokens.npy's SHA-256 against the one dataset.json
       records, then the grammar's rules and tokens.npy against the committed row for (preset, seed, tokens): the
@@ -70,13 +70,13 @@ def cmd_device(args) -> int:
         print(f"error: {sys.executable} cannot import {e.name}: pass --python with an interpreter that has torch and numpy", file=sys.stderr)
         return 3
     if args.device == "cpu":
-        print("cpu")
+        print(f"cpu\t{torch.__version__}")
         return 0
     if not torch.cuda.is_available():
         print(f"error: torch {torch.__version__} sees no CUDA GPU: run on a GPU machine, or pass --device cpu", file=sys.stderr)
         return 3
     name = torch.cuda.get_device_name(0)
-    print("gpu-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
+    print("gpu-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + f"\t{torch.__version__}")
     return 0
 
 

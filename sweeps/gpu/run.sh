@@ -124,10 +124,11 @@ find_python() {
     [ "$candidate" = "$PYTHON" ] && fail 3 "--python $PYTHON cannot import torch and numpy"
   done
   [ -n "$PYTHON" ] || fail 3 "no python3 imports torch and numpy: install them (Debian: apt-get install python3-torch python3-numpy) or pass --python"
-  local name
-  name="$("$PYTHON" sweeps/gpu/gpu_run.py device --device "$DEVICE")" || exit 3
+  # One more interpreter start for the device, its records' name and torch's version (importing torch takes seconds).
+  local name version
+  IFS=$'\t' read -r name version < <("$PYTHON" sweeps/gpu/gpu_run.py device --device "$DEVICE") && [ -n "$name" ] || exit 3
   RECORDS="$OUT/$name.jsonl"
-  echo "== python: $PYTHON ($("$PYTHON" -c 'import torch; print("torch", torch.__version__)')); device $DEVICE; records: $RECORDS" >&2
+  echo "== python: $PYTHON (torch $version); device $DEVICE; records: $RECORDS" >&2
 }
 
 find_binary() {

@@ -8,7 +8,7 @@ namespace PcfgLab.Tests.Scripts;
 
 /// <summary>
 /// sweeps/gpu/run.sh, the one prepared GPU run, run here on the CPU with real PyTorch (--device cpu), the JIT build of
-/// the CLI (no native publish), tiny datasets and budgets, and a 30-second deadline: it must end on time, leave only
+/// the CLI (no native publish), tiny datasets and budgets, and a 25-second deadline: it must end on time, leave only
 /// whole, valid records of planned cells, and a second run must skip them. Alone (<see cref="TimedScriptRuns"/>): other
 /// test classes running beside it would eat its deadline.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class GpuRunScriptTests
     // Long enough for the first cells on a slow processor (startup about 7 s, then about 3 s a cell, two at once; the
     // datasets are generated before, untimed), short enough to leave most of the 48 cells for the second run. The
     // whole test runs alone at the end of the suite, so every second here is a second of the suite.
-    private const int FirstDeadline = 30;
+    private const int FirstDeadline = 25;
 
     private static readonly string[] RequiredFields =
         ["cell_id", "cell_index", "dataset", "H", "N", "D", "final_train_loss", "final_valid_loss", "train_losses", "steps",
@@ -74,7 +74,7 @@ public sealed class GpuRunScriptTests
         Assert.False(File.Exists(Path.Combine(output, "failures-cpu-compare.jsonl")), first.Stdout);
 
         // Again, with a shorter deadline: the datasets are reused and the recorded cells skipped.
-        var second = RunScript(output, data, deadline: 20, margin: 5);
+        var second = RunScript(output, data, deadline: 15, margin: 5);
 
         Assert.True(second.Code == 0, $"exit {second.Code}: {second.Stdout} {second.Stderr}");
         Assert.Equal(6, Occurrences(second.Stderr, "already generated"));
@@ -94,7 +94,7 @@ public sealed class GpuRunScriptTests
         var hashes = Path.Combine(temp.Path, "wrong.tsv");
         File.WriteAllLines(hashes, File.ReadAllLines(Path.Combine(SharedFiles.RepositoryRoot, "sweeps", "gpu", "datasets.tsv"))
             .Select(l => l.StartsWith("gzipscale-0.35\t1\t100096\t", StringComparison.Ordinal) ? l[..^4] + "0000" : l));
-        var wrong = RunScript(output, data, deadline: 20, margin: 5, "--hashes", hashes);
+        var wrong = RunScript(output, data, deadline: 15, margin: 5, "--hashes", hashes);
 
         Assert.Equal(2, wrong.Code);
         Assert.Contains("error: ", wrong.Stderr, StringComparison.Ordinal);

@@ -21,8 +21,22 @@ public sealed class SlowCollectionsFirstTests
         Assert.Contains(ClassCollection(typeof(RunSweepScriptsTests)), Orderer.Slow); // the class carries the trait
         Assert.Contains(ClassCollection(typeof(SweepCommandTests)), Orderer.Slow); // two of its tests carry it
         Assert.Contains(nameof(TimedScriptRuns), Orderer.Slow); // GpuRunScriptTests' named collection
+        Assert.Contains(NamedSlowExample.Name, Orderer.Slow);
+        Assert.DoesNotContain(ClassCollection(typeof(NamedSlowExample)), Orderer.Slow);
         Assert.DoesNotContain(ClassCollection(typeof(SlowCollectionsFirstTests)), Orderer.Slow);
-        Assert.DoesNotContain(ClassCollection(typeof(GpuRunScriptTests)), Orderer.Slow);
+        Assert.DoesNotContain(ClassCollection(typeof(SpeedTraitTests)), Orderer.Slow);
+    }
+
+    /// <summary>Not a test class (no test method): only the orderer reads its attributes.</summary>
+    [Collection(Name)]
+    private sealed class NamedSlowExample
+    {
+        public const string Name = "named slow example";
+
+        [Trait("Speed", "slow")]
+        public void Example()
+        {
+        }
     }
 
     [Fact]
