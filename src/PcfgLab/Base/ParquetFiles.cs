@@ -19,9 +19,10 @@ internal static class ParquetFiles
 {
     /// <summary>
     /// Opens the file's footer on a worker with a time limit: a damaged footer (found by fuzzing) makes Parquet.Net
-    /// 6.1's reader spin for ever without looking at its cancellation token. Past the limit the file is reported as
-    /// damaged in one line and the stuck worker is abandoned (it ends with the process). Other failures of the reader
-    /// reach the caller unchanged, to be worded for its files.
+    /// 6.1's reader spin for ever without looking at its cancellation token (its Thrift reader reads a varint past the
+    /// end of the footer's bytes, and the -1 of a stream at its end reads as 0xFF, a byte that says another follows).
+    /// Past the limit the file is reported as damaged in one line and the stuck worker is abandoned: it spins on one
+    /// core until the process ends. Other failures of the reader reach the caller unchanged, to be worded for its files.
     /// </summary>
     /// <exception cref="UserInputException">The footer could not be read within <see cref="ParquetOpenOptions.FooterTimeout"/>.</exception>
     public static async Task<ParquetReader> OpenAsync(string path, ParquetOpenOptions options, CancellationToken cancellationToken = default)

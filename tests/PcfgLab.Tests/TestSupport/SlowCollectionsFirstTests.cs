@@ -53,6 +53,17 @@ public sealed class SlowCollectionsFirstTests
     }
 
     [Fact]
+    public void The_collection_that_leaves_a_spinning_worker_runs_last_even_if_slow()
+    {
+        var spinning = Collection(nameof(LeavesASpinningWorker));
+        var fast = Collection(ClassCollection(typeof(SlowCollectionsFirstTests)));
+        var slow = Collection(ClassCollection(typeof(SweepCommandTests)));
+
+        Assert.Equal([slow, fast, spinning], Orderer.OrderTestCollections([spinning, fast, slow]));
+        Assert.Equal([slow, fast, spinning], new SlowCollectionsFirst(typeof(SlowCollectionsFirst).Assembly).OrderTestCollections([fast, spinning, slow]));
+    }
+
+    [Fact]
     public void The_test_assembly_orders_its_collections_with_it()
     {
         var attribute = Assert.Single(typeof(SlowCollectionsFirst).Assembly.CustomAttributes, a => a.AttributeType == typeof(TestCollectionOrdererAttribute));
