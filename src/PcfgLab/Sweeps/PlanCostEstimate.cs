@@ -1,4 +1,5 @@
 using System.Globalization;
+using MathNet.Numerics.Statistics;
 
 namespace PcfgLab.Sweeps;
 
@@ -81,7 +82,7 @@ public sealed record PlanCostEstimate
             if (rates.TryGetValue((cell.Dataset, cell.Shape), out var list))
             {
                 fromRecords++;
-                seconds = cell.Tokens / Median(list);
+                seconds = cell.Tokens / list.Median();
             }
             else
             {
@@ -108,12 +109,5 @@ public sealed record PlanCostEstimate
             CoreSeconds = total,
             CoreSecondsByDataset = byDataset,
         };
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        var m = values.Count / 2;
-        return values.Count % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
     }
 }
