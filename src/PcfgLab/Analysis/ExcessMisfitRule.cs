@@ -185,7 +185,7 @@ public static class ExcessMisfitRule
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"The law L = E + A/N^alpha + B/D^beta does not describe the trained runs on {missing.Length} of the {measured.Length} datasets where its miss is measured: its primary fit misses their excess over the floor by {missing.Min(m => m.Misfit.TypicalMiss):0%} to {missing.Max(m => m.Misfit.TypicalMiss):0%} RMS ({string.Join(", ", missing.Select(m => $"{m.Name} {m.Misfit.TypicalMiss:0%} against {m.Misfit.Allowed:0%} allowed"))}){noise}. Their parameters are not identified however narrow their bootstrap intervals (Identification; the log-log excess figures show the misses).");
+            $"The law L = E + A/N^alpha + B/D^beta does not describe the trained runs on {missing.Length} of the {measured.Length} datasets where its miss is measured: its primary fit misses their excess over the floor by {missing.Min(m => m.Misfit.TypicalMiss):0%} to {missing.Max(m => m.Misfit.TypicalMiss):0%} RMS ({string.Join(", ", missing.Select(m => $"{m.Name} {m.Misfit.MissAgainstAllowed()}"))}){noise}. Their parameters are not identified however narrow their bootstrap intervals (Identification; the log-log excess figures show the misses).");
     }
 }
 
@@ -223,9 +223,18 @@ public sealed record ExcessMisfit(int Runs, double RmsLogRatio, int RunsAbove, d
     /// <summary>The typical miss as a fraction, exp(RMS) - 1.</summary>
     public double TypicalMiss => Math.Exp(RmsLogRatio) - 1;
 
+    /// <summary>
+    /// "miss against allowance" in percent: whole percents, or one decimal where whole percents would read the same
+    /// (a miss of 42.3% against 42.1% allowed must not read "42% against 42%").
+    /// </summary>
+    public string MissAgainstAllowed() => string.Create(CultureInfo.InvariantCulture, $"{Percent(TypicalMiss)} against {Percent(Allowed)} allowed");
+
+    private string Percent(double fraction) =>
+        fraction.ToString(Math.Round(100 * TypicalMiss) == Math.Round(100 * Allowed) ? "0.0%" : "0%", CultureInfo.InvariantCulture);
+
     /// <summary>The miss in words, the reason printed for each parameter the rule leaves not identified.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"the law misses the runs' excess over the floor by {TypicalMiss:0%} RMS over {Runs} runs (rule: {Allowed:0%}; worst: N = {Worst.Parameters}, D = {Worst.Tokens}, excess {Worst.Observed:0.###} against {Worst.Predicted:0.###} predicted)");
+        $"the law misses the runs' excess over the floor by {Percent(TypicalMiss)} RMS over {Runs} runs (rule: {Percent(Allowed)}; worst: N = {Worst.Parameters}, D = {Worst.Tokens}, excess {Worst.Observed:0.###} against {Worst.Predicted:0.###} predicted)");
 }
 
 /// <summary>One run's excess over its floor, observed and predicted by a law.</summary>

@@ -529,7 +529,7 @@ internal static class ReportMarkdown
         }
 
         md.Append(inv, $"**Not identified**: at each dataset's H the joint law misses the runs' excess over the floor by more than the identification rule allows on {missing.Length} of the {misfits.Count} datasets where its miss is measured (")
-          .AppendJoin(", ", missing.Select(m => string.Create(inv, $"{m.Dataset} {m.Misfit.TypicalMiss:0%} against {m.Misfit.Allowed:0%} allowed")))
+          .AppendJoin(", ", missing.Select(m => m.Dataset + " " + m.Misfit.MissAgainstAllowed()))
           .Append("), so its slopes, their agreement with the two-step ones and the crossing below describe a law that does not fit the runs.\n\n");
     }
 

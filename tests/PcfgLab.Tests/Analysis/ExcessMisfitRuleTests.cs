@@ -61,6 +61,17 @@ public sealed class ExcessMisfitRuleTests
         Assert.True(new StudyComparison(null, null, [], []) { JointMisfits = misfits.Take(1).ToArray() }.JointDescribesRuns);
     }
 
+    [Theory]
+    [InlineData(0.5, "65% against 22% allowed")]
+    [InlineData(0.2003, "22.2% against 22.1% allowed")] // whole percents would read "22% against 22%"
+    public void A_miss_and_its_allowance_never_read_as_the_same_percent(double rms, string expected)
+    {
+        var misfit = new ExcessMisfit(9, rms, 5, 0.01, new ExcessMiss(1, 1, 1, 1));
+
+        Assert.Equal(expected, misfit.MissAgainstAllowed());
+        Assert.Contains(expected.Split(" against")[0] + " RMS", misfit.Describe(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_law_that_gives_each_run_its_excess_misses_by_nothing()
     {
